@@ -1,0 +1,81 @@
+// One esbuild run for every bundle: the extension (Node, CJS, `vscode` external), the webviews
+// (browser), the CLI (Node, CJS, with a shebang) and the in-extension-host test entry points.
+// esbuild does not type-check: `npm run typecheck` does.
+import * as esbuild from 'esbuild';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './lib/cache.mjs';
+
+/** @param {boolean} production */
+function bundles(production) {
+  /** @type {esbuild.BuildOptions} */
+  const node = {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    // ws' optional native accelerators are never installed; the pure JS fallback is used.
+    external: ['vscode', 'bufferutil', 'utf-8-validate'],
+    logLevel: 'warning',
+    legalComments: 'none',
+    absWorkingDir: repoRoot,
+  };
+
+  const builds = [
+    {
+      ...node,
+      entryPoints: { extension: 'src/extension.ts' },
+      outdir: 'dist',
+    },
+    {
+      ...node,
+      entryPoints: { cli: 'src/cli/main.ts' },
+      outdir: 'dist',
+      banner: { js: '#!/usr/bin/env node' },
+    },
+    {
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      sourcemap: production ? false : 'linked',
+      minify: production,
+      entryPoints: { runbook: 'src/webview/runbook/main.ts' },
+      outdir: 'dist/webview',
+      logLevel: 'warning',
+      absWorkingDir: repoRoot,
+    },
+  ];
+
+  const testBuilds = [
+    {
+      ...node,
+      sourcemap: 'inline',
+      minify: false,
+      entryPoints: { index: 'test/vscode/index.ts' },
+      outdir: 'out/test/vscode',
+    },
+  ];
+  return { builds, testBuilds };
+}
+
+export async function build({ tests = true, production = false } = {}) {
+  const { builds, testBuilds } = bundles(production);
+  mkdirSync(join(repoRoot, 'dist'), { recursive: true });
+  await Promise.all([...builds, ...(tests ? testBuilds : [])].map((options) => esbuild.build(options)));
+  chmodSync(join(repoRoot, 'dist', 'cli.js'), 0o755);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const production = process.argv.includes('--production');
+  if (process.argv.includes('--watch')) {
+    const { builds, testBuilds } = bundles(false);
+    const contexts = await Promise.all([...builds, ...testBuilds].map((o) => esbuild.context(o)));
+    await Promise.all(contexts.map((c) => c.watch()));
+    process.stderr.write('watching…\n');
+  } else {
+    await build({ tests: !production, production });
+  }
+}

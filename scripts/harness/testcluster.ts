@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureTool } from './paths';
+import { isAlive, spawnManaged, waitForLine, type Managed } from './process';
+
+export interface TestCluster {
+  readonly server: string;
+  readonly kubeconfig: string;
+  readonly pid: number;
+  readonly process: Managed;
+  stop(): Promise<void>;
+}
+
+export interface TestClusterOptions {
+  /** Extra users with no RBAC grants (context `<name>@testcluster`). */
+  readonly users?: readonly string[];
+  /** Users whose client certificate has already expired. */
+  readonly expiredUsers?: readonly string[];
+  /** Where to write the kubeconfig; default: inside a temporary folder removed on stop. */
+  readonly kubeconfig?: string;
+  readonly logFile?: string;
+}
+
+/**
+ * Starts the real kube-apiserver (with embedded etcd) on a free loopback port and waits for
+ * /readyz. The child also watches its stdin, so it dies with us even if we are killed.
+ */
+export async function startTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
+  const bin = ensureTool('ensure-testcluster.mjs');
+  const work = mkdtempSync(join(tmpdir(), 'shipshape-cluster-'));
+  const args = ['--exit-on-stdin-close', '--work-dir', work];
+  if (options.kubeconfig) args.push('--kubeconfig', options.kubeconfig);
+  for (const user of options.users ?? []) args.push('--user', user);
+  for (const user of options.expiredUsers ?? []) args.push('--expired-user', user);
+  const managed = spawnManaged(bin, args, options.logFile ? { logFile: options.logFile } : {});
+  const cleanup = async () => {
+    await managed.stop();
+    rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    const ready = await waitForLine(
+      managed,
+      /server: (\S+)\nkubeconfig: (\S+)\nready\n/,
+      120_000,
+      'testcluster',
+    );
+    const pid = managed.child.pid ?? -1;
+    return {
+      server: ready[1] ?? '',
+      kubeconfig: ready[2] ?? '',
+      pid,
+      process: managed,
+      async stop() {
+        await cleanup();
+        if (isAlive(pid)) throw new Error(`testcluster (pid ${pid}) outlived stop()`);
+      },
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

@@ -1,0 +1,53 @@
+// Where heavy tools live between runs: outside the clone, so a fresh clone on the same machine
+// (which is what CI is) reuses them. Keyed by version or content hash by the callers.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function cacheRoot() {
+  const dir =
+    process.env.SHIPSHAPE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'shipshape');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export function log(message) {
+  process.stderr.write(`[shipshape] ${message}\n`);
+}
+
+export function have(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Installs missing Debian packages when we are root (CI and our machines); otherwise says which
+ * command would do it. Nothing is installed when everything is already present.
+ */
+export function ensureDebianPackages(packages) {
+  const missing = packages.filter((p) => !p.present());
+  if (missing.length === 0) return;
+  const names = missing.map((p) => p.name);
+  if (process.getuid?.() !== 0 || !have('apt-get')) {
+    throw new Error(
+      `missing system packages: ${names.join(' ')} — install them with: sudo apt-get install -y ${names.join(' ')}`,
+    );
+  }
+  log(`installing system packages: ${names.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    execFileSync('apt-get', ['install', '-y', '-qq', ...names], { stdio: 'inherit', env });
+  } catch {
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['install', '-y', '-qq', ...names], { stdio: 'inherit', env });
+  }
+}
+
+export const debian = {
+  chromium: { name: 'chromium', present: () => existsSync('/usr/bin/chromium') },
+  ripgrep: { name: 'ripgrep', present: () => have('rg') },
+  krb5: { name: 'libkrb5-dev', present: () => existsSync('/usr/include/gssapi/gssapi.h') },
+};

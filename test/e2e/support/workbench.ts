@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../../scripts/harness/browser';
+import {
+  startCodeServer,
+  type CodeServer,
+  type CodeServerOptions,
+} from '../../../scripts/harness/code-server';
+import { repoRoot } from '../../../scripts/harness/paths';
+
+export const resultsDir = join(repoRoot, 'test-results');
+
+/** The packaged extension; `scripts/test.mjs` builds it once per run and passes its path. */
+export function vsixPath(): string {
+  const given = process.env['SHIPSHAPE_VSIX'];
+  if (given && existsSync(given)) return given;
+  const out = join(repoRoot, 'out', 'shipshape.vsix');
+  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs'), out], { stdio: 'inherit' });
+  return out;
+}
+
+export interface Session {
+  readonly server: CodeServer;
+  readonly browser: Browser;
+  readonly page: Page;
+  close(): Promise<void>;
+}
+
+/** code-server with the packaged extension installed, and Chromium showing a folder. */
+export async function openWorkbench(
+  folder: string,
+  options: CodeServerOptions & { install?: boolean } = {},
+): Promise<Session> {
+  const server = await startCodeServer(options);
+  let browser: Browser | undefined;
+  try {
+    if (options.install !== false) server.install(vsixPath());
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.url(folder));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar').waitFor({ timeout: 30_000 });
+    const b = browser;
+    return {
+      server,
+      browser: b,
+      page,
+      async close() {
+        await b.close().catch(() => undefined);
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await browser?.close().catch(() => undefined);
+    await server.stop();
+    throw error;
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(resultsDir, { recursive: true });
+  const path = join(resultsDir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Runs a command through the real Command Palette, as a user would. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.press('Enter');
+}
+
+/** Opens the Shipshape container from the activity bar. */
+export async function openShipshape(page: Page): Promise<void> {
+  const item = page.locator('.activitybar .action-item a[aria-label^="Shipshape"]');
+  await item.waitFor({ timeout: 30_000 });
+  const pressed = await item
+    .locator('xpath=..')
+    .getAttribute('aria-pressed')
+    .catch(() => null);
+  if (pressed !== 'true') await item.click();
+  await page.locator('.pane-header', { hasText: 'Clusters' }).first().waitFor({ timeout: 30_000 });
+}

@@ -1,0 +1,85 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Commands, Views } from '../../src/constants';
+import { repoRoot } from '../../scripts/harness/paths';
+
+interface Manifest {
+  activationEvents: string[];
+  contributes: {
+    commands: { command: string; category?: string; title: string }[];
+    views: Record<string, { id: string }[]>;
+    viewsWelcome: { view: string; contents: string }[];
+    menus: Record<string, { command?: string; submenu?: string }[]>;
+  };
+}
+
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+const contributed = manifest.contributes.commands.map((c) => c.command).sort();
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+test('every contributed command is in the constants table, and vice versa', () => {
+  assert.deepEqual(contributed, Object.values(Commands).sort());
+});
+
+test('every command in the constants table is registered by some feature', () => {
+  const text = sources(join(repoRoot, 'src', 'features'))
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
+  const keys = Object.keys(Commands) as (keyof typeof Commands)[];
+  const unregistered = keys.filter(
+    (key) => !new RegExp(`register(?:TextEditor)?Command\\(\\s*Commands\\.${key}\\b`).test(text),
+  );
+  assert.deepEqual(unregistered, []);
+});
+
+test('every command has the Shipshape category', () => {
+  assert.deepEqual(
+    manifest.contributes.commands.filter((c) => c.category !== 'Shipshape').map((c) => c.command),
+    [],
+  );
+});
+
+test('menus only reference contributed commands', () => {
+  const known = new Set(contributed);
+  const unknown = Object.values(manifest.contributes.menus)
+    .flat()
+    .flatMap((item) => (item.command && !known.has(item.command) ? [item.command] : []));
+  assert.deepEqual(unknown, []);
+});
+
+test('views in package.json match the constants table', () => {
+  const ids = Object.values(manifest.contributes.views)
+    .flat()
+    .map((v) => v.id)
+    .sort();
+  const expected = Object.entries(Views)
+    .filter(([key]) => key !== 'container')
+    .map(([, id]) => id)
+    .sort();
+  assert.deepEqual(ids, expected);
+});
+
+test('welcome-content buttons run contributed commands', () => {
+  const known = new Set(contributed);
+  const links = manifest.contributes.viewsWelcome.flatMap((w) =>
+    [...w.contents.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1] ?? ''),
+  );
+  assert.ok(links.length >= 3);
+  assert.deepEqual(
+    links.filter((id) => !known.has(id)),
+    [],
+  );
+});
+
+test('activation is narrow: never "*"', () => {
+  assert.ok(!manifest.activationEvents.includes('*'));
+  assert.ok(manifest.activationEvents.includes('onLanguage:yaml'));
+});

@@ -1,0 +1,7 @@
+// Entry point VS Code calls in the extension host (code-server payload or @vscode/test-electron).
+import './suites/activation.test';
+import { runAll } from './harness';
+
+export async function run(): Promise<void> {
+  await runAll();
+}

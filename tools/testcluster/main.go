@@ -1,0 +1,258 @@
+// Command testcluster runs the real kube-apiserver in-process against an embedded etcd on
+// loopback, for Shipshape's tests, benchmarks and demo. No controller-manager or scheduler runs:
+// callers create Pods themselves and write their status through the status subresource.
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"go.etcd.io/etcd/server/v3/embed"
+	"k8s.io/kubernetes/cmd/kube-apiserver/app"
+)
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "testcluster:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	port := flag.Int("port", 0, "secure port of the API server (0 picks a free one)")
+	dataDir := flag.String("data-dir", "", "etcd data directory to keep; by default a temporary one is removed at exit")
+	workDir := flag.String("work-dir", "", "where certificates and the kubeconfig are written; default: a temporary folder removed at exit")
+	kubeconfigPath := flag.String("kubeconfig", "", "kubeconfig output path (default <work-dir>/kubeconfig)")
+	stdinWatchdog := flag.Bool("exit-on-stdin-close", false, "stop when standard input closes (the parent died)")
+	var users, expiredUsers listFlag
+	flag.Var(&users, "user", "extra client-certificate user without any RBAC grant (repeatable); context <name>@testcluster")
+	flag.Var(&expiredUsers, "expired-user", "extra user whose client certificate has already expired (repeatable)")
+	flag.Parse()
+
+	cleanup := []func(){}
+	defer func() {
+		for i := len(cleanup) - 1; i >= 0; i-- {
+			cleanup[i]()
+		}
+	}()
+	tempDir := func(keep string, prefix string) (string, error) {
+		if keep != "" {
+			return keep, os.MkdirAll(keep, 0o700)
+		}
+		dir, err := os.MkdirTemp("", prefix)
+		if err == nil {
+			cleanup = append(cleanup, func() { _ = os.RemoveAll(dir) })
+		}
+		return dir, err
+	}
+	work, err := tempDir(*workDir, "testcluster-work-")
+	if err != nil {
+		return err
+	}
+	etcdDir, err := tempDir(*dataDir, "testcluster-etcd-")
+	if err != nil {
+		return err
+	}
+	if *kubeconfigPath == "" {
+		*kubeconfigPath = filepath.Join(work, "kubeconfig")
+	}
+
+	if *port == 0 {
+		if *port, err = freePort(); err != nil {
+			return err
+		}
+	}
+	server := fmt.Sprintf("https://127.0.0.1:%d", *port)
+	creds, err := writeCredentials(work, *kubeconfigPath, server, users, expiredUsers)
+	if err != nil {
+		return err
+	}
+
+	etcd, etcdURL, err := startEtcd(etcdDir)
+	if err != nil {
+		return err
+	}
+	cleanup = append(cleanup, etcd.Close)
+
+	if *stdinWatchdog {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
+		}()
+	}
+	go announceWhenReady(server, creds, *kubeconfigPath)
+
+	cmd := app.NewAPIServerCommand()
+	cmd.SetArgs([]string{
+		"--etcd-servers=" + etcdURL,
+		fmt.Sprintf("--secure-port=%d", *port),
+		"--bind-address=127.0.0.1",
+		"--advertise-address=127.0.0.1",
+		"--tls-cert-file=" + filepath.Join(work, "serving.crt"),
+		"--tls-private-key-file=" + filepath.Join(work, "serving.key"),
+		"--client-ca-file=" + filepath.Join(work, "ca.crt"),
+		"--service-cluster-ip-range=10.0.0.0/24",
+		"--allow-privileged=true",
+		// No controller-manager creates default service accounts, so the admission plugin that
+		// requires them would reject every Pod.
+		"--disable-admission-plugins=ServiceAccount",
+		"--authorization-mode=RBAC",
+		"--service-account-issuer=https://kubernetes.default.svc",
+		"--service-account-key-file=" + filepath.Join(work, "sa.key"),
+		"--service-account-signing-key-file=" + filepath.Join(work, "sa.key"),
+		"--endpoint-reconciler-type=none",
+		"--cert-dir=" + work,
+		"--v=0",
+	})
+	// Execute installs the API server's own SIGTERM/SIGINT handler and returns after a graceful
+	// shutdown; the deferred cleanup then stops etcd and removes temporary data.
+	return cmd.Execute()
+}
+
+type credentials struct {
+	ca    *x509.CertPool
+	admin tls.Certificate
+}
+
+func writeCredentials(work, kubeconfigPath, server string, users, expired []string) (*credentials, error) {
+	ca, err := newAuthority()
+	if err != nil {
+		return nil, err
+	}
+	serving, err := ca.issue("kube-apiserver", nil, true, time.Now().Add(7*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	admin, err := ca.issue("shipshape-admin", []string{"system:masters"}, false, time.Now().Add(7*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	saKey, err := serviceAccountKey()
+	if err != nil {
+		return nil, err
+	}
+	all := []kubeUser{{name: "admin", pair: admin}}
+	for _, name := range users {
+		pair, err := ca.issue(name, nil, false, time.Now().Add(7*24*time.Hour))
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, kubeUser{name: name, pair: pair})
+	}
+	for _, name := range expired {
+		pair, err := ca.issue(name, nil, false, time.Now().Add(-time.Hour))
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, kubeUser{name: name, pair: pair})
+	}
+	if err := writeFiles(work, map[string][]byte{
+		"ca.crt": ca.pem, "serving.crt": serving.certPEM, "serving.key": serving.keyPEM, "sa.key": saKey,
+	}); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(kubeconfigPath), 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(kubeconfigPath, []byte(kubeconfigYAML(server, ca.pem, all)), 0o600); err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(ca.pem)
+	adminCert, err := tls.X509KeyPair(admin.certPEM, admin.keyPEM)
+	if err != nil {
+		return nil, err
+	}
+	return &credentials{ca: pool, admin: adminCert}, nil
+}
+
+func startEtcd(dir string) (*embed.Etcd, string, error) {
+	clientPort, err := freePort()
+	if err != nil {
+		return nil, "", err
+	}
+	peerPort, err := freePort()
+	if err != nil {
+		return nil, "", err
+	}
+	clientURL, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d", clientPort))
+	peerURL, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d", peerPort))
+	cfg := embed.NewConfig()
+	cfg.Name = "testcluster"
+	cfg.Dir = dir
+	cfg.ListenClientUrls = []url.URL{*clientURL}
+	cfg.AdvertiseClientUrls = []url.URL{*clientURL}
+	cfg.ListenPeerUrls = []url.URL{*peerURL}
+	cfg.AdvertisePeerUrls = []url.URL{*peerURL}
+	cfg.InitialCluster = fmt.Sprintf("testcluster=%s", peerURL)
+	// etcd reports its own orderly shutdown as errors; start-up failures still come back from StartEtcd.
+	cfg.LogLevel = "panic"
+	// A test cluster trades durability for speed: fsync dominates write latency on small disks.
+	cfg.UnsafeNoFsync = true
+	e, err := embed.StartEtcd(cfg)
+	if err != nil {
+		return nil, "", fmt.Errorf("start etcd: %w", err)
+	}
+	select {
+	case <-e.Server.ReadyNotify():
+		return e, clientURL.String(), nil
+	case err := <-e.Err():
+		e.Close()
+		return nil, "", fmt.Errorf("etcd: %w", err)
+	case <-time.After(60 * time.Second):
+		e.Close()
+		return nil, "", errors.New("etcd did not become ready within 60s")
+	}
+}
+
+// announceWhenReady prints the address and kubeconfig once /readyz answers, so a parent process
+// can wait on one line of stdout instead of polling.
+func announceWhenReady(server string, creds *credentials, kubeconfigPath string) {
+	client := &http.Client{
+		Timeout: 2 * time.Second,
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{
+			RootCAs: creds.ca, Certificates: []tls.Certificate{creds.admin}, MinVersion: tls.VersionTLS12,
+		}},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	for ctx.Err() == nil {
+		resp, err := client.Get(server + "/readyz")
+		if err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				fmt.Printf("server: %s\nkubeconfig: %s\nready\n", server, kubeconfigPath)
+				return
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	fmt.Fprintln(os.Stderr, "testcluster: API server not ready after 5 minutes")
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
