@@ -17,12 +17,33 @@ async function lint(path: string, code: string): Promise<string[]> {
 
 for (const folder of ['src/core', 'src/protocol', 'src/webview']) {
   test(`lint rejects vscode and client-node imports in ${folder}`, async () => {
-    assert.equal((await lint(`${folder}/probe.ts`, "import * as vscode from 'vscode';\nexport const x = vscode;\n")).length, 1);
-    assert.equal((await lint(`${folder}/probe.ts`, "import { KubeConfig } from '@kubernetes/client-node';\nexport const k = KubeConfig;\n")).length, 1);
+    assert.equal(
+      (await lint(`${folder}/probe.ts`, "import * as vscode from 'vscode';\nexport const x = vscode;\n"))
+        .length,
+      1,
+    );
+    assert.equal(
+      (
+        await lint(
+          `${folder}/probe.ts`,
+          "import { KubeConfig } from '@kubernetes/client-node';\nexport const k = KubeConfig;\n",
+        )
+      ).length,
+      1,
+    );
   });
 }
 
 test('lint allows vscode in features and client-node in adapters/k8s', async () => {
-  assert.deepEqual(await lint('src/features/x/probe.ts', "import * as vscode from 'vscode';\nexport const x = vscode;\n"), []);
-  assert.deepEqual(await lint('src/adapters/k8s/probe.ts', "import { KubeConfig } from '@kubernetes/client-node';\nexport const k = KubeConfig;\n"), []);
+  assert.deepEqual(
+    await lint('src/features/x/probe.ts', "import * as vscode from 'vscode';\nexport const x = vscode;\n"),
+    [],
+  );
+  assert.deepEqual(
+    await lint(
+      'src/adapters/k8s/probe.ts',
+      "import { KubeConfig } from '@kubernetes/client-node';\nexport const k = KubeConfig;\n",
+    ),
+    [],
+  );
 });
