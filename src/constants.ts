@@ -12,6 +12,14 @@ export const Commands = {
   openSnapshot: 'shipshape.openSnapshot',
   startDemoCluster: 'shipshape.startDemoCluster',
   refresh: 'shipshape.refresh',
+  analyseFile: 'shipshape.analyseFile',
+  fixFile: 'shipshape.fixFile',
+  hardenFile: 'shipshape.hardenFile',
+  hardenWorkspace: 'shipshape.hardenWorkspace',
+  fixWorkload: 'shipshape.fixWorkload',
+  hardenWorkload: 'shipshape.hardenWorkload',
+  applyRuleFixes: 'shipshape.applyRuleFixes',
+  showRuleDocs: 'shipshape.showRuleDocs',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -6,10 +6,12 @@ import type { FeatureRegistrar, Services } from './features/services';
 import { registerLog } from './features/log/register';
 import { registerClusters } from './features/clusters/register';
 import { registerRunbook } from './features/runbook/register';
+import { registerAnalysis } from './features/analysis/register';
 
 const features: readonly [string, FeatureRegistrar][] = [
   ['log', registerLog],
   ['clusters', registerClusters],
+  ['analysis', registerAnalysis],
   ['runbook', registerRunbook],
 ];
 

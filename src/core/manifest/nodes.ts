@@ -148,7 +148,7 @@ export function rangeOf(
     const end = value?.range?.[1] ?? key?.range?.[1] ?? fallback[1];
     return [start, end];
   }
-  const range = (node)?.range;
+  const range = node?.range;
   return range ? [range[0], range[1]] : [fallback[0], fallback[1]];
 }
 

@@ -35,23 +35,24 @@ export function identityOf(node: YAMLMap, document: ManifestDocument): ObjectIde
 }
 
 export function objectsOf(file: ManifestFile): ManifestObject[] {
-  const out: ManifestObject[] = [];
-  for (const document of file.documents) {
-    const root = document.root;
-    if (!root) continue;
-    const identity = identityOf(root, document);
-    if (
-      identity.kind === 'List' ||
-      (identity.kind?.endsWith('List') && getSeq(root, 'items', document.doc))
-    ) {
-      for (const { node, index } of mapItems(getSeq(root, 'items', document.doc), document.doc)) {
-        out.push({ file, document, node, identity: identityOf(node, document), listIndex: index });
-      }
-      continue;
-    }
-    out.push({ file, document, node: root, identity });
+  return file.documents.flatMap((document) => objectsOfDocument(file, document));
+}
+
+/** The objects of one document: its root, or each item of a `kind: List` (or `PodList`…). */
+export function objectsOfDocument(file: ManifestFile, document: ManifestDocument): ManifestObject[] {
+  const root = document.root;
+  if (!root) return [];
+  const identity = identityOf(root, document);
+  if (identity.kind === 'List' || (identity.kind?.endsWith('List') && getSeq(root, 'items', document.doc))) {
+    return mapItems(getSeq(root, 'items', document.doc), document.doc).map(({ node, index }) => ({
+      file,
+      document,
+      node,
+      identity: identityOf(node, document),
+      listIndex: index,
+    }));
   }
-  return out;
+  return [{ file, document, node: root, identity }];
 }
 
 export const POD_CARRIERS = new Set([

@@ -1,6 +1,12 @@
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import { get, getMap, getSeq, mapItems, num, scalar, str, stringRecord } from '../manifest/nodes';
-import { containersOf, objectsOf, podSpecOf, type ObjectIdentity } from '../manifest/objects';
+import {
+  containersOf,
+  objectsOf,
+  podSpecOf,
+  type ManifestObject,
+  type ObjectIdentity,
+} from '../manifest/objects';
 import type { ManifestFile } from '../yaml/parse';
 import type { Scope } from './types';
 
@@ -65,7 +71,11 @@ function selectorData(map: YAMLMap | undefined, doc: Document.Parsed): SelectorD
 
 /** Extracts the index entries of every object in a parsed file. */
 export function indexFile(file: ManifestFile, path: string): IndexedObject[] {
-  return objectsOf(file).map((object) => {
+  return indexObjects(objectsOf(file), path);
+}
+
+export function indexObjects(objects: readonly ManifestObject[], path: string): IndexedObject[] {
+  return objects.map((object) => {
     const doc = object.document.doc;
     const node = object.node;
     const kind = object.identity.kind ?? '';

@@ -1,4 +1,14 @@
-import { Composer, Parser, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
+import {
+  Composer,
+  Parser,
+  isMap,
+  isScalar,
+  isSeq,
+  type CST,
+  type Document,
+  type Node,
+  type YAMLMap,
+} from 'yaml';
 import { LineIndex } from './lines';
 import { hasTemplateActions, maskTemplates, overlapsMask } from './mask';
 
@@ -22,6 +32,8 @@ export interface ManifestDocument {
   /** The document's text: equal text means an equal analysis (the editor's reuse key). */
   readonly source: string;
   readonly problems: readonly ParseProblem[];
+  /** Syntax errors hidden because the file is a template (counted for the file-level note). */
+  readonly suppressedErrors: number;
 }
 
 export interface ManifestFile {
@@ -43,73 +55,128 @@ export interface ParseOptions {
 
 const DEFAULT_MAX_ALIASES = 100;
 
-export function parseManifestFile(text: string, options: ParseOptions = {}): ManifestFile {
-  const template = hasTemplateActions(text);
-  const masked = template ? maskTemplates(text) : { text, ranges: [] };
-  const problems: ParseProblem[] = [];
-  const documents: ManifestDocument[] = [];
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: true, strict: true });
-  const maxAliases = options.maxAliasCount ?? DEFAULT_MAX_ALIASES;
-  let suppressed = 0;
+/** The file-level facts computed once per text: template masking and line endings. */
+export interface PreparedText {
+  readonly text: string;
+  /** The text the YAML parser sees: template actions masked, same length and offsets. */
+  readonly masked: string;
+  readonly templateRanges: readonly (readonly [number, number])[];
+  readonly isTemplate: boolean;
+  readonly eol: '\n' | '\r\n';
+}
 
-  const add = (doc: Document.Parsed) => {
-    const [start, , end] = doc.range;
-    const docProblems: ParseProblem[] = [];
-    for (const error of doc.errors)
-      docProblems.push(toProblem(error.code, error.message, error.pos, 'error'));
-    for (const warning of doc.warnings)
-      docProblems.push(toProblem(warning.code, warning.message, warning.pos, 'warning'));
-    const aliases = countAliases(masked.text, start, end);
-    if (aliases > maxAliases) {
-      docProblems.push({
-        code: 'ALIAS_LIMIT',
-        message: `This document uses ${aliases} YAML aliases (limit ${maxAliases}); it is not analysed, to stay safe from alias bombs.`,
-        start,
-        end: Math.min(end, start + 1),
-        severity: 'error',
-      });
-    }
-    const root = aliases <= maxAliases && isMap(doc.contents) ? doc.contents : undefined;
-    // Masking can leave text the YAML parser rejects; syntax errors in a template file say more
-    // about the template than about the manifest, so they become one note instead of many.
-    const kept = template
-      ? docProblems.filter((p) => p.severity !== 'error' || p.code === 'ALIAS_LIMIT')
-      : docProblems;
-    suppressed += docProblems.length - kept.length;
-    documents.push({
-      index: documents.length,
-      start,
-      end,
-      doc,
-      root,
-      source: text.slice(start, end),
-      problems: kept,
-    });
+/** One document's CST and its text slice [start, end) (leading comments belong to the first). */
+export interface DocumentSlice {
+  readonly index: number;
+  readonly start: number;
+  readonly end: number;
+  readonly token: CST.Document;
+}
+
+export function prepareText(text: string): PreparedText {
+  const isTemplate = hasTemplateActions(text);
+  const masked = isTemplate ? maskTemplates(text) : { text, ranges: [] };
+  return {
+    text,
+    masked: masked.text,
+    templateRanges: masked.ranges,
+    isTemplate,
+    eol: text.includes('\r\n') ? '\r\n' : '\n',
   };
-  for (const doc of composer.compose(new Parser().parse(masked.text))) add(doc);
-  for (const doc of composer.end(false, masked.text.length)) add(doc);
+}
 
-  if (template) {
+/**
+ * Splits a text into documents with yaml's CST parser (never a regex: `--- # comment` and
+ * `----` inside block scalars both work). Cheap compared to composing: the editor uses it to
+ * find which documents changed and composes only those.
+ */
+export function sliceDocuments(prepared: PreparedText): DocumentSlice[] {
+  const tokens: CST.Document[] = [];
+  for (const token of new Parser().parse(prepared.masked)) if (token.type === 'document') tokens.push(token);
+  return tokens.map((token, index) => ({
+    index,
+    token,
+    start: index === 0 ? 0 : token.offset,
+    end: tokens[index + 1]?.offset ?? prepared.text.length,
+  }));
+}
+
+/** Composes one document of a prepared text; node ranges are offsets in the whole text. */
+export function composeSlice(
+  prepared: PreparedText,
+  slice: DocumentSlice,
+  options: ParseOptions = {},
+): ManifestDocument {
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: true, strict: true });
+  const doc = [
+    ...composer.compose([slice.token], true, slice.end),
+    ...composer.end(false, slice.end),
+  ][0] as Document.Parsed;
+  const maxAliases = options.maxAliasCount ?? DEFAULT_MAX_ALIASES;
+  const problems: ParseProblem[] = [];
+  for (const error of doc.errors) problems.push(toProblem(error.code, error.message, error.pos, 'error'));
+  for (const warning of doc.warnings)
+    problems.push(toProblem(warning.code, warning.message, warning.pos, 'warning'));
+  const aliases = countAliases(prepared.masked, slice.start, slice.end);
+  if (aliases > maxAliases) {
+    problems.push({
+      code: 'ALIAS_LIMIT',
+      message: `This document uses ${aliases} YAML aliases (limit ${maxAliases}); it is not analysed, to stay safe from alias bombs.`,
+      start: doc.range[0],
+      end: doc.range[0] + 1,
+      severity: 'error',
+    });
+  }
+  const root = aliases <= maxAliases && isMap(doc.contents) ? doc.contents : undefined;
+  // Masking can leave text the YAML parser rejects; syntax errors in a template file say more
+  // about the template than about the manifest, so they are summarised once per file instead.
+  const kept = prepared.isTemplate
+    ? problems.filter((p) => p.severity !== 'error' || p.code === 'ALIAS_LIMIT')
+    : problems;
+  return {
+    index: slice.index,
+    start: doc.range[0],
+    end: doc.range[2],
+    doc,
+    root,
+    source: prepared.text.slice(slice.start, slice.end),
+    problems: kept,
+    suppressedErrors: problems.length - kept.length,
+  };
+}
+
+export function fileOf(prepared: PreparedText, documents: readonly ManifestDocument[]): ManifestFile {
+  const problems: ParseProblem[] = [];
+  if (prepared.isTemplate) {
+    const suppressed = documents.reduce((n, d) => n + d.suppressedErrors, 0);
     problems.push({
       code: 'TEMPLATE',
       message:
         suppressed > 0
-          ? `Template file: literal YAML is analysed; ${suppressed} spot(s) produced by template actions could not be parsed and are skipped. No fixes are offered on template output.`
-          : 'Template file: literal YAML is analysed; values produced by template actions are skipped and never fixed.',
-      start: masked.ranges[0]?.[0] ?? 0,
-      end: masked.ranges[0]?.[1] ?? 0,
+          ? `Template file: literal YAML is analysed; ${suppressed} spot(s) produced by template actions could not be parsed and are skipped. No fixes are offered in template files.`
+          : 'Template file: literal YAML is analysed; values produced by template actions are skipped, and no fixes are offered in template files.',
+      start: prepared.templateRanges[0]?.[0] ?? 0,
+      end: prepared.templateRanges[0]?.[1] ?? 0,
       severity: 'info',
     });
   }
   return {
-    text,
+    text: prepared.text,
     documents,
     problems,
-    templateRanges: masked.ranges,
-    isTemplate: template,
-    lines: new LineIndex(text),
-    eol: text.includes('\r\n') ? '\r\n' : '\n',
+    templateRanges: prepared.templateRanges,
+    isTemplate: prepared.isTemplate,
+    lines: new LineIndex(prepared.text),
+    eol: prepared.eol,
   };
+}
+
+export function parseManifestFile(text: string, options: ParseOptions = {}): ManifestFile {
+  const prepared = prepareText(text);
+  return fileOf(
+    prepared,
+    sliceDocuments(prepared).map((slice) => composeSlice(prepared, slice, options)),
+  );
 }
 
 function toProblem(

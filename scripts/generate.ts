@@ -1,0 +1,27 @@
+/** `npm run generate`: writes docs/rules.md and the rule settings in package.json from the code. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { rulesMarkdown, rulesSettings } from '../src/core/rules/docs';
+import { allRules } from '../src/core/rules/registry';
+import { repoRoot } from './harness/paths';
+
+export function generatedPackageJson(current: string): string {
+  const manifest = JSON.parse(current) as {
+    contributes: { configuration: { properties: Record<string, unknown> } };
+  };
+  const properties = manifest.contributes.configuration.properties;
+  for (const key of Object.keys(properties)) if (key.startsWith('shipshape.rules.')) delete properties[key];
+  Object.assign(properties, rulesSettings(allRules));
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+export function generatedRulesDoc(): string {
+  return rulesMarkdown(allRules);
+}
+
+if (process.argv[1]?.endsWith('generate.ts')) {
+  const pkg = join(repoRoot, 'package.json');
+  writeFileSync(pkg, generatedPackageJson(readFileSync(pkg, 'utf8')));
+  writeFileSync(join(repoRoot, 'docs', 'rules.md'), generatedRulesDoc());
+  process.stdout.write(`generated docs/rules.md and ${allRules.length} rule settings\n`);
+}

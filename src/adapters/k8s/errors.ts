@@ -1,0 +1,122 @@
+/**
+ * Every failure talking to a cluster, classified so the UI can say what happened in plain words
+ * and offer the right next step (open kubeconfig, retry, check RBAC).
+ */
+export type KubeErrorKind =
+  | 'unreachable'
+  | 'timeout'
+  | 'tls'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'notFound'
+  | 'conflict'
+  | 'gone'
+  | 'invalid'
+  | 'server'
+  | 'config'
+  | 'aborted'
+  | 'other';
+
+export class KubeError extends Error {
+  constructor(
+    readonly kind: KubeErrorKind,
+    message: string,
+    readonly status?: number,
+    /** The API server's own message (Status.message), shown verbatim on failed writes. */
+    readonly apiMessage?: string,
+  ) {
+    super(message);
+    this.name = 'KubeError';
+  }
+
+  /** Worth retrying by itself: the network or the server may come back. */
+  get transient(): boolean {
+    return (
+      this.kind === 'unreachable' || this.kind === 'timeout' || this.kind === 'server' || this.kind === 'gone'
+    );
+  }
+}
+
+export function fromStatus(status: number, body: string, what: string): KubeError {
+  let apiMessage: string | undefined;
+  let reason: string | undefined;
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown; reason?: unknown };
+    if (typeof parsed.message === 'string') apiMessage = parsed.message;
+    if (typeof parsed.reason === 'string') reason = parsed.reason;
+  } catch {
+    // Not a Status object (a proxy's HTML page, say): keep the HTTP status only.
+  }
+  const detail = apiMessage ? `: ${apiMessage}` : '';
+  switch (status) {
+    case 401:
+      return new KubeError(
+        'unauthorized',
+        `The cluster rejected the credentials (401 Unauthorized) — they may have expired. Re-authenticate or pick another kubeconfig.`,
+        status,
+        apiMessage,
+      );
+    case 403:
+      return new KubeError('forbidden', `Not allowed to ${what}${detail}`, status, apiMessage);
+    case 404:
+      return new KubeError('notFound', `Not found: ${what}${detail}`, status, apiMessage);
+    case 409:
+      return new KubeError('conflict', `Conflict while trying to ${what}${detail}`, status, apiMessage);
+    case 410:
+      return new KubeError(
+        'gone',
+        `The watch fell too far behind (410 Gone); reloading ${what}.`,
+        status,
+        apiMessage,
+      );
+    case 422:
+    case 400:
+      return new KubeError(
+        'invalid',
+        `The API server rejected the request to ${what}${detail}`,
+        status,
+        apiMessage,
+      );
+    default:
+      if (status >= 500)
+        return new KubeError(
+          'server',
+          `The API server failed to ${what} (${status}${reason ? ` ${reason}` : ''})${detail}`,
+          status,
+          apiMessage,
+        );
+      return new KubeError('other', `Unexpected answer (${status}) to ${what}${detail}`, status, apiMessage);
+  }
+}
+
+export function fromNetwork(error: unknown, server: string): KubeError {
+  if (error instanceof KubeError) return error;
+  const code = (error as { code?: string } | null)?.code ?? '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ABORT_ERR' || (error as Error | null)?.name === 'AbortError')
+    return new KubeError('aborted', 'Request cancelled.');
+  if (
+    ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EAI_AGAIN', 'EPIPE'].includes(
+      code,
+    )
+  ) {
+    return new KubeError(
+      'unreachable',
+      `Cannot reach the cluster at ${server} (${code}). Is it running, and is the address in the kubeconfig right?`,
+    );
+  }
+  if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timed? ?out/i.test(message)) {
+    return new KubeError('timeout', `The cluster at ${server} did not answer in time.`);
+  }
+  if (
+    code.startsWith('ERR_TLS') ||
+    code.includes('CERT') ||
+    /certificate|self[- ]signed|SSL/i.test(message)
+  ) {
+    return new KubeError(
+      'tls',
+      `TLS failed with ${server}: ${message}. Check the kubeconfig's certificate-authority.`,
+    );
+  }
+  return new KubeError('other', `Request to ${server} failed: ${message}`);
+}

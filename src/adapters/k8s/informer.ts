@@ -1,0 +1,218 @@
+import type { Logger } from '../../core/log';
+import { KubeError } from './errors';
+import type { KubeRest, WatchEvent } from './rest';
+
+export interface ResourceType {
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+}
+
+export function resourcePath(type: ResourceType, namespace?: string, name?: string): string {
+  const base = type.group ? `/apis/${type.group}/${type.version}` : `/api/${type.version}`;
+  const ns = type.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${base}${ns}/${type.plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
+}
+
+export type InformerStatus =
+  | { readonly state: 'loading' }
+  | { readonly state: 'ready'; readonly since: number }
+  /** The data is the last good copy; we keep retrying by ourselves. */
+  | { readonly state: 'stale'; readonly since: number; readonly error: KubeError; readonly retryAt: number }
+  /** Retrying will not help until something changes (RBAC, a missing CRD): retried on refresh. */
+  | { readonly state: 'failed'; readonly error: KubeError };
+
+export interface InformerStats {
+  lists: number;
+  listPages: number;
+  watches: number;
+  events: number;
+  relists: number;
+}
+
+export interface InformerOptions<T> {
+  readonly namespace?: string;
+  readonly pageSize?: number;
+  readonly fieldSelector?: string;
+  /** Keep only what the UI needs: 20,000 full pods would not fit the memory budget. */
+  readonly project: (object: Record<string, unknown>) => T;
+  /** Server-side watch timeout; the watch is re-opened from the last resourceVersion (no re-list). */
+  readonly watchSeconds?: number;
+}
+
+export type ChangeListener = () => void;
+
+const keyOf = (o: Record<string, unknown>) => {
+  const meta = (o['metadata'] ?? {}) as { namespace?: string; name?: string };
+  return `${meta.namespace ?? ''}/${meta.name ?? ''}`;
+};
+
+/**
+ * Paginated LIST, then WATCH from the list's resourceVersion with bookmarks; on a dropped watch
+ * it reconnects with exponential backoff from where it stopped, and only on 410 Gone does it
+ * list again (diffing against what it had, so the tree never shows duplicates).
+ */
+export class Informer<T> {
+  readonly items = new Map<string, T>();
+  status: InformerStatus = { state: 'loading' };
+  readonly stats: InformerStats = { lists: 0, listPages: 0, watches: 0, events: 0, relists: 0 };
+  private resourceVersion: string | undefined;
+  private abort = new AbortController();
+  private running = false;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private readonly listeners = new Set<ChangeListener>();
+  private lastReady = 0;
+
+  constructor(
+    private readonly rest: KubeRest,
+    readonly type: ResourceType,
+    private readonly options: InformerOptions<T>,
+    private readonly log: Logger,
+  ) {}
+
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private setStatus(status: InformerStatus): void {
+    this.status = status;
+    this.changed();
+  }
+
+  start(): void {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    void this.loop();
+  }
+
+  /** Forces a fresh LIST now (user pressed Refresh, or RBAC may have changed). */
+  refresh(): void {
+    this.resourceVersion = undefined;
+    if (this.status.state === 'failed') this.setStatus({ state: 'loading' });
+    this.abort.abort();
+    this.wake?.();
+    if (!this.running) this.start();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abort.abort();
+    this.wake?.();
+    this.listeners.clear();
+  }
+
+  private async loop(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopped) {
+      this.abort = new AbortController();
+      try {
+        if (this.resourceVersion === undefined) await this.list();
+        attempt = 0;
+        this.stats.watches++;
+        const timeoutSeconds = (this.options.watchSeconds ?? 300) + Math.floor(Math.random() * 60);
+        await this.rest.watch(
+          resourcePath(this.type, this.options.namespace),
+          {
+            resourceVersion: this.resourceVersion,
+            allowWatchBookmarks: true,
+            timeoutSeconds,
+            fieldSelector: this.options.fieldSelector,
+          },
+          (event) => this.apply(event),
+          this.abort.signal,
+          () => this.markReady(),
+        );
+      } catch (error) {
+        if (this.stopped) break;
+        const e = error instanceof KubeError ? error : new KubeError('other', String(error));
+        if (e.kind === 'aborted') continue;
+        // A restarted server with new storage answers old resourceVersions with "too large".
+        if (
+          e.kind === 'gone' ||
+          /too large resource version|resource version.*(expired|too old)/i.test(e.apiMessage ?? e.message)
+        ) {
+          this.log.debug(
+            `${this.type.plural}${this.options.namespace ? ` in ${this.options.namespace}` : ''}: 410 Gone, listing again`,
+          );
+          this.resourceVersion = undefined;
+          this.stats.relists++;
+          continue;
+        }
+        if (e.kind === 'forbidden' || e.kind === 'notFound' || e.kind === 'config') {
+          this.setStatus({ state: 'failed', error: e });
+          this.running = false;
+          return;
+        }
+        attempt++;
+        const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)) * (0.75 + Math.random() * 0.5);
+        this.log.debug(`${this.type.plural}: ${e.message} — retrying in ${Math.round(delay)} ms`);
+        this.setStatus({ state: 'stale', since: this.lastReady, error: e, retryAt: Date.now() + delay });
+        // Stay on the same resourceVersion: the next watch resumes where this one stopped.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    }
+    this.running = false;
+  }
+
+  private async list(): Promise<void> {
+    this.stats.lists++;
+    const fresh = new Map<string, T>();
+    let continueToken: string | undefined;
+    let resourceVersion: string | undefined;
+    do {
+      this.stats.listPages++;
+      const page = await this.rest.request<{
+        metadata?: { resourceVersion?: string; continue?: string };
+        items?: Record<string, unknown>[];
+      }>('GET', resourcePath(this.type, this.options.namespace), {
+        query: {
+          limit: this.options.pageSize ?? 500,
+          continue: continueToken,
+          fieldSelector: this.options.fieldSelector,
+        },
+        timeoutMs: 60_000,
+        signal: this.abort.signal,
+        what: `list ${this.type.plural}${this.options.namespace ? ` in namespace ${this.options.namespace}` : ''}`,
+      });
+      for (const item of page.items ?? []) fresh.set(keyOf(item), this.options.project(item));
+      continueToken = page.metadata?.continue || undefined;
+      resourceVersion = page.metadata?.resourceVersion;
+    } while (continueToken);
+    this.items.clear();
+    for (const [k, v] of fresh) this.items.set(k, v);
+    this.resourceVersion = resourceVersion;
+    this.lastReady = Date.now();
+    this.setStatus({ state: 'ready', since: this.lastReady });
+  }
+
+  private apply(event: WatchEvent): void {
+    this.stats.events++;
+    const rv = (event.object['metadata'] as { resourceVersion?: string } | undefined)?.resourceVersion;
+    if (rv) this.resourceVersion = rv;
+    if (event.type === 'BOOKMARK') return;
+    if (event.type === 'DELETED') this.items.delete(keyOf(event.object));
+    else this.items.set(keyOf(event.object), this.options.project(event.object));
+    this.changed();
+  }
+
+  private markReady(): void {
+    if (this.status.state === 'ready') return;
+    this.lastReady = Date.now();
+    this.setStatus({ state: 'ready', since: this.lastReady });
+  }
+}

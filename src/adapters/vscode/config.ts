@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import type { Scope, SeveritySetting } from '../../core/rules/types';
+import { defaultRuleOptions, type RuleOptions } from '../../core/rules/types';
+
+const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
+
+export interface AnalysisSettings {
+  readonly enabled: boolean;
+  readonly codeLens: boolean;
+  readonly scope: Extract<Scope, 'file' | 'folder' | 'workspace'>;
+  readonly maxFileBytes: number;
+  readonly previewFixes: boolean;
+  readonly options: RuleOptions;
+  readonly severities: Readonly<Record<string, SeveritySetting>>;
+}
+
+/** Reads `shipshape.*` analysis settings; `shipshape.rules.<id>` entries become severity overrides. */
+export function analysisSettings(
+  ruleIds: readonly string[],
+  scope?: vscode.ConfigurationScope,
+): AnalysisSettings {
+  const config = vscode.workspace.getConfiguration('shipshape', scope);
+  const severities: Record<string, SeveritySetting> = {};
+  for (const id of ruleIds) {
+    const value = config.get<string>(`rules.${id}`);
+    if (value && value !== 'default' && SEVERITIES.has(value)) severities[id] = value as SeveritySetting;
+  }
+  const scopeSetting = config.get<string>('analysis.scope', 'workspace');
+  return {
+    enabled: config.get<boolean>('analysis.enabled', true),
+    codeLens: config.get<boolean>('codeLens.enabled', true),
+    scope: scopeSetting === 'file' || scopeSetting === 'folder' ? scopeSetting : 'workspace',
+    maxFileBytes: Math.max(16, config.get<number>('analysis.maxFileSizeKB', 2048)) * 1024,
+    previewFixes: config.get<boolean>('fixes.preview', true),
+    options: {
+      minReplicas: config.get<number>('analysis.minReplicas', defaultRuleOptions.minReplicas),
+      requireDigest: config.get<boolean>('analysis.requireDigest', defaultRuleOptions.requireDigest),
+      allowedRegistries: config.get<string[]>('analysis.allowedRegistries', [
+        ...defaultRuleOptions.allowedRegistries,
+      ]),
+      kubernetesVersion: config.get<string>(
+        'analysis.kubernetesVersion',
+        defaultRuleOptions.kubernetesVersion,
+      ),
+    },
+    severities,
+  };
+}

@@ -1,0 +1,175 @@
+import { isPair } from 'yaml';
+import { rangeOf } from '../manifest/nodes';
+import {
+  POD_CARRIERS,
+  objectsOfDocument,
+  type ManifestObject,
+  type ObjectIdentity,
+} from '../manifest/objects';
+import { activeRules, analyseObject, type AnalyseOptions } from '../rules/engine';
+import { indexObjects, type IndexedObject, type ScopeIndex } from '../rules/scope';
+import { parseSuppressions } from '../rules/suppress';
+import { defaultRuleOptions, type Finding, type Scope } from '../rules/types';
+import {
+  composeSlice,
+  fileOf,
+  prepareText,
+  sliceDocuments,
+  type ManifestDocument,
+  type ParseProblem,
+} from '../yaml/parse';
+
+/** Where an object sits, for code lenses and "reveal": plain data, no yaml nodes. */
+export interface ObjectSummary {
+  readonly identity: ObjectIdentity;
+  readonly documentIndex: number;
+  readonly listIndex?: number;
+  readonly start: number;
+  readonly end: number;
+  /** The `kind:` line: where lenses go. */
+  readonly anchor: number;
+  readonly podCarrier: boolean;
+}
+
+export interface FileAnalysis {
+  readonly findings: readonly Finding[];
+  readonly problems: readonly ParseProblem[];
+  readonly objects: readonly ObjectSummary[];
+  /** This file's own entries for the workspace index. */
+  readonly index: readonly IndexedObject[];
+  readonly isTemplate: boolean;
+  /** Documents composed (not reused) by this update: the benchmark's "re-parse only what changed". */
+  readonly composed: number;
+}
+
+export interface ExternalScope {
+  readonly scope: Scope;
+  /** Index entries of every other file in scope. */
+  readonly objects: readonly IndexedObject[];
+  /** Bumped whenever `objects` changes, so cached cross-resource findings are re-checked. */
+  readonly version: number;
+}
+
+interface CachedDocument {
+  readonly index: readonly IndexedObject[];
+  readonly suppressedErrors: number;
+  /** Offsets relative to the slice start. */
+  findings?: readonly Finding[];
+  problems?: readonly ParseProblem[];
+  objects?: readonly ObjectSummary[];
+  analysedWith?: string;
+}
+
+const shift = <T extends { start: number; end: number }>(item: T, delta: number): T => ({
+  ...item,
+  start: item.start + delta,
+  end: item.end + delta,
+});
+
+/**
+ * Editor-side analysis of one file that re-does only what a keystroke changed: the text is split
+ * into documents with the CST parser, and documents whose text is unchanged reuse their previous
+ * findings (offsets shifted) unless the cross-resource index changed. Results equal `analyseFile`.
+ */
+export class IncrementalAnalyser {
+  private cache = new Map<string, CachedDocument>();
+
+  constructor(
+    private readonly path: string,
+    private readonly config: Omit<AnalyseOptions, 'index' | 'path'>,
+  ) {}
+
+  update(text: string, external: ExternalScope = { scope: 'file', objects: [], version: 0 }): FileAnalysis {
+    const prepared = prepareText(text);
+    const slices = sliceDocuments(prepared);
+    const next = new Map<string, CachedDocument>();
+    const composed = new Map<number, ManifestDocument>();
+    const entries: CachedDocument[] = [];
+    const fileStub = fileOf(prepared, []);
+    for (const slice of slices) {
+      const source = text.slice(slice.start, slice.end);
+      let entry = next.get(source) ?? this.cache.get(source);
+      if (!entry) {
+        const document = composeSlice(prepared, slice);
+        composed.set(slice.index, document);
+        entry = {
+          index: indexObjects(objectsOfDocument(fileStub, document), this.path),
+          suppressedErrors: document.suppressedErrors,
+        };
+      }
+      next.set(source, entry);
+      entries.push(entry);
+    }
+    this.cache = next;
+
+    const own = entries.flatMap((e) => e.index);
+    const index: ScopeIndex = {
+      scope: external.scope === 'file' ? 'file' : external.scope,
+      objects: [...external.objects, ...own],
+    };
+    const indexKey = `${external.version}|${JSON.stringify(own)}`;
+    const rules = activeRules({ ...this.config, index });
+    const options = { ...defaultRuleOptions, ...this.config.options };
+
+    const findings: Finding[] = [];
+    const problems: ParseProblem[] = [];
+    const objects: ObjectSummary[] = [];
+    let file = fileStub;
+    slices.forEach((slice, i) => {
+      const entry = entries[i] as CachedDocument;
+      if (entry.analysedWith !== indexKey || !entry.findings || !entry.problems || !entry.objects) {
+        const document = composed.get(slice.index) ?? composeSlice(prepared, slice);
+        if (file.documents.length === 0 || file === fileStub) file = fileOf(prepared, [document]);
+        const docObjects = objectsOfDocument(file, document);
+        const docProblems = [...document.problems];
+        const docFindings = document.problems.every(
+          (p) => p.severity !== 'error' || p.code === 'DUPLICATE_KEY',
+        )
+          ? docObjects.flatMap((o) =>
+              analyseObject(o, rules, index, options, parseSuppressions(file), docProblems),
+            )
+          : [];
+        entry.findings = docFindings.map((f) => shift(f, -slice.start));
+        entry.problems = docProblems.map((p) => shift(p, -slice.start));
+        entry.objects = docObjects.map((o) => shift(summarise(o), -slice.start));
+        entry.analysedWith = indexKey;
+      }
+      for (const f of entry.findings) findings.push({ ...shift(f, slice.start), documentIndex: slice.index });
+      for (const p of entry.problems) problems.push(shift(p, slice.start));
+      for (const o of entry.objects)
+        objects.push({
+          ...shift(o, slice.start),
+          anchor: o.anchor + slice.start,
+          documentIndex: slice.index,
+        });
+    });
+    const suppressed = entries.reduce((n, e) => n + e.suppressedErrors, 0);
+    const fileProblems = fileOf(prepared, [{ suppressedErrors: suppressed } as ManifestDocument]).problems;
+    findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+    return {
+      findings,
+      problems: [...fileProblems, ...problems],
+      objects,
+      index: own,
+      isTemplate: prepared.isTemplate,
+      composed: composed.size,
+    };
+  }
+}
+
+export function summarise(object: ManifestObject): ObjectSummary {
+  const [start, end] = rangeOf(object.node);
+  const kindPair = object.node.items.find(
+    (p) => isPair(p) && (p.key as { value?: unknown } | null)?.value === 'kind',
+  );
+  const summary: { -readonly [K in keyof ObjectSummary]: ObjectSummary[K] } = {
+    identity: object.identity,
+    documentIndex: object.document.index,
+    start,
+    end,
+    anchor: kindPair ? rangeOf(kindPair)[0] : start,
+    podCarrier: POD_CARRIERS.has(object.identity.kind ?? ''),
+  };
+  if (object.listIndex !== undefined) summary.listIndex = object.listIndex;
+  return summary;
+}

@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import { DisposableStore } from '../../adapters/vscode/disposables';
+import type { Services } from '../services';
+import { ManifestCodeActions } from './code-actions';
+import { ManifestCodeLenses } from './code-lens';
+import { registerAnalysisCommands } from './commands';
+import { AnalysisService } from './service';
+
+const SELECTOR: vscode.DocumentSelector = [
+  { language: 'yaml' },
+  { language: 'helm' },
+  { language: 'helm-template' },
+];
+
+/** Manifest analysis: diagnostics, code lenses, quick fixes and the analyse/fix/harden commands. */
+export function registerAnalysis({ context, log }: Services): vscode.Disposable {
+  const store = new DisposableStore();
+  const service = store.add(new AnalysisService(context.extensionUri, log));
+  store.add(vscode.languages.registerCodeLensProvider(SELECTOR, new ManifestCodeLenses(service)));
+  store.add(
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new ManifestCodeActions(service), {
+      providedCodeActionKinds: ManifestCodeActions.kinds,
+    }),
+  );
+  store.add(registerAnalysisCommands(service, log));
+  return store;
+}
