@@ -4,7 +4,10 @@
 import * as esbuild from 'esbuild';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { repoRoot } from './lib/cache.mjs';
+
+const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 
 /** @param {boolean} production */
 function bundles(production) {
@@ -34,6 +37,7 @@ function bundles(production) {
       entryPoints: { cli: 'src/cli/main.ts' },
       outdir: 'dist',
       banner: { js: '#!/usr/bin/env node' },
+      define: { SHIPSHAPE_VERSION: JSON.stringify(version) },
     },
     {
       bundle: true,

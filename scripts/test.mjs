@@ -86,6 +86,8 @@ if (tiers.includes('static')) {
 }
 
 if (tiers.includes('unit')) {
+  // The CLI tests run the bundle users run.
+  step('build', () => run(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')]));
   step('unit tests', () => nodeTest(testFiles('test/unit'), { concurrency: 2 }));
 }
 

@@ -1,29 +1,72 @@
 /** `shipshape` — the same core as the extension, headless, for CI. */
-const USAGE = `usage: shipshape <command> [options]
+import { isMainThread } from 'node:worker_threads';
+import { runWorker } from './analyse';
+import { UsageError } from './args';
+import { fix, FIX_USAGE } from './fix';
+import { lint, LINT_USAGE } from './lint';
+
+declare const SHIPSHAPE_VERSION: string | undefined;
+const VERSION = typeof SHIPSHAPE_VERSION === 'string' ? SHIPSHAPE_VERSION : '0.0.0-dev';
+
+const USAGE = `Shipshape ${VERSION} — Kubernetes platform health & hardening
+
+usage: shipshape <command> [options]
 
 commands:
-  lint      analyse manifests
-  fix       apply fixes to manifests
-  health    summarise cluster health
-  runbook   evaluate a runbook's checks
+  lint      analyse manifests (text, json or sarif)
+  fix       apply fixes to manifests with minimal edits
+  health    summarise a cluster's (or a snapshot's) health
+  runbook   evaluate a runbook's checks against a cluster or snapshot
+
+Run "shipshape <command> --help" for a command's options.
 `;
 
-export function main(argv: readonly string[]): Promise<number> {
-  const [command] = argv;
-  if (!command || command === '--help' || command === '-h') {
-    process.stdout.write(USAGE);
-    return Promise.resolve(command ? 0 : 2);
+const out = (s: string) => void process.stdout.write(s);
+const err = (s: string) => void process.stderr.write(s);
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+        err(USAGE);
+        return 2;
+      case '--help':
+      case '-h':
+      case 'help':
+        out(USAGE);
+        return 0;
+      case '--version':
+        out(`${VERSION}\n`);
+        return 0;
+      case 'lint':
+        return await lint(rest, out, VERSION);
+      case 'fix':
+        return fix(rest, out, err);
+      default:
+        err(`shipshape: unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const usage = command === 'lint' ? LINT_USAGE : command === 'fix' ? FIX_USAGE : USAGE;
+      err(`shipshape ${command ?? ''}: ${error.message}\n\n${usage}\n`);
+      return 2;
+    }
+    throw error;
   }
-  process.stderr.write(`shipshape: unknown command "${command}"\n${USAGE}`);
-  return Promise.resolve(2);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`shipshape: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
-  },
-);
+if (isMainThread) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      err(`shipshape: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+} else {
+  runWorker();
+}

@@ -105,9 +105,9 @@ export function analyseObject(
   if (!kind) return [];
   const out: Finding[] = [];
   const objectRange = rangeOf(object.node);
-  const kindAnchor = (object.node.items.find(
-    (p) => isPair(p) && (p.key as { value?: unknown } | null)?.value === 'kind',
-  ) ?? null);
+  const kindAnchor =
+    object.node.items.find((p) => isPair(p) && (p.key as { value?: unknown } | null)?.value === 'kind') ??
+    null;
   for (const { rule, severity } of rules) {
     if (rule.kinds && !rule.kinds.has(kind)) continue;
     const report = (input: ReportInput) => {

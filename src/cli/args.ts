@@ -1,0 +1,52 @@
+/** A small, strict argument parser: unknown options are usage errors (exit 2), never ignored. */
+export interface ParsedArgs {
+  readonly positional: string[];
+  readonly values: Map<string, string[]>;
+  readonly flags: Set<string>;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(
+  argv: readonly string[],
+  spec: { values: readonly string[]; flags: readonly string[] },
+): ParsedArgs {
+  const positional: string[] = [];
+  const values = new Map<string, string[]>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (spec.flags.includes(name)) {
+      if (eq > 0) throw new UsageError(`--${name} takes no value`);
+      flags.add(name);
+    } else if (spec.values.includes(name)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || (eq < 0 && value.startsWith('--')))
+        throw new UsageError(`--${name} needs a value`);
+      // Comma lists and repeated options both work: --include a,b --include c
+      values.set(name, [...(values.get(name) ?? []), ...value.split(',').filter(Boolean)]);
+    } else {
+      throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  return { positional, values, flags };
+}
+
+export function one(args: ParsedArgs, name: string, allowed?: readonly string[]): string | undefined {
+  const list = args.values.get(name);
+  if (!list) return undefined;
+  const value = list[list.length - 1];
+  if (value !== undefined && allowed && !allowed.includes(value))
+    throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+  return value;
+}

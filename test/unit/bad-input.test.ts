@@ -1,0 +1,96 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { readManifest } from '../../src/adapters/fs/files';
+import { analyseText } from '../../src/core/rules/engine';
+import { allRules } from '../../src/core/rules/registry';
+import { repoRoot } from '../../scripts/harness/paths';
+
+const dir = join(repoRoot, 'test', 'fixtures', 'bad-input');
+const analyse = (name: string) => {
+  const read = readManifest(join(dir, name));
+  assert.ok('text' in read, `${name} is readable`);
+  return analyseText(read.text, { rules: allRules });
+};
+const rulesOf = (a: ReturnType<typeof analyse>) => a.findings.map((f) => `${f.rule}:${f.object.name ?? ''}`);
+
+test('malformed YAML: the error is reported at its position and the other documents are still analysed', () => {
+  const a = analyse('malformed.yaml');
+  const errors = a.problems.filter((p) => p.severity === 'error');
+  assert.ok(errors.length > 0);
+  const line = a.file.lines.positionAt(errors[0]?.start ?? 0).line;
+  assert.ok(line >= 14 && line <= 16, `error near the broken line (got line ${line + 1})`);
+  const names = new Set(a.findings.map((f) => f.object.name));
+  assert.ok(names.has('first') && names.has('third'));
+  assert.ok(!names.has('broken'));
+});
+
+test('alias bombs are capped and reported, never expanded', () => {
+  const a = analyse('alias-bomb.yaml');
+  assert.ok(a.problems.some((p) => p.code === 'ALIAS_LIMIT'));
+  assert.deepEqual(a.findings, []);
+});
+
+test('a BOM is fine; tabs are a clear syntax error; duplicate keys are reported', () => {
+  assert.ok(rulesOf(analyse('bom.yaml')).some((r) => r.endsWith(':bom')));
+  const tabs = analyse('tabs.yaml');
+  assert.ok(tabs.problems.some((p) => p.severity === 'error'));
+  const dup = analyse('duplicate-keys.yaml');
+  assert.ok(dup.problems.some((p) => p.code === 'DUPLICATE_KEY' && /last value wins/.test(p.message)));
+  assert.ok(dup.findings.length > 0, 'a document with duplicate keys is still analysed');
+});
+
+test('kind: List items are analysed as objects', () => {
+  assert.ok(rulesOf(analyse('list.yaml')).includes('privileged-container:from-list'));
+});
+
+test('CRDs, unknown kinds, scalar and empty documents are ignored quietly', () => {
+  const a = analyse('crds-and-unknown.yaml');
+  assert.deepEqual(a.findings, []);
+  assert.deepEqual(a.problems, []);
+});
+
+test('`--- # comment` separators and `----` inside block scalars split documents correctly', () => {
+  const a = analyse('separators.yaml');
+  assert.equal(a.file.documents.length, 2);
+  assert.ok(rulesOf(a).includes('privileged-container:after-script'));
+});
+
+test('Helm templates: literal YAML analysed, template output skipped, no fixes, file marked', () => {
+  const a = analyse('chart/templates/deployment.yaml');
+  assert.ok(a.file.isTemplate);
+  assert.ok(a.problems.some((p) => p.code === 'TEMPLATE'));
+  assert.ok(rulesOf(a).some((r) => r.startsWith('privileged-container')));
+  assert.ok(
+    a.findings.every((f) => !f.fix),
+    'no fixes in template files',
+  );
+  assert.ok(!a.findings.some((f) => f.rule === 'image-tag-pinned'), 'a templated image is not judged');
+});
+
+test('binary and non-UTF-8 files are reported in plain words, not parsed', () => {
+  const binary = readManifest(join(dir, 'binary.yaml'));
+  assert.ok('error' in binary && /binary/.test(binary.error));
+  const latin1 = readManifest(join(dir, 'latin1.yaml'));
+  assert.ok('error' in latin1 && /UTF-8/.test(latin1.error));
+});
+
+test('every bad-input fixture is covered by a test above', () => {
+  const covered = readFileSync(__filename, 'utf8');
+  for (const name of [
+    'malformed',
+    'alias-bomb',
+    'bom',
+    'tabs',
+    'duplicate-keys',
+    'list',
+    'crds-and-unknown',
+    'separators',
+    'chart/templates/deployment',
+    'binary',
+    'latin1',
+  ]) {
+    assert.ok(covered.includes(`'${name}.yaml'`), name);
+  }
+});

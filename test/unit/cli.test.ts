@@ -1,0 +1,157 @@
+/**
+ * The CLI as users run it: the bundled dist/cli.js (scripts/test.mjs builds it before this tier),
+ * on the fixtures, in all three output formats.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import Ajv from 'ajv';
+import { repoRoot } from '../../scripts/harness/paths';
+
+const cli = join(repoRoot, 'dist', 'cli.js');
+const rules = join(repoRoot, 'test', 'fixtures', 'rules');
+const badInput = join(repoRoot, 'test', 'fixtures', 'bad-input');
+
+function shipshape(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface JsonReport {
+  findings: {
+    rule: string;
+    severity: string;
+    file: string;
+    range: { start: { line: number; column: number } };
+    object: { kind?: string; name?: string };
+    fix?: { class: string };
+  }[];
+  errors: { file: string; message: string }[];
+}
+
+before(() => {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+});
+
+test('lint --format json: 1-based positions at the exact node, object identity, fix class', () => {
+  const r = shipshape('lint', join(rules, 'privileged-container', 'fail.yaml'), '--format', 'json');
+  assert.equal(r.code, 1, 'error-level findings fail by default');
+  const report = JSON.parse(r.stdout) as JsonReport;
+  const privileged = report.findings.filter((f) => f.rule === 'privileged-container');
+  assert.deepEqual(
+    privileged.map((f) => f.range.start),
+    [
+      { line: 16, column: 13 },
+      { line: 20, column: 29 },
+    ],
+  );
+  assert.deepEqual(privileged[0]?.object, { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'node-agent' });
+  assert.equal(privileged[0]?.fix?.class, 'harden');
+  assert.deepEqual(report.errors, []);
+});
+
+test('lint --format sarif validates against the SARIF 2.1.0 schema and carries real regions', () => {
+  const r = shipshape('lint', rules, '--format', 'sarif');
+  const sarif = JSON.parse(r.stdout) as {
+    runs: {
+      results: {
+        ruleId: string;
+        locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[];
+      }[];
+    }[];
+  };
+  const schema = JSON.parse(
+    readFileSync(join(repoRoot, 'test', 'fixtures', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8'),
+  ) as object;
+  // The published schema's language-tag pattern is not valid as a /u regex; ajv must not add /u.
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+  const validate = ajv.compile(schema);
+  assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+  const results = sarif.runs[0]?.results ?? [];
+  assert.ok(results.length > 10);
+  assert.ok(
+    results.every(
+      (x) =>
+        (x.locations[0]?.physicalLocation.region.startLine ?? 0) >= 1 &&
+        (x.locations[0]?.physicalLocation.region.startColumn ?? 0) >= 1,
+    ),
+  );
+});
+
+test('lint --format text prints file:line:col rows and a summary', () => {
+  const r = shipshape('lint', join(rules, 'cpu-request'), '--format', 'text', '--no-color');
+  assert.match(r.stdout, /^test\/fixtures\/rules\/cpu-request\/fail\.yaml$/m);
+  assert.match(r.stdout, /^\s+14:11\s+warning\s+cpu-request\s+Container "history" has no CPU request/m);
+  assert.match(r.stdout, /\d+ finding\(s\) in 4 file\(s\)/);
+});
+
+test('exit codes: --fail-on, --include/--exclude, usage errors are 2', () => {
+  const file = join(rules, 'cpu-request', 'fail.yaml');
+  assert.equal(
+    shipshape('lint', file, '--include', 'cpu-request').code,
+    0,
+    'warnings do not fail by default',
+  );
+  assert.equal(shipshape('lint', file, '--include', 'cpu-request', '--fail-on', 'warning').code, 1);
+  assert.equal(
+    shipshape('lint', file, '--exclude', 'cpu-request,allow-privilege-escalation', '--fail-on', 'warning')
+      .code,
+    0,
+  );
+  assert.equal(shipshape('lint', file, '--format', 'xml').code, 2);
+  assert.equal(shipshape('lint', file, '--include', 'no-such-rule').code, 2);
+  assert.equal(shipshape('lint', file, '--bogus').code, 2);
+  assert.equal(shipshape('lint', join(rules, 'does-not-exist')).code, 2);
+  assert.equal(shipshape('frobnicate').code, 2);
+});
+
+test('bad input: syntax errors, binary and non-UTF-8 files are reported, the rest analysed', () => {
+  const r = shipshape('lint', badInput, '--format', 'json');
+  const report = JSON.parse(r.stdout) as JsonReport;
+  const errorFiles = new Set(report.errors.map((e) => e.file.split('/').pop()));
+  for (const name of ['malformed.yaml', 'tabs.yaml', 'alias-bomb.yaml', 'binary.yaml', 'latin1.yaml'])
+    assert.ok(errorFiles.has(name), name);
+  assert.ok(report.findings.some((f) => f.object.name === 'after-script'));
+  assert.equal(r.code, 1);
+});
+
+test('fix: writes the expected bytes; --dry-run prints a diff and writes nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-fix-'));
+  cpSync(join(rules, 'selector-mismatch', 'fix.input.yaml'), join(dir, 'deploy.yaml'));
+  const dry = shipshape('fix', dir, '--dry-run');
+  assert.equal(dry.code, 0);
+  assert.match(dry.stdout, /^\+\s+component: worker$/m);
+  assert.equal(
+    readFileSync(join(dir, 'deploy.yaml'), 'utf8'),
+    readFileSync(join(rules, 'selector-mismatch', 'fix.input.yaml'), 'utf8'),
+  );
+  assert.equal(shipshape('fix', dir).code, 0);
+  assert.equal(
+    readFileSync(join(dir, 'deploy.yaml'), 'utf8'),
+    readFileSync(join(rules, 'selector-mismatch', 'fix.expected.yaml'), 'utf8'),
+  );
+  assert.equal(shipshape('fix', dir, '--class', 'nope').code, 2);
+});
+
+test('worker threads give the same answer as one thread', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-threads-'));
+  const doc = readFileSync(join(rules, 'pdb-missing', 'fix.input.yaml'), 'utf8');
+  for (let f = 0; f < 6; f++) {
+    writeFileSync(
+      join(dir, `f${f}.yaml`),
+      Array.from({ length: 250 }, (_, i) => doc.replaceAll('grafana', `app-${f}-${i}`)).join('---\n'),
+    );
+  }
+  const one = shipshape('lint', dir, '--format', 'json', '--threads', '1');
+  const two = shipshape('lint', dir, '--format', 'json', '--threads', '2');
+  assert.equal(two.stdout, one.stdout);
+  assert.ok((JSON.parse(one.stdout) as JsonReport).findings.length >= 6 * 250);
+});
