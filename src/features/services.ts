@@ -1,10 +1,15 @@
 import type * as vscode from 'vscode';
 import type { ExtensionLogger } from '../adapters/vscode/logger';
+import type { HealthModel } from './clusters/model';
+import type { ClusterSources } from './clusters/sources';
 
-/** What activation builds once and hands to every feature's `register`. */
+/** What activation builds once and hands to every feature's `register`. Features registered
+ * earlier publish what later ones need (the runbook reads the clusters' sources and health). */
 export interface Services {
   readonly context: vscode.ExtensionContext;
   readonly log: ExtensionLogger;
+  clusters?: ClusterSources;
+  health?: HealthModel;
 }
 
 export type FeatureRegistrar = (services: Services) => vscode.Disposable;

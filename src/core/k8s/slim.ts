@@ -18,19 +18,21 @@ const pick = <T extends object>(
 };
 
 export function slimMeta(meta: ObjectMeta | undefined): ObjectMeta {
-  return (pick(meta, [
-    'name',
-    'namespace',
-    'uid',
-    'resourceVersion',
-    'generation',
-    'creationTimestamp',
-    'deletionTimestamp',
-    'deletionGracePeriodSeconds',
-    'labels',
-    'ownerReferences',
-    'finalizers',
-  ]) ?? {});
+  return (
+    pick(meta, [
+      'name',
+      'namespace',
+      'uid',
+      'resourceVersion',
+      'generation',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'labels',
+      'ownerReferences',
+      'finalizers',
+    ]) ?? {}
+  );
 }
 
 function slimContainer(c: Container): Container {

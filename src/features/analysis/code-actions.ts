@@ -3,7 +3,7 @@ import { Commands } from '../../constants';
 import { DIAGNOSTIC_SOURCE, toWorkspaceEdit } from '../../adapters/vscode/convert';
 import { fixEdits } from '../../core/fixes/apply';
 import type { Finding } from '../../core/rules/types';
-import { planFixes } from './edits';
+import { planFixes, workspaceEditOf } from './edits';
 import type { AnalysisService } from './service';
 
 const FIX_ALL = vscode.CodeActionKind.SourceFixAll.append('shipshape');
@@ -103,12 +103,12 @@ export class ManifestCodeActions implements vscode.CodeActionProvider {
   }
 
   private fixAll(document: vscode.TextDocument): vscode.CodeAction[] {
-    const plan = planFixes(this.service, document, { classes: ['auto'] }, 'Shipshape: fix all', false);
+    const plan = planFixes(this.service, document, { classes: ['auto'] });
     if (!plan) return [];
     const action = new vscode.CodeAction(`Fix all safe Shipshape problems (${plan.count})`, FIX_ALL);
-    action.edit = plan.edit;
+    action.edit = workspaceEditOf(plan);
     const quick = new vscode.CodeAction(action.title, vscode.CodeActionKind.QuickFix);
-    quick.edit = plan.edit;
+    quick.edit = workspaceEditOf(plan);
     return [action, quick];
   }
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../constants';
 import { rangeOf } from '../../adapters/vscode/convert';
 import type { ObjectSummary } from '../../core/analysis/file-analysis';
+import { HARDEN_BUNDLE } from '../../core/rules/registry';
 import type { Finding } from '../../core/rules/types';
 import type { AnalysisService } from './service';
 
@@ -50,7 +51,7 @@ export class ManifestCodeLenses implements vscode.CodeLensProvider {
     for (const object of analysis.objects) {
       const findings = analysis.findings.filter(onObject(object)).filter((f) => f.fix);
       if (findings.length === 0) continue;
-      const range = rangeOf(document, object.anchor, object.anchor);
+      const range = rangeOf(document, object.start, object.start);
       const target = targetOf(document.uri, object);
       const name = `${object.identity.kind ?? ''}/${object.identity.name ?? ''}`;
       const auto = findings.filter((f) => f.fix?.class === 'auto');
@@ -64,7 +65,7 @@ export class ManifestCodeLenses implements vscode.CodeLensProvider {
           target,
         );
       }
-      const harden = findings.filter((f) => f.fix?.class === 'harden');
+      const harden = findings.filter((f) => (HARDEN_BUNDLE as readonly string[]).includes(f.rule));
       if (harden.length > 0) {
         add(
           '$(shield) Harden',

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { toWorkspaceEdit } from '../../adapters/vscode/convert';
+import type { TextEdit } from '../../core/edit/text-edit';
 import { applyFixes, type FixSelection } from '../../core/fixes/apply';
 import type { AnalysisService } from './service';
 
 export interface PlannedEdit {
   readonly document: vscode.TextDocument;
-  readonly edit: vscode.WorkspaceEdit;
+  readonly edits: readonly TextEdit[];
   readonly count: number;
   readonly rules: readonly string[];
 }
@@ -15,31 +16,30 @@ export function planFixes(
   service: AnalysisService,
   document: vscode.TextDocument,
   selection: FixSelection,
-  label: string,
-  needsConfirmation: boolean,
 ): PlannedEdit | undefined {
   const result = applyFixes(document.getText(), selection, service.optionsFor(document));
   if (result.edits.length === 0) return undefined;
   return {
     document,
-    edit: toWorkspaceEdit(document.uri, document, result.edits, label, needsConfirmation),
+    edits: result.edits,
     count: result.applied.length,
     rules: [...new Set(result.applied.map((f) => f.rule))],
   };
 }
 
-/**
- * Applies an edit; when it changes behaviour (harden, scaffolds) VS Code's refactor preview opens
- * first so the user sees every line before anything is written. Undo works either way.
- */
-export async function applyEdit(edit: vscode.WorkspaceEdit, preview: boolean): Promise<boolean> {
-  return vscode.workspace.applyEdit(edit, { isRefactoring: preview });
+export function workspaceEditOf(
+  plan: PlannedEdit,
+  label?: string,
+  needsConfirmation = false,
+): vscode.WorkspaceEdit {
+  return toWorkspaceEdit(plan.document.uri, plan.document, plan.edits, label, needsConfirmation);
 }
 
+/** Several files in one edit for the refactor preview, where the user picks files to change. */
 export function mergeEdits(plans: readonly PlannedEdit[]): vscode.WorkspaceEdit {
   const merged = new vscode.WorkspaceEdit();
   for (const plan of plans) {
-    for (const [uri, edits] of plan.edit.entries()) {
+    for (const [uri, edits] of workspaceEditOf(plan).entries()) {
       for (const e of edits)
         merged.replace(uri, e.range, e.newText, {
           label: `Shipshape: ${plan.rules.join(', ')}`,

@@ -1,48 +1,120 @@
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { Commands, Views } from '../../constants';
-import type { Services } from '../services';
 import { DisposableStore } from '../../adapters/vscode/disposables';
+import type { Services } from '../services';
+import { registerClusterCommands } from './commands';
+import { LIVE_SCHEME, LiveDocuments } from './inspect';
+import { HealthModel } from './model';
+import { ProblemsTree } from './problems';
+import { formatPercent } from './render';
+import { ClusterSources } from './sources';
+import { HealthStatusBar } from './status-bar';
+import { ClustersTree } from './tree';
 
-/** Foundation shell of the Clusters view: the welcome content shows until a source is chosen. */
-export function registerClusters({ log, context }: Services): vscode.Disposable {
+/** The Clusters and Problems views, the status-bar health item, and every cluster action. */
+export function registerClusters(services: Services): vscode.Disposable {
+  const { context, log } = services;
   const store = new DisposableStore();
-  const changed = store.add(new vscode.EventEmitter<void>());
-  const provider: vscode.TreeDataProvider<string> = {
-    onDidChangeTreeData: changed.event,
-    getChildren: () => {
-      const source = context.globalState.get<string>('shipshape.source');
-      return source ? [source] : [];
-    },
-    getTreeItem: (label) => new vscode.TreeItem(label),
+  const sources = store.add(new ClusterSources(context.globalState, log));
+  services.clusters = sources;
+  const model = new HealthModel(sources);
+  services.health = model;
+  const tree = new ClustersTree(sources, model);
+  const problems = new ProblemsTree(sources, model);
+  const view = store.add(
+    vscode.window.createTreeView(Views.clusters, { treeDataProvider: tree, showCollapseAll: true }),
+  );
+  const problemsView = store.add(
+    vscode.window.createTreeView(Views.problems, { treeDataProvider: problems }),
+  );
+  const statusBar = store.add(new HealthStatusBar(sources, model));
+  store.add(
+    vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, new LiveDocuments(sources, log)),
+  );
+
+  const update = () => {
+    tree.refresh();
+    problems.refresh();
+    statusBar.update();
+    const first = sources.list().find((s) => s.connection || s.snapshot);
+    const health = first ? model.health(first) : undefined;
+    view.description = health ? `${formatPercent(health.healthPercent)} healthy` : '';
+    view.message = sources.kubeconfigError?.message ?? '';
+    const count = sources.list().reduce((n, s) => n + (model.health(s)?.problems.length ?? 0), 0);
+    problemsView.badge = count > 0 ? { value: count, tooltip: `${count} problem(s)` } : undefined;
   };
+  // Watch events arrive in bursts; the connection already debounces, this coalesces sources.
+  let pending: NodeJS.Timeout | undefined;
   store.add(
-    vscode.window.createTreeView(Views.clusters, { treeDataProvider: provider, showCollapseAll: true }),
+    sources.onDidChange(() => {
+      if (pending) return;
+      pending = setTimeout(() => {
+        pending = undefined;
+        update();
+      }, 30);
+    }),
   );
-  const pick = async (title: string, filters?: Record<string, string[]>) => {
-    const uris = await vscode.window.showOpenDialog({
-      title,
-      canSelectMany: false,
-      ...(filters ? { filters } : {}),
-    });
-    const uri = uris?.[0];
-    if (!uri) return;
-    await context.globalState.update('shipshape.source', uri.fsPath);
-    log.info(`source selected: ${uri.fsPath}`);
-    changed.fire();
-  };
-  store.add(vscode.commands.registerCommand(Commands.openKubeconfig, () => pick('Open kubeconfig')));
+  store.add({ dispose: () => clearTimeout(pending) });
+  // Ages ("3m ago") and stuck-Terminating verdicts move with the clock.
+  const tick = setInterval(update, 30_000);
+  store.add({ dispose: () => clearInterval(tick) });
+
   store.add(
-    vscode.commands.registerCommand(Commands.openSnapshot, () =>
-      pick('Open cluster snapshot', { JSON: ['json'] }),
-    ),
+    vscode.commands.registerCommand(Commands.openKubeconfig, async () => {
+      const uris = await vscode.window.showOpenDialog({
+        title: 'Open kubeconfig (Shipshape only reads it)',
+        canSelectMany: false,
+        openLabel: 'Use kubeconfig',
+      });
+      const uri = uris?.[0];
+      if (uri) await sources.useKubeconfig(uri.fsPath);
+    }),
   );
-  store.add(vscode.commands.registerCommand(Commands.refresh, () => changed.fire()));
   store.add(
-    vscode.commands.registerCommand(Commands.startDemoCluster, () =>
-      vscode.window.showInformationMessage(
-        'Run `npm run demo` in the Shipshape repository to start the demo cluster.',
-      ),
-    ),
+    vscode.commands.registerCommand(Commands.openSnapshot, async (arg?: vscode.Uri) => {
+      const uri =
+        arg ??
+        (
+          await vscode.window.showOpenDialog({
+            title: 'Open cluster snapshot (kubectl get … -A -o json, or a folder of them)',
+            canSelectFiles: true,
+            canSelectFolders: true,
+            canSelectMany: false,
+            filters: { Snapshots: ['json', 'yaml', 'yml'] },
+          })
+        )?.[0];
+      if (uri) await sources.addSnapshot(uri.fsPath);
+    }),
   );
+  store.add(
+    vscode.commands.registerCommand(Commands.startDemoCluster, async () => {
+      const live = process.env['SHIPSHAPE_DEMO_KUBECONFIG'];
+      if (live && existsSync(live)) return sources.useKubeconfig(live);
+      const snapshot = vscode.Uri.joinPath(context.extensionUri, 'demo', 'snapshot.json').fsPath;
+      if (existsSync(snapshot)) {
+        await sources.addSnapshot(snapshot);
+        void vscode.window.showInformationMessage(
+          'Shipshape: showing the demo platform as a read-only snapshot. The live demo (a real API server you can remediate) starts with `npm run demo` in the Shipshape repository.',
+        );
+        return undefined;
+      }
+      void vscode.window.showInformationMessage(
+        'Shipshape: run `npm run demo` in the Shipshape repository to start the demo cluster.',
+      );
+      return undefined;
+    }),
+  );
+  store.add(
+    vscode.commands.registerCommand(Commands.refresh, (node?: { source?: { id: string } }) => {
+      const targets = node?.source ? sources.list().filter((s) => s.id === node.source?.id) : sources.list();
+      for (const s of targets) s.connection?.refresh();
+      if (!node) sources.reload();
+      update();
+    }),
+  );
+  store.add(registerClusterCommands(sources, model, tree, view, log));
+  void vscode.commands.executeCommand('setContext', 'shipshape.onlyProblems', false);
+  sources.reload();
   return store;
 }

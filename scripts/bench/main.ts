@@ -1,0 +1,34 @@
+/** `npm run bench`: the analyser and explorer benchmarks, one table of figures and ratios. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../harness/paths';
+import { benchAnalyser } from './analyser';
+import { Report } from './report';
+
+const only = process.argv.slice(2);
+const out = join(repoRoot, 'bench-results');
+mkdirSync(out, { recursive: true });
+const cache = join(
+  process.env['SHIPSHAPE_CACHE'] ?? join(process.env['HOME'] ?? '/tmp', '.cache', 'shipshape'),
+  'peers',
+);
+const report = new Report();
+const machine = [
+  `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`,
+  `${Math.round(totalmem() / 2 ** 30)} GiB`,
+  `Node ${process.version}`,
+];
+
+if (only.length === 0 || only.includes('analyser')) {
+  process.stderr.write('analyser benchmark…\n');
+  benchAnalyser(report, out, cache);
+}
+if (only.length === 0 || only.includes('explorer')) {
+  process.stderr.write('explorer benchmark…\n');
+  const { benchExplorer } = await import('./explorer');
+  await benchExplorer(report);
+}
+const markdown = report.markdown('Shipshape benchmark', machine);
+writeFileSync(join(out, 'report.md'), markdown);
+process.stdout.write(`\n${markdown}\nwritten to bench-results/report.md\n`);

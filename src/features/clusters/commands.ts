@@ -1,0 +1,320 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { getObject, writes, type ObjectRef } from '../../adapters/k8s/actions';
+import { Commands } from '../../constants';
+import { DisposableStore } from '../../adapters/vscode/disposables';
+import type { Problem } from '../../core/health/summary';
+import type { Job } from '../../core/k8s/types';
+import type { Logger } from '../../core/log';
+import { LogViewer, liveUri } from './inspect';
+import { openManifest } from './manifest';
+import type { HealthModel } from './model';
+import type { ClusterNode } from './nodes';
+import type { ProblemNode } from './problems';
+import type { ClusterSources, Source } from './sources';
+import type { ClustersTree } from './tree';
+import { confirmAndWrite } from './writes';
+
+interface Target {
+  readonly source: Source;
+  readonly ref: ObjectRef;
+}
+
+/** A tree node or a problem → the object it is about. */
+function targetOf(arg: unknown): Target | undefined {
+  const node = arg as ClusterNode | ProblemNode | undefined;
+  if (!node) return undefined;
+  if ('problem' in node) {
+    const p: Problem = node.problem;
+    if (p.pod) return { source: node.source, ref: { kind: 'Pod', namespace: p.namespace, name: p.pod } };
+    return { source: node.source, ref: { kind: p.owner.kind, namespace: p.namespace, name: p.owner.name } };
+  }
+  switch (node.type) {
+    case 'pod':
+      return { source: node.source, ref: { kind: 'Pod', namespace: node.namespace, name: node.name } };
+    case 'workload':
+      return { source: node.source, ref: { kind: node.kind, namespace: node.namespace, name: node.name } };
+    case 'application':
+      return {
+        source: node.source,
+        ref: { kind: 'Application', namespace: node.namespace, name: node.name },
+      };
+    case 'node':
+      return { source: node.source, ref: { kind: 'Node', name: node.name } };
+    case 'namespace':
+      return { source: node.source, ref: { kind: 'Namespace', name: node.name } };
+    default:
+      return undefined;
+  }
+}
+
+const label = (ref: ObjectRef) => `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+
+export function registerClusterCommands(
+  sources: ClusterSources,
+  model: HealthModel,
+  tree: ClustersTree,
+  view: vscode.TreeView<ClusterNode>,
+  log: Logger,
+): vscode.Disposable {
+  const store = new DisposableStore();
+  const logs = store.add(new LogViewer());
+  const reg = (id: string, fn: (...args: never[]) => unknown) =>
+    store.add(vscode.commands.registerCommand(id, fn));
+  const need = (arg: unknown): Target | undefined => {
+    const t = targetOf(arg);
+    if (!t)
+      void vscode.window.showWarningMessage(
+        'Shipshape: run this from an item in the Clusters or Problems view.',
+      );
+    return t;
+  };
+  const pod = (t: Target) =>
+    sources
+      .clusterState(t.source)
+      ?.pods.find((p) => p.metadata?.namespace === t.ref.namespace && p.metadata?.name === t.ref.name);
+
+  reg(Commands.showLogs, (arg: unknown) => {
+    const t = need(arg);
+    if (t) void logs.show(t.source, t.ref, { follow: true });
+  });
+  reg(Commands.showPreviousLogs, async (arg: unknown) => {
+    const t = need(arg);
+    if (!t) return;
+    const containers = (pod(t)?.status?.containerStatuses ?? [])
+      .filter((c) => (c.restartCount ?? 0) > 0)
+      .map((c) => c.name);
+    const container =
+      containers.length > 1
+        ? await vscode.window.showQuickPick(containers, { title: 'Previous logs of which container?' })
+        : containers[0];
+    await logs.show(t.source, t.ref, { previous: true, ...(container ? { container } : {}) });
+  });
+  reg(Commands.describe, async (arg: unknown) => {
+    const t = need(arg);
+    if (t) await vscode.window.showTextDocument(liveUri(t.source, 'describe', t.ref), { preview: true });
+  });
+  reg(Commands.openLiveYaml, async (arg: unknown) => {
+    const t = need(arg);
+    if (!t) return;
+    const doc = await vscode.workspace.openTextDocument(liveUri(t.source, 'yaml', t.ref));
+    await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
+    await vscode.window.showTextDocument(doc, { preview: true });
+  });
+  reg(Commands.openManifest, async (arg: unknown) => {
+    const t = need(arg);
+    if (t) await openManifest(t.ref);
+  });
+
+  reg(Commands.restartRollout, async (arg: unknown) => {
+    const t = need(arg);
+    if (!t) return;
+    await confirmAndWrite(
+      t.source,
+      {
+        title: `Restart the rollout of ${t.ref.name}?`,
+        objects: [label(t.ref)],
+        confirm: 'Restart',
+        writes: [writes.rolloutRestart(t.ref, new Date())],
+        done: `restarting ${label(t.ref)}.`,
+      },
+      log,
+    );
+  });
+  reg(Commands.scale, async (arg: unknown, replicasArg?: number) => {
+    const t = need(arg);
+    if (!t) return;
+    const current = model
+      .health(t.source)
+      ?.workloads.find(
+        (w) => w.kind === t.ref.kind && w.name === t.ref.name && w.namespace === t.ref.namespace,
+      )?.desired;
+    const input =
+      replicasArg !== undefined
+        ? String(replicasArg)
+        : await vscode.window.showInputBox({
+            title: `Scale ${label(t.ref)}`,
+            prompt: `Replicas (now ${current ?? '?'})`,
+            value: String(current ?? 1),
+            validateInput: (v) =>
+              /^\d+$/.test(v) && Number(v) <= 1000 ? undefined : 'A whole number from 0 to 1000',
+          });
+    if (input === undefined) return;
+    const replicas = Number(input);
+    await confirmAndWrite(
+      t.source,
+      {
+        title: `Scale ${t.ref.name} from ${current ?? '?'} to ${replicas} replica${replicas === 1 ? '' : 's'}?`,
+        objects: [label(t.ref)],
+        confirm: replicas === 0 ? 'Scale to 0' : 'Scale',
+        writes: [writes.scale(t.ref, replicas)],
+        done: `scaled ${label(t.ref)} to ${replicas}.`,
+      },
+      log,
+    );
+  });
+  reg(Commands.deletePod, async (arg: unknown) => {
+    const t = need(arg);
+    if (!t) return;
+    await confirmAndWrite(
+      t.source,
+      {
+        title: `Delete pod ${t.ref.name}?`,
+        objects: [label(t.ref)],
+        confirm: 'Delete',
+        writes: [writes.deletePod(t.ref, false)],
+        done: `deleted ${label(t.ref)}; its controller will replace it.`,
+      },
+      log,
+    );
+  });
+  reg(Commands.forceDeletePod, async (arg: unknown) => {
+    const t = need(arg);
+    if (!t) return;
+    const p = pod(t);
+    const finalizers = p?.metadata?.finalizers ?? [];
+    await confirmAndWrite(
+      t.source,
+      {
+        title: `Force-delete pod ${t.ref.name} (grace period 0${finalizers.length ? ', finalizers removed' : ''})?`,
+        objects: [label(t.ref), ...(finalizers.length ? [`finalizers: ${finalizers.join(', ')}`] : [])],
+        confirm: 'Force delete',
+        writes: [
+          ...(finalizers.length ? [writes.removeFinalizers(t.ref)] : []),
+          writes.deletePod(t.ref, true),
+        ],
+        done: `force-deleted ${label(t.ref)}.`,
+      },
+      log,
+    );
+  });
+  reg(Commands.deleteFailedJobs, async (arg: unknown) => {
+    const t = need(arg);
+    if (!t) return;
+    const namespace = t.ref.kind === 'Namespace' ? t.ref.name : t.ref.namespace;
+    const failed = (sources.clusterState(t.source)?.jobs ?? []).filter(
+      (j: Job) => j.metadata?.namespace === namespace && isFailed(j),
+    );
+    if (failed.length === 0)
+      return vscode.window.showInformationMessage(`Shipshape: no failed Jobs in ${namespace ?? '?'}.`);
+    const refs = failed.map((j) => ({ kind: 'Job', namespace, name: j.metadata?.name ?? '' }) as ObjectRef);
+    await confirmAndWrite(
+      t.source,
+      {
+        title: `Delete ${refs.length} failed Job${refs.length === 1 ? '' : 's'} in ${namespace ?? '?'} (and their pods)?`,
+        objects: refs.map(label),
+        confirm: 'Delete',
+        writes: refs.map((r) => writes.deleteObject(r)),
+        done: `deleted ${refs.length} failed Job(s) in ${namespace ?? '?'}.`,
+      },
+      log,
+    );
+    return undefined;
+  });
+  for (const [id, suspend] of [
+    [Commands.suspendCronJob, true],
+    [Commands.resumeCronJob, false],
+  ] as const) {
+    reg(id, async (arg: unknown) => {
+      const t = need(arg);
+      if (!t) return;
+      await confirmAndWrite(
+        t.source,
+        {
+          title: `${suspend ? 'Suspend' : 'Resume'} CronJob ${t.ref.name}?`,
+          objects: [label(t.ref)],
+          confirm: suspend ? 'Suspend' : 'Resume',
+          writes: [writes.suspendCronJob(t.ref, suspend)],
+          done: `${suspend ? 'suspended' : 'resumed'} ${label(t.ref)}.`,
+        },
+        log,
+      );
+    });
+  }
+  reg(Commands.triggerCronJob, async (arg: unknown) => {
+    const t = need(arg);
+    if (!t?.source.connection) return;
+    const cronJob = await getObject(t.source.connection.rest, t.ref);
+    const write = writes.triggerCronJob(cronJob, randomBytes(3).toString('hex'));
+    await confirmAndWrite(
+      t.source,
+      {
+        title: `Run CronJob ${t.ref.name} now?`,
+        objects: [label(t.ref), `creates ${write.what.split(' ')[2] ?? 'a Job'}`],
+        confirm: 'Run now',
+        writes: [write],
+        done: `started a Job from ${label(t.ref)}.`,
+      },
+      log,
+    );
+  });
+  reg(Commands.argoHardRefresh, async (arg: unknown) => {
+    const t = need(arg);
+    if (!t) return;
+    await confirmAndWrite(
+      t.source,
+      {
+        title: `Hard-refresh Argo CD application ${t.ref.name}?`,
+        objects: [label(t.ref)],
+        confirm: 'Hard refresh',
+        writes: [writes.argoHardRefresh(t.ref)],
+        done: `asked Argo CD to hard-refresh ${t.ref.name}.`,
+      },
+      log,
+    );
+  });
+
+  reg(Commands.filterProblems, () => setFilter(true));
+  reg(Commands.filterAll, () => setFilter(false));
+  const setFilter = (only: boolean) => {
+    tree.onlyProblems = only;
+    void vscode.commands.executeCommand('setContext', 'shipshape.onlyProblems', only);
+    tree.refresh();
+  };
+  reg(Commands.pinNamespace, async (arg: unknown) => {
+    const node = arg as ClusterNode | undefined;
+    const source = node?.source ?? sources.list().find((s) => s.context?.current);
+    if (!source?.context) return;
+    const ns = await vscode.window.showInputBox({
+      title: `Pin a namespace in ${source.label}`,
+      prompt: 'For clusters where you may not list namespaces: Shipshape watches pinned namespaces directly.',
+      validateInput: (v) =>
+        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v)
+          ? undefined
+          : 'A namespace name (lowercase letters, digits, dashes)',
+    });
+    if (ns) await sources.pin(source, ns);
+  });
+  reg(Commands.revealProblem, async (arg: { source: string; problem: Problem }) => {
+    const source = sources.get(arg.source);
+    if (!source) return;
+    const p = arg.problem;
+    const owner = p.owner.kind === 'Pod' ? undefined : { kind: p.owner.kind as never, name: p.owner.name };
+    const node: ClusterNode = p.pod
+      ? { type: 'pod', source, namespace: p.namespace, name: p.pod, ...(owner ? { owner } : {}) }
+      : p.kind === 'application'
+        ? { type: 'application', source, namespace: p.namespace, name: p.owner.name }
+        : p.kind === 'node'
+          ? { type: 'node', source, name: p.owner.name }
+          : {
+              type: 'workload',
+              source,
+              namespace: p.namespace,
+              kind: p.owner.kind as never,
+              name: p.owner.name,
+            };
+    try {
+      await view.reveal(node, { select: true, focus: false, expand: true });
+    } catch {
+      // The object may have gone between the click and the reveal.
+    }
+  });
+  return store;
+}
+
+function isFailed(job: Job): boolean {
+  return (
+    (job.status?.conditions ?? []).some((c) => c.type === 'Failed' && c.status === 'True') ||
+    ((job.status?.failed ?? 0) > 0 && !(job.status?.succeeded ?? 0) && !(job.status?.active ?? 0))
+  );
+}

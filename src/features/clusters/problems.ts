@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import type { Problem } from '../../core/health/summary';
+import type { HealthModel } from './model';
+import { markdown, problemLabel, severityIcon } from './render';
+import type { ClusterSources, Source } from './sources';
+
+export interface ProblemNode {
+  readonly source: Source;
+  readonly problem: Problem;
+}
+
+const ICONS: Record<Problem['kind'], string> = {
+  pod: 'symbol-event',
+  workload: 'layers',
+  job: 'tasklist',
+  node: 'vm',
+  application: 'git-merge',
+  quota: 'dashboard',
+};
+
+/** Every unhealthy pod and failing workload across connected clusters, most urgent first. */
+export class ProblemsTree implements vscode.TreeDataProvider<ProblemNode> {
+  private readonly emitter = new vscode.EventEmitter<undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  constructor(
+    private readonly sources: ClusterSources,
+    private readonly model: HealthModel,
+  ) {}
+
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
+
+  getChildren(node?: ProblemNode): ProblemNode[] {
+    if (node) return [];
+    const out: ProblemNode[] = [];
+    for (const source of this.sources.list()) {
+      const health = this.model.health(source);
+      for (const problem of health?.problems ?? []) out.push({ source, problem });
+    }
+    // Stable: severity first, then the order each source already ranked them in.
+    return out.sort((a, b) => b.problem.severity - a.problem.severity);
+  }
+
+  getTreeItem({ source, problem }: ProblemNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(problemLabel(problem));
+    item.id = `${source.id}|${problem.kind}|${problem.namespace}|${problem.pod ?? problem.owner.kind + '/' + problem.owner.name}|${problem.reason}`;
+    item.description = problem.suggestion;
+    item.iconPath = severityIcon(ICONS[problem.kind] ?? 'warning', problem.severity);
+    item.contextValue = `shipshape:problem:${problem.kind}:${source.readonly ? 'ro' : 'rw'}`;
+    item.tooltip = markdown((md) => {
+      md.appendMarkdown('**');
+      md.appendText(problem.reason);
+      md.appendMarkdown('** — ');
+      md.appendText(`${problem.namespace}/${problem.pod ?? problem.owner.name}`);
+      md.appendMarkdown('\n\n');
+      md.appendText(
+        `Owner: ${problem.owner.kind}/${problem.owner.name}${problem.container ? ` · container ${problem.container}` : ''}${problem.restarts ? ` · ${problem.restarts} restarts` : ''}`,
+      );
+      if (problem.message) {
+        md.appendMarkdown('\n\n> ');
+        md.appendText(problem.message);
+      }
+      md.appendMarkdown('\n\n**Next step:** ');
+      md.appendText(problem.suggestion);
+      md.appendMarkdown('\n\n');
+      md.appendText(`Cluster: ${source.label}`);
+    });
+    item.command = {
+      title: 'Reveal in Clusters',
+      command: 'shipshape.revealProblem',
+      arguments: [{ source: source.id, problem }],
+    };
+    return item;
+  }
+}
