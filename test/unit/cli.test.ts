@@ -102,8 +102,16 @@ test('exit codes: --fail-on, --include/--exclude, usage errors are 2', () => {
   );
   assert.equal(shipshape('lint', file, '--include', 'cpu-request', '--fail-on', 'warning').code, 1);
   assert.equal(
-    shipshape('lint', file, '--exclude', 'cpu-request,allow-privilege-escalation', '--fail-on', 'warning')
-      .code,
+    shipshape(
+      'lint',
+      file,
+      '--include',
+      'cpu-request,naked-pod',
+      '--exclude',
+      'cpu-request',
+      '--fail-on',
+      'warning',
+    ).code,
     0,
   );
   assert.equal(shipshape('lint', file, '--format', 'xml').code, 2);
@@ -126,14 +134,14 @@ test('bad input: syntax errors, binary and non-UTF-8 files are reported, the res
 test('fix: writes the expected bytes; --dry-run prints a diff and writes nothing', () => {
   const dir = mkdtempSync(join(tmpdir(), 'shipshape-fix-'));
   cpSync(join(rules, 'selector-mismatch', 'fix.input.yaml'), join(dir, 'deploy.yaml'));
-  const dry = shipshape('fix', dir, '--dry-run');
+  const dry = shipshape('fix', dir, '--rule', 'selector-mismatch', '--dry-run');
   assert.equal(dry.code, 0);
   assert.match(dry.stdout, /^\+\s+component: worker$/m);
   assert.equal(
     readFileSync(join(dir, 'deploy.yaml'), 'utf8'),
     readFileSync(join(rules, 'selector-mismatch', 'fix.input.yaml'), 'utf8'),
   );
-  assert.equal(shipshape('fix', dir).code, 0);
+  assert.equal(shipshape('fix', dir, '--rule', 'selector-mismatch').code, 0);
   assert.equal(
     readFileSync(join(dir, 'deploy.yaml'), 'utf8'),
     readFileSync(join(rules, 'selector-mismatch', 'fix.expected.yaml'), 'utf8'),

@@ -39,6 +39,8 @@ export interface IndexedObject {
   readonly minReplicas?: number;
   /** Ingress backend service names. */
   readonly backendServices?: readonly string[];
+  /** A Service's own metadata labels (what ServiceMonitors select). */
+  readonly serviceLabels?: Readonly<Record<string, string>>;
   /** Service `clusterIP: None`. */
   readonly headless?: boolean;
   /** StatefulSet `spec.serviceName`. */
@@ -111,6 +113,8 @@ export function indexObjects(objects: readonly ManifestObject[], path: string): 
           : [];
       });
       entry.headless = str(spec, 'clusterIP', doc) === 'None';
+      const labels = stringRecord(getMap(getMap(node, 'metadata', doc), 'labels', doc));
+      if (labels) entry.serviceLabels = labels;
     } else if (kind === 'NetworkPolicy') {
       const selector = selectorData(getMap(spec, 'podSelector', doc), doc);
       if (selector) entry.selector = selector;

@@ -12,17 +12,26 @@ import { describe, test } from 'node:test';
 import { applyFixes } from '../../../src/core/fixes/apply';
 import { analyseText } from '../../../src/core/rules/engine';
 import { allRules } from '../../../src/core/rules/registry';
-import type { Finding, Rule } from '../../../src/core/rules/types';
+import type { Finding, Rule, RuleOptions } from '../../../src/core/rules/types';
 import { repoRoot } from '../../../scripts/harness/paths';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'rules');
 
-function analyse(text: string, rule: Rule) {
-  // Opt-in rules are switched on for their own fixtures.
-  return analyseText(text, {
+/** Opt-in rules are switched on for their own fixtures; options.json sets rule options. */
+function config(rule: Rule) {
+  const optionsFile = join(fixtures, rule.id, 'options.json');
+  const options = existsSync(optionsFile)
+    ? (JSON.parse(readFileSync(optionsFile, 'utf8')) as Partial<RuleOptions>)
+    : {};
+  return {
     rules: allRules,
-    severities: rule.severity === 'off' ? { [rule.id]: 'warning' } : {},
-  });
+    options,
+    severities: rule.severity === 'off' ? { [rule.id]: 'warning' as const } : {},
+  };
+}
+
+function analyse(text: string, rule: Rule) {
+  return analyseText(text, config(rule));
 }
 
 const identity = (f: Finding) =>
@@ -73,11 +82,7 @@ for (const rule of allRules) {
           before.some((f) => f.rule === rule.id && f.fix),
           'fix.input.yaml has a fixable finding',
         );
-        const result = applyFixes(
-          input,
-          { rules: [rule.id] },
-          { rules: allRules, severities: rule.severity === 'off' ? { [rule.id]: 'warning' } : {} },
-        );
+        const result = applyFixes(input, { rules: [rule.id] }, config(rule));
         assert.equal(result.text, expected);
         const after = analyse(result.text, rule).findings;
         assert.deepEqual(

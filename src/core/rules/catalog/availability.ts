@@ -67,4 +67,7 @@ export const pdbMissing: Rule = {
   },
 };
 
-export const availabilityRules: readonly Rule[] = [pdbMissing];
+import { scheduleRules } from './availability-scheduling';
+
+export const availabilityRules: readonly Rule[] = [...scheduleRules, pdbMissing, ...pdbRules];
+import { pdbRules } from './availability-pdb';

@@ -2,6 +2,10 @@ import { getMap, getMapPath, pairOf, stringRecord } from '../../manifest/nodes';
 import { podSpecOf } from '../../manifest/objects';
 import { workloadKinds } from '../helpers';
 import type { Rule } from '../types';
+import { apiRules } from './correctness-api';
+import { schemaInvalid } from './correctness-schema';
+import { referenceRules } from './correctness-references';
+import { workloadCorrectnessRules } from './correctness-workloads';
 
 const selectorKinds: ReadonlySet<string> = new Set([...workloadKinds, 'Job']);
 
@@ -47,4 +51,10 @@ export const selectorMismatch: Rule = {
   },
 };
 
-export const correctnessRules: readonly Rule[] = [selectorMismatch];
+export const correctnessRules: readonly Rule[] = [
+  selectorMismatch,
+  ...referenceRules,
+  ...workloadCorrectnessRules,
+  schemaInvalid,
+  ...apiRules,
+];
