@@ -20,6 +20,12 @@ export interface TestClusterOptions {
   /** Where to write the kubeconfig; default: inside a temporary folder removed on stop. */
   readonly kubeconfig?: string;
   readonly logFile?: string;
+  /** Fixed port (to restart a server where clients expect it). */
+  readonly port?: number;
+  /** Keep etcd data here, so a restarted server has the same objects and resourceVersions. */
+  readonly dataDir?: string;
+  /** Certificates and kubeconfig here (reused across restarts when given). */
+  readonly workDir?: string;
 }
 
 /**
@@ -28,15 +34,17 @@ export interface TestClusterOptions {
  */
 export async function startTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
   const bin = ensureTool('ensure-testcluster.mjs');
-  const work = mkdtempSync(join(tmpdir(), 'shipshape-cluster-'));
+  const work = options.workDir ?? mkdtempSync(join(tmpdir(), 'shipshape-cluster-'));
   const args = ['--exit-on-stdin-close', '--work-dir', work];
+  if (options.port) args.push('--port', String(options.port));
+  if (options.dataDir) args.push('--data-dir', options.dataDir);
   if (options.kubeconfig) args.push('--kubeconfig', options.kubeconfig);
   for (const user of options.users ?? []) args.push('--user', user);
   for (const user of options.expiredUsers ?? []) args.push('--expired-user', user);
   const managed = spawnManaged(bin, args, options.logFile ? { logFile: options.logFile } : {});
   const cleanup = async () => {
     await managed.stop();
-    rmSync(work, { recursive: true, force: true });
+    if (!options.workDir) rmSync(work, { recursive: true, force: true });
   };
   try {
     const ready = await waitForLine(

@@ -23,6 +23,37 @@ type authority struct {
 	pem  []byte
 }
 
+// loadOrCreateAuthority reuses the CA in dir when there is one, so a restarted server (same
+// --work-dir) still trusts the client certificates of kubeconfigs handed out before.
+func loadOrCreateAuthority(dir string) (*authority, error) {
+	certPEM, err1 := os.ReadFile(filepath.Join(dir, "ca.crt"))
+	keyPEM, err2 := os.ReadFile(filepath.Join(dir, "ca.key"))
+	if err1 == nil && err2 == nil {
+		certBlock, _ := pem.Decode(certPEM)
+		keyBlock, _ := pem.Decode(keyPEM)
+		if certBlock != nil && keyBlock != nil {
+			cert, err := x509.ParseCertificate(certBlock.Bytes)
+			if err != nil {
+				return nil, err
+			}
+			key, err := x509.ParseECPrivateKey(keyBlock.Bytes)
+			if err != nil {
+				return nil, err
+			}
+			return &authority{cert: cert, key: key, pem: certPEM}, nil
+		}
+	}
+	ca, err := newAuthority()
+	if err != nil {
+		return nil, err
+	}
+	keyDER, err := x509.MarshalECPrivateKey(ca.key)
+	if err != nil {
+		return nil, err
+	}
+	return ca, writeFiles(dir, map[string][]byte{"ca.crt": ca.pem, "ca.key": pemBlock("EC PRIVATE KEY", keyDER)})
+}
+
 func newAuthority() (*authority, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

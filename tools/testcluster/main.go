@@ -133,7 +133,7 @@ type credentials struct {
 }
 
 func writeCredentials(work, kubeconfigPath, server string, users, expired []string) (*credentials, error) {
-	ca, err := newAuthority()
+	ca, err := loadOrCreateAuthority(work)
 	if err != nil {
 		return nil, err
 	}
@@ -145,9 +145,11 @@ func writeCredentials(work, kubeconfigPath, server string, users, expired []stri
 	if err != nil {
 		return nil, err
 	}
-	saKey, err := serviceAccountKey()
+	saKey, err := os.ReadFile(filepath.Join(work, "sa.key"))
 	if err != nil {
-		return nil, err
+		if saKey, err = serviceAccountKey(); err != nil {
+			return nil, err
+		}
 	}
 	all := []kubeUser{{name: "admin", pair: admin}}
 	for _, name := range users {
@@ -165,7 +167,7 @@ func writeCredentials(work, kubeconfigPath, server string, users, expired []stri
 		all = append(all, kubeUser{name: name, pair: pair})
 	}
 	if err := writeFiles(work, map[string][]byte{
-		"ca.crt": ca.pem, "serving.crt": serving.certPEM, "serving.key": serving.keyPEM, "sa.key": saKey,
+		"serving.crt": serving.certPEM, "serving.key": serving.keyPEM, "sa.key": saKey,
 	}); err != nil {
 		return nil, err
 	}

@@ -67,6 +67,8 @@ export interface Write {
   readonly body?: unknown;
   readonly contentType?: string;
   readonly what: string;
+  /** A delete whose object is already gone has done its job (a finalizer removal can do that). */
+  readonly okIfGone?: boolean;
 }
 
 export async function run(rest: KubeRest, write: Write, dryRun: boolean): Promise<unknown> {
@@ -92,6 +94,7 @@ export const writes = {
         propagationPolicy: 'Background',
       },
       what: `${force ? 'force-delete' : 'delete'} ${describeRef(ref)}`,
+      okIfGone: true,
     };
   },
   /** Stuck Terminating pods with finalizers never go, even with grace 0: the finalizers must go. */
@@ -109,6 +112,7 @@ export const writes = {
       method: 'DELETE',
       path: pathOf(ref),
       body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
+      okIfGone: true,
       what: `delete ${describeRef(ref)}`,
     };
   },

@@ -98,8 +98,15 @@ export class KubeRest {
         : typeof options.body === 'string'
           ? options.body
           : JSON.stringify(options.body);
-    if (body !== undefined)
-      opts.headers = { ...opts.headers, 'Content-Type': options.contentType ?? 'application/json' };
+    // Content-Length always: Node sends DELETE bodies neither chunked nor sized by default, and the
+    // server then reads the body as the start of the next request on this keep-alive socket.
+    if (body !== undefined) {
+      opts.headers = {
+        ...opts.headers,
+        'Content-Type': options.contentType ?? 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+      };
+    }
     const started = Date.now();
     return new Promise<string>((resolve, reject) => {
       const client = opts.protocol === 'http:' ? http : https;
