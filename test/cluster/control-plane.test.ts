@@ -1,0 +1,117 @@
+/** Proof that the test cluster is the real kube-apiserver, not a mock. */
+import * as assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { KubeError } from '../../src/adapters/k8s/errors';
+import { isAlive } from '../../scripts/harness/process';
+import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
+import { eventually, namespace, restFor } from './support/kube';
+
+let cluster: TestCluster;
+before(async () => {
+  cluster = await startTestCluster({ users: ['viewer'], expiredUsers: ['expired'] });
+});
+after(async () => {
+  const pid = cluster?.pid;
+  await cluster?.stop();
+  assert.equal(isAlive(pid), false, 'the API server never outlives the test run');
+});
+
+test('/version is Kubernetes v1.36.3', async () => {
+  const version = await restFor(cluster.kubeconfig).request<{
+    gitVersion: string;
+    major: string;
+    minor: string;
+  }>('GET', '/version', { what: 'version' });
+  assert.equal(version.gitVersion, 'v1.36.3');
+  assert.deepEqual([version.major, version.minor], ['1', '36']);
+});
+
+test("validation: a Deployment whose selector does not match its template is rejected with the server's message", async () => {
+  const rest = restFor(cluster.kubeconfig);
+  await namespace(rest, 'validation');
+  await assert.rejects(
+    rest.request('POST', '/apis/apps/v1/namespaces/validation/deployments', {
+      body: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'bad' },
+        spec: {
+          selector: { matchLabels: { app: 'a' } },
+          template: {
+            metadata: { labels: { app: 'b' } },
+            spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] },
+          },
+        },
+      },
+      what: 'create',
+    }),
+    (e: unknown) =>
+      e instanceof KubeError &&
+      e.kind === 'invalid' &&
+      /`selector` does not match template `labels`/.test(e.apiMessage ?? ''),
+  );
+});
+
+test('a server-side dry-run create returns the object and leaves nothing behind', async () => {
+  const rest = restFor(cluster.kubeconfig);
+  await namespace(rest, 'dryrun');
+  const created = await rest.request<{ metadata: { name: string; uid?: string } }>(
+    'POST',
+    '/api/v1/namespaces/dryrun/configmaps',
+    {
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'probe' }, data: { a: 'b' } },
+      query: { dryRun: 'All' },
+      what: 'dry-run create',
+    },
+  );
+  assert.equal(created.metadata.name, 'probe');
+  await assert.rejects(
+    rest.request('GET', '/api/v1/namespaces/dryrun/configmaps/probe', { what: 'read' }),
+    (e: unknown) => e instanceof KubeError && e.kind === 'notFound',
+  );
+});
+
+test('RBAC: a user without grants gets 403; an expired certificate gets 401', async () => {
+  await assert.rejects(
+    restFor(cluster.kubeconfig, 'viewer@testcluster').request('GET', '/api/v1/namespaces/default/pods', {
+      what: 'list pods',
+    }),
+    (e: unknown) => e instanceof KubeError && e.status === 403,
+  );
+  await assert.rejects(
+    restFor(cluster.kubeconfig, 'expired@testcluster').request('GET', '/api/v1/namespaces', { what: 'list' }),
+    (e: unknown) => e instanceof KubeError && e.status === 401,
+  );
+});
+
+test('watch delivers ADDED and MODIFIED events for a status write', async () => {
+  const rest = restFor(cluster.kubeconfig);
+  await namespace(rest, 'watching');
+  const events: string[] = [];
+  const abort = new AbortController();
+  const done = rest.watch(
+    '/api/v1/namespaces/watching/pods',
+    { timeoutSeconds: 30 },
+    (e) =>
+      events.push(`${e.type}:${String((e.object['status'] as { phase?: string } | undefined)?.phase ?? '')}`),
+    abort.signal,
+  );
+  await rest.request('POST', '/api/v1/namespaces/watching/pods', {
+    body: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'w' },
+      spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] },
+    },
+    what: 'create',
+  });
+  await rest.request('PATCH', '/api/v1/namespaces/watching/pods/w/status', {
+    body: { status: { phase: 'Running' } },
+    contentType: 'application/merge-patch+json',
+    what: 'status',
+  });
+  await eventually(() => assert.ok(events.includes('MODIFIED:Running'), events.join(',')));
+  assert.ok(events[0]?.startsWith('ADDED'));
+  abort.abort();
+  await done;
+});
