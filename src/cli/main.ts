@@ -3,6 +3,7 @@ import { isMainThread } from 'node:worker_threads';
 import { runWorker } from './analyse';
 import { UsageError } from './args';
 import { fix, FIX_USAGE } from './fix';
+import { health, HEALTH_USAGE } from './health';
 import { lint, LINT_USAGE } from './lint';
 
 declare const SHIPSHAPE_VERSION: string | undefined;
@@ -43,13 +44,22 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await lint(rest, out, VERSION);
       case 'fix':
         return fix(rest, out, err);
+      case 'health':
+        return await health(rest, out);
       default:
         err(`shipshape: unknown command "${command}"\n\n${USAGE}`);
         return 2;
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      const usage = command === 'lint' ? LINT_USAGE : command === 'fix' ? FIX_USAGE : USAGE;
+      const usage =
+        command === 'lint'
+          ? LINT_USAGE
+          : command === 'fix'
+            ? FIX_USAGE
+            : command === 'health'
+              ? HEALTH_USAGE
+              : USAGE;
       err(`shipshape ${command ?? ''}: ${error.message}\n\n${usage}\n`);
       return 2;
     }

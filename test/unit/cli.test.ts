@@ -163,3 +163,34 @@ test('worker threads give the same answer as one thread', () => {
   assert.equal(two.stdout, one.stdout);
   assert.ok((JSON.parse(one.stdout) as JsonReport).findings.length >= 6 * 250);
 });
+
+test('health --snapshot: totals, health % and ranked problems from the demo snapshot', () => {
+  const r = shipshape('health', '--snapshot', join(repoRoot, 'demo', 'snapshot.json'), '--format', 'json');
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as {
+    pods: { total: number; healthy: number; succeeded: number; running: number };
+    healthPercent: number;
+    namespaces: { name: string; healthPercent: number | null }[];
+    problems: {
+      namespace: string;
+      pod?: string;
+      reason: string;
+      owner: { kind: string; name: string };
+      suggestion: string;
+    }[];
+  };
+  assert.deepEqual([report.pods.total, report.pods.succeeded], [147, 7]);
+  assert.equal(report.healthPercent, Math.round((report.pods.healthy / (147 - 7)) * 1000) / 10);
+  assert.equal(report.namespaces[0]?.name, 'data-platform', 'worst namespace first');
+  const redis = report.problems.find((p) => p.pod === 'redis-67b547c596-gwd9s');
+  assert.deepEqual(
+    [redis?.reason, redis?.owner],
+    ['ImagePullBackOff', { kind: 'Deployment', name: 'redis' }],
+  );
+  assert.match(redis?.suggestion ?? '', /image name and tag/);
+  assert.equal(report.problems.filter((p) => p.pod).length, 19);
+  const text = shipshape('health', '--snapshot', join(repoRoot, 'demo', 'snapshot.json'));
+  assert.match(text.stdout, /healthy \(\d+ of 140 counted pods; 7 completed\)/);
+  assert.equal(shipshape('health', '--snapshot', 'x.json', '--context', 'y').code, 2);
+  assert.equal(shipshape('health', '--snapshot', join(repoRoot, 'does-not-exist.json')).code, 1);
+});

@@ -203,6 +203,14 @@ export class ClusterConnection {
     return { ...base, state: 'ready' };
   }
 
+  /** True while any (non-optional) informer has not finished its first LIST. */
+  loading(): boolean {
+    for (const { resource, informer } of this.informers.values()) {
+      if (informer.status.state === 'loading' && !resource.optional) return true;
+    }
+    return false;
+  }
+
   /** Request counters, for the benchmark's "no re-LIST on steady state". */
   stats(): InformerStats {
     const total: InformerStats = { lists: 0, listPages: 0, watches: 0, events: 0, relists: 0 };

@@ -1,32 +1,22 @@
-import type { ContainerStatus, Pod } from '../k8s/types';
+import type { Pod } from '../k8s/types';
+import { SEVERITY, worstContainer, type PodClass, type Severity } from './classes';
+import {
+  WAITING_CLASS,
+  clip,
+  lastRestartAt,
+  lastTerminationOf,
+  plural,
+  schedulerSummary,
+  sidecarNames,
+  type LastTermination,
+} from './containers';
 import { formatAge, parseTime } from './time';
 
-export type PodClass =
-  | 'healthy'
-  | 'succeeded'
-  | 'crashloop'
-  | 'image'
-  | 'config'
-  | 'failed'
-  | 'evicted'
-  | 'unschedulable'
-  | 'pending'
-  | 'starting'
-  | 'notReady'
-  | 'terminating'
-  | 'stuckTerminating'
-  | 'restarting';
+export { formatAge } from './time';
+export { schedulerSummary, type LastTermination } from './containers';
+export { SEVERITY, type PodClass, type Severity } from './classes';
 
-export type Severity = 0 | 1 | 2 | 3 | 4;
-
-export interface LastTermination {
-  readonly container: string;
-  readonly reason?: string;
-  readonly exitCode?: number;
-  readonly finishedAt?: string;
-}
-
-/** One pod's health as an operator reads it (see docs in the explorer's tooltips). */
+/** One pod's health as an operator reads it. */
 export interface PodHealth {
   readonly class: PodClass;
   /** Counts toward health %. */
@@ -37,9 +27,11 @@ export interface PodHealth {
   readonly running: boolean;
   /** 4 = most urgent; problems are ranked by it. */
   readonly severity: Severity;
-  /** The most specific Kubernetes reason (CrashLoopBackOff, ImagePullBackOff, Unschedulable…). */
+  /** The most specific Kubernetes reason (CrashLoopBackOff, Init:ImagePullBackOff, Unschedulable…). */
   readonly reason: string;
+  /** The container the reason belongs to. */
   readonly container?: string;
+  /** Restarts summed over all containers, init containers included. */
   readonly restarts: number;
   readonly lastTermination?: LastTermination;
   /** The API's own message (scheduler, kubelet). */
@@ -49,97 +41,46 @@ export interface PodHealth {
 }
 
 export interface ClassifyOptions {
-  /** Restarts at or above this within the last hour make a Ready pod "restarting" (Popeye: 3). */
+  /** Restarts at or above this, one of them in the last hour, make a Ready pod "restarting". */
   readonly restartThreshold?: number;
 }
 
-const SEVERITY: Record<PodClass, Severity> = {
-  crashloop: 4,
-  image: 4,
-  config: 4,
-  failed: 4,
-  evicted: 4,
-  stuckTerminating: 4,
-  unschedulable: 3,
-  notReady: 2,
-  pending: 2,
-  terminating: 1,
-  starting: 1,
-  restarting: 1,
-  healthy: 0,
-  succeeded: 0,
-};
+/** Slack past the deletion deadline before a Terminating pod counts as stuck (kubelet sync lag). */
+export const STUCK_SLACK_MS = 60_000;
+const HOUR_MS = 3_600_000;
 
-const WAITING_CLASS: Record<string, PodClass> = {
-  CrashLoopBackOff: 'crashloop',
-  ImagePullBackOff: 'image',
-  ErrImagePull: 'image',
-  InvalidImageName: 'image',
-  ErrImageNeverPull: 'image',
-  RegistryUnavailable: 'image',
-  CreateContainerConfigError: 'config',
-  CreateContainerError: 'config',
-  RunContainerError: 'config',
-  ContainerCannotRun: 'config',
-  PreStartHookError: 'config',
-  PostStartHookError: 'config',
-  ContainerCreating: 'starting',
-  PodInitializing: 'starting',
-};
+/**
+ * Pod-level reasons meaning "the node threw this pod out": node-pressure eviction and graceful
+ * node shutdown. The pod will not come back; its controller has already replaced it.
+ */
+const EVICTED_REASONS: ReadonlySet<string> = new Set([
+  'Evicted',
+  'Preempting',
+  'NodeShutdown',
+  'Shutdown',
+  'Terminated',
+]);
 
-/** "0/3 nodes are available: 3 Insufficient cpu, 1 node(s) had untolerated taint." → "Insufficient cpu; node(s) had untolerated taint" */
-export function schedulerSummary(message: string | undefined): string | undefined {
-  if (!message) return undefined;
-  const detail = message.includes(': ') ? message.slice(message.indexOf(': ') + 2) : message;
-  const parts = detail
-    .replace(/\.\s*(preemption:.*)?$/s, '')
-    .split(/,\s*/)
-    .map((p) => p.replace(/^\d+\s+/, '').trim())
-    .filter(Boolean);
-  return parts.slice(0, 2).join('; ') || undefined;
-}
+type Extra = { readonly container?: string; readonly message?: string | undefined };
 
-function lastTerminationOf(statuses: readonly ContainerStatus[]): LastTermination | undefined {
-  let best: LastTermination | undefined;
-  let bestAt = -Infinity;
-  for (const s of statuses) {
-    const t = s.lastState?.terminated ?? s.state?.terminated;
-    if (!t) continue;
-    const at = parseTime(t.finishedAt) ?? 0;
-    if (at >= bestAt) {
-      bestAt = at;
-      best = {
-        container: s.name,
-        ...(t.reason !== undefined ? { reason: t.reason } : {}),
-        ...(t.exitCode !== undefined ? { exitCode: t.exitCode } : {}),
-        ...(t.finishedAt !== undefined ? { finishedAt: t.finishedAt } : {}),
-      };
-    }
-  }
-  return best;
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
+/**
+ * Classifies one pod at time `now` (ms epoch). The order of the checks is the order of what
+ * the operator must know first: being deleted, finished, evicted, stuck in init, failed, a
+ * failing container, unschedulable, still pending, not ready, flapping, fine.
+ */
 export function classifyPod(pod: Pod, now: number, options: ClassifyOptions = {}): PodHealth {
   const status = pod.status;
   const meta = pod.metadata ?? {};
-  const containers = status?.containerStatuses ?? [];
   const inits = status?.initContainerStatuses ?? [];
-  const all = [...inits, ...containers];
+  const apps = status?.containerStatuses ?? [];
+  const all = [...inits, ...apps];
   const restarts = all.reduce((n, s) => n + (s.restartCount ?? 0), 0);
   const lastTermination = lastTerminationOf(all);
   const phase = status?.phase;
   const running = phase === 'Running';
-  const ready = containers.filter((s) => s.ready).length;
-  const declared = Math.max(containers.length, pod.spec?.containers?.length ?? 0);
+  const condition = (type: string) => status?.conditions?.find((c) => c.type === type);
 
-  const make = (
-    cls: PodClass,
-    reason: string,
-    summary: string,
-    extra: { container?: string; message?: string } = {},
-  ): PodHealth => ({
+  const make = (cls: PodClass, reason: string, summary: string, extra: Extra = {}): PodHealth => ({
     class: cls,
     healthy: cls === 'healthy' || cls === 'restarting',
     counted: cls !== 'succeeded',
@@ -150,160 +91,165 @@ export function classifyPod(pod: Pod, now: number, options: ClassifyOptions = {}
     summary,
     ...(lastTermination ? { lastTermination } : {}),
     ...(extra.container !== undefined ? { container: extra.container } : {}),
-    ...(extra.message !== undefined && extra.message !== '' ? { message: extra.message } : {}),
+    ...(extra.message ? { message: extra.message } : {}),
   });
-  const ago = (t: LastTermination | undefined) => {
-    const at = parseTime(t?.finishedAt);
-    return at === undefined ? '' : ` ${formatAge(now - at)} ago`;
+  const ended = (t: { reason?: string; exitCode?: number; finishedAt?: string } | undefined) => {
+    if (!t) return '';
+    const at = parseTime(t.finishedAt);
+    return ` · ${t.reason ?? `exit ${t.exitCode ?? '?'}`}${at === undefined ? '' : ` ${formatAge(now - at)} ago`}`;
   };
 
-  // Deletion first: a pod being deleted is that, whatever its containers say.
+  // Being deleted trumps whatever the containers say: the pod is going away either way.
   const deletion = parseTime(meta.deletionTimestamp);
   if (deletion !== undefined) {
-    // deletionTimestamp already includes the grace period; past it (plus slack) nothing is
-    // coming to finish the job — a lost node or a finalizer that nobody removes.
-    const stuck = now > deletion + 60_000;
-    const finalizers = meta.finalizers?.length ? ` (finalizers: ${meta.finalizers.join(', ')})` : '';
-    const since = now > deletion ? ` for ${formatAge(now - deletion)}` : '';
+    // The API server sets deletionTimestamp to request time + grace period: it already is the
+    // deadline. Past it (plus slack) nothing is coming to finish the job — a lost node, or a
+    // finalizer nobody removes, which is why finalizers need no slack.
+    const grace = meta.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const requested = deletion - grace * 1000;
+    const finalizers = meta.finalizers ?? [];
+    const stuck = now > deletion + STUCK_SLACK_MS || (finalizers.length > 0 && now > deletion);
+    const since = now > requested ? ` for ${formatAge(now - requested)}` : '';
+    const named = finalizers.length ? ` · finalizers: ${finalizers.join(', ')}` : '';
     return stuck
-      ? make('stuckTerminating', 'Terminating', `Terminating${since} (stuck)${finalizers}`)
-      : make('terminating', 'Terminating', `Terminating${since}${finalizers}`);
+      ? make('stuckTerminating', 'Terminating', `Terminating${since} (stuck)${named}`)
+      : make('terminating', 'Terminating', `Terminating${since}${named}`);
   }
   if (!status) return make('pending', 'Pending', 'Pending · no status reported yet');
   if (phase === 'Succeeded') return make('succeeded', 'Completed', 'Completed');
-  if (status.reason === 'Evicted')
-    return make('evicted', 'Evicted', `Evicted${status.message ? ` · ${status.message}` : ''}`, {
-      ...(status.message ? { message: status.message } : {}),
+  if (status.reason && EVICTED_REASONS.has(status.reason)) {
+    const msg = status.message;
+    return make('evicted', status.reason, `${status.reason}${msg ? ` · ${clip(msg)}` : ''}`, {
+      message: msg,
     });
+  }
 
-  // Init containers: while one of them fails, the pod never starts.
-  for (const [i, s] of inits.entries()) {
-    const waiting = s.state?.waiting?.reason;
-    const cls = waiting ? WAITING_CLASS[waiting] : undefined;
-    if (waiting && cls && cls !== 'starting') {
-      return make(
-        cls,
-        `Init:${waiting}`,
-        `Init:${waiting}${cls === 'crashloop' ? ` · ${plural(s.restartCount ?? 0, 'restart')}` : ''} · init container ${s.name}`,
-        {
-          container: s.name,
-          ...(s.state?.waiting?.message ? { message: s.state.waiting.message } : {}),
-        },
-      );
-    }
-    const t = s.state?.terminated;
-    if (t && t.exitCode !== 0 && phase !== 'Running') {
-      return make(
-        phase === 'Failed' ? 'failed' : 'crashloop',
-        `Init:${t.reason ?? 'Error'}`,
-        `Init:${t.reason ?? 'Error'} · exit ${t.exitCode ?? '?'} · init container ${s.name}`,
-        { container: s.name },
-      );
-    }
-    if (s.state?.running || waiting === 'PodInitializing') {
-      return make(
-        'starting',
-        `Init:${i}/${inits.length}`,
-        `Init:${i}/${inits.length} · running init container ${s.name}`,
-        { container: s.name },
-      );
+  // Init containers run one after another; the first unfinished one is where the pod stands.
+  // kubectl's rule, prefix "Init:" included. Skipped once the pod is initialised.
+  const sidecars = sidecarNames(pod);
+  if (condition('Initialized')?.status !== 'True' && !running) {
+    for (const [i, s] of inits.entries()) {
+      const t = s.state?.terminated;
+      if (t?.exitCode === 0) continue;
+      if (sidecars.has(s.name) && (s.started || s.state?.running)) continue;
+      const total = Math.max(inits.length, pod.spec?.initContainers?.length ?? 0);
+      const on = { container: s.name, message: s.state?.waiting?.message ?? t?.message };
+      if (t) {
+        const why = t.reason ?? (t.signal ? `Signal:${t.signal}` : `ExitCode:${t.exitCode ?? '?'}`);
+        // Pending means the kubelet will run it again: the crash loop in the making.
+        const cls = phase === 'Failed' ? 'failed' : 'crashloop';
+        return make(cls, `Init:${why}`, `Init:${why} · init container ${s.name}`, on);
+      }
+      const waiting = s.state?.waiting?.reason;
+      if (waiting && waiting !== 'PodInitializing') {
+        const cls = WAITING_CLASS[waiting] ?? 'pending';
+        const detail =
+          cls === 'crashloop'
+            ? ` · ${plural(s.restartCount ?? 0, 'restart')}${ended(s.lastState?.terminated)}`
+            : '';
+        return make(cls, `Init:${waiting}`, `Init:${waiting}${detail} · init container ${s.name}`, on);
+      }
+      return make('starting', `Init:${i}/${total}`, `Init:${i}/${total} · init container ${s.name}`, on);
     }
   }
 
   if (phase === 'Failed') {
-    const t = lastTermination;
+    const dead = apps.find((s) => s.state?.terminated && s.state.terminated.exitCode !== 0);
+    const t = dead?.state?.terminated ?? lastTermination;
+    const container = dead?.name ?? lastTermination?.container;
     const reason = status.reason ?? t?.reason ?? 'Failed';
-    return make('failed', reason, `${reason}${t?.exitCode !== undefined ? ` · exit ${t.exitCode}` : ''}`, {
-      ...(t?.container ? { container: t.container } : {}),
-      ...(status.message ? { message: status.message } : {}),
+    const detail = status.message
+      ? ` · ${clip(status.message)}`
+      : t?.exitCode !== undefined
+        ? ` · exit ${t.exitCode}`
+        : '';
+    return make('failed', reason, `${reason}${detail}`, {
+      ...(container !== undefined ? { container } : {}),
+      message: status.message,
     });
   }
 
-  // The most severe waiting reason among the app containers.
-  let worst: { cls: PodClass; reason: string; status: ContainerStatus; message?: string } | undefined;
-  for (const s of containers) {
-    const reason = s.state?.waiting?.reason;
-    if (!reason) continue;
-    const cls = WAITING_CLASS[reason] ?? 'notReady';
-    if (!worst || SEVERITY[cls] > SEVERITY[worst.cls])
-      worst = {
-        cls,
-        reason,
-        status: s,
-        ...(s.state?.waiting?.message ? { message: s.state.waiting.message } : {}),
-      };
-  }
-  if (worst && worst.cls !== 'starting' && worst.cls !== 'notReady') {
+  // App containers, plus native sidecars once the pod is past its init phase.
+  const watched = sidecars.size ? [...inits.filter((s) => sidecars.has(s.name)), ...apps] : apps;
+  const worst = worstContainer(watched, pod.spec?.restartPolicy);
+  if (worst && SEVERITY[worst.cls] === 4) {
     const s = worst.status;
+    const image = pod.spec?.containers?.find((c) => c.name === s.name)?.image ?? s.image;
     const detail =
       worst.cls === 'crashloop'
-        ? ` · ${plural(s.restartCount ?? 0, 'restart')}${s.lastState?.terminated ? ` · ${s.lastState.terminated.reason ?? `exit ${s.lastState.terminated.exitCode ?? '?'}`}${ago({ container: s.name, ...(s.lastState.terminated.finishedAt ? { finishedAt: s.lastState.terminated.finishedAt } : {}) })}` : ''}`
-        : worst.cls === 'image'
-          ? ` · ${s.image ?? pod.spec?.containers?.find((c) => c.name === s.name)?.image ?? ''}`
+        ? ` · ${plural(s.restartCount ?? 0, 'restart')}${ended(s.lastState?.terminated ?? s.state?.terminated)}`
+        : worst.cls === 'image' && image
+          ? ` · ${image}`
           : worst.message
-            ? ` · ${worst.message.slice(0, 80)}`
+            ? ` · ${clip(worst.message)}`
             : '';
     return make(worst.cls, worst.reason, `${worst.reason}${detail}`, {
       container: s.name,
-      ...(worst.message ? { message: worst.message } : {}),
+      message: worst.message,
     });
   }
 
-  const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled');
+  const scheduled = condition('PodScheduled');
   if (scheduled?.status === 'False') {
-    const why = schedulerSummary(scheduled.message);
     const reason = scheduled.reason ?? 'Unschedulable';
-    return make(
-      reason === 'Unschedulable' ? 'unschedulable' : 'pending',
-      reason,
-      `${reason}${why ? ` · ${why}` : ''}`,
-      { ...(scheduled.message ? { message: scheduled.message } : {}) },
-    );
+    const why = schedulerSummary(scheduled.message);
+    // Other reasons (SchedulingGated) are a deliberate wait, not a capacity problem.
+    const cls = reason === 'Unschedulable' ? 'unschedulable' : 'pending';
+    return make(cls, reason, `${reason}${why ? ` · ${why}` : ''}`, { message: scheduled.message });
   }
   if (phase === 'Pending' || phase === undefined) {
-    if (worst) return make('starting', worst.reason, worst.reason, { container: worst.status.name });
-    return make('pending', 'Pending', status.message ? `Pending · ${status.message}` : 'Pending', {
-      ...(status.message ? { message: status.message } : {}),
+    if (worst) {
+      const cls = worst.cls === 'starting' ? 'starting' : 'pending';
+      return make(cls, worst.reason, worst.reason, { container: worst.status.name, message: worst.message });
+    }
+    return make('pending', 'Pending', status.message ? `Pending · ${clip(status.message)}` : 'Pending', {
+      message: status.message,
     });
   }
-  if (phase === 'Unknown')
-    return make('notReady', 'Unknown', 'Unknown · the node stopped reporting this pod', {});
-
-  // Running: a terminated app container with a non-zero exit (restartPolicy Never) is a failure.
-  const dead = containers.find((s) => s.state?.terminated && s.state.terminated.exitCode !== 0);
-  if (dead?.state?.terminated) {
-    const t = dead.state.terminated;
-    return make(
-      'failed',
-      t.reason ?? 'Error',
-      `${t.reason ?? 'Error'} · exit ${t.exitCode ?? '?'} · container ${dead.name}`,
-      { container: dead.name },
-    );
+  if (phase !== 'Running') {
+    // "Unknown": the node stopped reporting. Not ready for sure; failed, nobody knows yet.
+    return make('notReady', phase, `${phase} · the node stopped reporting this pod`, {
+      message: status.message,
+    });
   }
-  if (declared > 0 && ready < declared) {
+
+  const declared = Math.max(apps.length, pod.spec?.containers?.length ?? 0);
+  const ready = apps.filter((s) => s.ready).length;
+  const readyCondition = condition('Ready');
+  // Container flags first; the pod condition also covers readiness gates.
+  const allReady =
+    (apps.length > 0 ? ready >= declared : readyCondition?.status === 'True') &&
+    readyCondition?.status !== 'False';
+  if (!allReady) {
     const reason = worst?.reason ?? 'NotReady';
+    const counts = declared > 0 ? ` · ${ready}/${declared} ready` : '';
     return make(
       'notReady',
       reason,
-      `${reason} · ${ready}/${declared} ready${restarts > 0 ? ` · ${plural(restarts, 'restart')}` : ''}`,
-      { ...(worst ? { container: worst.status.name } : {}) },
+      `${reason}${counts}${restarts > 0 ? ` · ${plural(restarts, 'restart')}` : ''}`,
+      {
+        ...(worst ? { container: worst.status.name } : {}),
+        message: worst?.message ?? readyCondition?.message,
+      },
     );
   }
+
   const threshold = options.restartThreshold ?? 3;
-  const lastRestart = parseTime(lastTermination?.finishedAt);
-  if (restarts >= threshold && lastRestart !== undefined && now - lastRestart < 3_600_000) {
+  const restartedAt = lastRestartAt(all);
+  if (restarts >= threshold && restartedAt !== undefined && now - restartedAt < HOUR_MS) {
     return make(
       'restarting',
       'Restarting',
-      `Running · ${plural(restarts, 'restart')} · last${ago(lastTermination)}${lastTermination?.reason ? ` (${lastTermination.reason})` : ''}`,
+      `Restarting · ${plural(restarts, 'restart')}${ended(lastTermination)}`,
       {
         ...(lastTermination ? { container: lastTermination.container } : {}),
       },
     );
   }
+  const counts = `${ready}/${declared} ready`;
   return make(
     'healthy',
     'Running',
-    `Running · ${ready}/${declared} ready${restarts > 0 ? ` · ${plural(restarts, 'restart')}` : ''}`,
+    `Running · ${counts}${restarts > 0 ? ` · ${plural(restarts, 'restart')}` : ''}`,
   );
 }

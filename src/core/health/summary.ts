@@ -1,96 +1,34 @@
-import type {
-  ArgoApplication,
-  ClusterState,
-  Job,
-  Pod,
-  ResourceQuota,
-  Workload,
-  WorkloadKind,
-} from '../k8s/types';
-import { classifyPod, type ClassifyOptions, type PodHealth } from './pod';
-import { parseQuantity } from './quantity';
+import type { ClusterState, Pod } from '../k8s/types';
+import { quotaProblems, rollupApplications, rollupNodes } from './cluster';
+import { nsKey, ownership, podKey } from './ownership';
+import { classifyPod, type ClassifyOptions, type PodClass, type PodHealth } from './pod';
 import { suggestionFor } from './suggestions';
-import { parseTime } from './time';
+import type { NamespaceHealth, PlatformHealth, PodCounts, Problem } from './types';
+import { ownerKey, rollupWorkloads, type PodEntry } from './workloads';
 
-export interface PodCounts {
-  total: number;
-  healthy: number;
-  running: number;
-  succeeded: number;
-  failing: number;
-  pending: number;
-  terminating: number;
-  notReady: number;
-}
-
-export interface NamespaceHealth {
-  readonly name: string;
-  readonly counts: PodCounts;
-  /** healthy / (total − succeeded) × 100; null when nothing is counted. */
-  readonly healthPercent: number | null;
-  readonly problems: number;
-  readonly worstSeverity: number;
-}
-
-export interface WorkloadHealth {
-  readonly kind: WorkloadKind;
-  readonly name: string;
-  readonly namespace: string;
-  readonly ready: number;
-  readonly desired: number;
-  readonly healthy: boolean;
-  readonly reason?: string;
-  /** Pod names (in the workload's namespace). */
-  readonly pods: readonly string[];
-  readonly suspended?: boolean;
-}
-
-export type ProblemKind = 'pod' | 'workload' | 'job' | 'node' | 'application' | 'quota';
-
-export interface Problem {
-  readonly severity: number;
-  readonly namespace: string;
-  readonly pod?: string;
-  readonly reason: string;
-  readonly container?: string;
-  readonly restarts?: number;
-  /** The top-level owner: a Deployment rather than its ReplicaSet; the pod itself when naked. */
-  readonly owner: { readonly kind: string; readonly name: string };
-  readonly message?: string;
-  readonly suggestion: string;
-  readonly kind: ProblemKind;
-}
-
-export interface NodeHealth {
-  readonly name: string;
-  readonly ready: boolean;
-  readonly pressures: readonly string[];
-  readonly unschedulable: boolean;
-}
-
-export interface ApplicationHealth {
-  readonly name: string;
-  readonly namespace: string;
-  readonly sync: string;
-  readonly health: string;
-}
-
-export interface PlatformHealth {
-  readonly pods: PodCounts;
-  readonly healthPercent: number | null;
-  /** running / total × 100: the figure kubectl-based status reports quote. */
-  readonly runningPercent: number | null;
-  readonly namespaces: readonly NamespaceHealth[];
-  readonly workloads: readonly WorkloadHealth[];
-  readonly problems: readonly Problem[];
-  readonly nodes: readonly NodeHealth[];
-  readonly applications: readonly ApplicationHealth[];
-}
+export type {
+  ApplicationHealth,
+  NamespaceHealth,
+  NodeHealth,
+  OwnerRef,
+  PlatformHealth,
+  PodCounts,
+  Problem,
+  ProblemKind,
+  WorkloadHealth,
+} from './types';
+export { podKey } from './ownership';
+export { formatPercent } from './format';
 
 export interface SummaryOptions extends ClassifyOptions {
-  /** Memoised classification (the explorer caches per pod object). */
+  /**
+   * Memoised classification: the explorer caches per pod object or resourceVersion, so only
+   * changed pods are classified again. Wins over `cache`.
+   */
   readonly classify?: (pod: Pod) => PodHealth;
-  /** Quota usage at or above this fraction is a problem. */
+  /** Precomputed classifications by `podKey` (uid, else namespace/name); misses are classified. */
+  readonly cache?: ReadonlyMap<string, PodHealth>;
+  /** Quota usage at or above this fraction of a hard limit is a problem (default 0.9). */
   readonly quotaThreshold?: number;
 }
 
@@ -104,309 +42,138 @@ const emptyCounts = (): PodCounts => ({
   terminating: 0,
   notReady: 0,
 });
-const FAILING = new Set(['crashloop', 'image', 'config', 'failed', 'evicted']);
-const PENDING = new Set(['unschedulable', 'pending', 'starting']);
-const percent = (n: number, d: number) => (d > 0 ? (n / d) * 100 : null);
-const nsKey = (ns: string | undefined, name: string | undefined) => `${ns ?? ''}/${name ?? ''}`;
+
+const BUCKET: Readonly<Partial<Record<PodClass, keyof PodCounts>>> = {
+  crashloop: 'failing',
+  image: 'failing',
+  config: 'failing',
+  failed: 'failing',
+  evicted: 'failing',
+  unschedulable: 'pending',
+  pending: 'pending',
+  starting: 'pending',
+  terminating: 'terminating',
+  stuckTerminating: 'terminating',
+  notReady: 'notReady',
+  succeeded: 'succeeded',
+};
 
 function count(counts: PodCounts, h: PodHealth): void {
   counts.total++;
   if (h.healthy) counts.healthy++;
   if (h.running) counts.running++;
-  if (h.class === 'succeeded') counts.succeeded++;
-  if (FAILING.has(h.class)) counts.failing++;
-  if (PENDING.has(h.class)) counts.pending++;
-  if (h.class === 'terminating' || h.class === 'stuckTerminating') counts.terminating++;
-  if (h.class === 'notReady') counts.notReady++;
+  const bucket = BUCKET[h.class];
+  if (bucket) counts[bucket]++;
 }
 
-function controllerOf(object: {
-  metadata?: { ownerReferences?: { kind: string; name: string; controller?: boolean }[] };
-}) {
-  const refs = object.metadata?.ownerReferences ?? [];
-  return refs.find((r) => r.controller) ?? refs[0];
-}
+/** healthy / (total − succeeded) × 100, exact; null when nothing is counted. */
+export const healthPercent = (c: PodCounts): number | null => percent(c.healthy, c.total - c.succeeded);
+const percent = (n: number, d: number): number | null => (d > 0 ? (n / d) * 100 : null);
 
-function jobFailed(job: Job): string | undefined {
-  const failed = job.status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
-  if (failed) return failed.reason ?? 'Failed';
-  const limit = (job.spec?.backoffLimit ?? 6) + 1;
-  return (job.status?.failed ?? 0) >= limit ? 'BackoffLimitExceeded' : undefined;
-}
-
-function jobComplete(job: Job): boolean {
-  return (
-    job.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True') ??
-    (job.status?.succeeded ?? 0) >= (job.spec?.completions ?? 1)
-  );
-}
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * The platform's health from everything known about the cluster. O(n) in objects: this runs
- * on 20,000-pod clusters after every (debounced) batch of watch events.
+ * The platform's health from everything known about one cluster at `now` (ms epoch).
+ * O(objects) with maps, no scan of all pods per workload or namespace: the explorer runs this
+ * on 20,000-pod clusters after every debounced batch of watch events.
  */
 export function summarise(state: ClusterState, now: number, options: SummaryOptions = {}): PlatformHealth {
-  const classify = options.classify ?? ((pod: Pod) => classifyPod(pod, now, options));
-  const rsOwner = new Map<string, { kind: string; name: string }>();
-  for (const rs of state.replicaSets) {
-    const ref = controllerOf(rs);
-    if (ref?.kind === 'Deployment')
-      rsOwner.set(nsKey(rs.metadata?.namespace, rs.metadata?.name), { kind: 'Deployment', name: ref.name });
-  }
-  const jobOwner = new Map<string, { kind: string; name: string }>();
-  for (const job of state.jobs) {
-    const ref = controllerOf(job);
-    if (ref?.kind === 'CronJob')
-      jobOwner.set(nsKey(job.metadata?.namespace, job.metadata?.name), { kind: 'CronJob', name: ref.name });
-  }
-  const topOwner = (pod: Pod): { kind: string; name: string } => {
-    const ref = controllerOf(pod);
-    const ns = pod.metadata?.namespace;
-    if (!ref) return { kind: 'Pod', name: pod.metadata?.name ?? '' };
-    if (ref.kind === 'ReplicaSet')
-      return rsOwner.get(nsKey(ns, ref.name)) ?? { kind: 'ReplicaSet', name: ref.name };
-    if (ref.kind === 'Job') return jobOwner.get(nsKey(ns, ref.name)) ?? { kind: 'Job', name: ref.name };
-    return { kind: ref.kind, name: ref.name };
-  };
+  const cache = options.cache;
+  const classify =
+    options.classify ??
+    (cache
+      ? (pod: Pod) => cache.get(podKey(pod)) ?? classifyPod(pod, now, options)
+      : (pod: Pod) => classifyPod(pod, now, options));
+  const own = ownership(state);
 
   const pods = emptyCounts();
   const byNamespace = new Map<string, PodCounts>();
-  const podsByOwner = new Map<string, { name: string; health: PodHealth }[]>();
+  const byOwner = new Map<string, PodEntry[]>();
+  const byJob = new Map<string, PodEntry[]>();
+  const explained = new Set<string>();
   const problems: Problem[] = [];
-  const podProblemOwners = new Set<string>();
+  const append = (map: Map<string, PodEntry[]>, key: string, entry: PodEntry) => {
+    const list = map.get(key);
+    if (list) list.push(entry);
+    else map.set(key, [entry]);
+  };
 
   for (const pod of state.pods) {
     const h = classify(pod);
     const ns = pod.metadata?.namespace ?? '';
+    const name = pod.metadata?.name ?? '';
     count(pods, h);
     let nsCounts = byNamespace.get(ns);
     if (!nsCounts) byNamespace.set(ns, (nsCounts = emptyCounts()));
     count(nsCounts, h);
-    const owner = topOwner(pod);
-    const ownerKey = `${ns}/${owner.kind}/${owner.name}`;
-    const list = podsByOwner.get(ownerKey) ?? [];
-    list.push({ name: pod.metadata?.name ?? '', health: h });
-    podsByOwner.set(ownerKey, list);
+    const owner = own.owner(pod);
+    const key = ownerKey(ns, owner.kind, owner.name);
+    const entry = { name, health: h };
+    append(byOwner, key, entry);
+    const job = own.jobOf(pod);
+    if (job !== undefined) append(byJob, nsKey(ns, job), entry);
+    // Unhealthy pods, and flapping ones (healthy but worth a look at low severity).
     if ((!h.healthy && h.counted) || h.class === 'restarting') {
-      podProblemOwners.add(ownerKey);
+      if (!h.healthy) explained.add(key);
       problems.push({
         severity: h.severity,
         namespace: ns,
-        pod: pod.metadata?.name ?? '',
+        pod: name,
         reason: h.reason,
         ...(h.container !== undefined ? { container: h.container } : {}),
         ...(h.restarts > 0 ? { restarts: h.restarts } : {}),
         owner,
         ...(h.message !== undefined ? { message: h.message } : {}),
-        suggestion: suggestionFor(h.reason, h.lastTermination?.reason),
+        suggestion: suggestionFor({ ...h, owner }),
         kind: 'pod',
       });
     }
   }
 
-  const workloads: WorkloadHealth[] = [];
-  const podsOf = (ns: string, kind: string, name: string) => podsByOwner.get(`${ns}/${kind}/${name}`) ?? [];
-  const addWorkload = (
-    kind: WorkloadKind,
-    w: Workload,
-    desired: number,
-    readyFromStatus: number | undefined,
-    extra: Partial<WorkloadHealth> = {},
-  ) => {
-    const ns = w.metadata?.namespace ?? '';
-    const name = w.metadata?.name ?? '';
-    const list = podsOf(ns, kind, name);
-    // Without a controller-manager (or before it reports) the pods are the truth.
-    const ready = readyFromStatus ?? list.filter((p) => p.health.healthy).length;
-    const worst = list
-      .filter((p) => !p.health.healthy && p.health.counted)
-      .sort((a, b) => b.health.severity - a.health.severity)[0];
-    const healthy = extra.healthy ?? (ready >= desired && !worst);
-    const reason =
-      extra.reason ??
-      (healthy
-        ? undefined
-        : (worst?.health.reason ?? (list.length === 0 && desired > 0 ? 'NoPods' : 'Unavailable')));
-    workloads.push({
-      kind,
-      name,
-      namespace: ns,
-      ready,
-      desired,
-      healthy,
-      pods: list.map((p) => p.name),
-      ...extra,
-      ...(reason !== undefined ? { reason } : {}),
-    });
-    if (!healthy && !podProblemOwners.has(`${ns}/${kind}/${name}`)) {
-      problems.push({
-        severity: 3,
-        namespace: ns,
-        reason: reason ?? 'Unavailable',
-        owner: { kind, name },
-        message: `${ready}/${desired} ready`,
-        suggestion: suggestionFor(reason ?? 'Unavailable'),
-        kind: 'workload',
-      });
-    }
-  };
-  const statusReady = (w: Workload) =>
-    w.status && (w.status.replicas !== undefined || w.status.observedGeneration !== undefined)
-      ? (w.status.readyReplicas ?? 0)
-      : undefined;
-  for (const d of state.deployments) addWorkload('Deployment', d, d.spec?.replicas ?? 1, statusReady(d));
-  for (const s of state.statefulSets) addWorkload('StatefulSet', s, s.spec?.replicas ?? 1, statusReady(s));
-  for (const d of state.daemonSets) {
-    const list = podsOf(d.metadata?.namespace ?? '', 'DaemonSet', d.metadata?.name ?? '');
-    addWorkload(
-      'DaemonSet',
-      d,
-      d.status?.desiredNumberScheduled ?? list.length,
-      d.status?.desiredNumberScheduled !== undefined ? (d.status.numberReady ?? 0) : undefined,
-    );
-  }
-  for (const rs of state.replicaSets) {
-    if (rsOwner.has(nsKey(rs.metadata?.namespace, rs.metadata?.name))) continue;
-    const desired = rs.spec?.replicas ?? 1;
-    if (
-      desired === 0 &&
-      podsOf(rs.metadata?.namespace ?? '', 'ReplicaSet', rs.metadata?.name ?? '').length === 0
-    )
-      continue;
-    addWorkload('ReplicaSet', rs, desired, statusReady(rs));
-  }
-  const jobsByCronJob = new Map<string, Job[]>();
-  for (const job of state.jobs) {
-    const ns = job.metadata?.namespace ?? '';
-    const cron = jobOwner.get(nsKey(ns, job.metadata?.name));
-    const failed = jobFailed(job);
-    if (cron) {
-      const key = nsKey(ns, cron.name);
-      jobsByCronJob.set(key, [...(jobsByCronJob.get(key) ?? []), job]);
-    } else {
-      const completions = job.spec?.completions ?? 1;
-      addWorkload('Job', job, completions, job.status?.succeeded ?? 0, {
-        healthy: !failed,
-        ...(failed ? { reason: failed } : {}),
-      });
-    }
-    if (
-      failed &&
-      !podProblemOwners.has(`${ns}/${cron ? 'CronJob' : 'Job'}/${cron?.name ?? job.metadata?.name ?? ''}`)
-    ) {
-      problems.push({
-        severity: 3,
-        namespace: ns,
-        reason: failed,
-        owner: cron ?? { kind: 'Job', name: job.metadata?.name ?? '' },
-        message: `job ${job.metadata?.name ?? ''}: ${job.status?.failed ?? 0} failed pod(s)`,
-        suggestion: suggestionFor(failed),
-        kind: 'job',
-      });
-    }
-  }
-  for (const cron of state.cronJobs) {
-    const ns = cron.metadata?.namespace ?? '';
-    const name = cron.metadata?.name ?? '';
-    const jobs = jobsByCronJob.get(nsKey(ns, name)) ?? [];
-    const last = lastJob(jobs);
-    const lastFailed = last ? jobFailed(last) : undefined;
-    addWorkload('CronJob', cron as Workload, jobs.length, jobs.filter(jobComplete).length, {
-      healthy: !lastFailed,
-      ...(lastFailed ? { reason: 'LastRunFailed' } : {}),
-      ...(cron.spec?.suspend ? { suspended: true } : {}),
-    });
-  }
+  const workloads = rollupWorkloads(state, own, { byOwner, byJob, explained }, problems);
+  const nodes = rollupNodes(state.nodes, problems);
+  const applications = rollupApplications(state.applications, problems);
+  const threshold = options.quotaThreshold ?? 0.9;
+  for (const quota of state.resourceQuotas) problems.push(...quotaProblems(quota, threshold));
 
-  const nodes = state.nodes.map((n) => {
-    const conditions = n.status?.conditions ?? [];
-    const ready = conditions.find((c) => c.type === 'Ready')?.status === 'True';
-    const pressures = conditions.filter((c) => c.type !== 'Ready' && c.status === 'True').map((c) => c.type);
-    const name = n.metadata?.name ?? '';
-    if (!ready || pressures.length > 0) {
-      const reason = !ready ? 'NodeNotReady' : (pressures[0] ?? 'Pressure');
-      problems.push({
-        severity: ready ? 2 : 4,
-        namespace: '',
-        reason,
-        owner: { kind: 'Node', name },
-        message: pressures.join(', '),
-        suggestion: suggestionFor(reason),
-        kind: 'node',
-      });
-    }
-    return { name, ready, pressures, unschedulable: n.spec?.unschedulable ?? false };
-  });
-
-  const applications = state.applications.map((a: ArgoApplication) => {
-    const app = {
-      name: a.metadata?.name ?? '',
-      namespace: a.metadata?.namespace ?? '',
-      sync: a.status?.sync?.status ?? 'Unknown',
-      health: a.status?.health?.status ?? 'Unknown',
-    };
-    const bad =
-      app.health === 'Degraded' || app.health === 'Missing'
-        ? app.health
-        : app.sync === 'OutOfSync'
-          ? 'OutOfSync'
-          : app.health === 'Unknown' || app.sync === 'Unknown'
-            ? undefined
-            : undefined;
-    if (bad) {
-      problems.push({
-        severity: app.health === 'Degraded' || app.health === 'Missing' ? 3 : 2,
-        namespace: app.namespace,
-        reason: bad,
-        owner: { kind: 'Application', name: app.name },
-        message: `${app.sync} · ${app.health}${a.status?.health?.message ? ` — ${a.status.health.message}` : ''}`,
-        suggestion: suggestionFor(bad),
-        kind: 'application',
-      });
-    }
-    return app;
-  });
-
-  for (const quota of state.resourceQuotas)
-    problems.push(...quotaProblems(quota, options.quotaThreshold ?? 0.9));
-
-  const problemCount = new Map<string, { n: number; worst: number }>();
+  const perNamespace = new Map<string, { n: number; worst: number }>();
   for (const p of problems) {
     if (!p.namespace) continue;
-    const c = problemCount.get(p.namespace) ?? { n: 0, worst: 0 };
-    c.n++;
-    c.worst = Math.max(c.worst, p.severity);
-    problemCount.set(p.namespace, c);
+    const c = perNamespace.get(p.namespace);
+    if (c) {
+      c.n++;
+      c.worst = Math.max(c.worst, p.severity);
+    } else perNamespace.set(p.namespace, { n: 1, worst: p.severity });
   }
-  const names = new Set<string>([
-    ...byNamespace.keys(),
-    ...state.namespaces.map((n) => n.metadata?.name ?? '').filter(Boolean),
-    ...problemCount.keys(),
-  ]);
+  const names = new Set<string>(byNamespace.keys());
+  for (const n of state.namespaces) if (n.metadata?.name) names.add(n.metadata.name);
+  for (const n of perNamespace.keys()) names.add(n);
   const namespaces: NamespaceHealth[] = [...names].map((name) => {
     const counts = byNamespace.get(name) ?? emptyCounts();
-    const c = problemCount.get(name);
+    const c = perNamespace.get(name);
     return {
       name,
       counts,
-      healthPercent: percent(counts.healthy, counts.total - counts.succeeded),
+      healthPercent: healthPercent(counts),
       problems: c?.n ?? 0,
       worstSeverity: c?.worst ?? 0,
     };
   });
   namespaces.sort(
-    (a, b) => b.worstSeverity - a.worstSeverity || b.problems - a.problems || a.name.localeCompare(b.name),
+    (a, b) => b.worstSeverity - a.worstSeverity || b.problems - a.problems || cmp(a.name, b.name),
   );
   problems.sort(
     (a, b) =>
       b.severity - a.severity ||
-      a.namespace.localeCompare(b.namespace) ||
-      (a.pod ?? a.owner.name).localeCompare(b.pod ?? b.owner.name),
+      cmp(a.namespace, b.namespace) ||
+      cmp(a.pod ?? a.owner.name, b.pod ?? b.owner.name) ||
+      cmp(a.kind, b.kind) ||
+      cmp(a.reason, b.reason),
   );
 
   return {
     pods,
-    healthPercent: percent(pods.healthy, pods.total - pods.succeeded),
+    healthPercent: healthPercent(pods),
     runningPercent: percent(pods.running, pods.total),
     namespaces,
     workloads,
@@ -414,47 +181,4 @@ export function summarise(state: ClusterState, now: number, options: SummaryOpti
     nodes,
     applications,
   };
-}
-
-function lastJob(jobs: readonly Job[]): Job | undefined {
-  let best: Job | undefined;
-  let at = -Infinity;
-  for (const j of jobs) {
-    const t = parseTime(j.status?.startTime) ?? parseTime(j.metadata?.creationTimestamp) ?? 0;
-    if (t >= at) {
-      at = t;
-      best = j;
-    }
-  }
-  return best;
-}
-
-function quotaProblems(quota: ResourceQuota, threshold: number): Problem[] {
-  const hard = quota.status?.hard ?? {};
-  const used = quota.status?.used ?? {};
-  const tight = Object.keys(hard)
-    .map((resource) => ({
-      resource,
-      used: parseQuantity(used[resource]),
-      hard: parseQuantity(hard[resource]),
-    }))
-    .filter((r) => r.hard > 0 && r.used / r.hard >= threshold)
-    .sort((a, b) => b.used / b.hard - a.used / a.hard);
-  if (tight.length === 0) return [];
-  return [
-    {
-      severity: 2,
-      namespace: quota.metadata?.namespace ?? '',
-      reason: 'QuotaNearLimit',
-      owner: { kind: 'ResourceQuota', name: quota.metadata?.name ?? '' },
-      message: tight
-        .map(
-          (r) =>
-            `${r.resource} ${Math.round((r.used / r.hard) * 100)}% (${used[r.resource] ?? '?'} of ${hard[r.resource] ?? '?'})`,
-        )
-        .join(', '),
-      suggestion: suggestionFor('QuotaNearLimit'),
-      kind: 'quota',
-    },
-  ];
 }

@@ -1,5 +1,6 @@
 import type { PlatformHealth } from '../../core/health/summary';
 import { summarise } from '../../core/health/summary';
+import { latestTimestamp } from '../../core/health/time';
 import type { ClusterState } from '../../core/k8s/types';
 import type { ClusterSources, Source } from './sources';
 
@@ -18,26 +19,10 @@ export class HealthModel {
     if (!state) return undefined;
     const cached = this.cache.get(state);
     if (cached && (source.kind === 'snapshot' || now - cached.at < 30_000)) return cached.health;
-    const health = summarise(state, source.kind === 'snapshot' ? snapshotTime(state, now) : now);
+    const health = summarise(state, source.kind === 'snapshot' ? latestTimestamp(state, now) : now);
     this.cache.set(state, { health, at: now });
     return health;
   }
-}
-
-/** A snapshot is judged at the time it was taken (its newest timestamp), not today. */
-function snapshotTime(state: ClusterState, fallback: number): number {
-  let latest = 0;
-  for (const pod of state.pods) {
-    for (const t of [
-      pod.metadata?.creationTimestamp,
-      pod.status?.startTime,
-      ...(pod.status?.conditions ?? []).map((c) => c.lastTransitionTime),
-    ]) {
-      const ms = t ? Date.parse(t) : NaN;
-      if (ms > latest) latest = ms;
-    }
-  }
-  return latest > 0 ? latest : fallback;
 }
 
 import { classifyPod, type PodHealth } from '../../core/health/pod';

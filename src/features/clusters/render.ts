@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import type { PodClass, PodHealth } from '../../core/health/pod';
+import { formatPercent } from '../../core/health/format';
 import type { NamespaceHealth, PlatformHealth, Problem, WorkloadHealth } from '../../core/health/summary';
+
+export { formatPercent };
 
 const COLOR = {
   error: new vscode.ThemeColor('errorForeground'),
@@ -37,12 +40,6 @@ export function severityIcon(id: string, severity: number): vscode.ThemeIcon {
   const color =
     severity >= 4 ? COLOR.error : severity >= 2 ? COLOR.warning : severity >= 1 ? COLOR.info : COLOR.ok;
   return new vscode.ThemeIcon(id, color);
-}
-
-export function formatPercent(value: number | null): string {
-  return value === null
-    ? '–'
-    : `${value >= 99.95 && value < 100 ? '99.9' : value.toFixed(1).replace(/\.0$/, '')}%`;
 }
 
 /** A Markdown tooltip where every cluster-provided string is escaped (names can hold markup). */

@@ -147,7 +147,12 @@ export class ClusterSources implements vscode.Disposable {
       if (this.kubeconfigError.message.startsWith('No kubeconfig')) this.kubeconfigError = undefined;
       else this.log.warn(this.kubeconfigError.message);
     }
-    for (const path of this.state.get<string[]>(SNAPSHOT_KEY, [])) {
+    // `npm run demo -- --snapshot FILE` hands its snapshot over through the environment.
+    const demoSnapshot = process.env['SHIPSHAPE_DEMO_SNAPSHOT'];
+    const snapshotPaths = [
+      ...new Set([...(demoSnapshot ? [demoSnapshot] : []), ...this.state.get<string[]>(SNAPSHOT_KEY, [])]),
+    ];
+    for (const path of snapshotPaths) {
       const id = `snapshot:${path}`;
       const old = previous.get(id);
       if (old) {

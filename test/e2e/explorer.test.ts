@@ -1,0 +1,129 @@
+/**
+ * The explorer in real VS Code against the real API server with the seeded platform: the tree
+ * shows the failing pods with their reasons, the Problems view ranks them, and a remediation
+ * (scale redis to 0) runs end to end through the confirmation and the dry run.
+ */
+import * as assert from 'node:assert/strict';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { runCluster, type RunningCluster } from '../../scenarios/cli';
+import { repoRoot } from '../../scripts/harness/paths';
+import { openShipshape, openWorkbench, screenshot, type Session } from './support/workbench';
+
+let cluster: RunningCluster;
+let session: Session;
+const workspace = mkdtempSync(join(tmpdir(), 'shipshape-e2e-explorer-'));
+cpSync(join(repoRoot, 'demo', 'workspace'), workspace, { recursive: true });
+
+before(async () => {
+  cluster = await runCluster({
+    scenario: 'seeds',
+    kubeconfig: join(mkdtempSync(join(tmpdir(), 'kc-')), 'config'),
+    log: () => undefined,
+  });
+  session = await openWorkbench(workspace, { env: { KUBECONFIG: cluster.kubeconfig } });
+});
+after(async () => {
+  await session?.close();
+  await cluster?.stop();
+});
+
+const row = (page: Page, label: string) =>
+  page
+    .locator('.pane-body .monaco-list-row', {
+      has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }),
+    })
+    .first();
+
+async function expand(page: Page, label: string): Promise<void> {
+  const r = row(page, label);
+  await r.waitFor({ timeout: 30_000 });
+  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
+  await page.waitForFunction(
+    (l) =>
+      [...document.querySelectorAll('.monaco-list-row')].some(
+        (e) => e.textContent?.includes(l) && e.getAttribute('aria-expanded') === 'true',
+      ),
+    label,
+  );
+}
+
+test('the Clusters view shows the seeded platform: health, problem-first namespaces, pods with reasons', async () => {
+  const { page } = session;
+  await openShipshape(page);
+  const context = row(page, 'testcluster');
+  await context.waitFor({ timeout: 60_000 });
+  await page
+    .locator('.pane-body .monaco-list-row', { hasText: /testcluster.*% healthy · \d+ problems/ })
+    .first()
+    .waitFor({ timeout: 60_000 });
+  // Problem-first: data-platform is the first namespace under the context.
+  const names = await page
+    .locator('.pane-body .monaco-list-row[aria-level="2"] .label-name')
+    .allTextContents();
+  assert.equal(
+    names.find((n) => n !== 'Nodes' && n !== 'Argo CD applications'),
+    'data-platform',
+  );
+  await expand(page, 'data-platform');
+  await expand(page, 'Deployments');
+  await expand(page, 'trino-worker');
+  await page
+    .locator('.monaco-list-row', { hasText: /CrashLoopBackOff · 37 restarts/ })
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await expand(page, 'redis');
+  await page
+    .locator('.monaco-list-row', { hasText: /redis-67b547c596-gwd9s.*ImagePullBackOff/ })
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await page.locator('.statusbar-item', { hasText: /% · / }).first().waitFor({ timeout: 30_000 });
+  await screenshot(page, 'explorer-tree');
+});
+
+test('the Problems view ranks every problem with a next step', async () => {
+  const { page } = session;
+  const header = page.locator('.pane-header', { hasText: 'Problems' }).first();
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  await page
+    .locator('.monaco-list-row', { hasText: /ImagePullBackOff · data-platform\/redis-67b547c596-gwd9s/ })
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await page
+    .locator('.monaco-list-row', { hasText: /Unschedulable · data-platform\/spark-history-server/ })
+    .first()
+    .waitFor();
+  await page
+    .locator('.monaco-list-row', { hasText: /image name and tag/ })
+    .first()
+    .waitFor();
+  await screenshot(page, 'explorer-problems');
+});
+
+test('Scale… on redis: the modal names the object, the dry run passes, the pod goes away', async () => {
+  const { page } = session;
+  const redis = row(page, 'redis');
+  await redis.click({ button: 'right' });
+  await page.locator('.context-view .action-label', { hasText: 'Scale…' }).first().click();
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('0');
+  await input.press('Enter');
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: 15_000 });
+  assert.match((await dialog.textContent()) ?? '', /Deployment data-platform\/redis/);
+  await screenshot(page, 'explorer-scale-confirm');
+  await dialog.locator('.monaco-button', { hasText: 'Scale to 0' }).click();
+  await page
+    .locator('.monaco-list-row', { hasText: 'redis-67b547c596-gwd9s' })
+    .first()
+    .waitFor({ state: 'detached', timeout: 30_000 });
+  await page
+    .locator('.monaco-list-row', { hasText: /redis.*0\/0 ready/ })
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await screenshot(page, 'explorer-scaled');
+});
