@@ -9,6 +9,19 @@ import { repoRoot } from './lib/cache.mjs';
 
 const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 
+// `yaml`'s CommonJS build reaches every export through a getter once bundled (esbuild's CJS
+// interop); its ESM build is the same code and lets esbuild call the functions directly. The
+// getters cost ~0.3 s of a 5,000-document lint.
+/** @type {esbuild.Plugin} */
+const yamlEsm = {
+  name: 'yaml-esm',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, () => ({
+      path: join(repoRoot, 'node_modules', 'yaml', 'browser', 'index.js'),
+    }));
+  },
+};
+
 /** @param {boolean} production */
 function bundles(production) {
   /** @type {esbuild.BuildOptions} */
@@ -21,6 +34,7 @@ function bundles(production) {
     minify: production,
     // ws' optional native accelerators are never installed; the pure JS fallback is used.
     external: ['vscode', 'bufferutil', 'utf-8-validate'],
+    plugins: [yamlEsm],
     logLevel: 'warning',
     legalComments: 'none',
     absWorkingDir: repoRoot,

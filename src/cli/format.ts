@@ -3,7 +3,13 @@ import { allRules } from '../core/rules/registry';
 import type { Severity } from '../core/rules/types';
 import type { FileProblem, LintResult, LocatedFinding } from './analyse';
 
-const display = (file: string) => relative(process.cwd(), file) || file;
+const shown = new Map<string, string>();
+/** Paths as given relative to the working directory, computed once per file (not per finding). */
+function display(file: string): string {
+  let path = shown.get(file);
+  if (path === undefined) shown.set(file, (path = relative(process.cwd(), file) || file));
+  return path;
+}
 
 export function jsonReport(result: LintResult): string {
   return JSON.stringify(
@@ -44,8 +50,11 @@ export function textReport(result: LintResult, color: boolean): string {
   const paint = (s: string, c: string) => (color ? `${c}${s}\x1b[0m` : s);
   const out: string[] = [];
   const byFile = new Map<string, (LocatedFinding | FileProblem)[]>();
-  for (const item of [...result.problems, ...result.findings])
-    byFile.set(item.file, [...(byFile.get(item.file) ?? []), item]);
+  for (const item of [...result.problems, ...result.findings]) {
+    const list = byFile.get(item.file);
+    if (list) list.push(item);
+    else byFile.set(item.file, [item]);
+  }
   for (const [file, items] of byFile) {
     out.push(paint(display(file), '\x1b[1m'));
     items.sort((a, b) => (a.range?.start.line ?? 0) - (b.range?.start.line ?? 0));

@@ -81,9 +81,20 @@ export class YamlEditor {
     const range = map.range;
     if (!range) throw new Error('map without a source range');
     if (map.flow) {
-      const close = this.text.lastIndexOf('}', range[1]);
-      const sep = map.items.length > 0 ? ', ' : '';
-      return { start: close, end: close, text: `${sep}${scalarText(key)}: ${emitFlow(value)}` };
+      const entry = `${scalarText(key)}: ${emitFlow(value)}`;
+      // After the last entry, not before the brace: "{ a: 1 }" keeps its spacing, and a nested
+      // map ending at the parent's "}" is not mistaken for the parent.
+      const last = map.items[map.items.length - 1];
+      if (last) {
+        // range[1], not [2]: the trailing space before "}" stays where it is.
+        const at = Math.max(
+          (last.key as Node | null)?.range?.[1] ?? 0,
+          (last.value as Node | null)?.range?.[1] ?? 0,
+        );
+        return { start: at, end: at, text: `, ${entry}` };
+      }
+      const close = this.text.lastIndexOf('}', range[1] - 1);
+      return { start: close, end: close, text: entry };
     }
     const first = map.items[0];
     const last = map.items[map.items.length - 1];
@@ -173,9 +184,11 @@ export class YamlEditor {
     const range = seq.range;
     if (!range) throw new Error('sequence without a source range');
     if (seq.flow) {
-      const close = this.text.lastIndexOf(']', range[1]);
-      const sep = seq.items.length > 0 ? ', ' : '';
-      return { start: close, end: close, text: sep + items.map(emitFlow).join(', ') };
+      const text = items.map(emitFlow).join(', ');
+      const last = (seq.items[seq.items.length - 1] as Node | undefined)?.range;
+      if (last) return { start: last[1], end: last[1], text: `, ${text}` };
+      const close = this.text.lastIndexOf(']', range[1] - 1);
+      return { start: close, end: close, text };
     }
     const indent = this.column(this.text.lastIndexOf('-', (seq.items[0] as Node).range?.[0] ?? range[0]));
     const last = seq.items[seq.items.length - 1] as Node;

@@ -85,7 +85,18 @@ export function podSpecPath(kind: string): readonly string[] {
   return SPEC_PATHS[kind] ?? DEFAULT_SPEC_PATH;
 }
 
+// Every pod rule asks for the same pod spec and containers: computed once per parsed object
+// (parsed trees are never mutated; fixes re-parse).
+const specMemo = new WeakMap<ManifestObject, PodSpecRef | null>();
+const containerMemo = new WeakMap<PodSpecRef, Map<string, ContainerRef[]>>();
+
 export function podSpecOf(object: ManifestObject): PodSpecRef | undefined {
+  let ref = specMemo.get(object);
+  if (ref === undefined) specMemo.set(object, (ref = findPodSpec(object) ?? null));
+  return ref ?? undefined;
+}
+
+function findPodSpec(object: ManifestObject): PodSpecRef | undefined {
   const kind = object.identity.kind;
   if (!kind || !POD_CARRIERS.has(kind)) return undefined;
   const path = podSpecPath(kind);
@@ -108,6 +119,20 @@ export function containersOf(
   ref: PodSpecRef,
   object: ManifestObject,
   groups: readonly ContainerGroup[] = ['containers', 'initContainers', 'ephemeralContainers'],
+): ContainerRef[] {
+  let byGroups = containerMemo.get(ref);
+  if (!byGroups) containerMemo.set(ref, (byGroups = new Map<string, ContainerRef[]>()));
+  const key = groups.join();
+  let found = byGroups.get(key);
+  // Callers get their own array: some sort or filter it.
+  if (!found) byGroups.set(key, (found = findContainers(ref, object, groups)));
+  return [...found];
+}
+
+function findContainers(
+  ref: PodSpecRef,
+  object: ManifestObject,
+  groups: readonly ContainerGroup[],
 ): ContainerRef[] {
   const doc = object.document.doc;
   return groups.flatMap((group) =>

@@ -68,7 +68,8 @@ export function containerAnchor(c: ContainerRef) {
 
 export function podSpecAnchor(ctx: RuleContext, spec: PodSpecRef) {
   const parentPath = spec.path.slice(0, -1);
-  const parent = parentPath.length > 0 ? getMapPath(ctx.object.node, parentPath, ctx.doc) : undefined;
+  // A Pod's spec hangs off the object itself: point at its `spec:` key, not the whole map.
+  const parent = parentPath.length > 0 ? getMapPath(ctx.object.node, parentPath, ctx.doc) : ctx.object.node;
   return (parent && pairOf(parent, 'spec')?.key) ?? spec.spec;
 }
 

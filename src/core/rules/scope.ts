@@ -1,5 +1,16 @@
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
-import { get, getMap, getSeq, mapItems, num, scalar, str, stringRecord } from '../manifest/nodes';
+import {
+  bool,
+  get,
+  getMap,
+  getSeq,
+  mapItems,
+  num,
+  scalar,
+  str,
+  stringRecord,
+  strings,
+} from '../manifest/nodes';
 import {
   containersOf,
   objectsOf,
@@ -34,6 +45,8 @@ export interface IndexedObject {
   readonly containerPorts?: readonly { name?: string; port?: number }[];
   /** Service ports' targetPort values. */
   readonly targetPorts?: readonly (string | number)[];
+  /** Service ports' own `name` and `port` (what Ingress backends name). */
+  readonly servicePorts?: readonly { name?: string; port?: number }[];
   /** HPA scaleTargetRef and minReplicas. */
   readonly scaleTarget?: { kind: string; name: string };
   readonly minReplicas?: number;
@@ -47,6 +60,20 @@ export interface IndexedObject {
   readonly serviceName?: string;
   /** RoleBinding/ClusterRoleBinding roleRef. */
   readonly roleRef?: { kind: string; name: string };
+  /** Role/ClusterRole `rules[]` (RBAC rules judge bindings by the role they reference). */
+  readonly rbacRules?: readonly RbacRuleData[];
+  /** ServiceAccount `automountServiceAccountToken`. */
+  readonly automountServiceAccountToken?: boolean;
+}
+
+/** One entry of a Role/ClusterRole `rules[]`, as plain data. */
+export interface RbacRuleData {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+  readonly nonResourceURLs: readonly string[];
+  /** The rule is limited to named objects (`resourceNames`). */
+  readonly named: boolean;
 }
 
 export interface ScopeIndex {
@@ -58,7 +85,7 @@ export function emptyIndex(scope: Scope = 'file'): ScopeIndex {
   return { scope, objects: [] };
 }
 
-function selectorData(map: YAMLMap | undefined, doc: Document.Parsed): SelectorData | undefined {
+export function selectorData(map: YAMLMap | undefined, doc: Document.Parsed): SelectorData | undefined {
   if (!map) return undefined;
   const expressions = mapItems(getSeq(map, 'matchExpressions', doc), doc).map(({ node }) => ({
     key: str(node, 'key', doc) ?? '',
@@ -69,6 +96,17 @@ function selectorData(map: YAMLMap | undefined, doc: Document.Parsed): SelectorD
     }),
   }));
   return { matchLabels: stringRecord(getMap(map, 'matchLabels', doc)) ?? {}, matchExpressions: expressions };
+}
+
+export function rbacRuleData(rule: YAMLMap, doc: Document.Parsed): RbacRuleData {
+  const list = (key: string) => strings(getSeq(rule, key, doc)).map((s) => s.value);
+  return {
+    apiGroups: list('apiGroups'),
+    resources: list('resources'),
+    verbs: list('verbs'),
+    nonResourceURLs: list('nonResourceURLs'),
+    named: (getSeq(rule, 'resourceNames', doc)?.items.length ?? 0) > 0,
+  };
 }
 
 /** Extracts the index entries of every object in a parsed file. */
@@ -112,6 +150,14 @@ export function indexObjects(objects: readonly ManifestObject[], path: string): 
           ? [target.value]
           : [];
       });
+      entry.servicePorts = mapItems(getSeq(spec, 'ports', doc), doc).map(({ node: port }) => {
+        const p: { name?: string; port?: number } = {};
+        const name = str(port, 'name', doc);
+        const number = num(port, 'port', doc);
+        if (name !== undefined) p.name = name;
+        if (number !== undefined) p.port = number;
+        return p;
+      });
       entry.headless = str(spec, 'clusterIP', doc) === 'None';
       const labels = stringRecord(getMap(getMap(node, 'metadata', doc), 'labels', doc));
       if (labels) entry.serviceLabels = labels;
@@ -139,6 +185,13 @@ export function indexObjects(objects: readonly ManifestObject[], path: string): 
     } else if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
       const ref = getMap(node, 'roleRef', doc);
       if (ref) entry.roleRef = { kind: str(ref, 'kind', doc) ?? '', name: str(ref, 'name', doc) ?? '' };
+    } else if (kind === 'Role' || kind === 'ClusterRole') {
+      entry.rbacRules = mapItems(getSeq(node, 'rules', doc), doc).map(({ node: rule }) =>
+        rbacRuleData(rule, doc),
+      );
+    } else if (kind === 'ServiceAccount') {
+      const automount = bool(node, 'automountServiceAccountToken', doc);
+      if (automount !== undefined) entry.automountServiceAccountToken = automount;
     } else {
       const selector = selectorData(getMap(spec, 'selector', doc), doc);
       if (selector) entry.selector = selector;
@@ -179,6 +232,52 @@ export function selects(
     }
   }
   return true;
+}
+
+/** `objectsInScope` key for every object that creates pods (`podLabels` set), whatever its kind. */
+export const POD_TEMPLATES = '#pod-templates';
+
+interface Bucket {
+  readonly all: IndexedObject[];
+  readonly byNamespace: Map<string | undefined, IndexedObject[]>;
+}
+
+const buckets = new WeakMap<readonly IndexedObject[], Map<string, Bucket>>();
+
+/**
+ * The index's objects of one kind (or POD_TEMPLATES) that `sameNamespace` matches with
+ * `namespace`, from buckets built once per index array. Cross-resource rules run once per object:
+ * a linear scan each time is quadratic on a 5,000-object workspace.
+ */
+export function objectsInScope(
+  index: ScopeIndex,
+  kind: string,
+  namespace: string | undefined,
+): readonly IndexedObject[] {
+  let byKind = buckets.get(index.objects);
+  if (!byKind) {
+    const built = new Map<string, Bucket>();
+    const add = (key: string, o: IndexedObject) => {
+      let bucket = built.get(key);
+      if (!bucket) built.set(key, (bucket = { all: [], byNamespace: new Map() }));
+      bucket.all.push(o);
+      const list = bucket.byNamespace.get(o.identity.namespace);
+      if (list) list.push(o);
+      else bucket.byNamespace.set(o.identity.namespace, [o]);
+    };
+    for (const o of index.objects) {
+      add(o.identity.kind ?? '', o);
+      if (o.podLabels) add(POD_TEMPLATES, o);
+    }
+    buckets.set(index.objects, built);
+    byKind = built;
+  }
+  const bucket = byKind.get(kind);
+  if (!bucket) return [];
+  if (namespace === undefined) return bucket.all;
+  const own = bucket.byNamespace.get(namespace) ?? [];
+  const unset = bucket.byNamespace.get(undefined) ?? [];
+  return unset.length === 0 ? own : own.length === 0 ? unset : [...own, ...unset];
 }
 
 /** Namespaces match when equal, treating a missing namespace as "the same as the other one"

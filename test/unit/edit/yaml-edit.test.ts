@@ -94,6 +94,31 @@ test('setIn writes into flow maps in flow style', () => {
   );
 });
 
+test('flow inserts land after the last entry: spaced maps keep their spacing, nested maps their parent', () => {
+  assert.equal(
+    edit('a: { x: 1 }\n', (e, root) => e.setIn(root, ['a', 'y'], 2)),
+    'a: { x: 1, y: 2 }\n',
+  );
+  assert.equal(
+    edit('r: {requests: {memory: 64Mi}}\n', (e, root) => e.setIn(root, ['r', 'requests', 'cpu'], '10m')),
+    'r: {requests: {memory: 64Mi, cpu: 10m}}\n',
+  );
+  assert.equal(
+    edit('r: {requests: {memory: 64Mi}}\n', (e, root) => e.setIn(root, ['r', 'limits'], { memory: '64Mi' })),
+    'r: {requests: {memory: 64Mi}, limits: {memory: 64Mi}}\n',
+  );
+  assert.equal(
+    edit('a: [[x], [y]]\n', (e, root) =>
+      e.appendToSeq((getPath(root, ['a']) as YAMLSeq).items[0] as YAMLSeq, ['z']),
+    ),
+    'a: [[x, z], [y]]\n',
+  );
+  assert.equal(
+    edit('a: [ x ]\n', (e, root) => e.appendToSeq(getPath(root, ['a']) as YAMLSeq, ['y'])),
+    'a: [ x, y ]\n',
+  );
+});
+
 test('setIn fills an empty value (`key:` with nothing after it)', () => {
   assert.equal(
     edit('spec:\n  securityContext:\n  hostNetwork: false\n', (e, root) =>

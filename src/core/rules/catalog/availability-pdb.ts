@@ -1,10 +1,59 @@
 import { getMap, num, pairOf, scalar } from '../../manifest/nodes';
-import { objectName } from '../helpers';
-import { sameNamespace, selects } from '../scope';
-import type { Rule } from '../types';
+import { objectName, scalableKinds } from '../helpers';
+import { sameNamespace, selects, type IndexedObject } from '../scope';
+import type { Rule, RuleContext } from '../types';
+import { hpaFor, podCandidates, selectorOf } from './availability-match';
 
 const PDB: ReadonlySet<string> = new Set(['PodDisruptionBudget']);
 const HPA: ReadonlySet<string> = new Set(['HorizontalPodAutoscaler']);
+const PERCENT = /^(\d+)%$/;
+
+/** An IntOrString budget value as a pod count out of `total` (percentages round up, as the
+ * disruption controller does); undefined when it cannot be read. */
+export function budgetCount(value: unknown, total: number): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return undefined;
+  const match = PERCENT.exec(value.trim());
+  return match ? Math.ceil((Number(match[1]) * total) / 100) : undefined;
+}
+
+interface Selected {
+  readonly total: number;
+  readonly parts: readonly string[];
+  /** At least one selected workload is scaled by an HPA (its minReplicas counts). */
+  readonly hpa: boolean;
+}
+
+/**
+ * How many pods the PDB's selector covers at the lowest point, from the workloads in scope:
+ * `spec.replicas` (1 when unset), or the HPA's `minReplicas` for an HPA-scaled workload.
+ * Undefined when nothing countable is selected, or when a selected carrier has no fixed count
+ * (a DaemonSet's pods depend on the nodes, a Job's on completions).
+ */
+function selectedPods(ctx: RuleContext): Selected | undefined {
+  const selector = selectorOf(getMap(getMap(ctx.object.node, 'spec', ctx.doc), 'selector', ctx.doc), ctx.doc);
+  if (!selector) return undefined;
+  const workloads: IndexedObject[] = [];
+  let uncountable = false;
+  // Candidates from a per-index label map, HPAs from a per-index target map: no full scans.
+  for (const o of podCandidates(ctx.index.objects, selector)) {
+    if (!o.podLabels || !sameNamespace(o.identity, ctx.object.identity) || !selects(selector, o.podLabels))
+      continue;
+    if (scalableKinds.has(o.identity.kind ?? '')) workloads.push(o);
+    else uncountable = true;
+  }
+  if (uncountable || workloads.length === 0) return undefined;
+  let total = 0;
+  let hpa = false;
+  const parts = workloads.map((w) => {
+    const scaler = hpaFor(ctx.index.objects, w.identity);
+    const count = scaler ? (scaler.minReplicas ?? 1) : (w.replicas ?? 1);
+    total += count;
+    hpa ||= scaler !== undefined;
+    return `${w.identity.kind ?? ''} "${w.identity.name ?? ''}" ${scaler ? `scales down to ${count} (HPA "${scaler.identity.name ?? ''}")` : `runs ${count}`}`;
+  });
+  return { total, parts, hpa };
+}
 
 export const pdbBlocksDisruption: Rule = {
   id: 'pdb-blocks-disruption',
@@ -16,70 +65,51 @@ export const pdbBlocksDisruption: Rule = {
   kinds: PDB,
   crossResource: true,
   docs: {
-    what: "A PodDisruptionBudget sets `maxUnavailable: 0`, a `minAvailable` at or above the replicas of what it selects (or above an HPA's minReplicas), or neither field.",
-    why: 'Such a PDB never allows an eviction: node drains hang, cluster upgrades stall, and the autoscaler cannot remove nodes.',
-    fix: 'Allow at least one disruption (`maxUnavailable: 1`). A quick fix sets that; it is not in Fix all because it loosens a policy someone chose.',
+    what: "A PodDisruptionBudget sets `maxUnavailable: 0` (or `0%`), `minAvailable: 100%`, a `minAvailable` at or above the number of pods it selects (the `spec.replicas` of the selected Deployments/StatefulSets in scope, or their HPA's `minReplicas` when one scales them), or neither field.",
+    why: "Such a budget allows zero evictions: `kubectl drain` hangs, node upgrades and the cluster autoscaler stall, and the on-call engineer ends up deleting the PDB in a hurry. The seeds' phase 4 wrote `minAvailable: 2` budgets for DolphinScheduler API (scaled by an HPA) and the Kafka brokers; on the night the HPA sits at 2 replicas, that budget blocks every drain. A budget with neither field states no intent at all (policy/v1 then allows every eviction).",
+    fix: "Allow at least one disruption: `maxUnavailable: 1` follows the replica count as it changes. A quick fix (not part of Fix all, because it loosens a policy someone chose) writes that — replacing `minAvailable` in place, or setting `maxUnavailable`. Unlike Polaris, a `minAvailable` equal to the HPA's `minReplicas` is reported too: at that scale it already allows no eviction.",
     anchors:
       'kube-linter `pdb-max-unavailable`★, `pdb-min-available`★; Polaris `pdbDisruptionsIsZero` (warning), `pdbMinAvailableGreaterThanHPAMinReplicas` (warning); kube-score `poddisruptionbudget-has-policy`; Popeye POP-901 (live).',
   },
   check(ctx) {
     const spec = getMap(ctx.object.node, 'spec', ctx.doc);
+    if (!spec) return;
     const maxPair = pairOf(spec, 'maxUnavailable');
     const minPair = pairOf(spec, 'minAvailable');
-    const max = scalar(maxPair?.value ?? undefined);
-    const min = scalar(minPair?.value ?? undefined);
     if ((maxPair && ctx.isTemplated(maxPair.value)) || (minPair && ctx.isTemplated(minPair.value))) return;
+    const name = objectName(ctx);
     if (!maxPair && !minPair) {
       ctx.report({
-        message: `PDB "${objectName(ctx)}" sets neither minAvailable nor maxUnavailable.`,
+        message: `PodDisruptionBudget "${name}" sets neither minAvailable nor maxUnavailable: it states no budget, so what it protects depends on the API version.`,
         at: pairOf(ctx.object.node, 'kind'),
       });
       return;
     }
-    if (max === 0 || max === '0%') {
-      ctx.report({
-        message: `PDB "${objectName(ctx)}" allows no pod to be evicted (maxUnavailable: 0): drains will hang.`,
-        at: maxPair,
-      });
+    if (maxPair) {
+      const max = scalar(maxPair.value ?? undefined);
+      if (budgetCount(max, 1) === 0)
+        ctx.report({
+          message: `PodDisruptionBudget "${name}" allows no pod to be evicted (maxUnavailable: ${String(max)}): node drains and upgrades hang.`,
+          at: maxPair,
+        });
       return;
     }
+    const min = scalar(minPair?.value ?? undefined);
     if (min === '100%') {
       ctx.report({
-        message: `PDB "${objectName(ctx)}" requires 100% of pods available: drains will hang.`,
+        message: `PodDisruptionBudget "${name}" requires 100% of its pods available: node drains and upgrades hang.`,
         at: minPair,
       });
       return;
     }
-    if (typeof min !== 'number') return;
-    const self = ctx.index.objects.find(
-      (o) =>
-        o.identity.kind === 'PodDisruptionBudget' &&
-        o.identity.name === ctx.object.identity.name &&
-        sameNamespace(o.identity, ctx.object.identity),
-    );
-    const selected = ctx.index.objects.filter(
-      (o) =>
-        o.podLabels &&
-        o.replicas !== undefined &&
-        sameNamespace(o.identity, ctx.object.identity) &&
-        selects(self?.selector, o.podLabels),
-    );
-    for (const w of selected) {
-      const hpa = ctx.index.objects.find(
-        (h) =>
-          h.identity.kind === 'HorizontalPodAutoscaler' &&
-          h.scaleTarget?.name === w.identity.name &&
-          h.scaleTarget?.kind === w.identity.kind,
-      );
-      const floor = hpa?.minReplicas ?? w.replicas ?? 1;
-      if (min >= floor) {
-        ctx.report({
-          message: `PDB "${objectName(ctx)}" requires ${min} available but ${w.identity.kind ?? ''} "${w.identity.name ?? ''}" ${hpa ? `may scale down to ${floor}` : `runs ${floor}`}: no eviction is ever allowed (searched: ${ctx.index.scope}).`,
-          at: minPair,
-        });
-        return;
-      }
-    }
+    const selected = selectedPods(ctx);
+    if (!selected || selected.total === 0) return;
+    const required = budgetCount(min, selected.total);
+    if (required === undefined || required < selected.total) return;
+    ctx.report({
+      message: `PodDisruptionBudget "${name}" requires ${String(min)} available but ${selected.parts.join(', ')}: no eviction is ever allowed${selected.hpa ? ' at that scale' : ''}, so node drains hang (searched: ${ctx.index.scope}).`,
+      at: minPair,
+    });
   },
   fix: {
     class: 'none',
@@ -88,8 +118,9 @@ export const pdbBlocksDisruption: Rule = {
       const spec = getMap(ctx.object.node, 'spec', ctx.doc);
       if (!spec) return undefined;
       const min = pairOf(spec, 'minAvailable');
-      // minAvailable: N becomes maxUnavailable: 1 in place (key and value, comments kept).
-      if (min?.value) {
+      // minAvailable: N becomes maxUnavailable: 1 in place (position and comments kept):
+      // the API rejects a budget that sets both.
+      if (min?.value && !pairOf(spec, 'maxUnavailable')) {
         const rename = ctx.editor.renameKey(spec, 'minAvailable', 'maxUnavailable');
         return rename ? [rename, ctx.editor.replaceScalar(min.value, 1)] : undefined;
       }
@@ -107,18 +138,18 @@ export const pdbUnhealthyEvictionPolicy: Rule = {
   fixClass: 'auto',
   kinds: PDB,
   docs: {
-    what: 'A PodDisruptionBudget does not set `spec.unhealthyPodEvictionPolicy`.',
-    why: 'With the default (IfHealthyBudget) a crash-looping pod counts against the budget and cannot be evicted, so one broken pod blocks node drains.',
-    fix: 'Set `unhealthyPodEvictionPolicy: AlwaysAllow`. The fix adds it.',
+    what: 'A PodDisruptionBudget does not set `spec.unhealthyPodEvictionPolicy` (GA since Kubernetes 1.31).',
+    why: "Under the default (IfHealthyBudget) a pod that is running but not ready — a CrashLoopBackOff like the seeds' DataHub GMS or Superset worker — may only be evicted while the budget is satisfied, which it is not precisely because that pod is unhealthy. One broken pod then blocks every drain of its node. AlwaysAllow lets the eviction API remove unhealthy pods regardless; healthy pods stay protected.",
+    fix: 'Set `unhealthyPodEvictionPolicy: AlwaysAllow` (or `IfHealthyBudget` explicitly if you need the old behaviour, e.g. for a quorum that must not lose even a not-ready member). The fix adds AlwaysAllow at the end of `spec`.',
     anchors: 'kube-linter `pdb-unhealthy-pod-eviction-policy`★.',
   },
   check(ctx) {
     const spec = getMap(ctx.object.node, 'spec', ctx.doc);
-    if (spec && !pairOf(spec, 'unhealthyPodEvictionPolicy'))
-      ctx.report({
-        message: `PDB "${objectName(ctx)}" lets crash-looping pods block drains (no unhealthyPodEvictionPolicy).`,
-        at: pairOf(ctx.object.node, 'kind'),
-      });
+    if (!spec || pairOf(spec, 'unhealthyPodEvictionPolicy')) return;
+    ctx.report({
+      message: `PodDisruptionBudget "${objectName(ctx)}" sets no unhealthyPodEvictionPolicy: a single crash-looping pod it selects can block node drains.`,
+      at: pairOf(ctx.object.node, 'kind'),
+    });
   },
   fix: {
     class: 'auto',
@@ -130,6 +161,9 @@ export const pdbUnhealthyEvictionPolicy: Rule = {
   },
 };
 
+/** HPA floor the fix writes. */
+const HPA_MIN = 2;
+
 export const hpaMinReplicas: Rule = {
   id: 'hpa-min-replicas',
   number: 46,
@@ -139,29 +173,36 @@ export const hpaMinReplicas: Rule = {
   fixClass: 'auto',
   kinds: HPA,
   docs: {
-    what: 'A HorizontalPodAutoscaler has `minReplicas` below 2 (or unset, which means 1), or `minReplicas` equal to `maxReplicas`.',
-    why: 'At night the HPA scales to one pod, and the next disruption is an outage; min equal to max is no autoscaling at all.',
-    fix: 'Set `minReplicas: 2` (the fix does). For min = max, widen the range by hand.',
+    what: 'A HorizontalPodAutoscaler has `minReplicas` below 2 (unset means 1), or `minReplicas` equal to `maxReplicas`.',
+    why: 'Autoscalers scale down when it is quiet — usually at night, when node maintenance runs — so a floor of one turns the next drain or crash into an outage. Min equal to max is no autoscaling at all, just a replica count in a more confusing place.',
+    fix: 'Set `minReplicas: 2` or more. The fix sets 2, in place when the key exists; it is offered only when `maxReplicas` is above 2, so the result still autoscales. For min = max, widen the range (or drop the HPA) by hand.',
     anchors:
-      'kube-linter `hpa-minimum-three-replicas`; Polaris `hpaMinAvailability`, `hpaMaxAvailability` (warning); kube-score `horizontalpodautoscaler-replicas`; Datree #13, #14.',
+      'kube-linter `hpa-minimum-three-replicas` (3); Polaris `hpaMinAvailability`, `hpaMaxAvailability` (warning); kube-score `horizontalpodautoscaler-replicas`; Datree #13, #14.',
   },
   check(ctx) {
     const spec = getMap(ctx.object.node, 'spec', ctx.doc);
+    if (!spec) return;
     const pair = pairOf(spec, 'minReplicas');
-    if (pair && ctx.isTemplated(pair.value)) return;
+    const maxPair = pairOf(spec, 'maxReplicas');
+    if ((pair && ctx.isTemplated(pair.value)) || (maxPair && ctx.isTemplated(maxPair.value))) return;
     const min = num(spec, 'minReplicas', ctx.doc) ?? 1;
     const max = num(spec, 'maxReplicas', ctx.doc);
-    if (min < 2)
+    const name = objectName(ctx);
+    if (min < HPA_MIN) {
+      const fixable = max === undefined || max > HPA_MIN;
       ctx.report({
-        message: `HPA "${objectName(ctx)}" may scale down to ${min} replica: any disruption then is an outage.`,
+        message: `HorizontalPodAutoscaler "${name}" may scale down to ${min} replica${min === 1 ? '' : 's'}${pair ? '' : ' (minReplicas unset)'}: at that scale any drain or crash is an outage.`,
         at: pair ?? pairOf(ctx.object.node, 'kind'),
+        // With maxReplicas ≤ 2, raising the floor would make min = max: no autoscaling left.
+        fixable,
       });
-    else if (max !== undefined && min === max)
+    } else if (max !== undefined && min === max) {
       ctx.report({
-        message: `HPA "${objectName(ctx)}" has minReplicas = maxReplicas (${min}): it never scales.`,
+        message: `HorizontalPodAutoscaler "${name}" has minReplicas = maxReplicas (${min}): it never scales, so it only hides the replica count.`,
         at: pair,
         fixable: false,
       });
+    }
   },
   fix: {
     class: 'auto',
@@ -169,8 +210,8 @@ export const hpaMinReplicas: Rule = {
     apply(ctx) {
       const spec = getMap(ctx.object.node, 'spec', ctx.doc);
       const max = num(spec, 'maxReplicas', ctx.doc);
-      if (!spec || (max !== undefined && max < 2)) return undefined;
-      return ctx.editor.setIn(spec, ['minReplicas'], 2);
+      if (!spec || (max !== undefined && max <= HPA_MIN)) return undefined;
+      return ctx.editor.setIn(spec, ['minReplicas'], HPA_MIN);
     },
   },
 };

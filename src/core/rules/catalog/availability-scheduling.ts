@@ -1,23 +1,16 @@
+import { isSeq, type YAMLMap } from 'yaml';
 import { Commented } from '../../edit/emit';
-import { get, getMap, getMapPath, num, pairOf, scalar, str } from '../../manifest/nodes';
+import { get, getMap, getMapPath, getSeq, mapItems, num, pairOf, scalar, str } from '../../manifest/nodes';
 import { podSpecOf } from '../../manifest/objects';
 import { objectName, podCarriers, podSpecAnchor, scalableKinds, templateLabels } from '../helpers';
-import { sameNamespace } from '../scope';
+import { selects } from '../scope';
 import type { Rule, RuleContext } from '../types';
+import { selectorOf, targetingHpa } from './availability-match';
 
 const replicated: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet']);
+const HOSTNAME = 'kubernetes.io/hostname';
 
-/** An HPA in scope that targets this workload. */
-function targetingHpa(ctx: RuleContext) {
-  const { kind, name } = ctx.object.identity;
-  return ctx.index.objects.find(
-    (o) =>
-      o.identity.kind === 'HorizontalPodAutoscaler' &&
-      o.scaleTarget?.kind === kind &&
-      o.scaleTarget?.name === name &&
-      sameNamespace(o.identity, ctx.object.identity),
-  );
-}
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export const minReplicas: Rule = {
   id: 'min-replicas',
@@ -29,22 +22,27 @@ export const minReplicas: Rule = {
   kinds: replicated,
   crossResource: true,
   docs: {
-    what: 'A Deployment or StatefulSet runs fewer replicas than `shipshape.analysis.minReplicas` (default 2) and no HPA in scope manages it.',
-    why: 'One replica means every rollout, node drain or crash is an outage.',
-    fix: 'Run at least two (three for quorum systems). The fix sets `spec.replicas` to the configured minimum.',
+    what: 'A Deployment or StatefulSet runs fewer replicas than `shipshape.analysis.minReplicas` (default 2; an unset `spec.replicas` means 1) and no HorizontalPodAutoscaler in scope scales it. DaemonSets and Jobs are not checked, and `replicas: 0` is taken as a deliberate "off".',
+    why: 'With one replica every rollout, node drain, eviction or crash is an outage, and a PodDisruptionBudget cannot help (it would block the drain instead). The seeds ran the Trino coordinator and Superset beat as single pods and lost them with every node restart.',
+    fix: 'Run at least two (three for quorum systems such as Zookeeper or Kafka), and let an HPA own the count when load varies. The fix sets `spec.replicas` to the configured minimum, in place when the key exists. It is skipped for workloads an HPA scales (see `replicas-with-hpa`); the finding says which scope was searched for HPAs.',
     anchors:
-      'kube-linter `minimum-three-replicas`; Polaris `deploymentMissingReplicas` (warning, mutation `replicas: 3`); kube-score `deployment-replicas`; Datree #16.',
+      'kube-linter `minimum-three-replicas` (3); Polaris `deploymentMissingReplicas` (warning, mutation `replicas: 3`); kube-score `deployment-replicas` (2); Datree #16.',
   },
   check(ctx) {
     const spec = getMap(ctx.object.node, 'spec', ctx.doc);
+    if (!spec) return;
     const pair = pairOf(spec, 'replicas');
     if (pair && ctx.isTemplated(pair.value)) return;
-    const replicas = num(spec, 'replicas', ctx.doc) ?? 1;
-    // Zero is a deliberate "off" (the seeds scaled Redis and Trino workers to 0 on purpose).
-    if (replicas === 0 || replicas >= ctx.options.minReplicas || targetingHpa(ctx)) return;
+    const explicit = num(spec, 'replicas', ctx.doc);
+    if (pair && explicit === undefined) return;
+    const replicas = explicit ?? 1;
+    const minimum = ctx.options.minReplicas;
+    // Zero is a deliberate "off" (the seeds scaled Redis and DataHub consumers to 0 on purpose).
+    if (replicas === 0 || replicas >= minimum || targetingHpa(ctx)) return;
     ctx.report({
-      message: `${ctx.object.identity.kind ?? ''} "${objectName(ctx)}" runs ${replicas} replica${replicas === 1 ? '' : 's'} (minimum ${ctx.options.minReplicas}): any disruption is an outage.`,
+      message: `${ctx.object.identity.kind ?? 'Workload'} "${objectName(ctx)}" runs ${plural(replicas, 'replica')}${explicit === undefined ? ' (spec.replicas unset)' : ''}, below the minimum of ${minimum}, and no HorizontalPodAutoscaler scales it (searched: ${ctx.index.scope}): any rollout, drain or crash is an outage.`,
       at: pair ?? pairOf(ctx.object.node, 'kind'),
+      fixTitle: `Set replicas: ${minimum}`,
     });
   },
   fix: {
@@ -68,18 +66,18 @@ export const replicasWithHpa: Rule = {
   crossResource: true,
   docs: {
     what: 'A workload targeted by a HorizontalPodAutoscaler in scope also sets `spec.replicas`.',
-    why: 'Every `kubectl apply` (or Argo CD sync) resets the replica count the HPA chose: a scale-down in the middle of peak load.',
-    fix: 'Let the HPA own it. The fix deletes `spec.replicas`.',
+    why: "The HPA and the manifest now fight over one number: every `kubectl apply`, Helm upgrade or Argo CD sync resets the count the HPA chose — a scale-down from 6 to the manifest's value in the middle of peak load (the seeds' DolphinScheduler API ran 6 replicas under an HPA).",
+    fix: "Let the HPA own the count: delete `spec.replicas` (the live object keeps its current value, and the HPA's `minReplicas` is the floor). The fix deletes the key; comments above it stay.",
     anchors: 'kube-score `deployment-targeted-by-hpa-does-not-have-replicas-configured`.',
   },
   check(ctx) {
     const pair = pairOf(getMap(ctx.object.node, 'spec', ctx.doc), 'replicas');
     const hpa = pair ? targetingHpa(ctx) : undefined;
-    if (pair && hpa)
-      ctx.report({
-        message: `HPA "${hpa.identity.name ?? ''}" scales ${objectName(ctx)}, but spec.replicas resets it on every apply (searched: ${ctx.index.scope}).`,
-        at: pair,
-      });
+    if (!pair || !hpa) return;
+    ctx.report({
+      message: `HorizontalPodAutoscaler "${hpa.identity.name ?? '(unnamed)'}" scales ${ctx.object.identity.kind ?? ''} "${objectName(ctx)}", but spec.replicas resets the count it chose on every apply or sync (searched: ${ctx.index.scope}).`,
+      at: pair,
+    });
   },
   fix: {
     class: 'auto',
@@ -92,6 +90,28 @@ export const replicasWithHpa: Rule = {
   },
 };
 
+/**
+ * Does pod anti-affinity keep this workload's own pods on separate nodes? A required term on
+ * any topology key does (one pod per zone is also one per node); a preferred term only on
+ * `kubernetes.io/hostname`, and only when its selector matches the pods' own labels.
+ */
+function spreadsOwnPods(ctx: RuleContext, spec: YAMLMap, labels: Readonly<Record<string, string>>): boolean {
+  const anti = getMapPath(spec, ['affinity', 'podAntiAffinity'], ctx.doc);
+  if (!anti) return false;
+  const own = (term: YAMLMap | undefined) =>
+    term !== undefined && selects(selectorOf(getMap(term, 'labelSelector', ctx.doc), ctx.doc), labels);
+  const required = mapItems(getSeq(anti, 'requiredDuringSchedulingIgnoredDuringExecution', ctx.doc), ctx.doc);
+  if (required.some(({ node }) => str(node, 'topologyKey', ctx.doc) !== undefined && own(node))) return true;
+  const preferred = mapItems(
+    getSeq(anti, 'preferredDuringSchedulingIgnoredDuringExecution', ctx.doc),
+    ctx.doc,
+  );
+  return preferred.some(({ node }) => {
+    const term = getMap(node, 'podAffinityTerm', ctx.doc);
+    return str(term, 'topologyKey', ctx.doc) === HOSTNAME && own(term);
+  });
+}
+
 export const podSpread: Rule = {
   id: 'pod-spread',
   number: 41,
@@ -100,26 +120,35 @@ export const podSpread: Rule = {
   severity: 'warning',
   fixClass: 'harden',
   kinds: replicated,
+  crossResource: true,
   docs: {
-    what: 'A workload with more than one replica has neither pod anti-affinity nor `topologySpreadConstraints`.',
-    why: "The scheduler may put every replica on one node; that node's failure (the seeds' unreachable k8s-worker) takes them all.",
-    fix: 'Spread by hostname. The Harden fix inserts `topologySpreadConstraints` (maxSkew 1, hostname, ScheduleAnyway) selecting the pod template labels.',
+    what: 'A Deployment or StatefulSet with more than one replica (or scaled by an HPA in scope) has no `topologySpreadConstraints` and no pod anti-affinity that selects its own pods and keeps them on separate nodes (a required term on any topology key, or a preferred term on `kubernetes.io/hostname`).',
+    why: "Nothing stops the scheduler from packing every replica onto one node — it often does, right after a node restart — and then that node's failure takes them all: the replicas bought no availability. The seeds' phase 4 planned anti-affinity for DolphinScheduler API for this reason, on a two-node cluster where one unreachable worker took whole services down.",
+    fix: 'Spread by hostname. The Harden fix inserts `topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: <pod template labels>}}]`. ScheduleAnyway keeps pods schedulable on a small cluster; use DoNotSchedule for a hard guarantee. It is "harden", not "auto", because it changes where pods land.',
     anchors:
       'kube-linter `no-anti-affinity`★; kube-score `deployment-has-host-podantiaffinity`, `statefulset-has-host-podantiaffinity`, `pod-topology-spread-constraints`; Polaris `topologySpreadConstraint` (warning); Datree EKS #83, #84.',
   },
   check(ctx) {
-    const replicas = num(getMap(ctx.object.node, 'spec', ctx.doc), 'replicas', ctx.doc) ?? 1;
-    const spec = podSpecOf(ctx.object)?.spec;
-    if (replicas <= 1 || !spec) return;
-    if (
-      get(spec, 'topologySpreadConstraints', ctx.doc) !== undefined ||
-      getMapPath(spec, ['affinity', 'podAntiAffinity'], ctx.doc) !== undefined
-    )
-      return;
-    if (!templateLabels(ctx)) return;
+    const ref = podSpecOf(ctx.object);
+    const spec = getMap(ctx.object.node, 'spec', ctx.doc);
+    if (!ref || !spec) return;
+    const pair = pairOf(spec, 'replicas');
+    if (pair && ctx.isTemplated(pair.value)) return;
+    const hpa = targetingHpa(ctx);
+    const replicas = num(spec, 'replicas', ctx.doc) ?? 1;
+    if (!hpa && replicas <= 1) return;
+    const labels = templateLabels(ctx);
+    if (!labels || Object.keys(labels).length === 0) return;
+    const constraints = get(ref.spec, 'topologySpreadConstraints', ctx.doc);
+    if (constraints !== undefined && (!isSeq(constraints) || constraints.items.length > 0)) return;
+    if (spreadsOwnPods(ctx, ref.spec, labels)) return;
+    const anti = getMapPath(ref.spec, ['affinity', 'podAntiAffinity'], ctx.doc) !== undefined;
+    const count = hpa
+      ? `is scaled by HorizontalPodAutoscaler "${hpa.identity.name ?? '(unnamed)'}" (searched: ${ctx.index.scope})`
+      : `runs ${plural(replicas, 'replica')}`;
     ctx.report({
-      message: `${objectName(ctx)} runs ${replicas} replicas with nothing spreading them: one node failure can take them all.`,
-      at: podSpecAnchor(ctx, podSpecOf(ctx.object) ?? { spec, path: [], podMeta: undefined }),
+      message: `${ctx.object.identity.kind ?? 'Workload'} "${objectName(ctx)}" ${count} with ${anti ? 'a podAntiAffinity that does not keep its own pods on separate hosts' : 'no topologySpreadConstraints or podAntiAffinity'}: the scheduler may put every replica on one node, and that node's failure takes them all.`,
+      at: podSpecAnchor(ctx, ref),
     });
   },
   fix: {
@@ -128,14 +157,14 @@ export const podSpread: Rule = {
     apply(ctx) {
       const spec = podSpecOf(ctx.object)?.spec;
       const labels = templateLabels(ctx);
-      if (!spec || !labels) return undefined;
+      if (!spec || !labels || Object.keys(labels).length === 0) return undefined;
       return ctx.editor.setIn(
         spec,
         ['topologySpreadConstraints'],
         [
           {
             maxSkew: 1,
-            topologyKey: 'kubernetes.io/hostname',
+            topologyKey: HOSTNAME,
             whenUnsatisfiable: 'ScheduleAnyway',
             labelSelector: { matchLabels: labels },
           },
@@ -149,26 +178,54 @@ export const rollingUpdateStrategy: Rule = {
   id: 'rolling-update-strategy',
   number: 45,
   category: 'availability',
-  title: 'Recreate deployment strategy',
+  title: 'Deployment strategy not RollingUpdate',
   severity: 'info',
   fixClass: 'auto',
   kinds: new Set(['Deployment']),
   docs: {
-    what: 'A Deployment sets `strategy.type: Recreate`.',
-    why: 'Recreate stops every old pod before starting new ones: each rollout is a downtime window.',
-    fix: 'Use RollingUpdate unless the app cannot run two versions at once (a ReadWriteOnce volume, a schema migration). No automatic fix: switching strategy changes how rollouts behave, so it is a human decision (a missing strategy already defaults to RollingUpdate).',
-    anchors: 'kube-linter `no-rolling-update-strategy`; kube-score `deployment-strategy`.',
+    what: 'A Deployment sets a `strategy.type` other than `RollingUpdate` (usually `Recreate`), or does not state its strategy at all (no `spec.strategy`, or one with neither `type` nor `rollingUpdate`).',
+    why: 'Recreate stops every old pod before starting a new one: each rollout is a downtime window, and a bad image leaves zero pods running instead of a stalled rollout next to healthy old pods. An unstated strategy is RollingUpdate today, but the intent is invisible in review and easy to flip in a chart value.',
+    fix: 'Use RollingUpdate unless the app cannot run two versions at once (a ReadWriteOnce volume such as a single MinIO or Postgres data disk, or an exclusive schema migration). The auto fix only writes `strategy: {type: RollingUpdate}` where the strategy is unstated, which is exactly the default and changes nothing at runtime. An explicit `Recreate` is never flipped automatically: it is usually there because of such a volume, and switching would make the new pod hang on the volume still attached to the old one — so that finding carries no fix.',
+    anchors:
+      'kube-linter `no-rolling-update-strategy` (flags only an explicit non-rolling type); kube-score `deployment-strategy` (only when a Service targets the Deployment).',
   },
   check(ctx) {
-    const strategy = getMapPath(ctx.object.node, ['spec', 'strategy'], ctx.doc);
-    const pair = pairOf(strategy, 'type');
-    if (pair && scalar(pair.value ?? undefined) === 'Recreate' && !ctx.isTemplated(pair.value)) {
+    const spec = getMap(ctx.object.node, 'spec', ctx.doc);
+    if (!spec) return;
+    const strategyPair = pairOf(spec, 'strategy');
+    if (strategyPair && ctx.isTemplated(strategyPair.value)) return;
+    const strategy = getMap(spec, 'strategy', ctx.doc);
+    // `strategy:` left empty reads as unstated; anything else that is not a map is not ours to judge.
+    if (strategyPair && !strategy && strategyPair.value !== null && scalar(strategyPair.value) !== null)
+      return;
+    const typePair = pairOf(strategy, 'type');
+    if (typePair) {
+      const type = scalar(typePair.value ?? undefined);
+      if (ctx.isTemplated(typePair.value) || type === 'RollingUpdate') return;
       ctx.report({
-        message: `${objectName(ctx)} uses the Recreate strategy: every rollout stops all pods first.`,
-        at: pair,
+        message: `Deployment "${objectName(ctx)}" uses the ${String(type)} strategy: every rollout stops all old pods before a new one is ready, so each deploy is downtime.`,
+        at: typePair,
+        // Never flipped automatically: Recreate is usually protecting a ReadWriteOnce volume.
         fixable: false,
       });
+      return;
     }
+    if (pairOf(strategy, 'rollingUpdate')) return;
+    ctx.report({
+      message: `Deployment "${objectName(ctx)}" does not state its update strategy: it gets RollingUpdate by default, but reviewers cannot see that, and a chart value can flip it to Recreate unnoticed.`,
+      at: strategyPair ?? pairOf(ctx.object.node, 'kind'),
+      fixTitle: 'Set strategy.type: RollingUpdate (the default)',
+    });
+  },
+  fix: {
+    class: 'auto',
+    title: 'Set strategy.type: RollingUpdate',
+    apply(ctx) {
+      const spec = getMap(ctx.object.node, 'spec', ctx.doc);
+      // Only where the strategy is unstated: an explicit type is a human decision.
+      if (!spec || pairOf(getMap(spec, 'strategy', ctx.doc), 'type')) return undefined;
+      return ctx.editor.setIn(spec, ['strategy', 'type'], 'RollingUpdate');
+    },
   },
 };
 
@@ -181,16 +238,19 @@ export const priorityClass: Rule = {
   fixClass: 'scaffold',
   kinds: podCarriers,
   docs: {
-    what: 'The pod sets no `priorityClassName` (opt-in).',
-    why: "Under resource pressure the scheduler preempts lower-priority pods first; without classes, a batch job can evict the platform's API.",
-    fix: 'Define PriorityClasses and assign them. The scaffold inserts `priorityClassName: high-priority` with a TODO.',
+    what: 'The pod template sets no `priorityClassName` (opt-in).',
+    why: 'When a cluster runs short, the scheduler preempts lower-priority pods to place higher-priority ones. With no classes every pod is equal, so a burst of Spark executors or DolphinScheduler tasks can leave the platform\'s API and databases Pending with "Insufficient cpu" — or evict them.',
+    fix: "Create a few PriorityClasses (for example platform-critical, default, batch) and assign one to every workload. The scaffold inserts `priorityClassName: high-priority` (Polaris's value) with a `# TODO: an existing PriorityClass` comment; a class that does not exist makes the API server reject the pod, so replace it before applying.",
     anchors:
       'Polaris `priorityClassNotSet` (warning, mutation `high-priority`); kube-linter `priority-class-name` (allow-list).',
   },
   check(ctx) {
     const ref = podSpecOf(ctx.object);
-    if (ref && str(ref.spec, 'priorityClassName', ctx.doc) === undefined)
-      ctx.report({ message: `${objectName(ctx)} sets no priorityClassName.`, at: podSpecAnchor(ctx, ref) });
+    if (!ref || str(ref.spec, 'priorityClassName', ctx.doc) !== undefined) return;
+    ctx.report({
+      message: `${ctx.object.identity.kind ?? 'Workload'} "${objectName(ctx)}" sets no priorityClassName: under resource pressure it is preempted as readily as a batch job.`,
+      at: podSpecAnchor(ctx, ref),
+    });
   },
   fix: {
     class: 'scaffold',

@@ -1,7 +1,9 @@
 import { getMap, num, pairOf } from '../../manifest/nodes';
 import { objectName, templateLabels } from '../helpers';
-import { sameNamespace, selects } from '../scope';
+import { objectsInScope, selects } from '../scope';
 import type { Rule } from '../types';
+import { pdbRules } from './availability-pdb';
+import { scheduleRules } from './availability-scheduling';
 
 const pdbTargets: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet']);
 
@@ -27,11 +29,8 @@ export const pdbMissing: Rule = {
     if (replicas <= 1) return;
     const labels = templateLabels(ctx);
     if (!labels || Object.keys(labels).length === 0) return;
-    const covered = ctx.index.objects.some(
-      (o) =>
-        o.identity.kind === 'PodDisruptionBudget' &&
-        sameNamespace(o.identity, ctx.object.identity) &&
-        selects(o.selector, labels),
+    const covered = objectsInScope(ctx.index, 'PodDisruptionBudget', ctx.object.identity.namespace).some(
+      (o) => selects(o.selector, labels),
     );
     if (covered) return;
     ctx.report({
@@ -67,7 +66,4 @@ export const pdbMissing: Rule = {
   },
 };
 
-import { scheduleRules } from './availability-scheduling';
-
 export const availabilityRules: readonly Rule[] = [...scheduleRules, pdbMissing, ...pdbRules];
-import { pdbRules } from './availability-pdb';

@@ -1,27 +1,37 @@
-import { isScalar, type YAMLMap } from 'yaml';
+import { isScalar, type Node, type YAMLMap } from 'yaml';
+import { getMap, getSeq, mapItems, pairOf, scalar, str, stringRecord, strings } from '../../manifest/nodes';
+import { podSpecOf } from '../../manifest/objects';
+import { isTrue, objectName, podCarriers, templateLabels } from '../helpers';
 import {
-  getMap,
-  getMapPath,
-  getSeq,
-  mapItems,
-  pairOf,
-  scalar,
-  str,
-  stringRecord,
-} from '../../manifest/nodes';
-import { objectName, podCarriers, templateLabels } from '../helpers';
-import { sameNamespace, selects, type IndexedObject } from '../scope';
+  POD_TEMPLATES,
+  objectsInScope,
+  selectorData,
+  selects,
+  type IndexedObject,
+  type SelectorData,
+} from '../scope';
 import type { Rule, RuleContext } from '../types';
 
 const SERVICE: ReadonlySet<string> = new Set(['Service']);
-const inNamespace = (ctx: RuleContext, predicate: (o: IndexedObject) => boolean) =>
-  ctx.index.objects.filter((o) => sameNamespace(o.identity, ctx.object.identity) && predicate(o));
-const podsSelectedBy = (ctx: RuleContext, selector: Record<string, string>) =>
-  inNamespace(
-    ctx,
-    (o) => o.podLabels !== undefined && selects({ matchLabels: selector, matchExpressions: [] }, o.podLabels),
-  );
-const hasPodCarriers = (ctx: RuleContext) => inNamespace(ctx, (o) => o.podLabels !== undefined).length > 0;
+
+/** Objects of the rule's namespace in scope that create pods. */
+function podCarriersInScope(ctx: RuleContext): readonly IndexedObject[] {
+  return objectsInScope(ctx.index, POD_TEMPLATES, ctx.object.identity.namespace);
+}
+
+const describeSelector = (selector: Readonly<Record<string, string>>) =>
+  Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+
+/** True when any key or value of a map is template output (never judge those). */
+function anyTemplated(ctx: RuleContext, map: YAMLMap | undefined): boolean {
+  return (map?.items ?? []).some((p) => ctx.isTemplated(p.key as Node) || ctx.isTemplated(p.value as Node));
+}
+
+/** Whether a selector is empty (selects every pod), i.e. cannot dangle. */
+const isEmptySelector = (s: SelectorData) =>
+  Object.keys(s.matchLabels).length === 0 && s.matchExpressions.length === 0;
 
 export const serviceNoMatchingPods: Rule = {
   id: 'service-no-matching-pods',
@@ -33,36 +43,59 @@ export const serviceNoMatchingPods: Rule = {
   kinds: SERVICE,
   crossResource: true,
   docs: {
-    what: "A Service's selector matches no pod template in scope.",
-    why: "A Service without endpoints accepts connections and drops them: clients see timeouts far from the cause (the seeds' DataHub GMS waited on an Elasticsearch endpoint that never registered).",
-    fix: 'Make the selector match the pod template labels (or the labels match the selector). Only reported when the scope holds workloads in the namespace.',
+    what: "A Service's `spec.selector` matches no pod template of its namespace in scope.",
+    why: "A Service without endpoints resolves in DNS and accepts connections, then refuses or drops them: clients time out far from the cause. It looks exactly like the seeds' DataHub GMS, stuck waiting for an Elasticsearch endpoint that never registered.",
+    fix: 'Make the selector match the pod template labels (or the labels match the selector); the message names the closest workload. Only reported when the scope holds pod templates of the namespace. Services without a selector (ExternalName, or endpoints managed by hand or by an operator) are never reported.',
     anchors:
       'kube-linter `dangling-service`★; kube-score `service-targets-pod`; Popeye POP-1100, POP-1105 (live).',
   },
   check(ctx) {
-    const selectorMap = getMapPath(ctx.object.node, ['spec', 'selector'], ctx.doc);
+    const spec = getMap(ctx.object.node, 'spec', ctx.doc);
+    if (str(spec, 'type', ctx.doc) === 'ExternalName') return;
+    const selectorMap = getMap(spec, 'selector', ctx.doc);
     const selector = stringRecord(selectorMap);
-    if (!selector || Object.keys(selector).length === 0 || !hasPodCarriers(ctx)) return;
-    if (selectorMap && selectorMap.items.some((p) => ctx.isTemplated(p.value as never))) return;
-    if (podsSelectedBy(ctx, selector).length > 0) return;
+    if (!selector || Object.keys(selector).length === 0 || anyTemplated(ctx, selectorMap)) return;
+    const carriers = podCarriersInScope(ctx);
+    if (carriers.length === 0) return;
+    const wanted = { matchLabels: selector, matchExpressions: [] };
+    if (carriers.some((o) => selects(wanted, o.podLabels))) return;
+    // The workload carrying most of the selector's labels is the likely intended target.
+    let closest: { object: IndexedObject; score: number } | undefined;
+    for (const o of carriers) {
+      const score = Object.entries(selector).filter(([k, v]) => o.podLabels?.[k] === v).length;
+      if (score > 0 && score > (closest?.score ?? 0)) closest = { object: o, score };
+    }
+    const hint = closest
+      ? ` (closest: ${closest.object.identity.kind ?? ''} "${closest.object.identity.name ?? '?'}" with ${describeSelector(closest.object.podLabels ?? {})})`
+      : '';
     ctx.report({
-      message: `Service "${objectName(ctx)}" selects ${Object.entries(selector)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', ')}, which no pod template in ${ctx.index.scope} scope carries.`,
-      at: pairOf(getMap(ctx.object.node, 'spec', ctx.doc), 'selector'),
+      message: `Service "${objectName(ctx)}" selects ${describeSelector(selector)}, which no pod template in ${ctx.index.scope} scope carries${hint}: it has no endpoints.`,
+      at: pairOf(spec, 'selector'),
     });
   },
 };
 
-/** IANA service name syntax: ≤ 15 chars, lowercase alphanumerics and '-', at least one letter, no '--', no edge '-'. */
+/** IANA service name (container port names, named targetPorts): ≤ 15 chars, a-z 0-9 '-', a letter, no '--'. */
 export function validPortName(name: string): boolean {
   return (
     name.length > 0 &&
     name.length <= 15 &&
-    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) &&
-    /[a-z]/.test(name) &&
+    IANA_NAME.test(name) &&
+    HAS_LETTER.test(name) &&
     !name.includes('--')
   );
+}
+const IANA_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const HAS_LETTER = /[a-z]/;
+/** Service port names are DNS labels (RFC 1123, ≤ 63). */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DIGITS = /^\d+$/;
+
+function portNameProblem(name: string): string {
+  if (DIGITS.test(name))
+    return 'it has no letter: a quoted number is a name, not a number — remove the quotes';
+  if (name.length > 15) return 'it is longer than 15 characters';
+  return "use lowercase letters, digits and single '-' only";
 }
 
 export const serviceTargetPort: Rule = {
@@ -72,44 +105,104 @@ export const serviceTargetPort: Rule = {
   title: 'Service targetPort invalid or not exposed',
   severity: 'error',
   fixClass: 'none',
-  kinds: SERVICE,
+  kinds: new Set([...SERVICE, ...podCarriers]),
   crossResource: true,
   docs: {
-    what: "A Service port's `targetPort` is an invalid port name or number, or a name that none of the selected pods' containers declares.",
-    why: 'Traffic is sent to a port nothing listens on: the Service has endpoints and still every request fails.',
-    fix: 'Use a container port name that exists (preferred) or the right number.',
+    what: "A Service's `targetPort` is an invalid port number or name, or a name that none of the selected pods' containers declares; a Service with several ports leaves one unnamed or names it badly; a container port name is not a valid IANA service name.",
+    why: 'The API server rejects invalid names and numbers. A valid name that no selected container declares is worse: the Service has endpoints and every request to that port fails.',
+    fix: 'Use a container port name that exists (preferred: the Service keeps working when the port number changes) or the right number. Port names referenced by `targetPort` and declared by containers are IANA service names: at most 15 lowercase letters, digits and single dashes, with at least one letter. Service port names are DNS labels, and required when a Service has more than one port.',
     anchors: 'kube-linter `invalid-target-ports`★; Popeye POP-1106, POP-1102.',
   },
   check(ctx) {
+    if (ctx.object.identity.kind !== 'Service') {
+      checkContainerPortNames(ctx);
+      return;
+    }
     const spec = getMap(ctx.object.node, 'spec', ctx.doc);
-    const selector = stringRecord(getMap(spec, 'selector', ctx.doc));
-    const pods = selector && Object.keys(selector).length > 0 ? podsSelectedBy(ctx, selector) : [];
+    const selectorMap = getMap(spec, 'selector', ctx.doc);
+    const selector = stringRecord(selectorMap);
+    const pods =
+      selector && Object.keys(selector).length > 0 && !anyTemplated(ctx, selectorMap)
+        ? podCarriersInScope(ctx).filter((o) =>
+            selects({ matchLabels: selector, matchExpressions: [] }, o.podLabels),
+          )
+        : [];
     const names = new Set(
       pods.flatMap((p) => p.containerPorts ?? []).flatMap((p) => (p.name ? [p.name] : [])),
     );
-    for (const { node } of mapItems(getSeq(spec, 'ports', ctx.doc), ctx.doc)) {
+    const ports = mapItems(getSeq(spec, 'ports', ctx.doc), ctx.doc);
+    const service = objectName(ctx);
+    for (const { node, index } of ports) {
+      const namePair = pairOf(node, 'name');
+      const portName = scalar(namePair?.value ?? undefined);
+      if (ports.length > 1 && (portName === undefined || portName === null || portName === '')) {
+        ctx.report({
+          message: `Service "${service}" has ${ports.length} ports and port ${index + 1} has no name: the API server requires a name on every port of a multi-port Service.`,
+          at: namePair ?? pairOf(node, 'port') ?? node,
+        });
+      } else if (
+        typeof portName === 'string' &&
+        !ctx.isTemplated(namePair?.value) &&
+        (portName.length > 63 || !DNS_LABEL.test(portName))
+      ) {
+        ctx.report({
+          message: `Service "${service}" port name "${portName}" is not a DNS label (lowercase letters, digits and '-', at most 63): the API server rejects it.`,
+          at: namePair?.value,
+        });
+      }
       const pair = pairOf(node, 'targetPort');
       if (!pair?.value || !isScalar(pair.value) || ctx.isTemplated(pair.value)) continue;
       const value = scalar(pair.value);
-      if (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value))) {
-        const n = Number(value);
-        if (n < 1 || n > 65535)
-          ctx.report({ message: `targetPort ${n} is not a valid port number (1–65535).`, at: pair.value });
+      if (typeof value === 'number') {
+        if (!Number.isInteger(value) || value < 1 || value > 65535)
+          ctx.report({
+            message: `Service "${service}" targetPort ${value} is not a port number (1–65535): the API server rejects it.`,
+            at: pair.value,
+          });
       } else if (typeof value === 'string') {
         if (!validPortName(value))
           ctx.report({
-            message: `targetPort "${value}" is not a valid port name (≤ 15 lowercase letters, digits and dashes, with a letter).`,
+            message: `Service "${service}" targetPort "${value}" is not a valid port name (${portNameProblem(value)}): the API server rejects it.`,
             at: pair.value,
           });
         else if (pods.length > 0 && !names.has(value))
           ctx.report({
-            message: `targetPort "${value}" is not a port name of the pods this Service selects (${[...names].join(', ') || 'they declare no named ports'}).`,
+            message: `Service "${service}" sends port ${String(scalar(pairOf(node, 'port')?.value ?? undefined) ?? index + 1)} to targetPort "${value}", which no container of the selected pods declares (${[...names].join(', ') || 'they declare no named ports'}): every request fails.`,
             at: pair.value,
           });
       }
     }
   },
 };
+
+function checkContainerPortNames(ctx: RuleContext): void {
+  const spec = podSpecOf(ctx.object);
+  if (!spec) return;
+  for (const group of ['containers', 'initContainers'] as const) {
+    for (const { node: container } of mapItems(getSeq(spec.spec, group, ctx.doc), ctx.doc)) {
+      const containerName = str(container, 'name', ctx.doc) ?? '?';
+      for (const { node: port } of mapItems(getSeq(container, 'ports', ctx.doc), ctx.doc)) {
+        const pair = pairOf(port, 'name');
+        const name = scalar(pair?.value ?? undefined);
+        if (typeof name !== 'string' || ctx.isTemplated(pair?.value) || validPortName(name)) continue;
+        ctx.report({
+          message: `${ctx.object.identity.kind ?? 'Pod'} "${objectName(ctx)}" container "${containerName}" has port name "${name}", which is not a valid IANA service name (${portNameProblem(name)}): the API server rejects the pod.`,
+          at: pair?.value,
+          container: containerName,
+        });
+      }
+    }
+  }
+}
+
+/** Services a ServiceMonitor watches: its own namespace unless `namespaceSelector` says otherwise. */
+function watchedServices(ctx: RuleContext, spec: YAMLMap | undefined): readonly IndexedObject[] {
+  const namespaceSelector = getMap(spec, 'namespaceSelector', ctx.doc);
+  if (isTrue(namespaceSelector, 'any', ctx)) return objectsInScope(ctx.index, 'Service', undefined);
+  const names = strings(getSeq(namespaceSelector, 'matchNames', ctx.doc)).map((s) => s.value);
+  if (names.length === 0) return objectsInScope(ctx.index, 'Service', ctx.object.identity.namespace);
+  return [...new Set(names.flatMap((n) => objectsInScope(ctx.index, 'Service', n)))];
+}
 
 /** Ingress backends, HPA targets, NetworkPolicy and ServiceMonitor selectors that find nothing. */
 export const danglingReference: Rule = {
@@ -122,85 +215,135 @@ export const danglingReference: Rule = {
   kinds: new Set(['Ingress', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'ServiceMonitor']),
   crossResource: true,
   docs: {
-    what: "An Ingress backend names no Service in scope; an HPA's scaleTargetRef names no workload; a NetworkPolicy's podSelector or a ServiceMonitor's selector matches nothing.",
-    why: 'These objects apply cleanly and do nothing: the Ingress returns 503, the HPA never scales, the policy protects no pod, the monitor scrapes nothing.',
-    fix: 'Fix the name or selector. Only reported when the scope holds objects of the target kind in the namespace, so a file applied beside others is not flagged.',
+    what: "An Ingress backend names a Service (or a Service port) that is not in scope; an HPA's `scaleTargetRef` names no workload; a NetworkPolicy's `podSelector` (or a peer's `podSelector` in the same namespace) matches no pod template; a ServiceMonitor's `selector` matches no Service in the namespaces it watches.",
+    why: 'These objects apply cleanly and do nothing: the Ingress answers 503, the HPA never scales (and reports `FailedGetScale`), the NetworkPolicy protects nothing or allows traffic from nobody, the ServiceMonitor scrapes nothing and the dashboards stay empty.',
+    fix: 'Fix the name or the selector. Each target is only looked for when the scope holds objects of its kind in the namespace, so a file applied beside the others is not flagged; widen the scope (folder or workspace) for a complete check.',
     anchors:
       'kube-linter `dangling-ingress`, `dangling-horizontalpodautoscaler`, `dangling-networkpolicy`, `dangling-networkpolicypeer-podselector`, `dangling-servicemonitor`; kube-score `ingress-targets-service`, `horizontalpodautoscaler-has-target`, `networkpolicy-targets-pod`; Popeye POP-600, 1200, 1401, 1402.',
   },
   check(ctx) {
     const kind = ctx.object.identity.kind;
     const spec = getMap(ctx.object.node, 'spec', ctx.doc);
-    if (kind === 'Ingress') {
-      const services = inNamespace(ctx, (o) => o.identity.kind === 'Service');
-      if (services.length === 0) return;
-      const visit = (node: YAMLMap | undefined): void => {
-        if (!node) return;
-        const service = getMap(node, 'service', ctx.doc);
-        const namePair = pairOf(service, 'name') ?? pairOf(node, 'serviceName');
-        const name = scalar(namePair?.value ?? undefined);
-        if (
-          typeof name === 'string' &&
-          !ctx.isTemplated(namePair?.value) &&
-          !services.some((s) => s.identity.name === name)
-        ) {
-          ctx.report({
-            message: `Ingress "${objectName(ctx)}" routes to Service "${name}", which is not in ${ctx.index.scope} scope.`,
-            at: namePair?.value ?? namePair,
-          });
-        }
-      };
-      const backend = getMap(spec, 'defaultBackend', ctx.doc);
-      if (backend) visit(backend);
-      for (const { node: rule } of mapItems(getSeq(spec, 'rules', ctx.doc), ctx.doc)) {
-        for (const { node: path } of mapItems(
-          getSeq(getMap(rule, 'http', ctx.doc), 'paths', ctx.doc),
-          ctx.doc,
-        ))
-          visit(getMap(path, 'backend', ctx.doc));
-      }
-    } else if (kind === 'HorizontalPodAutoscaler') {
-      const ref = getMap(spec, 'scaleTargetRef', ctx.doc);
-      const targetKind = str(ref, 'kind', ctx.doc);
-      const name = str(ref, 'name', ctx.doc);
-      const candidates = inNamespace(ctx, (o) => o.identity.kind === targetKind);
-      if (!name || candidates.length === 0 || candidates.some((o) => o.identity.name === name)) return;
-      ctx.report({
-        message: `HPA "${objectName(ctx)}" targets ${targetKind ?? '?'} "${name}", which is not in ${ctx.index.scope} scope.`,
-        at: pairOf(ref, 'name'),
-      });
-    } else if (kind === 'NetworkPolicy') {
-      const selector = stringRecord(getMap(getMap(spec, 'podSelector', ctx.doc), 'matchLabels', ctx.doc));
-      if (
-        !selector ||
-        Object.keys(selector).length === 0 ||
-        !hasPodCarriers(ctx) ||
-        podsSelectedBy(ctx, selector).length > 0
-      )
-        return;
-      ctx.report({
-        message: `NetworkPolicy "${objectName(ctx)}" selects no pod in ${ctx.index.scope} scope: it protects nothing.`,
-        at: pairOf(spec, 'podSelector'),
-      });
-    } else if (kind === 'ServiceMonitor') {
-      const selector = stringRecord(getMap(getMap(spec, 'selector', ctx.doc), 'matchLabels', ctx.doc));
-      const services = ctx.index.objects.filter((o) => o.identity.kind === 'Service');
-      if (!selector || services.length === 0) return;
-      // A ServiceMonitor matches Service *labels*; the index keeps Service selectors, so we
-      // compare against the pods' labels those Services select as the closest available signal.
-      if (
-        services.some(
-          (s) => s.serviceLabels && selects({ matchLabels: selector, matchExpressions: [] }, s.serviceLabels),
-        )
-      )
-        return;
-      ctx.report({
-        message: `ServiceMonitor "${objectName(ctx)}" selects no Service in ${ctx.index.scope} scope.`,
-        at: pairOf(spec, 'selector'),
-      });
-    }
+    if (!spec) return;
+    if (kind === 'Ingress') checkIngress(ctx, spec);
+    else if (kind === 'HorizontalPodAutoscaler') checkHpa(ctx, spec);
+    else if (kind === 'NetworkPolicy') checkNetworkPolicy(ctx, spec);
+    else if (
+      kind === 'ServiceMonitor' &&
+      ctx.object.identity.apiVersion?.startsWith('monitoring.coreos.com/')
+    )
+      checkServiceMonitor(ctx, spec);
   },
 };
+
+function checkIngress(ctx: RuleContext, spec: YAMLMap): void {
+  const services = objectsInScope(ctx.index, 'Service', ctx.object.identity.namespace);
+  if (services.length === 0) return;
+  const backends: YAMLMap[] = [];
+  for (const key of ['defaultBackend', 'backend']) {
+    const backend = getMap(spec, key, ctx.doc);
+    if (backend) backends.push(backend);
+  }
+  for (const { node: rule } of mapItems(getSeq(spec, 'rules', ctx.doc), ctx.doc)) {
+    for (const { node: path } of mapItems(getSeq(getMap(rule, 'http', ctx.doc), 'paths', ctx.doc), ctx.doc)) {
+      const backend = getMap(path, 'backend', ctx.doc);
+      if (backend) backends.push(backend);
+    }
+  }
+  for (const backend of backends) {
+    // networking.k8s.io/v1: service.{name, port.{number|name}}; v1beta1: serviceName/servicePort.
+    const service = getMap(backend, 'service', ctx.doc);
+    const namePair = pairOf(service, 'name') ?? pairOf(backend, 'serviceName');
+    const name = scalar(namePair?.value ?? undefined);
+    if (typeof name !== 'string' || ctx.isTemplated(namePair?.value)) continue;
+    const target = services.find((s) => s.identity.name === name);
+    if (!target) {
+      ctx.report({
+        message: `Ingress "${objectName(ctx)}" routes to Service "${name}", which is not in ${ctx.index.scope} scope: requests get 503.`,
+        at: namePair?.value,
+      });
+      continue;
+    }
+    const port = getMap(service, 'port', ctx.doc);
+    const portPair = pairOf(port, 'number') ?? pairOf(port, 'name') ?? pairOf(backend, 'servicePort');
+    const wanted = scalar(portPair?.value ?? undefined);
+    if (wanted === undefined || wanted === null || ctx.isTemplated(portPair?.value) || !target.servicePorts)
+      continue;
+    const exposed = target.servicePorts.some((p) =>
+      typeof wanted === 'number' ? p.port === wanted : p.name === wanted,
+    );
+    if (!exposed)
+      ctx.report({
+        message: `Ingress "${objectName(ctx)}" routes to port ${String(wanted)} of Service "${name}", which exposes ${target.servicePorts.map((p) => (p.name ? `${p.name} (${p.port ?? '?'})` : String(p.port))).join(', ') || 'no ports'}: requests get 503.`,
+        at: portPair?.value,
+      });
+  }
+}
+
+function checkHpa(ctx: RuleContext, spec: YAMLMap): void {
+  const ref = getMap(spec, 'scaleTargetRef', ctx.doc);
+  const targetKind = str(ref, 'kind', ctx.doc);
+  const namePair = pairOf(ref, 'name');
+  const name = scalar(namePair?.value ?? undefined);
+  if (!targetKind || typeof name !== 'string' || ctx.isTemplated(namePair?.value)) return;
+  const candidates = objectsInScope(ctx.index, targetKind, ctx.object.identity.namespace);
+  if (candidates.length === 0 || candidates.some((o) => o.identity.name === name)) return;
+  ctx.report({
+    message: `HorizontalPodAutoscaler "${objectName(ctx)}" scales ${targetKind} "${name}", which is not in ${ctx.index.scope} scope: it never scales anything.`,
+    at: namePair?.value,
+  });
+}
+
+function checkNetworkPolicy(ctx: RuleContext, spec: YAMLMap): void {
+  const carriers = podCarriersInScope(ctx);
+  if (carriers.length === 0) return;
+  const selected = (map: YAMLMap | undefined) => {
+    const selector = selectorData(map, ctx.doc);
+    return !selector || isEmptySelector(selector) || anyTemplated(ctx, getMap(map, 'matchLabels', ctx.doc))
+      ? true
+      : carriers.some((o) => selects(selector, o.podLabels));
+  };
+  if (!selected(getMap(spec, 'podSelector', ctx.doc))) {
+    ctx.report({
+      message: `NetworkPolicy "${objectName(ctx)}" selects no pod template in ${ctx.index.scope} scope: it protects nothing.`,
+      at: pairOf(spec, 'podSelector'),
+    });
+  }
+  // Peers with a podSelector and no namespaceSelector mean pods of the policy's own namespace.
+  for (const [section, peersKey, direction] of [
+    ['ingress', 'from', 'from'],
+    ['egress', 'to', 'to'],
+  ] as const) {
+    for (const { node: rule } of mapItems(getSeq(spec, section, ctx.doc), ctx.doc)) {
+      for (const { node: peer } of mapItems(getSeq(rule, peersKey, ctx.doc), ctx.doc)) {
+        if (pairOf(peer, 'namespaceSelector') || selected(getMap(peer, 'podSelector', ctx.doc))) continue;
+        const labels =
+          stringRecord(getMap(getMap(peer, 'podSelector', ctx.doc), 'matchLabels', ctx.doc)) ?? {};
+        ctx.report({
+          message: `NetworkPolicy "${objectName(ctx)}" allows traffic ${direction} pods ${describeSelector(labels) || 'matching its expressions'}, but no pod template in ${ctx.index.scope} scope matches: the rule allows nothing.`,
+          at: pairOf(peer, 'podSelector'),
+        });
+      }
+    }
+  }
+}
+
+function checkServiceMonitor(ctx: RuleContext, spec: YAMLMap): void {
+  const selectorMap = getMap(spec, 'selector', ctx.doc);
+  const selector = selectorData(selectorMap, ctx.doc);
+  if (
+    !selector ||
+    isEmptySelector(selector) ||
+    anyTemplated(ctx, getMap(selectorMap, 'matchLabels', ctx.doc))
+  )
+    return;
+  const services = watchedServices(ctx, spec);
+  if (services.length === 0 || services.some((s) => selects(selector, s.serviceLabels ?? {}))) return;
+  ctx.report({
+    message: `ServiceMonitor "${objectName(ctx)}" selects no Service${Object.keys(selector.matchLabels).length > 0 ? ` labelled ${describeSelector(selector.matchLabels)}` : ''} in ${ctx.index.scope} scope: Prometheus scrapes nothing.`,
+    at: pairOf(spec, 'selector'),
+  });
+}
 
 export const networkPolicyMissing: Rule = {
   id: 'network-policy-missing',
@@ -212,44 +355,50 @@ export const networkPolicyMissing: Rule = {
   kinds: podCarriers,
   crossResource: true,
   docs: {
-    what: "No NetworkPolicy in scope selects the workload's pods.",
-    why: "Without a policy any pod in the cluster can connect to these pods — one compromised pod reaches every database. The seeds' phase 3 added network policies for external DB access.",
-    fix: 'Add a default-deny ingress policy, then allow what is needed. The scaffold appends a NetworkPolicy denying all ingress to the pod labels (egress is left open: denying it also blocks DNS; the runbook has an egress snippet for DB ports 5432/3306 and 443).',
+    what: "No NetworkPolicy of the namespace in scope selects the workload's pods.",
+    why: "Without a policy every pod in the cluster can connect to these pods: one compromised pod reaches every database and admin UI. The seeds' phase 3 added network policies only when external database access forced it. (Pods on the host network are reported too: most network plugins do not apply policies to them, and the `host-network` rule asks to remove it.)",
+    fix: 'Add a default-deny ingress policy, then allow the clients that need the pods. The scaffold appends a NetworkPolicy selecting the pod template labels with `policyTypes: [Ingress]` and no ingress rules: all ingress is denied. Egress is deliberately left open — a default-deny egress policy also blocks DNS and breaks every connection — and a comment in the appended document points to the runbook\'s egress snippet `k8s-netpol-db-egress` (step "Configure network policies": PostgreSQL 5432, MySQL 3306, HTTPS 443 and cluster DNS 53) for restricting it later.',
     anchors:
       'kube-linter `non-isolated-pod`; Polaris `missingNetworkPolicy` (warning); kube-score `pod-networkpolicy`; Kubescape C-0260; Checkov CKV2_K8S_6; Popeye POP-1204/1205 (live).',
   },
   check(ctx) {
+    const pod = podSpecOf(ctx.object);
+    if (!pod) return;
+    const labelsMap = getMap(pod.podMeta, 'labels', ctx.doc);
     const labels = templateLabels(ctx);
-    if (!labels || Object.keys(labels).length === 0) return;
-    const covered =
-      inNamespace(
-        ctx,
-        (o) =>
-          o.identity.kind === 'NetworkPolicy' &&
-          selects(o.selector ?? { matchLabels: {}, matchExpressions: [] }, labels),
-      ).length > 0;
-    if (!covered)
-      ctx.report({
-        message: `No NetworkPolicy in ${ctx.index.scope} scope selects ${objectName(ctx)}'s pods: anything in the cluster can reach them.`,
-        at: pairOf(ctx.object.node, 'kind'),
-      });
+    if (!labels || Object.keys(labels).length === 0 || anyTemplated(ctx, labelsMap)) return;
+    const covered = objectsInScope(ctx.index, 'NetworkPolicy', ctx.object.identity.namespace).some((o) =>
+      selects(o.selector ?? { matchLabels: {}, matchExpressions: [] }, labels),
+    );
+    if (covered) return;
+    ctx.report({
+      message: `No NetworkPolicy in ${ctx.index.scope} scope selects ${ctx.object.identity.kind ?? 'workload'} "${objectName(ctx)}"'s pods: any pod in the cluster can connect to them.`,
+      at: pairOf(ctx.object.node, 'kind'),
+      fixTitle: 'Append a default-deny ingress NetworkPolicy',
+    });
   },
   fix: {
     class: 'scaffold',
-    title: 'Add a default-deny ingress NetworkPolicy',
+    title: 'Append a default-deny ingress NetworkPolicy',
     apply(ctx) {
       const labels = templateLabels(ctx);
-      if (!labels) return undefined;
-      const { name, namespace } = ctx.object.identity;
+      if (!labels || Object.keys(labels).length === 0) return undefined;
+      const { namespace } = ctx.object.identity;
+      const name = objectName(ctx);
+      const eol = ctx.editor.style.eol;
       return [
         ctx.editor.appendDocument(
           {
             apiVersion: 'networking.k8s.io/v1',
             kind: 'NetworkPolicy',
-            metadata: { name: `${name ?? 'workload'}-deny-ingress`, ...(namespace ? { namespace } : {}) },
+            metadata: { name: `${name}-deny-ingress`, ...(namespace ? { namespace } : {}) },
             spec: { podSelector: { matchLabels: labels }, policyTypes: ['Ingress'] },
           },
-          `Denies all ingress to ${name ?? 'the workload'}; add allow rules for its clients (see the runbook's NetworkPolicy snippets).`,
+          [
+            `Default-deny ingress for ${name}: add ingress rules for the clients that must reach it.`,
+            'Egress stays open (denying it also blocks DNS). To restrict it, use the runbook snippet',
+            'k8s-netpol-db-egress ("Configure network policies"): PostgreSQL 5432, MySQL 3306, HTTPS 443, DNS 53.',
+          ].join(`${eol}# `),
         ),
       ];
     },

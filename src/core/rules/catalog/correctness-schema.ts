@@ -1,5 +1,18 @@
-import { validateObject } from '../../schema/validate';
-import type { Rule } from '../types';
+import { schemaVersion, validateObject, type SchemaIssueCode } from '../../schema/validate';
+import type { Rule, Severity } from '../types';
+
+/** What the API server does with each kind of issue (the second half of every message). */
+const CONSEQUENCE: Record<SchemaIssueCode, string> = {
+  'unknown-field': 'the API server rejects it (older clients drop the field silently)',
+  'wrong-type': 'the API server cannot decode the object',
+  'bad-quantity': 'the API server cannot decode the object',
+  'bad-enum': 'the API server rejects the value',
+  'missing-required': 'the API server rejects the object',
+  'ambiguous-boolean': 'tools disagree on what is sent',
+};
+
+/** Ambiguous YAML 1.1 booleans work with kubectl and Helm: a warning, not an error. */
+const SEVERITY: Partial<Record<SchemaIssueCode, Severity>> = { 'ambiguous-boolean': 'warning' };
 
 export const schemaInvalid: Rule = {
   id: 'schema-invalid',
@@ -9,19 +22,26 @@ export const schemaInvalid: Rule = {
   severity: 'error',
   fixClass: 'none',
   docs: {
-    what: 'A built-in object has an unknown field, a value of the wrong type, or misses a required field, checked against the OpenAPI schema of Kubernetes 1.36 (generated from the real API server Shipshape is tested against). Custom resources are skipped.',
-    why: 'The API server rejects the whole object ("strict decoding error: unknown field"); a mis-indented key silently applied with an old kubectl is simply ignored — the probe or limit you wrote never exists (the seeds\' spark-history.yaml indentation bug).',
-    fix: 'Fix the key (a "did you mean" hint is given for typos) or its indentation; quote numbers and booleans where a string is expected.',
+    what: `A built-in object has an unknown field, a value of the wrong type or outside its allowed values, a malformed quantity, or misses a required field — checked against the OpenAPI schema of Kubernetes ${schemaVersion}, generated from the real API server Shipshape is tested against (scripts/gen-schema.ts). Custom resources and removed API versions are skipped quietly (\`deprecated-api-version\` covers the latter).`,
+    why: "The API server rejects the whole object (`strict decoding error: unknown field`, `cannot unmarshal string into … int32`, `Unsupported value`); an older kubectl without strict validation drops a mis-indented key silently, so the probe or port you wrote never exists — the seeds' spark-history.yaml indentation error (line 39) blocked the ArgoCD sync of the whole data platform. Unquoted `yes`/`no`/`on`/`off` are booleans for kubectl and Helm (YAML 1.1) but strings for kustomize (YAML 1.2): `value: yes` in an env var breaks a kubectl apply (reported as an error), `readOnly: yes` breaks a kustomize build (reported as a warning).",
+    fix: 'Fix the key (the message suggests the field you probably meant, or where a mis-indented key belongs) or its indentation; quote numbers and booleans where a string is expected and remove quotes where a number is; write quantities like `500m`, `512Mi`, `1Gi`. Required fields are not reported on maps where every required field is absent (a kustomize patch), nor inside template output.',
     anchors:
-      'kube-linter `schema-validation` (embeds kubeconform, off by default); kubeconform; Datree (embedded kubeconform).',
+      'kube-linter `schema-validation` (embeds kubeconform, off by default); kubeconform; Datree (embedded kubeconform v0.4.14).',
   },
   check(ctx) {
     const { apiVersion, kind } = ctx.object.identity;
     if (!apiVersion || !kind) return;
-    for (const issue of validateObject(ctx.object.node, apiVersion, kind, ctx.doc, (node) =>
-      ctx.isTemplated(node),
-    )) {
-      ctx.report({ message: `${issue.message}.`, at: issue.node });
+    const issues = validateObject(ctx.object.node, apiVersion, kind, ctx.doc, {
+      isTemplated: (node) => ctx.isTemplated(node),
+    });
+    for (const issue of issues) {
+      const severity = SEVERITY[issue.code];
+      ctx.report({
+        message: `${kind} "${ctx.object.identity.name ?? '?'}": ${issue.message}; ${CONSEQUENCE[issue.code]}.`,
+        at: issue.node,
+        ...(severity ? { severity } : {}),
+        data: { code: issue.code, path: issue.path },
+      });
     }
   },
 };

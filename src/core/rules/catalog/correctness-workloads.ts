@@ -1,5 +1,7 @@
-import { getMap, getMapPath, getSeq, mapItems, pairOf, scalar, str } from '../../manifest/nodes';
-import { podSpecOf } from '../../manifest/objects';
+import type { Emittable } from '../../edit/emit';
+import type { TextEdit } from '../../edit/text-edit';
+import { getMap, getSeq, mapItems, num, pairOf, scalar, str } from '../../manifest/nodes';
+import { containersOf, podSpecOf } from '../../manifest/objects';
 import {
   containerData,
   eachContainer,
@@ -8,9 +10,8 @@ import {
   podCarriers,
   templateLabels,
 } from '../helpers';
-import { sameNamespace, selects } from '../scope';
-import type { FixContext, Rule } from '../types';
-import { validCronSchedule } from './cron';
+import { objectsInScope, selects, type IndexedObject } from '../scope';
+import type { FixContext, Rule, RuleContext } from '../types';
 
 export const duplicateEnvVar: Rule = {
   id: 'duplicate-env-var',
@@ -21,29 +22,33 @@ export const duplicateEnvVar: Rule = {
   fixClass: 'auto',
   kinds: podCarriers,
   docs: {
-    what: 'A container defines the same `env[].name` twice.',
-    why: 'Only the last definition takes effect, silently: someone edits the first one and nothing changes (and strategic merge patches can drop both).',
-    fix: 'Keep one. The fix deletes the earlier duplicate — the one that never took effect, so behaviour is unchanged.',
+    what: 'A container defines the same `env[].name` more than once.',
+    why: "Only the last definition takes effect, silently: repointing DataHub GMS from `postgres-shared-service` to `kong-postgres` (the seeds' phase 4 fix) by editing the first of two definitions changes nothing; strategic-merge patches and `kubectl apply` can also drop one of them unpredictably.",
+    fix: 'Keep one definition. The fix deletes the earlier duplicate — the one that never took effect — so the running configuration is unchanged.',
     anchors: 'kube-linter `duplicate-env-var`★; kube-score `environment-variable-key-duplication`.',
   },
   check(ctx) {
     eachContainer(ctx, (c) => {
-      const seen = new Map<string, number>();
       const items = mapItems(getSeq(c.node, 'env', ctx.doc), ctx.doc);
-      for (const { node, index } of items) {
-        const name = str(node, 'name', ctx.doc);
-        if (!name) continue;
-        const first = seen.get(name);
-        if (first !== undefined) {
-          const earlier = items.find((i) => i.index === first);
+      const byName = new Map<string, typeof items>();
+      for (const item of items) {
+        const pair = pairOf(item.node, 'name');
+        const name = str(item.node, 'name', ctx.doc);
+        if (name === undefined || ctx.isTemplated(pair?.value)) continue;
+        const list = byName.get(name);
+        if (list) list.push(item);
+        else byName.set(name, [item]);
+      }
+      for (const [name, list] of byName) {
+        const last = list[list.length - 1];
+        for (const earlier of list.slice(0, -1)) {
           ctx.report({
-            message: `Container "${c.name}" sets ${name} twice; only the last value is used.`,
-            at: pairOf(earlier?.node, 'name'),
+            message: `Container "${c.name}" sets ${name} more than once: this definition is overridden by the one at env[${last?.index ?? 0}] and has no effect.`,
+            at: pairOf(earlier.node, 'name'),
             container: c.name,
-            data: { ...containerData(c), env: first },
+            data: { ...containerData(c), env: earlier.index, name },
           });
         }
-        seen.set(name, index);
       }
     });
   },
@@ -52,23 +57,62 @@ export const duplicateEnvVar: Rule = {
     title: 'Remove the earlier duplicate',
     apply(ctx) {
       const env = getSeq(findingContainer(ctx)?.container.node, 'env', ctx.doc);
-      const edit = env ? ctx.editor.deleteSeqItem(env, Number(ctx.finding.data?.['env'] ?? -1)) : undefined;
+      const name = ctx.finding.data?.['name'];
+      if (!env || typeof name !== 'string') return undefined;
+      const items = mapItems(env, ctx.doc).filter(({ node }) => str(node, 'name', ctx.doc) === name);
+      // Delete the recorded item if it still is an overridden duplicate, else the first one.
+      const wanted = Number(ctx.finding.data?.['env'] ?? -1);
+      const target =
+        items.slice(0, -1).find((i) => i.index === wanted) ?? (items.length > 1 ? items[0] : undefined);
+      const edit = target ? ctx.editor.deleteSeqItem(env, target.index) : undefined;
       return edit ? [edit] : undefined;
     },
   },
 };
 
-function headlessService(ctx: FixContext, name: string) {
-  const labels = templateLabels(ctx) ?? {};
+/** Services of the StatefulSet's namespace in scope (one scan per object). */
+function servicesInScope(ctx: RuleContext | FixContext): readonly IndexedObject[] {
+  return objectsInScope(ctx.index, 'Service', ctx.object.identity.namespace);
+}
+
+/** Service ports mirroring the pods' declared container ports (targetPort defaults to port). */
+function servicePorts(ctx: FixContext): Emittable[] {
+  const spec = podSpecOf(ctx.object);
+  if (!spec) return [];
+  const ports: { name?: string; port: number; protocol?: string }[] = [];
+  for (const c of containersOf(spec, ctx.object, ['containers'])) {
+    for (const { node } of mapItems(getSeq(c.node, 'ports', ctx.doc), ctx.doc)) {
+      const port = num(node, 'containerPort', ctx.doc);
+      if (port === undefined || ports.some((p) => p.port === port)) continue;
+      const name = str(node, 'name', ctx.doc);
+      const protocol = str(node, 'protocol', ctx.doc);
+      ports.push({
+        ...(name ? { name } : {}),
+        port,
+        ...(protocol && protocol !== 'TCP' ? { protocol } : {}),
+      });
+    }
+  }
+  // A Service with several ports needs a name on each.
+  if (ports.length > 1) for (const p of ports) p.name ??= `port-${p.port}`;
+  return ports;
+}
+
+function headlessService(ctx: FixContext, name: string): TextEdit {
   const namespace = ctx.object.identity.namespace;
+  const ports = servicePorts(ctx);
   return ctx.editor.appendDocument(
     {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name, ...(namespace ? { namespace } : {}) },
-      spec: { clusterIP: 'None', selector: labels, ports: [{ name: 'tcp', port: 80 }] },
+      spec: {
+        clusterIP: 'None',
+        selector: templateLabels(ctx) ?? {},
+        ...(ports.length > 0 ? { ports } : {}),
+      },
     },
-    `Headless Service giving ${objectName(ctx)}'s pods stable DNS names (set the real port).`,
+    `Headless Service governing StatefulSet ${objectName(ctx)}: each pod gets a stable DNS name (${objectName(ctx)}-0.${name}…).`,
   );
 }
 
@@ -82,45 +126,47 @@ export const statefulSetServiceName: Rule = {
   kinds: new Set(['StatefulSet']),
   crossResource: true,
   docs: {
-    what: 'A StatefulSet has no `serviceName`, or names a Service in scope that is not headless (`clusterIP: None`) or does not select its pods.',
-    why: 'The governing headless Service gives each pod its stable DNS name (kafka-0.kafka…); without it peers cannot find each other (Zookeeper, Kafka, Elasticsearch quorums).',
-    fix: 'Create a headless Service selecting the pods and name it in `serviceName`. The scaffold appends one when it is missing from the scope.',
+    what: 'A StatefulSet has no `serviceName`, or names a Service that is missing from the scope, is not headless (`clusterIP: None`) or does not select its pods.',
+    why: "The governing headless Service gives each pod its stable DNS name (`kafka-0.kafka-headless.kafka.svc`); without it peers cannot find each other and quorum-based systems (ZooKeeper, Kafka, Elasticsearch, the seeds' MinIO `minio-service-0`) never form a cluster.",
+    fix: "Create a headless Service selecting the pods and name it in `serviceName`. The scaffold appends one (ports copied from the containers' declared ports) when it is missing from the scope, and sets `serviceName` when it is absent (reusing a headless Service in scope that already selects the pods). A missing Service is only reported when the scope holds other Services of the namespace, so a file applied beside its Service is not flagged.",
     anchors: 'kube-score `statefulset-has-servicename`.',
   },
   check(ctx) {
     const spec = getMap(ctx.object.node, 'spec', ctx.doc);
+    if (!spec) return;
     const pair = pairOf(spec, 'serviceName');
-    const name = scalar(pair?.value ?? undefined);
     if (pair && ctx.isTemplated(pair.value)) return;
+    const name = scalar(pair?.value ?? undefined);
+    const sts = objectName(ctx);
     if (typeof name !== 'string' || name === '') {
       ctx.report({
-        message: `StatefulSet "${objectName(ctx)}" names no governing Service (serviceName).`,
+        message: `StatefulSet "${sts}" names no governing Service (serviceName): its pods get no stable DNS names.`,
         at: pair ?? pairOf(ctx.object.node, 'kind'),
-        fixable: false,
+        fixTitle: 'Set serviceName and add a headless Service',
+        data: { missing: true },
       });
       return;
     }
-    const services = ctx.index.objects.filter(
-      (o) => o.identity.kind === 'Service' && sameNamespace(o.identity, ctx.object.identity),
-    );
+    const services = servicesInScope(ctx);
     const service = services.find((s) => s.identity.name === name);
     const labels = templateLabels(ctx);
     if (!service) {
       if (services.length > 0)
         ctx.report({
-          message: `StatefulSet "${objectName(ctx)}" names Service "${name}", which is not in ${ctx.index.scope} scope.`,
+          message: `StatefulSet "${sts}" is governed by Service "${name}", which is not in ${ctx.index.scope} scope: its pods get no stable DNS names.`,
           at: pair?.value ?? pair,
+          fixTitle: `Add the headless Service "${name}"`,
           data: { service: name },
         });
     } else if (!service.headless) {
       ctx.report({
-        message: `Service "${name}" governing StatefulSet "${objectName(ctx)}" is not headless (clusterIP: None).`,
+        message: `Service "${name}" governing StatefulSet "${sts}" is not headless (clusterIP: None): its pods get no stable DNS names.`,
         at: pair?.value ?? pair,
         fixable: false,
       });
     } else if (labels && !selects(service.selector, labels)) {
       ctx.report({
-        message: `Service "${name}" does not select StatefulSet "${objectName(ctx)}"'s pods.`,
+        message: `Headless Service "${name}" does not select StatefulSet "${sts}"'s pods: they get no DNS records.`,
         at: pair?.value ?? pair,
         fixable: false,
       });
@@ -130,140 +176,20 @@ export const statefulSetServiceName: Rule = {
     class: 'scaffold',
     title: 'Add the headless Service',
     apply(ctx) {
-      const name = ctx.finding.data?.['service'];
-      return typeof name === 'string' ? [headlessService(ctx, name)] : undefined;
-    },
-  },
-};
-
-export const jobTtl: Rule = {
-  id: 'job-ttl',
-  number: 55,
-  category: 'correctness',
-  title: 'Job never cleaned up',
-  severity: 'info',
-  fixClass: 'auto',
-  kinds: new Set(['Job', 'CronJob']),
-  docs: {
-    what: "A standalone Job has no `ttlSecondsAfterFinished`; or a CronJob's jobTemplate sets one (the CronJob's history limits already clean up, and a TTL makes history vanish early).",
-    why: 'Finished Jobs and their pods pile up: the seeds cleaned up 16 failed and completed jobs by hand in phase 2.',
-    fix: 'Set `ttlSecondsAfterFinished: 3600` on Jobs (the fix does); on CronJobs the fix removes it from the jobTemplate and relies on `successfulJobsHistoryLimit`/`failedJobsHistoryLimit`.',
-    anchors: 'kube-linter `job-ttl-seconds-after-finished`★.',
-  },
-  check(ctx) {
-    if (ctx.object.identity.kind === 'Job') {
+      const data = ctx.finding.data ?? {};
+      if (typeof data['service'] === 'string') return [headlessService(ctx, data['service'])];
+      if (data['missing'] !== true) return undefined;
       const spec = getMap(ctx.object.node, 'spec', ctx.doc);
-      if (spec && !pairOf(spec, 'ttlSecondsAfterFinished'))
-        ctx.report({
-          message: `Job "${objectName(ctx)}" is never cleaned up after it finishes (no ttlSecondsAfterFinished).`,
-          at: pairOf(ctx.object.node, 'kind'),
-        });
-    } else {
-      const pair = pairOf(
-        getMapPath(ctx.object.node, ['spec', 'jobTemplate', 'spec'], ctx.doc),
-        'ttlSecondsAfterFinished',
+      if (!spec) return undefined;
+      const labels = templateLabels(ctx);
+      const existing = servicesInScope(ctx).find(
+        (s) => s.headless && labels !== undefined && selects(s.selector, labels) && s.identity.name,
       );
-      if (pair)
-        ctx.report({
-          message: `CronJob "${objectName(ctx)}" deletes its Jobs after ${String(scalar(pair.value ?? undefined))}s, defeating its history limits.`,
-          at: pair,
-        });
-    }
-  },
-  fix: {
-    class: 'auto',
-    title: 'Fix the Job TTL',
-    apply(ctx) {
-      if (ctx.object.identity.kind === 'Job') {
-        const spec = getMap(ctx.object.node, 'spec', ctx.doc);
-        return spec ? ctx.editor.setIn(spec, ['ttlSecondsAfterFinished'], 3600) : undefined;
-      }
-      const spec = getMapPath(ctx.object.node, ['spec', 'jobTemplate', 'spec'], ctx.doc);
-      const edit = spec ? ctx.editor.deleteKey(spec, 'ttlSecondsAfterFinished') : undefined;
-      return edit ? [edit] : undefined;
+      if (existing?.identity.name) return ctx.editor.setIn(spec, ['serviceName'], existing.identity.name);
+      const name = `${objectName(ctx)}-headless`;
+      return [...ctx.editor.setIn(spec, ['serviceName'], name), headlessService(ctx, name)];
     },
   },
 };
 
-const CRON_FIX: Record<string, [string, string | number]> = {
-  startingDeadlineSeconds: ['startingDeadlineSeconds', 200],
-  concurrencyPolicy: ['concurrencyPolicy', 'Forbid'],
-};
-
-export const cronjobPolicy: Rule = {
-  id: 'cronjob-policy',
-  number: 56,
-  category: 'correctness',
-  title: 'CronJob policy incomplete',
-  severity: 'info',
-  fixClass: 'auto',
-  kinds: new Set(['CronJob', 'Job']),
-  docs: {
-    what: "A CronJob lacks `startingDeadlineSeconds` or `concurrencyPolicy`, has an invalid `schedule`, or its pod template's `restartPolicy` is not OnFailure/Never (also checked on Jobs).",
-    why: "Without a deadline a controller outage releases a burst of missed runs; the default concurrency (Allow) lets a slow ETL run overlap the next one (the seeds' commodity pipeline and iceberg compaction); `restartPolicy: Always` is rejected for Jobs.",
-    fix: 'Add `startingDeadlineSeconds: 200`, `concurrencyPolicy: Forbid` and `restartPolicy: OnFailure` (the fix adds whichever is missing). An invalid schedule must be corrected by hand.',
-    anchors:
-      'kube-score `cronjob-has-deadline`, `cronjob-restartpolicy`; kube-linter `restart-policy`; Datree #8, #10, #17, #24.',
-  },
-  check(ctx) {
-    const kind = ctx.object.identity.kind;
-    const spec = getMap(ctx.object.node, 'spec', ctx.doc);
-    if (!spec) return;
-    if (kind === 'CronJob') {
-      const schedulePair = pairOf(spec, 'schedule');
-      const schedule = scalar(schedulePair?.value ?? undefined);
-      if (
-        schedulePair &&
-        !ctx.isTemplated(schedulePair.value) &&
-        (typeof schedule !== 'string' || !validCronSchedule(schedule))
-      ) {
-        ctx.report({
-          message: `CronJob "${objectName(ctx)}" has an invalid schedule "${String(schedule)}".`,
-          at: schedulePair.value ?? schedulePair,
-          fixable: false,
-          data: { key: 'schedule' },
-        });
-      }
-      for (const key of Object.keys(CRON_FIX)) {
-        if (!pairOf(spec, key))
-          ctx.report({
-            message: `CronJob "${objectName(ctx)}" sets no ${key}${key === 'concurrencyPolicy' ? ' (runs may overlap)' : ' (missed runs start in a burst)'}.`,
-            at: pairOf(ctx.object.node, 'kind'),
-            data: { key },
-          });
-      }
-    }
-    const pod = podSpecOf(ctx.object)?.spec;
-    const restart = pairOf(pod, 'restartPolicy');
-    const value = scalar(restart?.value ?? undefined);
-    if (pod && value !== 'OnFailure' && value !== 'Never' && !(restart && ctx.isTemplated(restart.value))) {
-      ctx.report({
-        message: `${kind ?? ''} "${objectName(ctx)}" pods use restartPolicy ${value === undefined ? 'Always (the default)' : String(value)}, which Jobs reject.`,
-        at: restart ?? pairOf(ctx.object.node, 'kind'),
-        severity: 'error',
-        data: { key: 'restartPolicy' },
-      });
-    }
-  },
-  fix: {
-    class: 'auto',
-    title: 'Add the missing CronJob policy',
-    apply(ctx) {
-      const key = String(ctx.finding.data?.['key'] ?? '');
-      if (key === 'restartPolicy') {
-        const pod = podSpecOf(ctx.object)?.spec;
-        return pod ? ctx.editor.setIn(pod, ['restartPolicy'], 'OnFailure') : undefined;
-      }
-      const fix = CRON_FIX[key];
-      const spec = getMap(ctx.object.node, 'spec', ctx.doc);
-      return fix && spec ? ctx.editor.setIn(spec, [fix[0]], fix[1]) : undefined;
-    },
-  },
-};
-
-export const workloadCorrectnessRules: readonly Rule[] = [
-  duplicateEnvVar,
-  statefulSetServiceName,
-  jobTtl,
-  cronjobPolicy,
-];
+export const workloadCorrectnessRules: readonly Rule[] = [duplicateEnvVar, statefulSetServiceName];

@@ -2,9 +2,11 @@ import { getMap, getMapPath, pairOf, stringRecord } from '../../manifest/nodes';
 import { podSpecOf } from '../../manifest/objects';
 import { workloadKinds } from '../helpers';
 import type { Rule } from '../types';
-import { apiRules } from './correctness-api';
-import { schemaInvalid } from './correctness-schema';
+import { deprecatedApiVersion } from './correctness-api';
+import { jobRules } from './correctness-jobs';
+import { objectRules } from './correctness-objects';
 import { referenceRules } from './correctness-references';
+import { schemaInvalid } from './correctness-schema';
 import { workloadCorrectnessRules } from './correctness-workloads';
 
 const selectorKinds: ReadonlySet<string> = new Set([...workloadKinds, 'Job']);
@@ -53,8 +55,10 @@ export const selectorMismatch: Rule = {
 
 export const correctnessRules: readonly Rule[] = [
   selectorMismatch,
-  ...referenceRules,
-  ...workloadCorrectnessRules,
-  schemaInvalid,
-  ...apiRules,
+  ...referenceRules, // 49–52
+  ...workloadCorrectnessRules, // 53–54
+  ...jobRules, // 55–56
+  deprecatedApiVersion, // 57
+  schemaInvalid, // 58
+  ...objectRules, // 59–63
 ];

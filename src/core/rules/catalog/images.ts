@@ -1,14 +1,22 @@
-import { pairOf, scalar, str } from '../../manifest/nodes';
-import { containerData, eachContainer, findingContainer, podCarriers } from '../helpers';
-import type { Rule } from '../types';
+import { pairOf, scalar } from '../../manifest/nodes';
+import type { ContainerRef } from '../../manifest/objects';
+import { containerAnchor, containerData, eachContainer, findingContainer, podCarriers } from '../helpers';
+import type { FixContext, Rule, RuleContext } from '../types';
 
-/** registry/repo:tag@digest — the registry is the first part when it has a dot, colon or is localhost. */
-export function parseImage(image: string): {
-  registry?: string;
-  repository: string;
-  tag?: string;
-  digest?: string;
-} {
+export interface ImageRef {
+  /** Registry host (with port), when the first path segment names one. */
+  readonly registry?: string;
+  readonly repository: string;
+  readonly tag?: string;
+  /** `sha256:…` (the algorithm stays in the value). */
+  readonly digest?: string;
+}
+
+/**
+ * `registry[:port]/repo[:tag][@digest]`. The first segment is a registry only when it contains a
+ * dot or a colon or is `localhost` (Docker's rule), so `harbor:5000/app` has a port, not a tag.
+ */
+export function parseImage(image: string): ImageRef {
   let rest = image.trim();
   let digest: string | undefined;
   const at = rest.indexOf('@');
@@ -36,41 +44,56 @@ export function parseImage(image: string): {
   };
 }
 
+/** What the API server fills in when `imagePullPolicy` is omitted (core/v1 defaulting). */
+export function defaultPullPolicy(ref: ImageRef): 'Always' | 'IfNotPresent' {
+  return !ref.digest && (!ref.tag || ref.tag === 'latest') ? 'Always' : 'IfNotPresent';
+}
+
+/** The container's literal image, or undefined when absent, empty or produced by a template. */
+function literalImage(ctx: RuleContext, c: ContainerRef) {
+  const pair = pairOf(c.node, 'image');
+  const image = scalar(pair?.value ?? undefined);
+  if (!pair || typeof image !== 'string' || image.trim() === '' || ctx.isTemplated(pair.value))
+    return undefined;
+  return { pair, image, ref: parseImage(image) };
+}
+
 export const imageTagPinned: Rule = {
   id: 'image-tag-pinned',
   number: 26,
   category: 'images',
   title: 'Image not pinned',
   severity: 'warning',
+  // RULES.md: scaffold (+live). There is deliberately no text fix: see docs.fix.
   fixClass: 'scaffold',
   kinds: podCarriers,
   docs: {
-    what: 'A container image has no tag or uses `:latest` (with the `requireDigest` option: is not pinned by `@sha256:` digest).',
-    why: "An unpinned image changes under you: a node pulls a different build than its neighbours, rollbacks do not roll back, and a registry outage turns into ImagePullBackOff (the seeds' Redis and portal-services pods).",
-    fix: 'Pin a version tag, or better a digest. No text fix is offered in the editor (a placeholder tag would not deploy); from the Clusters view Shipshape can pin to the digest the running pod reports (`status.containerStatuses[].imageID`).',
+    what: 'A container image has no tag or uses `:latest`; with the `shipshape.analysis.requireDigest` option, any image not pinned by an `@sha256:` digest. A registry port (`harbor.254carbon.com:5000/app`) is not a tag.',
+    why: "A moving tag means the same manifest runs different code on different nodes, a rollback does not roll back, and every restart depends on the registry answering. The seeds' Redis pod sat in ImagePullBackOff on `redis:latest` (the suggested workaround was `docker pull redis:latest` by hand) and the portal-services images failed the same way.",
+    fix: 'Pin a released version tag, or better the digest of the build you tested (`image: redis:7.2.5@sha256:…`). Shipshape offers no editor fix: any placeholder tag it could write would make the manifest fail to deploy. The live-assisted fix is in the Clusters view: for a running workload it pins the image to the digest the pod actually runs (`status.containerStatuses[].imageID`).',
     anchors:
-      'kube-linter `latest-tag`★; Polaris `tagNotSpecified` (danger); kube-score `container-image-tag`; Checkov CKV_K8S_14 (digest CKV_K8S_43); Datree #1 (digest #23); Popeye POP-100, POP-101.',
+      'kube-linter `latest-tag`★ (BlockList `.*:(latest)$`, `^[^:]*$`, `(.*/[^:]+)$`); Polaris `tagNotSpecified` (danger); kube-score `container-image-tag`; Checkov CKV_K8S_14 (digest: CKV_K8S_43); Datree #1 (digest: #23); Popeye POP-100 (untagged, error), POP-101 (latest, warning).',
   },
   check(ctx) {
+    const requireDigest = ctx.options.requireDigest;
     eachContainer(ctx, (c) => {
-      const pair = pairOf(c.node, 'image');
-      const image = scalar(pair?.value ?? undefined);
-      if (typeof image !== 'string' || !pair || ctx.isTemplated(pair.value)) return;
-      const { tag, digest } = parseImage(image);
-      if (digest) return;
-      const problem = !tag
-        ? 'has no tag (it means latest)'
-        : tag === 'latest'
-          ? 'uses the latest tag'
-          : ctx.options.requireDigest
-            ? 'is not pinned by digest'
-            : undefined;
-      if (problem)
-        ctx.report({
-          message: `Container "${c.name}" image ${image} ${problem}.`,
-          at: pair.value ?? pair,
-          container: c.name,
-        });
+      const found = literalImage(ctx, c);
+      if (!found) return;
+      const { tag, digest } = found.ref;
+      let problem: string | undefined;
+      if (digest) {
+        if (requireDigest && !digest.startsWith('sha256:'))
+          problem = 'is pinned by a digest that is not sha256, which the digest policy requires';
+      } else if (!tag) problem = 'has no tag, so every pull resolves to :latest';
+      else if (tag === 'latest') problem = 'uses the moving :latest tag';
+      else if (requireDigest) problem = `is pinned by tag only (:${tag}), and a tag can be re-pushed`;
+      if (!problem) return;
+      ctx.report({
+        message: `Container "${c.name}" image ${found.image} ${problem}: nodes can run different builds and a restart depends on the registry.`,
+        at: found.pair,
+        container: c.name,
+        fixable: false,
+      });
     });
   },
 };
@@ -84,41 +107,70 @@ export const imagePullPolicy: Rule = {
   fixClass: 'auto',
   kinds: podCarriers,
   docs: {
-    what: '`imagePullPolicy` is not `Always` for a tag-pinned image (digest-pinned images may use `IfNotPresent`).',
-    why: 'With IfNotPresent a node keeps running whatever it cached under that tag, even after the tag moved; Always re-resolves the tag (cheaply, layers stay cached) and checks the pull secret.',
-    fix: 'Set `imagePullPolicy: Always` (or `IfNotPresent` with a digest). The fix sets it.',
+    what: 'The effective `imagePullPolicy` of a tag-pinned image is not `Always` (omitted means `IfNotPresent` for a version tag), or a digest-pinned image uses `Never`. Untagged and `:latest` images already default to `Always`, so an omitted policy is not reported for them (`image-tag-pinned` is).',
+    why: 'With IfNotPresent a node keeps whatever it cached under that tag, even after the tag was re-pushed, so two nodes run different builds of "the same" version; Always re-resolves the tag on every start (layers stay cached) and re-checks the pull secret. A digest cannot move, so IfNotPresent is right for it, but Never fails with ErrImageNeverPull on any node that was not pre-loaded.',
+    fix: 'Set `imagePullPolicy: Always`, or `IfNotPresent` for a digest-pinned image. The fix sets exactly that, in place when the key exists.',
     anchors:
-      'Polaris `pullPolicyNotAlways` (warning, mutation — its only default mutation); kube-score `container-image-pull-policy`; Checkov CKV_K8S_15; Kubescape C-0075.',
+      'Polaris `pullPolicyNotAlways` (warning, mutation — the only mutation Polaris applies by default); kube-score `container-image-pull-policy`; Checkov CKV_K8S_15; Kubescape C-0075 (only for `latest`).',
   },
   check(ctx) {
     eachContainer(ctx, (c) => {
-      const image = str(c.node, 'image', ctx.doc);
+      const found = literalImage(ctx, c);
+      if (!found) return;
       const pair = pairOf(c.node, 'imagePullPolicy');
-      if (!image || ctx.isTemplated(pairOf(c.node, 'image')?.value) || (pair && ctx.isTemplated(pair.value)))
-        return;
-      const policy = scalar(pair?.value ?? undefined);
-      const digest = Boolean(parseImage(image).digest);
-      if (policy === 'Always' || (digest && policy === 'IfNotPresent')) return;
+      if (pair && ctx.isTemplated(pair.value)) return;
+      const explicit = scalar(pair?.value ?? undefined);
+      if (pair && typeof explicit !== 'string') return;
+      const digest = Boolean(found.ref.digest);
+      const effective = typeof explicit === 'string' ? explicit : defaultPullPolicy(found.ref);
+      if (digest ? effective !== 'Never' : effective === 'Always') return;
+      const consequence =
+        effective === 'Never'
+          ? 'a node that was not pre-loaded with the image cannot start it (ErrImageNeverPull)'
+          : 'a node keeps running whatever it cached under that tag, even after the tag moved';
       ctx.report({
-        message: `Container "${c.name}" pulls ${policy ? `with ${String(policy)}` : 'only if not present (the default for tagged images)'}: nodes may run a stale image for this tag.`,
-        at: pair ?? pairOf(c.node, 'image'),
+        message: `Container "${c.name}" ${pair ? `pulls with imagePullPolicy ${effective}` : `has no imagePullPolicy, so ${found.image} defaults to ${effective}`}: ${consequence}.`,
+        at: pair ?? containerAnchor(c),
         container: c.name,
         data: containerData(c),
-        fixTitle: digest ? 'Set imagePullPolicy: IfNotPresent' : 'Set imagePullPolicy: Always',
+        fixTitle: `Set imagePullPolicy: ${digest ? 'IfNotPresent' : 'Always'}`,
       });
     });
   },
   fix: {
     class: 'auto',
     title: 'Set imagePullPolicy: Always',
-    apply(ctx) {
+    apply(ctx: FixContext) {
       const found = findingContainer(ctx);
-      if (!found) return undefined;
-      const digest = Boolean(parseImage(str(found.container.node, 'image', ctx.doc) ?? '').digest);
-      return ctx.editor.setIn(found.container.node, ['imagePullPolicy'], digest ? 'IfNotPresent' : 'Always');
+      const image = scalar(pairOf(found?.container.node, 'image')?.value ?? undefined);
+      if (!found || typeof image !== 'string') return undefined;
+      const policy = parseImage(image).digest ? 'IfNotPresent' : 'Always';
+      return ctx.editor.setIn(found.container.node, ['imagePullPolicy'], policy);
     },
   },
 };
+
+const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set([
+  'docker.io',
+  'index.docker.io',
+  'registry-1.docker.io',
+]);
+
+/** Registry and full path as users write allow-lists: Docker Hub is `docker.io`, its official
+ * images live under `library/`. */
+function canonicalImage(ref: ImageRef): { registry: string; path: string } {
+  const registry =
+    ref.registry === undefined || DOCKER_HUB_ALIASES.has(ref.registry) ? 'docker.io' : ref.registry;
+  const repository =
+    registry === 'docker.io' && !ref.repository.includes('/') ? `library/${ref.repository}` : ref.repository;
+  return { registry, path: `${registry}/${repository}` };
+}
+
+function normaliseAllowed(entry: string): string {
+  let out = entry.trim().replace(/^[a-z]+:\/\//i, '');
+  while (out.endsWith('/')) out = out.slice(0, -1);
+  return DOCKER_HUB_ALIASES.has(out) ? 'docker.io' : out;
+}
 
 export const allowedRegistries: Rule = {
   id: 'allowed-registries',
@@ -129,27 +181,24 @@ export const allowedRegistries: Rule = {
   fixClass: 'none',
   kinds: podCarriers,
   docs: {
-    what: 'A container image comes from a registry not listed in `shipshape.analysis.allowedRegistries` (opt-in; Docker Hub images have the registry `docker.io`).',
-    why: 'Pulling from arbitrary registries bypasses image scanning and is a supply-chain risk; the seeds moved portal images to their Harbor for this.',
-    fix: 'Mirror the image into an allowed registry and reference it there.',
+    what: 'A container image comes from a registry (or registry path) not listed in `shipshape.analysis.allowedRegistries` (opt-in; entries are hosts like `harbor.254carbon.com` or path prefixes like `docker.io/bitnami`; images without a registry come from `docker.io`).',
+    why: 'Images pulled straight from public registries bypass the scanning, signing and caching of your own registry, and fail when the public registry rate-limits or drops a tag — the seeds moved the portal images into their Harbor for this reason.',
+    fix: 'Mirror the image into an allowed registry and reference it there. No automatic fix: only you know where the mirror lives.',
     anchors: 'Kubescape C-0078; Popeye POP-113.',
   },
   check(ctx) {
-    const allowed = ctx.options.allowedRegistries;
-    if (allowed.length === 0) return;
+    if (ctx.options.allowedRegistries.length === 0) return;
+    const allowed = ctx.options.allowedRegistries.map(normaliseAllowed).filter((a) => a !== '');
     eachContainer(ctx, (c) => {
-      const pair = pairOf(c.node, 'image');
-      const image = scalar(pair?.value ?? undefined);
-      if (typeof image !== 'string' || ctx.isTemplated(pair?.value)) return;
-      const registry = parseImage(image).registry ?? 'docker.io';
-      const full = `${registry}/${parseImage(image).repository}`;
-      if (!allowed.some((prefix) => full.startsWith(prefix.replace(/\/?$/, '/')) || registry === prefix)) {
-        ctx.report({
-          message: `Container "${c.name}" image comes from ${registry}, which is not an allowed registry.`,
-          at: pair?.value ?? pair,
-          container: c.name,
-        });
-      }
+      const found = literalImage(ctx, c);
+      if (!found) return;
+      const { registry, path } = canonicalImage(found.ref);
+      if (allowed.some((a) => a === registry || path === a || path.startsWith(`${a}/`))) return;
+      ctx.report({
+        message: `Container "${c.name}" image ${found.image} comes from ${registry}, which is not an allowed registry: it bypasses the scanning and mirroring of your own registry.`,
+        at: found.pair,
+        container: c.name,
+      });
     });
   },
 };

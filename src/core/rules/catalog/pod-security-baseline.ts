@@ -1,9 +1,16 @@
-import { isMap, isScalar, type Pair, type YAMLMap } from 'yaml';
+import { isScalar } from 'yaml';
 import { getMap, getMapPath, getSeq, mapItems, pairOf, scalar, str, strings } from '../../manifest/nodes';
-import { containerData, eachContainer, findingContainer, podCarriers } from '../helpers';
 import { podSpecOf } from '../../manifest/objects';
-import type { FixContext, Rule, RuleContext } from '../types';
-import { hostPathRules } from './pod-security-host-paths';
+import {
+  containerData,
+  eachContainer,
+  findingContainer,
+  objectName,
+  podCarriers,
+  podSpecAnchor,
+} from '../helpers';
+import type { Rule } from '../types';
+import { hostRules } from './pod-security-baseline-host';
 
 export const privilegedContainer: Rule = {
   id: 'privileged-container',
@@ -43,118 +50,6 @@ export const privilegedContainer: Rule = {
   },
 };
 
-/** hostNetwork / hostPID / hostIPC: same shape, same fix (delete the key). */
-function hostNamespaceRule(
-  id: string,
-  number: number,
-  key: string,
-  what: string,
-  why: string,
-  anchors: string,
-): Rule {
-  return {
-    id,
-    number,
-    category: 'pod-security-baseline',
-    title: `Pod shares the host's ${what}`,
-    severity: 'error',
-    fixClass: 'harden',
-    kinds: podCarriers,
-    docs: {
-      what: `The pod sets \`spec.${key}: true\`.`,
-      why,
-      fix: `Remove \`${key}\` unless the workload is a node agent that truly needs it (then suppress with a comment saying why). The Harden fix deletes the key.`,
-      anchors,
-    },
-    check(ctx) {
-      const spec = podSpecOf(ctx.object);
-      const pair = pairOf(spec?.spec, key);
-      if (pair && scalar(pair.value ?? undefined) === true && !ctx.isTemplated(pair.value)) {
-        ctx.report({
-          message: `${ctx.object.identity.kind ?? 'Pod'} "${ctx.object.identity.name ?? ''}" shares the host's ${what} (${key}: true).`,
-          at: pair,
-        });
-      }
-    },
-    fix: {
-      class: 'harden',
-      title: `Remove ${key}`,
-      apply(ctx) {
-        const spec = podSpecOf(ctx.object)?.spec;
-        const edit = spec ? ctx.editor.deleteKey(spec, key) : undefined;
-        return edit ? [edit] : undefined;
-      },
-    },
-  };
-}
-
-export const hostNetwork = hostNamespaceRule(
-  'host-network',
-  2,
-  'hostNetwork',
-  'network namespace',
-  'The pod sees every interface of the node, can bind its ports and sniff its traffic, and bypasses NetworkPolicies.',
-  'kube-linter `host-network`★; Polaris `hostNetworkSet` (danger, mutation); Kubescape C-0041; Checkov CKV_K8S_19; Datree #28; PSS Baseline.',
-);
-export const hostPid = hostNamespaceRule(
-  'host-pid',
-  3,
-  'hostPID',
-  'process namespace',
-  'The pod sees and can signal every process on the node, and read their environments (secrets included).',
-  'kube-linter `host-pid`★; Polaris `hostPIDSet` (danger, mutation); Kubescape C-0038; Checkov CKV_K8S_17; Datree #26; PSS Baseline.',
-);
-export const hostIpc = hostNamespaceRule(
-  'host-ipc',
-  4,
-  'hostIPC',
-  'IPC namespace',
-  'The pod can read and write shared memory of every process on the node.',
-  'kube-linter `host-ipc`★; Polaris `hostIPCSet` (danger, mutation); Kubescape C-0038; Checkov CKV_K8S_18; Datree #27; PSS Baseline.',
-);
-
-export const hostPort: Rule = {
-  id: 'host-port',
-  number: 5,
-  category: 'pod-security-baseline',
-  title: 'Container port bound on the host',
-  severity: 'warning',
-  fixClass: 'harden',
-  kinds: podCarriers,
-  docs: {
-    what: 'A container port sets `hostPort`.',
-    why: "A hostPort ties the pod to nodes where that port is free (two replicas cannot share a node) and exposes it on the node's address, around Services and NetworkPolicies.",
-    fix: 'Expose the port through a Service instead. The Harden fix deletes `hostPort` from the port.',
-    anchors:
-      'Polaris `hostPortSet` (warning, mutation); Kubescape C-0044; Checkov CKV_K8S_26; Datree #50; PSS Baseline.',
-  },
-  check(ctx) {
-    eachContainer(ctx, (c) => {
-      for (const { node, index } of mapItems(getSeq(c.node, 'ports', ctx.doc), ctx.doc)) {
-        const pair = pairOf(node, 'hostPort');
-        if (!pair || ctx.isTemplated(pair.value)) continue;
-        ctx.report({
-          message: `Container "${c.name}" binds port ${String(scalar(pair.value ?? undefined))} on the node (hostPort).`,
-          at: pair,
-          container: c.name,
-          data: { ...containerData(c), port: index },
-        });
-      }
-    });
-  },
-  fix: {
-    class: 'harden',
-    title: 'Remove hostPort',
-    apply(ctx) {
-      const port = mapItems(getSeq(findingContainer(ctx)?.container.node, 'ports', ctx.doc), ctx.doc).find(
-        (p) => p.index === ctx.finding.data?.['port'],
-      );
-      const edit = port ? ctx.editor.deleteKey(port.node, 'hostPort') : undefined;
-      return edit ? [edit] : undefined;
-    },
-  },
-};
-
 /** PSS Baseline allows adding only these. */
 const BASELINE_CAPS = new Set([
   'AUDIT_WRITE',
@@ -172,6 +67,16 @@ const BASELINE_CAPS = new Set([
   'SYS_CHROOT',
 ]);
 const normaliseCap = (c: string) => c.toUpperCase().replace(/^CAP_/, '');
+/** What the worst offenders allow, for the message. */
+const CAP_CONSEQUENCE: Readonly<Record<string, string>> = {
+  ALL: 'every capability at once, nearly root on the node',
+  SYS_ADMIN: 'nearly root on the node (mounts, namespaces, BPF)',
+  SYS_MODULE: 'loading kernel modules, which is root on the node',
+  SYS_PTRACE: 'tracing and reading the memory of other processes',
+  NET_ADMIN: 'reconfiguring interfaces, routes and firewall rules',
+  NET_RAW: 'raw sockets, for spoofing and sniffing traffic',
+  BPF: 'loading BPF programs into the kernel',
+};
 
 export const dangerousCapabilities: Rule = {
   id: 'dangerous-capabilities',
@@ -184,7 +89,7 @@ export const dangerousCapabilities: Rule = {
   docs: {
     what: '`securityContext.capabilities.add` contains ALL, SYS_ADMIN, NET_ADMIN, NET_RAW or anything outside the Pod Security Baseline set.',
     why: "SYS_ADMIN is nearly root on the node; NET_ADMIN/NET_RAW allow spoofing and sniffing other pods' traffic; ALL is everything at once.",
-    fix: 'Add only what the process needs (NET_BIND_SERVICE for ports below 1024 is allowed). The Harden fix removes the offending entries and the whole `add` list if it ends up empty.',
+    fix: 'Add only what the process needs (NET_BIND_SERVICE for ports below 1024 is allowed). The Harden fix removes the offending entries, and the whole `add` list (or the emptied `capabilities`/`securityContext`) when nothing else is left — Polaris removes `add` outright, allowed entries included.',
     anchors:
       'Polaris `dangerousCapabilities` (danger, mutation); kube-linter `privilege-escalation-container`★ (SYS_ADMIN), `drop-net-raw-capability`★; Kubescape C-0046; Checkov CKV_K8S_25, CKV_K8S_39; Datree #49; PSS Baseline.',
   },
@@ -195,7 +100,7 @@ export const dangerousCapabilities: Rule = {
       )) {
         if (BASELINE_CAPS.has(normaliseCap(value)) || ctx.isTemplated(node)) continue;
         ctx.report({
-          message: `Container "${c.name}" adds capability ${value}.`,
+          message: `Container "${c.name}" adds capability ${value}: ${CAP_CONSEQUENCE[normaliseCap(value)] ?? 'outside the Pod Security Baseline set'}.`,
           at: node,
           container: c.name,
           data: { ...containerData(c), cap: value },
@@ -207,13 +112,11 @@ export const dangerousCapabilities: Rule = {
     class: 'harden',
     title: 'Remove the dangerous capabilities',
     apply(ctx) {
-      const caps = getMapPath(
-        findingContainer(ctx)?.container.node,
-        ['securityContext', 'capabilities'],
-        ctx.doc,
-      );
+      const container = findingContainer(ctx)?.container.node;
+      const sc = getMap(container, 'securityContext', ctx.doc);
+      const caps = getMap(sc, 'capabilities', ctx.doc);
       const add = getSeq(caps, 'add', ctx.doc);
-      if (!caps || !add) return undefined;
+      if (!container || !sc || !caps || !add) return undefined;
       const bad = add.items
         .map((item, i) => ({ item, i }))
         .filter(
@@ -222,7 +125,13 @@ export const dangerousCapabilities: Rule = {
         );
       if (bad.length === 0) return undefined;
       if (bad.length === add.items.length) {
-        const edit = ctx.editor.deleteKey(caps, 'add');
+        // Remove the emptied maps too rather than leave `capabilities:` (null) behind.
+        const edit =
+          caps.items.length > 1
+            ? ctx.editor.deleteKey(caps, 'add')
+            : sc.items.length > 1
+              ? ctx.editor.deleteKey(sc, 'capabilities')
+              : ctx.editor.deleteKey(container, 'securityContext');
         return edit ? [edit] : undefined;
       }
       // One at a time: applyFixes re-parses and comes back for the next one.
@@ -270,7 +179,23 @@ export const unsafeProcMount: Rule = {
   },
 };
 
+/** kube-linter's `unsafe-sysctls` prefixes… */
 const UNSAFE_SYSCTL = /^(kernel\.msg|kernel\.sem|kernel\.shm|fs\.mqueue\.|net\.)/;
+/** …minus the kubelet's safe set, which PSS Baseline allows and every node accepts (1.32). */
+const SAFE_SYSCTLS: ReadonlySet<string> = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+  'net.ipv4.tcp_rmem',
+  'net.ipv4.tcp_wmem',
+]);
 
 export const unsafeSysctls: Rule = {
   id: 'unsafe-sysctls',
@@ -281,10 +206,11 @@ export const unsafeSysctls: Rule = {
   fixClass: 'none',
   kinds: podCarriers,
   docs: {
-    what: 'The pod sets `securityContext.sysctls` whose name starts with `kernel.msg`, `kernel.sem`, `kernel.shm`, `fs.mqueue.` or `net.`.',
-    why: 'These sysctls are not namespaced (or not safely): setting them changes the node for every pod, and the kubelet rejects them unless explicitly allowed.',
-    fix: 'Remove the sysctl or move the tuning to the node. No automatic fix; a quick fix deletes the entry.',
-    anchors: 'kube-linter `unsafe-sysctls`★; PSS Baseline.',
+    what: "The pod sets a `securityContext.sysctls` name starting with `kernel.msg`, `kernel.sem`, `kernel.shm`, `fs.mqueue.` or `net.`, other than the kubelet's safe set (`net.ipv4.ip_local_port_range`, `net.ipv4.tcp_keepalive_time`, `kernel.shm_rmid_forced`…).",
+    why: "The kubelet refuses pods with unsafe sysctls unless the node explicitly allows them: the pod fails with SysctlForbidden on every node that does not, and where allowed, a bad value can hurt other pods' networking on that node.",
+    fix: 'Remove the sysctl, or tune the node (and allow it with `--allowed-unsafe-sysctls` on dedicated nodes). No automatic fix; a quick fix deletes the entry.',
+    anchors:
+      'kube-linter `unsafe-sysctls`★ (its default prefixes; the safe set PSS Baseline allows is exempt here); PSS Baseline.',
   },
   check(ctx) {
     const spec = podSpecOf(ctx.object)?.spec;
@@ -292,13 +218,17 @@ export const unsafeSysctls: Rule = {
       getSeq(getMap(spec, 'securityContext', ctx.doc), 'sysctls', ctx.doc),
       ctx.doc,
     )) {
-      const name = str(node, 'name', ctx.doc);
-      if (name && UNSAFE_SYSCTL.test(name))
-        ctx.report({
-          message: `Unsafe sysctl ${name}: it is not namespaced and affects the whole node.`,
-          at: pairOf(node, 'name'),
-          data: { sysctl: index },
-        });
+      const pair = pairOf(node, 'name');
+      const raw = str(node, 'name', ctx.doc);
+      if (!raw || ctx.isTemplated(pair?.value)) continue;
+      // The API accepts "net/core/somaxconn" as well as "net.core.somaxconn".
+      const name = raw.replace(/\//g, '.');
+      if (!UNSAFE_SYSCTL.test(name) || SAFE_SYSCTLS.has(name)) continue;
+      ctx.report({
+        message: `Sysctl ${raw} is not in the safe set: the kubelet refuses the pod unless the node allows it.`,
+        at: pair,
+        data: { sysctl: index },
+      });
     }
   },
   fix: {
@@ -306,57 +236,8 @@ export const unsafeSysctls: Rule = {
     title: 'Delete the sysctl',
     apply(ctx) {
       const seq = getSeq(getMap(podSpecOf(ctx.object)?.spec, 'securityContext', ctx.doc), 'sysctls', ctx.doc);
-      const edit = seq
-        ? ctx.editor.deleteSeqItem(seq, Number(ctx.finding.data?.['sysctl'] ?? -1))
-        : undefined;
-      return edit ? [edit] : undefined;
-    },
-  },
-};
-
-function hostProcessPairs(ctx: RuleContext | FixContext): { pair: Pair; map: YAMLMap; container?: string }[] {
-  const out: { pair: Pair; map: YAMLMap; container?: string }[] = [];
-  const spec = podSpecOf(ctx.object)?.spec;
-  const podOptions = getMapPath(spec, ['securityContext', 'windowsOptions'], ctx.doc);
-  const podPair = pairOf(podOptions, 'hostProcess');
-  if (podOptions && podPair) out.push({ pair: podPair, map: podOptions });
-  eachContainer(ctx, (c) => {
-    const options = getMapPath(c.node, ['securityContext', 'windowsOptions'], ctx.doc);
-    const pair = pairOf(options, 'hostProcess');
-    if (options && pair) out.push({ pair, map: options, container: c.name });
-  });
-  return out.filter(({ pair }) => isScalar(pair.value) && pair.value.value === true);
-}
-
-export const hostProcess: Rule = {
-  id: 'host-process',
-  number: 12,
-  category: 'pod-security-baseline',
-  title: 'Windows HostProcess container',
-  severity: 'error',
-  fixClass: 'harden',
-  kinds: podCarriers,
-  docs: {
-    what: '`securityContext.windowsOptions.hostProcess: true` on the pod or a container.',
-    why: "A HostProcess container runs directly on the Windows node with the node's privileges.",
-    fix: 'Remove `hostProcess` unless this is a node-management DaemonSet. The Harden fix deletes the key.',
-    anchors: 'Polaris `hostProcess` (warning); Datree EKS #85; PSS Baseline.',
-  },
-  check(ctx) {
-    for (const { pair, container } of hostProcessPairs(ctx)) {
-      ctx.report({
-        message: `${container ? `Container "${container}"` : 'The pod'} runs as a Windows HostProcess.`,
-        at: pair,
-        ...(container ? { container } : {}),
-      });
-    }
-  },
-  fix: {
-    class: 'harden',
-    title: 'Remove hostProcess',
-    apply(ctx) {
-      const found = hostProcessPairs(ctx).find((h) => h.container === ctx.finding.container);
-      const edit = found ? ctx.editor.deleteKey(found.map, 'hostProcess') : undefined;
+      const index = ctx.finding.data?.['sysctl'];
+      const edit = seq && typeof index === 'number' ? ctx.editor.deleteSeqItem(seq, index) : undefined;
       return edit ? [edit] : undefined;
     },
   },
@@ -373,65 +254,64 @@ export const seccompProfile: Rule = {
   fixClass: 'harden',
   kinds: podCarriers,
   docs: {
-    what: 'Neither the pod nor every container sets `seccompProfile.type` to `RuntimeDefault` or `Localhost`; `Unconfined` anywhere is flagged.',
-    why: 'Without seccomp a container can make every system call the kernel offers — the usual first step of a container escape. PSS Restricted requires a profile.',
-    fix: 'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod. The Harden fix adds it at pod level, merged into an existing securityContext (an explicit `Unconfined` is replaced in place).',
+    what: "Some container has no effective `seccompProfile.type` of `RuntimeDefault` or `Localhost` (its own, else the pod's); `Unconfined` on the pod or a container is flagged where it is set.",
+    why: 'Without seccomp a container can make every system call the kernel offers — the usual first step of a container escape. PSS Baseline forbids Unconfined; PSS Restricted requires a profile, so a namespace labelled restricted rejects the pods.',
+    fix: 'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod. The Harden fix adds it at pod level, merged into an existing securityContext; an explicit `Unconfined` is replaced in place (a container-level setting overrides the pod, so it is fixed where it is).',
     anchors:
-      'Polaris `linuxHardening` (warning); kube-score `container-seccomp-profile` (optional); Kubescape C-0055; Checkov CKV_K8S_31; Datree #61, #99; PSS Baseline (no Unconfined), PSS Restricted (must be set).',
+      'Polaris `linuxHardening` (warning; seccomp/AppArmor/SELinux/drop-caps); kube-score `container-seccomp-profile` (optional); Kubescape C-0055; Checkov CKV_K8S_31; Datree #61, #99; PSS Baseline (no Unconfined) and PSS Restricted (must be set).',
   },
   check(ctx) {
     const ref = podSpecOf(ctx.object);
     if (!ref) return;
-    const podType = getMapPath(ref.spec, ['securityContext', 'seccompProfile'], ctx.doc);
-    const podTypePair = pairOf(podType, 'type');
-    if (podTypePair && ctx.isTemplated(podTypePair.value)) return;
-    const podValue = scalar(podTypePair?.value ?? undefined);
+    const podPair = pairOf(getMapPath(ref.spec, ['securityContext', 'seccompProfile'], ctx.doc), 'type');
+    if (ctx.isTemplated(podPair?.value)) return;
+    const podValue = scalar(podPair?.value ?? undefined);
     if (podValue === 'Unconfined')
       ctx.report({
-        message: 'The pod runs without seccomp (seccompProfile.type: Unconfined).',
-        at: podTypePair,
+        message: `${ctx.object.identity.kind ?? 'Pod'} "${objectName(ctx)}" turns seccomp off for its containers (seccompProfile.type: Unconfined).`,
+        at: podPair,
         data: { level: 'pod' },
       });
-    let missing = false;
-    eachContainer(
-      ctx,
-      (c) => {
-        const pair = pairOf(getMapPath(c.node, ['securityContext', 'seccompProfile'], ctx.doc), 'type');
-        const value = scalar(pair?.value ?? undefined);
-        if (value === 'Unconfined')
-          ctx.report({
-            message: `Container "${c.name}" runs without seccomp (Unconfined).`,
-            at: pair,
-            container: c.name,
-            data: { ...containerData(c), level: 'container' },
-          });
-        else if (
-          !(typeof value === 'string' && SECCOMP_OK.has(value)) &&
-          !(typeof podValue === 'string' && SECCOMP_OK.has(podValue))
-        )
-          missing = true;
-      },
-      ['containers', 'initContainers'],
-    );
-    if (missing) {
-      ctx.report({
-        message: `${ctx.object.identity.kind ?? 'Pod'} "${ctx.object.identity.name ?? ''}" sets no seccomp profile: its containers may use every system call.`,
-        at: pairOf(ctx.object.node, 'kind'),
-        data: { level: 'missing' },
-      });
-    }
+    const podOk = typeof podValue === 'string' && SECCOMP_OK.has(podValue);
+    const missing: string[] = [];
+    let containers = 0;
+    eachContainer(ctx, (c) => {
+      containers++;
+      const pair = pairOf(getMapPath(c.node, ['securityContext', 'seccompProfile'], ctx.doc), 'type');
+      if (ctx.isTemplated(pair?.value)) return;
+      const value = scalar(pair?.value ?? undefined);
+      if (value === 'Unconfined')
+        ctx.report({
+          message: `Container "${c.name}" runs without seccomp (Unconfined): it may use every system call.`,
+          at: pair,
+          container: c.name,
+          data: { ...containerData(c), level: 'container' },
+        });
+      else if (!(typeof value === 'string' && SECCOMP_OK.has(value)) && !podOk) missing.push(c.name);
+    });
+    // A pod-level Unconfined is already reported, and its fix covers these containers too.
+    if (missing.length === 0 || podValue === 'Unconfined') return;
+    ctx.report({
+      message:
+        missing.length === containers
+          ? `${ctx.object.identity.kind ?? 'Pod'} "${objectName(ctx)}" sets no seccomp profile: its containers may use every system call.`
+          : missing.length === 1
+            ? `Container "${missing[0] ?? ''}" has no seccomp profile, and the pod sets none: it may use every system call.`
+            : `Containers ${missing.map((n) => `"${n}"`).join(', ')} have no seccomp profile, and the pod sets none: they may use every system call.`,
+      at: podSpecAnchor(ctx, ref),
+      data: { level: 'missing' },
+    });
   },
   fix: {
     class: 'harden',
     title: 'Use the RuntimeDefault seccomp profile',
     apply(ctx) {
-      const level = ctx.finding.data?.['level'];
-      if (level === 'container') {
+      if (ctx.finding.data?.['level'] === 'container') {
         const pair = pairOf(
           getMapPath(findingContainer(ctx)?.container.node, ['securityContext', 'seccompProfile'], ctx.doc),
           'type',
         );
-        return pair?.value && isMap(pair.value) === false
+        return pair?.value && isScalar(pair.value)
           ? [ctx.editor.replaceScalar(pair.value, 'RuntimeDefault')]
           : undefined;
       }
@@ -443,16 +323,12 @@ export const seccompProfile: Rule = {
   },
 };
 
+/** Section A (rules 1–13); the host-sharing rules live in pod-security-baseline-host.ts. */
 export const podSecurityBaselineRules: readonly Rule[] = [
   privilegedContainer,
-  hostNetwork,
-  hostPid,
-  hostIpc,
-  hostPort,
-  ...hostPathRules,
+  ...hostRules,
   dangerousCapabilities,
   unsafeProcMount,
   unsafeSysctls,
-  hostProcess,
   seccompProfile,
 ];

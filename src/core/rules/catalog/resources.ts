@@ -1,26 +1,47 @@
-import { Commented } from '../../edit/emit';
-import { getMapPath, pairOf, scalar } from '../../manifest/nodes';
+import type { YAMLMap } from 'yaml';
+import { Commented, type Emittable } from '../../edit/emit';
+import type { TextEdit } from '../../edit/text-edit';
 import { parseQuantity } from '../../health/quantity';
+import { get, getMap, getMapPath, pairOf, scalar } from '../../manifest/nodes';
+import type { PodSpecRef } from '../../manifest/objects';
 import { containerAnchor, containerData, eachContainer, findingContainer, podCarriers } from '../helpers';
 import type { FixContext, Rule, RuleContext } from '../types';
 
 type Section = 'requests' | 'limits';
+type Resource = 'cpu' | 'memory' | 'ephemeral-storage';
+
+interface Quantity {
+  readonly pair: ReturnType<typeof pairOf>;
+  readonly value: string | number | undefined;
+  /** Absent, empty or zero: what every resource rule treats as "not set". */
+  readonly missing: boolean;
+}
 
 function quantity(
   ctx: RuleContext | FixContext,
-  node: Parameters<typeof getMapPath>[0],
+  container: YAMLMap | undefined,
   section: Section,
-  resource: string,
-) {
-  const pair = pairOf(getMapPath(node, ['resources', section], ctx.doc), resource);
-  const value = scalar(pair?.value ?? undefined);
-  return {
-    pair,
-    value,
-    missing:
-      value === undefined || value === null || value === '' || parseQuantity(value as string | number) === 0,
-  };
+  resource: Resource,
+): Quantity {
+  const pair = pairOf(getMapPath(container, ['resources', section], ctx.doc), resource);
+  const raw = scalar(pair?.value ?? undefined);
+  const value = typeof raw === 'string' || typeof raw === 'number' ? raw : undefined;
+  return { pair, value, missing: value === undefined || value === '' || parseQuantity(value) === 0 };
 }
+
+/** A value from a template expression is neither judged nor fixed. */
+const templated = (ctx: RuleContext, q: Quantity): boolean =>
+  q.pair !== undefined && ctx.isTemplated(q.pair.value);
+
+/** Pod-level `spec.resources` (beta since Kubernetes 1.34, cpu and memory only) covers every
+ * container that does not set its own, so containers without one are not at fault. */
+function podLevelSet(ctx: RuleContext, spec: PodSpecRef, section: Section, resource: Resource): boolean {
+  if (resource === 'ephemeral-storage') return false;
+  const value = scalar(get(getMapPath(spec.spec, ['resources', section], ctx.doc), resource, ctx.doc));
+  return (typeof value === 'string' || typeof value === 'number') && parseQuantity(value) > 0;
+}
+
+const valueOf = (q: Quantity): string | number | undefined => (q.missing ? undefined : q.value);
 
 interface ResourceRuleSpec {
   readonly id: string;
@@ -29,9 +50,9 @@ interface ResourceRuleSpec {
   readonly resource: 'cpu' | 'memory';
   readonly title: string;
   readonly severity: Rule['severity'];
-  readonly message: string;
+  readonly message: (ctx: RuleContext, container: YAMLMap) => string;
   readonly docs: Rule['docs'];
-  readonly value: (ctx: FixContext) => Commented;
+  readonly value: (ctx: FixContext, container: YAMLMap) => Commented;
 }
 
 /** cpu-request, memory-request, memory-limit, cpu-limit: the same check and scaffold shape. */
@@ -48,12 +69,12 @@ function resourceRule(spec: ResourceRuleSpec): Rule {
     check(ctx) {
       eachContainer(
         ctx,
-        (c) => {
+        (c, podSpec) => {
           const q = quantity(ctx, c.node, spec.section, spec.resource);
-          if (q.pair && ctx.isTemplated(q.pair.value)) return;
-          if (!q.missing) return;
+          if (templated(ctx, q) || !q.missing || podLevelSet(ctx, podSpec, spec.section, spec.resource))
+            return;
           ctx.report({
-            message: `Container "${c.name}" ${spec.message}`,
+            message: `Container "${c.name}" ${spec.message(ctx, c.node)}`,
             at: q.pair ?? containerAnchor(c),
             container: c.name,
             data: containerData(c),
@@ -71,13 +92,15 @@ function resourceRule(spec: ResourceRuleSpec): Rule {
           ? ctx.editor.setIn(
               found.container.node,
               ['resources', spec.section, spec.resource],
-              spec.value(ctx),
+              spec.value(ctx, found.container.node),
             )
           : undefined;
       },
     },
   };
 }
+
+const OBSERVED = 'TODO: set from observed usage';
 
 export const cpuRequest = resourceRule({
   id: 'cpu-request',
@@ -86,7 +109,7 @@ export const cpuRequest = resourceRule({
   resource: 'cpu',
   title: 'CPU request missing',
   severity: 'warning',
-  message: 'has no CPU request: the scheduler cannot place it reliably and CPU quotas reject it.',
+  message: () => 'has no CPU request: the scheduler cannot place it reliably and CPU quotas reject it.',
   docs: {
     what: 'A container has no `resources.requests.cpu` (or it is 0).',
     why: 'The scheduler places pods by their requests: without one the pod can land on a full node and starve, and ResourceQuotas that constrain `requests.cpu` reject it outright.',
@@ -94,7 +117,7 @@ export const cpuRequest = resourceRule({
     anchors:
       'kube-linter `unset-cpu-requirements`★ (request only); Polaris `cpuRequestsMissing` (mutation 100m); kube-score `container-resources`; Kubescape C-0268/C-0050; Checkov CKV_K8S_10; Datree #3; Popeye POP-106.',
   },
-  value: () => new Commented('100m', 'TODO: set from observed usage'),
+  value: () => new Commented('100m', OBSERVED),
 });
 
 export const memoryRequest = resourceRule({
@@ -104,15 +127,20 @@ export const memoryRequest = resourceRule({
   resource: 'memory',
   title: 'Memory request missing',
   severity: 'warning',
-  message: 'has no memory request: it can be scheduled onto a node without room for it.',
-  docs: {
-    what: 'A container has no `resources.requests.memory`.',
-    why: 'Without a memory request the pod is BestEffort for memory: first to be evicted under node pressure, and rejected by quotas on `requests.memory` (the seeds set 200Gi quotas on data-platform).',
-    fix: 'Set it from observed usage. The scaffold inserts `requests.memory: 512Mi` with a TODO comment.',
-    anchors:
-      'Polaris `memoryRequestsMissing` (mutation 512Mi); kube-score `container-resources`; Kubescape C-0269/C-0004; Checkov CKV_K8S_12; Datree #2; Popeye POP-106.',
+  message: (ctx, c) => {
+    const limit = valueOf(quantity(ctx, c, 'limits', 'memory'));
+    return limit !== undefined
+      ? `has no memory request, so the API server silently uses its limit (${String(limit)}): write it down so a later limit change does not move the request too.`
+      : 'has no memory request: the scheduler assumes it needs none, so it lands on full nodes and is among the first evicted under memory pressure.';
   },
-  value: () => new Commented('512Mi', 'TODO: set from observed usage'),
+  docs: {
+    what: 'A container has no `resources.requests.memory` (or it is 0), and the pod sets no pod-level memory request.',
+    why: 'The scheduler counts requests, not usage: a container without a memory request can be packed onto a node that has no room for it and is among the first evicted when the node runs short. Quotas on `requests.memory` (the seeds put 200Gi quotas on data-platform) reject such pods outright. When only a limit is set, Kubernetes copies it into the request — correct, but invisible in the manifest.',
+    fix: 'Set the request from observed usage (`kubectl top pods --containers`, or the explorer). The scaffold copies the memory limit when there is one (exactly what the API server does), else inserts `512Mi`, with a TODO comment either way.',
+    anchors:
+      'Polaris `memoryRequestsMissing` (warning, mutation 512Mi); kube-score `container-resources`; Kubescape C-0269/C-0004; Checkov CKV_K8S_12; Datree #2; Popeye POP-106.',
+  },
+  value: (ctx, c) => new Commented(valueOf(quantity(ctx, c, 'limits', 'memory')) ?? '512Mi', OBSERVED),
 });
 
 export const memoryLimit = resourceRule({
@@ -122,22 +150,16 @@ export const memoryLimit = resourceRule({
   resource: 'memory',
   title: 'Memory limit missing',
   severity: 'warning',
-  message: 'has no memory limit: a leak can take the whole node down with it.',
+  message: () =>
+    'has no memory limit: a leak grows until the node runs out of memory and the kernel kills whatever it picks, often a neighbour.',
   docs: {
-    what: 'A container has no `resources.limits.memory` (or it is 0).',
-    why: 'An unbounded container grows until the node runs out of memory and the kernel kills something — often a neighbour. With a limit, only the leaking container is OOMKilled, and the explorer shows it.',
-    fix: 'Set a limit, usually equal to the memory request. The scaffold copies the request when there is one, else `512Mi`, with a TODO comment.',
+    what: 'A container has no `resources.limits.memory` (or it is 0), and the pod sets no pod-level memory limit.',
+    why: 'An unbounded container grows until the node itself runs out of memory; the kernel OOM killer then picks a victim that may be an unrelated pod, and node pressure evicts others. With a limit, only the leaking container is OOMKilled and restarted, and the explorer can show you which one.',
+    fix: 'Set a limit, usually equal to the memory request (memory cannot be throttled, only killed). The scaffold copies the memory request when there is one, else inserts `512Mi`, with a TODO comment. Note that a limit without a request also becomes the request.',
     anchors:
-      'kube-linter `unset-memory-requirements`★ (limit only); Polaris `memoryLimitsMissing` (mutation 512Mi); kube-score `container-resources`; Kubescape C-0271/C-0004; Checkov CKV_K8S_13; Datree #4; Popeye POP-107.',
+      'kube-linter `unset-memory-requirements`★ (limit only); Polaris `memoryLimitsMissing` (warning, mutation 512Mi); kube-score `container-resources`; Kubescape C-0271/C-0004; Checkov CKV_K8S_13; Datree #4; Popeye POP-107.',
   },
-  value: (ctx) => {
-    const found = findingContainer(ctx);
-    const request = found ? quantity(ctx, found.container.node, 'requests', 'memory').value : undefined;
-    return new Commented(
-      typeof request === 'string' || typeof request === 'number' ? request : '512Mi',
-      'TODO: set from observed usage',
-    );
-  },
+  value: (ctx, c) => new Commented(valueOf(quantity(ctx, c, 'requests', 'memory')) ?? '512Mi', OBSERVED),
 });
 
 export const cpuLimit = resourceRule({
@@ -147,23 +169,23 @@ export const cpuLimit = resourceRule({
   resource: 'cpu',
   title: 'CPU limit missing',
   severity: 'info',
-  message: 'has no CPU limit.',
+  message: () =>
+    'has no CPU limit: it may use every idle core (often right for latency-sensitive services; batch work can starve its neighbours).',
   docs: {
-    what: 'A container has no `resources.limits.cpu`.',
-    why: 'Some policies require CPU limits to bound noisy neighbours. Others advise against them — CPU limits throttle latency-sensitive apps even when the node is idle (Datree EKS #80 "refrain from setting a CPU limit"). Hence info only.',
-    fix: 'Decide per workload; batch jobs and multi-tenant namespaces benefit most. The scaffold inserts a limit of twice the request (or 500m) with a TODO.',
+    what: 'A container has no `resources.limits.cpu`, and the pod sets no pod-level CPU limit. Info only, because the advice is contested.',
+    why: 'The tools disagree. Polaris, kube-score, Kubescape, Checkov and Datree #5 ask for CPU limits to bound noisy neighbours; Datree\'s own EKS policy #80 says to "refrain from setting a CPU limit", because CFS quotas throttle a container even when the node is idle, adding tail latency to request-serving apps. Requests already guarantee each container its share under contention. Limits pay off for batch jobs (Spark executors, DolphinScheduler tasks) and multi-tenant namespaces.',
+    fix: 'Decide per workload. The scaffold inserts a limit of twice the CPU request (or `500m` without one) with a TODO; a limit without a request also becomes the request. kube-score users can silence this class with `--ignore-container-cpu-limit`; here, suppress or turn the rule off.',
     anchors:
-      'Polaris `cpuLimitsMissing` (mutation 100m); kube-score `container-resources` (`--ignore-container-cpu-limit`); Kubescape C-0270/C-0050; Checkov CKV_K8S_11; Datree #5 — contradicted by Datree EKS #80.',
+      'Polaris `cpuLimitsMissing` (warning, mutation 100m); kube-score `container-resources` (`--ignore-container-cpu-limit`); Kubescape C-0270/C-0050; Checkov CKV_K8S_11; Datree #5 — contradicted by Datree EKS #80 ("refrain from setting a CPU limit").',
   },
-  value: (ctx) => {
-    const found = findingContainer(ctx);
-    const request = found
-      ? parseQuantity(quantity(ctx, found.container.node, 'requests', 'cpu').value as string)
-      : NaN;
+  value: (ctx, c) => {
+    const request = parseQuantity(valueOf(quantity(ctx, c, 'requests', 'cpu')));
     const value = Number.isFinite(request) && request > 0 ? `${Math.round(request * 2000)}m` : '500m';
     return new Commented(value, 'TODO: or leave unlimited for latency-sensitive services');
   },
 });
+
+const EPHEMERAL: Resource = 'ephemeral-storage';
 
 export const ephemeralStorage: Rule = {
   id: 'ephemeral-storage',
@@ -174,27 +196,33 @@ export const ephemeralStorage: Rule = {
   fixClass: 'scaffold',
   kinds: podCarriers,
   docs: {
-    what: 'A container sets no `requests/limits.ephemeral-storage`.',
-    why: "Logs, caches and emptyDirs on the node's disk are unbounded; a runaway writer triggers DiskPressure and evictions for the whole node.",
-    fix: 'Set both. The scaffold inserts `1Gi` request and `2Gi` limit with TODO comments.',
+    what: 'A container does not set both `resources.requests.ephemeral-storage` and `resources.limits.ephemeral-storage` (opt-in).',
+    why: "Container logs, writable layers and emptyDir volumes live on the node's disk. Without a request the scheduler ignores disk entirely; without a limit one runaway writer (a Spark job spilling shuffle data, a debug log level left on) fills the disk, the node reports DiskPressure and the kubelet evicts pods that did nothing wrong.",
+    fix: 'Set both from what the container really writes. The scaffold inserts whichever is missing in one edit: request `1Gi` (or the existing limit, if lower) and limit `2Gi` (or the existing request, if higher), each with a TODO comment.',
     anchors:
-      'kube-score `container-ephemeral-storage-request-and-limit` (default), `…-request-equals-limit` (optional).',
+      'kube-score `container-ephemeral-storage-request-and-limit` (default), `container-ephemeral-storage-request-equals-limit` (optional).',
   },
   check(ctx) {
     eachContainer(
       ctx,
       (c) => {
-        const request = quantity(ctx, c.node, 'requests', 'ephemeral-storage');
-        const limit = quantity(ctx, c.node, 'limits', 'ephemeral-storage');
-        if (request.missing || limit.missing)
-          ctx.report({
-            message: `Container "${c.name}" has no ephemeral-storage ${request.missing ? 'request' : 'limit'}.`,
-            at: containerAnchor(c),
-            container: c.name,
-            data: containerData(c),
-          });
+        const request = quantity(ctx, c.node, 'requests', EPHEMERAL);
+        const limit = quantity(ctx, c.node, 'limits', EPHEMERAL);
+        if (templated(ctx, request) || templated(ctx, limit) || (!request.missing && !limit.missing)) return;
+        const what =
+          request.missing && limit.missing
+            ? 'no ephemeral-storage request or limit'
+            : request.missing
+              ? 'an ephemeral-storage limit but no request'
+              : 'an ephemeral-storage request but no limit';
+        ctx.report({
+          message: `Container "${c.name}" has ${what}: logs, caches and emptyDirs can fill the node's disk and get every pod on it evicted.`,
+          at: containerAnchor(c),
+          container: c.name,
+          data: containerData(c),
+        });
       },
-      ['containers'],
+      ['containers', 'initContainers'],
     );
   },
   fix: {
@@ -203,23 +231,53 @@ export const ephemeralStorage: Rule = {
     apply(ctx) {
       const found = findingContainer(ctx);
       if (!found) return undefined;
-      const edits = [];
-      if (quantity(ctx, found.container.node, 'requests', 'ephemeral-storage').missing)
-        edits.push(
-          ...ctx.editor.setIn(
-            found.container.node,
-            ['resources', 'requests', 'ephemeral-storage'],
-            new Commented('1Gi', 'TODO'),
-          ),
+      const node = found.container.node;
+      const request = quantity(ctx, node, 'requests', EPHEMERAL);
+      const limit = quantity(ctx, node, 'limits', EPHEMERAL);
+      const values: Partial<Record<Section, Emittable>> = {};
+      if (request.missing) {
+        const cap = parseQuantity(valueOf(limit));
+        values.requests = new Commented(
+          Number.isFinite(cap) && cap < 2 ** 30 && limit.value !== undefined ? limit.value : '1Gi',
+          'TODO: what the container writes',
         );
-      else
-        edits.push(
-          ...ctx.editor.setIn(
-            found.container.node,
-            ['resources', 'limits', 'ephemeral-storage'],
-            new Commented('2Gi', 'TODO'),
-          ),
+      }
+      if (limit.missing) {
+        const floor = parseQuantity(valueOf(request));
+        values.limits = new Commented(
+          Number.isFinite(floor) && floor > 2 * 2 ** 30 && request.value !== undefined
+            ? request.value
+            : '2Gi',
+          'TODO: the most it may write',
         );
+      }
+      // Both halves in one fix: a second step would look like the same finding to "Fix all"
+      // and never run.
+      const resources = getMap(node, 'resources', ctx.doc);
+      if (!resources) {
+        const body: Record<string, Emittable> = {};
+        for (const section of ['requests', 'limits'] as const) {
+          const value = values[section];
+          if (value !== undefined) body[section] = { [EPHEMERAL]: value };
+        }
+        return ctx.editor.setIn(node, ['resources'], body);
+      }
+      const wanted = (['requests', 'limits'] as const).filter((s) => values[s] !== undefined);
+      // Sections that exist first: when a new child of one and a new sibling section land at the
+      // same offset (the end of a block `resources`), the child must stay inside its section.
+      const edits: TextEdit[] = wanted
+        .filter((s) => pairOf(resources, s))
+        .flatMap((s) => ctx.editor.setIn(resources, [s, EPHEMERAL], values[s] ?? null));
+      const fresh = wanted
+        .filter((s) => !pairOf(resources, s))
+        .map((s) => ctx.editor.insertPair(resources, s, { [EPHEMERAL]: values[s] ?? null }));
+      const [first, second] = fresh;
+      if (resources.flow && first && second) {
+        // Two insertions before one closing brace would both be computed for the original
+        // item count (missing separator): join them into one edit.
+        const joined = second.text.startsWith(', ') ? second.text : `, ${second.text}`;
+        edits.push({ ...first, text: first.text + joined });
+      } else edits.push(...fresh);
       return edits;
     },
   },
@@ -234,9 +292,9 @@ export const memoryRequestEqualsLimit: Rule = {
   fixClass: 'auto',
   kinds: podCarriers,
   docs: {
-    what: "A container's memory request and limit differ.",
-    why: 'A request below the limit overcommits the node: under pressure the pod can be OOMKilled while using less than its limit. Equal values give predictable behaviour (Guaranteed QoS when CPU matches too).',
-    fix: 'Set the request equal to the limit. The fix copies the limit into the request.',
+    what: "A container's memory request and memory limit are both set and differ (opt-in).",
+    why: 'A request below the limit overcommits the node: the scheduler reserves the request, the container may grow to the limit, and when several do so at once the node runs out — pods using more than their request are evicted or OOMKilled first, even though each stayed under its own limit. Equal values make memory behaviour predictable (and Guaranteed QoS when CPU matches too).',
+    fix: 'Set the request equal to the limit (or lower the limit to the request if you know the usage). The fix copies the limit into the request, in place. A larger request can make the pod unschedulable on a full cluster — the seeds\' Spark History Server sat Pending on "Insufficient" resources — so check capacity first.',
     anchors:
       'kube-score `container-memory-requests-equal-limits` (optional), `container-resource-requests-equal-limits` (optional); Datree EKS #81.',
   },
@@ -246,16 +304,18 @@ export const memoryRequestEqualsLimit: Rule = {
       (c) => {
         const request = quantity(ctx, c.node, 'requests', 'memory');
         const limit = quantity(ctx, c.node, 'limits', 'memory');
-        if (request.missing || limit.missing) return;
-        if (parseQuantity(request.value as string) === parseQuantity(limit.value as string)) return;
+        if (request.missing || limit.missing || templated(ctx, request) || templated(ctx, limit)) return;
+        const r = parseQuantity(request.value);
+        const l = parseQuantity(limit.value);
+        if (!Number.isFinite(r) || !Number.isFinite(l) || r === l) return;
         ctx.report({
-          message: `Container "${c.name}" requests ${String(request.value)} of memory but may use ${String(limit.value)}.`,
+          message: `Container "${c.name}" requests ${String(request.value)} of memory but may use ${String(limit.value)}: under node pressure it can be evicted or OOMKilled below its own limit.`,
           at: request.pair,
           container: c.name,
           data: containerData(c),
         });
       },
-      ['containers'],
+      ['containers', 'initContainers'],
     );
   },
   fix: {
@@ -263,8 +323,8 @@ export const memoryRequestEqualsLimit: Rule = {
     title: 'Set the memory request to the limit',
     apply(ctx) {
       const found = findingContainer(ctx);
-      const limit = found ? quantity(ctx, found.container.node, 'limits', 'memory').value : undefined;
-      if (!found || (typeof limit !== 'string' && typeof limit !== 'number')) return undefined;
+      const limit = found ? valueOf(quantity(ctx, found.container.node, 'limits', 'memory')) : undefined;
+      if (!found || limit === undefined) return undefined;
       return ctx.editor.setIn(found.container.node, ['resources', 'requests', 'memory'], limit);
     },
   },
