@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { silentLogger } from '../src/core/log';
 import { repoRoot } from '../scripts/harness/paths';
 import { startTestCluster, type TestCluster } from '../scripts/harness/testcluster';
 import { loadScenario } from './loader';
@@ -31,8 +32,13 @@ export async function runCluster(options: {
   try {
     log(`loading the ${options.scenario} scenario…`);
     const loaded = await loadScenario(kubeconfig, options.scenario);
-    log(`loaded ${loaded.writes} objects and statuses in ${(loaded.ms / 1000).toFixed(1)} s`);
-    const simulator = options.simulator === false ? undefined : startSimulator(kubeconfig);
+    log(
+      `loaded ${loaded.objects} objects (${loaded.writes} API writes with statuses) in ${(loaded.ms / 1000).toFixed(1)} s`,
+    );
+    // The simulator's warnings reach the terminal; its debug chatter does not.
+    const logger = { ...silentLogger, warn: log, error: (e: string | Error) => log(String(e)) };
+    const simulator = options.simulator === false ? undefined : startSimulator(kubeconfig, logger);
+    await simulator?.settled();
     return {
       kubeconfig,
       cluster,
@@ -60,21 +66,31 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const kubeconfig = value('--kubeconfig');
-  const running = await runCluster({
-    scenario,
-    simulator: !args.includes('--no-simulator'),
-    ...(kubeconfig ? { kubeconfig } : {}),
-  });
-  process.stdout.write(`ready: ${running.kubeconfig}\n`);
+  const state: { running?: RunningCluster } = {};
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
     process.stderr.write('stopping…\n');
-    void running.stop().then(() => process.exit(0));
+    // While loading there is nothing to wind down: exiting takes the control plane with us (its
+    // process group is killed on exit, and it stops when its stdin closes).
+    if (!state.running) process.exit(130);
+    void state.running.stop().then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Our parent (npm run, a supervisor) gone means nobody will ever send us a signal.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 500).unref();
+  const running = await runCluster({
+    scenario,
+    simulator: !args.includes('--no-simulator'),
+    ...(kubeconfig ? { kubeconfig } : {}),
+  });
+  state.running = running;
+  process.stdout.write(`ready: ${running.kubeconfig}\n`);
 }
 
 if (process.argv[1]?.endsWith('cli.ts')) {

@@ -57,11 +57,19 @@ export interface NamespaceSpec {
   readonly objects?: readonly Record<string, unknown>[];
 }
 
+/** Objects (`namespace/name`) that exist before the runbook runs, and those it must create. */
+export interface Presence {
+  readonly present: readonly string[];
+  readonly missing: readonly string[];
+}
+
 export interface Expected {
   readonly pods: number;
   readonly failing: number;
   readonly completed: number;
   readonly reasons: Readonly<Record<string, number>>;
+  readonly pdbs?: Presence;
+  readonly quotas?: Presence;
 }
 
 export interface Scenario {

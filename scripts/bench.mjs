@@ -1,5 +1,5 @@
-// `npm run bench`: builds what it needs (dependencies, bundles, the control plane, kube-score from
-// the Go module proxy — all cached), then runs scripts/bench/main.ts and prints one table.
+// `npm run bench`: builds what it needs (dependencies, bundles, the control plane, kube-score and
+// kube-linter from the Go module proxy — all cached), then runs scripts/bench/main.ts and prints one table.
 // `npm run bench -- analyser` or `-- explorer` runs one section.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -10,25 +10,37 @@ import { cacheRoot, log, repoRoot } from './lib/cache.mjs';
 ensureNodeModules();
 execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { stdio: 'inherit' });
 
-// kube-score is the anchor that installs from the module proxy here (kube-linter's module host
-// is not on our proxy's allow-list; set KUBE_LINTER=/path/to/kube-linter to include it).
-const KUBE_SCORE = 'v1.20.0';
-const peers = join(cacheRoot(), 'peers', `kube-score-${KUBE_SCORE}`);
-if (!existsSync(join(peers, 'kube-score'))) {
-  mkdirSync(peers, { recursive: true });
-  log(`installing kube-score ${KUBE_SCORE} with go install (once)`);
-  const r = spawnSync('go', ['install', `github.com/zegl/kube-score/cmd/kube-score@${KUBE_SCORE}`], {
-    stdio: 'inherit',
-    env: { ...process.env, GOBIN: peers },
-  });
-  if (r.status !== 0) log('kube-score could not be installed; the benchmark will say so');
+// The anchors, installed once into ~/.cache/shipshape/peers with `go install` from the module
+// proxy. kube-linter v0.7.9 is the last release whose dependencies all resolve there (later ones
+// need a module version the proxy refuses); golang.stackrox.io itself may not be reachable either,
+// in which case a kube-linter built elsewhere can be dropped into its folder or named by KUBE_LINTER.
+const PEERS = [
+  { name: 'kube-score', module: 'github.com/zegl/kube-score/cmd/kube-score', version: 'v1.20.0' },
+  { name: 'kube-linter', module: 'golang.stackrox.io/kube-linter/cmd/kube-linter', version: 'v0.7.9' },
+];
+const env = { ...process.env };
+for (const peer of PEERS) {
+  const dir = join(cacheRoot(), 'peers', `${peer.name}-${peer.version}`);
+  const bin = join(dir, peer.name);
+  const key = peer.name.toUpperCase().replace(/-/g, '_');
+  if (env[key]) continue;
+  if (!existsSync(bin)) {
+    mkdirSync(dir, { recursive: true });
+    log(`installing ${peer.name} ${peer.version} with go install (once)`);
+    const r = spawnSync('go', ['install', `${peer.module}@${peer.version}`], {
+      stdio: 'inherit',
+      env: { ...process.env, GOBIN: dir },
+    });
+    if (r.status !== 0) log(`${peer.name} could not be installed; the benchmark will say so`);
+  }
+  if (existsSync(bin)) env[key] = bin;
 }
 const r = spawnSync(
   process.execPath,
   ['--import', 'tsx', join(repoRoot, 'scripts', 'bench', 'main.ts'), ...process.argv.slice(2)],
   {
     stdio: 'inherit',
-    env: { ...process.env, KUBE_SCORE: process.env.KUBE_SCORE ?? join(peers, 'kube-score') },
+    env,
   },
 );
 process.exit(r.status ?? 1);

@@ -16,3 +16,9 @@ const child = spawn(
 process.on('SIGTERM', () => child.kill('SIGTERM'));
 process.on('SIGINT', () => undefined);
 child.on('exit', (code) => process.exit(code ?? 1));
+// npm does not pass a SIGTERM on to its script: when npm (our parent) is gone, stop too, so a
+// supervisor that only knows npm's pid never leaves a control plane behind.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) child.kill('SIGTERM');
+}, 500).unref();

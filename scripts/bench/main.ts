@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../harness/paths';
 import { benchAnalyser } from './analyser';
+import { benchExplorer } from './explorer';
 import { Report } from './report';
 
 const only = process.argv.slice(2);
@@ -20,15 +21,18 @@ const machine = [
   `Node ${process.version}`,
 ];
 
-if (only.length === 0 || only.includes('analyser')) {
-  process.stderr.write('analyser benchmark…\n');
-  benchAnalyser(report, out, cache);
+async function main(): Promise<void> {
+  if (only.length === 0 || only.includes('analyser')) {
+    process.stderr.write('analyser benchmark…\n');
+    benchAnalyser(report, out, cache);
+  }
+  if (only.length === 0 || only.includes('explorer')) {
+    process.stderr.write('explorer benchmark…\n');
+    await benchExplorer(report);
+  }
+  const markdown = report.markdown('Shipshape benchmark', machine);
+  writeFileSync(join(out, 'report.md'), markdown);
+  process.stdout.write(`\n${markdown}\nwritten to bench-results/report.md\n`);
 }
-if (only.length === 0 || only.includes('explorer')) {
-  process.stderr.write('explorer benchmark…\n');
-  const { benchExplorer } = await import('./explorer');
-  await benchExplorer(report);
-}
-const markdown = report.markdown('Shipshape benchmark', machine);
-writeFileSync(join(out, 'report.md'), markdown);
-process.stdout.write(`\n${markdown}\nwritten to bench-results/report.md\n`);
+
+void main();

@@ -71,13 +71,51 @@ test('a server-side dry-run create returns the object and leaves nothing behind'
   );
 });
 
-test('RBAC: a user without grants gets 403; an expired certificate gets 401', async () => {
-  await assert.rejects(
-    restFor(cluster.kubeconfig, 'viewer@testcluster').request('GET', '/api/v1/namespaces/default/pods', {
-      what: 'list pods',
-    }),
-    (e: unknown) => e instanceof KubeError && e.status === 403,
-  );
+test('RBAC: a Role in kafka lets the viewer list pods there (200) but not in data-platform (403)', async () => {
+  const admin = restFor(cluster.kubeconfig);
+  const viewer = restFor(cluster.kubeconfig, 'viewer@testcluster');
+  for (const ns of ['kafka', 'data-platform']) await namespace(admin, ns);
+  const listPods = (ns: string) =>
+    viewer.request<{ items: unknown[] }>('GET', `/api/v1/namespaces/${ns}/pods`, {
+      what: `list pods in ${ns}`,
+    });
+  const forbidden = (e: unknown) => e instanceof KubeError && e.status === 403;
+  // Before any grant the viewer may read nothing.
+  await assert.rejects(listPods('kafka'), forbidden);
+  await admin.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/kafka/roles', {
+    body: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'pod-reader' },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
+    },
+    what: 'create role',
+  });
+  await admin.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/kafka/rolebindings', {
+    body: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'viewer-pod-reader' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'viewer' }],
+    },
+    what: 'create role binding',
+  });
+  // The authorizer reads bindings from an informer: the grant applies within moments.
+  const pods = await eventually(() => listPods('kafka'), 10_000, 'the grant to apply');
+  assert.deepEqual(pods.items, []);
+  await assert.rejects(listPods('data-platform'), (e: unknown) => {
+    assert.ok(forbidden(e));
+    // The server's own wording names the user, verb, resource and namespace.
+    assert.match(
+      (e as KubeError).apiMessage ?? '',
+      /User "viewer" cannot list resource "pods" in API group "" in the namespace "data-platform"/,
+    );
+    return true;
+  });
+});
+
+test('an expired client certificate gets 401', async () => {
   await assert.rejects(
     restFor(cluster.kubeconfig, 'expired@testcluster').request('GET', '/api/v1/namespaces', { what: 'list' }),
     (e: unknown) => e instanceof KubeError && e.status === 401,
