@@ -85,7 +85,15 @@ if (tiers.includes('static')) {
   step('format (prettier --check)', () => run(bin('prettier'), ['--check', '--log-level', 'warn', '.']));
 }
 
+function ensureCodeServer() {
+  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'ensure-code-server.mjs')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
 if (tiers.includes('unit')) {
+  // The grammar tests tokenise with the YAML grammar of the VS Code that code-server bundles.
+  step('code-server (cached)', ensureCodeServer);
   // The CLI tests run the bundle users run.
   step('build', () => run(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')]));
   step('unit tests', () => nodeTest(testFiles('test/unit'), { concurrency: 2 }));
@@ -105,9 +113,7 @@ if (tiers.includes('cluster')) {
 if (tiers.includes('e2e')) {
   step('Chromium and code-server (cached)', () => {
     ensureDebianPackages([debian.chromium]);
-    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'ensure-code-server.mjs')], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    ensureCodeServer();
   });
   const vsix = join(repoRoot, 'out', 'shipshape.vsix');
   step('package .vsix', () => run(process.execPath, [join(repoRoot, 'scripts', 'package.mjs'), vsix]));

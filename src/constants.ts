@@ -39,6 +39,12 @@ export const Commands = {
   filterAll: 'shipshape.filterAll',
   pinNamespace: 'shipshape.pinNamespace',
   revealProblem: 'shipshape.revealProblem',
+  revealObject: 'shipshape.revealObject',
+  openRunbook: 'shipshape.openRunbook',
+  pickRunbook: 'shipshape.pickRunbook',
+  pickRunbookSource: 'shipshape.pickRunbookSource',
+  copyBuiltInRunbook: 'shipshape.copyBuiltInRunbook',
+  refreshRunbook: 'shipshape.refreshRunbook',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -20,11 +20,16 @@ cannot be read; 2 on usage errors.`;
 /** Loads a ClusterState from a snapshot or, once, from a live cluster (LIST through the informers). */
 export async function loadState(
   args: ReturnType<typeof parseArgs>,
-): Promise<{ state: ClusterState; source: string; now: number }> {
+): Promise<{ state: ClusterState; source: string; now: number; missing: Set<keyof ClusterState> }> {
   const snapshot = one(args, 'snapshot');
   if (snapshot) {
     const state = readSnapshot(snapshot);
-    return { state, source: `snapshot ${snapshot}`, now: latestTimestamp(state, Date.now()) };
+    return {
+      state,
+      source: `snapshot ${snapshot}`,
+      now: latestTimestamp(state, Date.now()),
+      missing: new Set(),
+    };
   }
   const source = loadKubeconfig(kubeconfigPaths(one(args, 'kubeconfig')));
   const context = one(args, 'context') ?? source.kc.getCurrentContext();
@@ -45,7 +50,13 @@ export async function loadState(
         throw new KubeError('timeout', `context ${context} did not answer within 30 s`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    return { state: connection.state(), source: `context ${context}`, now: Date.now() };
+    // Lists we may not read (RBAC) or that do not exist (no Argo CD CRD): checks on them are unknown.
+    return {
+      state: connection.state(),
+      source: `context ${context}`,
+      now: Date.now(),
+      missing: connection.missing(),
+    };
   } finally {
     connection.dispose();
   }

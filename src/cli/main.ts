@@ -5,6 +5,7 @@ import { UsageError } from './args';
 import { fix, FIX_USAGE } from './fix';
 import { health, HEALTH_USAGE } from './health';
 import { lint, LINT_USAGE } from './lint';
+import { runbook, RUNBOOK_USAGE } from './runbook';
 
 declare const SHIPSHAPE_VERSION: string | undefined;
 const VERSION = typeof SHIPSHAPE_VERSION === 'string' ? SHIPSHAPE_VERSION : '0.0.0-dev';
@@ -46,6 +47,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return fix(rest, out, err);
       case 'health':
         return await health(rest, out);
+      case 'runbook':
+        return await runbook(rest, out);
       default:
         err(`shipshape: unknown command "${command}"\n\n${USAGE}`);
         return 2;
@@ -59,7 +62,9 @@ export async function main(argv: readonly string[]): Promise<number> {
             ? FIX_USAGE
             : command === 'health'
               ? HEALTH_USAGE
-              : USAGE;
+              : command === 'runbook'
+                ? RUNBOOK_USAGE
+                : USAGE;
       err(`shipshape ${command ?? ''}: ${error.message}\n\n${usage}\n`);
       return 2;
     }

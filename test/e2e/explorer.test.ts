@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { runCluster, type RunningCluster } from '../../scenarios/cli';
 import { repoRoot } from '../../scripts/harness/paths';
-import { openShipshape, openWorkbench, screenshot, type Session } from './support/workbench';
+import { openShipshape, openWorkbench, screenshot, setPaneExpanded, type Session } from './support/workbench';
 
 let cluster: RunningCluster;
 let session: Session;
@@ -38,9 +38,23 @@ const row = (page: Page, label: string) =>
     })
     .first();
 
+/** Scrolls the Clusters tree (virtualised: rows off screen are not in the DOM) until the row shows. */
+async function reveal(page: Page, label: string): Promise<void> {
+  const r = row(page, label);
+  const tree = page.locator('.pane-body .monaco-list').first();
+  for (const dy of [...Array<number>(15).fill(120), ...Array<number>(30).fill(-120)]) {
+    if (await r.isVisible()) return;
+    await tree.hover();
+    await page.mouse.wheel(0, dy);
+    await page.waitForTimeout(50);
+  }
+  await r.waitFor({ timeout: 30_000 });
+}
+
 async function expand(page: Page, label: string): Promise<void> {
   const r = row(page, label);
-  await r.waitFor({ timeout: 30_000 });
+  await r.waitFor({ state: 'attached', timeout: 30_000 });
+  await reveal(page, label);
   if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
   await page.waitForFunction(
     (l) =>
@@ -54,6 +68,8 @@ async function expand(page: Page, label: string): Promise<void> {
 test('the Clusters view shows the seeded platform: health, problem-first namespaces, pods with reasons', async () => {
   const { page } = session;
   await openShipshape(page);
+  // Room for the tree: the other views fold away as a user would fold it.
+  for (const name of ['Problems', 'Runbook']) await setPaneExpanded(page, name, false);
   const context = row(page, 'testcluster');
   await context.waitFor({ timeout: 60_000 });
   await page
@@ -86,8 +102,8 @@ test('the Clusters view shows the seeded platform: health, problem-first namespa
 
 test('the Problems view ranks every problem with a next step', async () => {
   const { page } = session;
-  const header = page.locator('.pane-header', { hasText: 'Problems' }).first();
-  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  await setPaneExpanded(page, 'Clusters', false);
+  await setPaneExpanded(page, 'Problems', true);
   await page
     .locator('.monaco-list-row', { hasText: /ImagePullBackOff · data-platform\/redis-67b547c596-gwd9s/ })
     .first()
@@ -105,6 +121,9 @@ test('the Problems view ranks every problem with a next step', async () => {
 
 test('Scale… on redis: the modal names the object, the dry run passes, the pod goes away', async () => {
   const { page } = session;
+  await setPaneExpanded(page, 'Problems', false);
+  await setPaneExpanded(page, 'Clusters', true);
+  await reveal(page, 'redis');
   const redis = row(page, 'redis');
   await redis.click({ button: 'right' });
   await page.locator('.context-view .action-label', { hasText: 'Scale…' }).first().click();

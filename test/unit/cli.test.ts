@@ -194,3 +194,44 @@ test('health --snapshot: totals, health % and ranked problems from the demo snap
   assert.equal(shipshape('health', '--snapshot', 'x.json', '--context', 'y').code, 2);
   assert.equal(shipshape('health', '--snapshot', join(repoRoot, 'does-not-exist.json')).code, 1);
 });
+
+test('runbook --snapshot: failing checks with evidence, exit 1; --all lists every item; json is complete', () => {
+  const snapshot = join(repoRoot, 'demo', 'snapshot.json');
+  const text = shipshape('runbook', '--snapshot', snapshot);
+  assert.equal(text.code, 1, 'the demo platform fails checks: CI should go red');
+  assert.match(text.stdout, /✕ DataHub GMS pods ready\n\s+Deployment data-platform\/datahub-gms: 0\/1 ready/);
+  assert.doesNotMatch(text.stdout, /○/, 'manual items only appear with --all');
+  const all = shipshape('runbook', '--snapshot', snapshot, '--all');
+  assert.match(all.stdout, /○ GMS reaches PostgreSQL/);
+  const json = shipshape('runbook', '--snapshot', snapshot, '--format', 'json');
+  const report = JSON.parse(json.stdout) as {
+    overall: { total: number; passed: number; failed: number; open: number; unknown: number };
+    phases: { tasks: { items: { id: string; status: string }[] }[] }[];
+  };
+  const items = report.phases.flatMap((p) => p.tasks.flatMap((t) => t.items));
+  assert.equal(items.length, report.overall.total);
+  assert.equal(items.filter((i) => i.status === 'fail').length, report.overall.failed);
+  assert.equal(items.find((i) => i.id === 'redis-ready-or-scaled-down')?.status, 'fail');
+});
+
+test('runbook: a broken runbook file is reported with line numbers (exit 2), a passing one exits 0', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-runbook-'));
+  const bad = join(dir, 'bad.runbook.yaml');
+  writeFileSync(
+    bad,
+    'title: Bad\nphases:\n  - id: p\n    title: P\n    tasks:\n      - id: t\n        title: T\n        items:\n          - id: i\n            title: I\n            check: { workloadReedy: { namespace: a, name: b } }\n',
+  );
+  const r = shipshape('runbook', bad, '--snapshot', join(repoRoot, 'demo', 'snapshot.json'));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /bad\.runbook\.yaml:11: .*workloadReady/);
+  const good = join(dir, 'good.runbook.yaml');
+  writeFileSync(
+    good,
+    'title: Good\nphases:\n  - id: p\n    title: P\n    tasks:\n      - id: t\n        title: T\n        items:\n          - id: kong\n            title: Kong ready\n            check: { workloadReady: { namespace: kong, name: kong } }\n          - id: manual\n            title: Ticked by hand\n',
+  );
+  const ok = shipshape('runbook', good, '--snapshot', join(repoRoot, 'demo', 'snapshot.json'));
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /1\/2 done · 0 failing · 0 cannot tell · 1 to tick by hand/);
+  assert.equal(shipshape('runbook', '--snapshot', 'x.json', '--context', 'y').code, 2);
+  assert.equal(shipshape('runbook', '--snapshot', join(dir, 'missing.json')).code, 3);
+});

@@ -83,3 +83,46 @@ test('activation is narrow: never "*"', () => {
   assert.ok(!manifest.activationEvents.includes('*'));
   assert.ok(manifest.activationEvents.includes('onLanguage:yaml'));
 });
+
+test('walkthrough steps link to contributed commands or our views, and their media exist', () => {
+  const walkthroughs = (
+    manifest.contributes as unknown as {
+      walkthroughs: {
+        steps: { description: string; media: { markdown?: string }; completionEvents?: string[] }[];
+      }[];
+    }
+  ).walkthroughs;
+  const known = new Set([...contributed, ...Object.values(Views).map((id) => `${id}.focus`)]);
+  const steps = walkthroughs.flatMap((w) => w.steps);
+  assert.ok(steps.length >= 4);
+  const links = steps.flatMap((s) =>
+    [...s.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1] ?? ''),
+  );
+  const events = steps.flatMap((s) => s.completionEvents ?? []);
+  assert.deepEqual(
+    links.filter((id) => !known.has(id)),
+    [],
+  );
+  assert.deepEqual(
+    events.filter((e) => {
+      const [kind, id = ''] = e.split(':');
+      return kind === 'onCommand' ? !known.has(id) : kind === 'onView' ? !known.has(`${id}.focus`) : true;
+    }),
+    [],
+  );
+  for (const step of steps) {
+    const media = step.media.markdown;
+    assert.ok(media, 'every step has markdown media');
+    assert.ok(statSync(join(repoRoot, media)).isFile(), media);
+  }
+});
+
+test('runbook files get the JSON schema through the YAML extension', () => {
+  const validation = (
+    manifest.contributes as unknown as { yamlValidation: { fileMatch: string[]; url: string }[] }
+  ).yamlValidation;
+  const entry = validation.find((v) => v.fileMatch.includes('*.runbook.yaml'));
+  assert.ok(entry);
+  const schema = JSON.parse(readFileSync(join(repoRoot, entry.url), 'utf8')) as { $schema?: string };
+  assert.match(schema.$schema ?? '', /json-schema/);
+});

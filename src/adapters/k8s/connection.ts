@@ -30,6 +30,7 @@ export interface ConnectionOptions {
 }
 
 type AnyInformer = Informer<unknown>;
+type StateKey = keyof ClusterState;
 
 /**
  * One live cluster: informers for every watched resource, cluster-wide when RBAC allows, else
@@ -48,6 +49,8 @@ export class ClusterConnection {
   private stopped = false;
   private readonly forbidden = new Map<string, KubeError>();
   private readonly unavailable = new Map<string, KubeError>();
+  /** Optional resources whose API is not installed (no Argo CD CRD). */
+  private readonly absent = new Set<StateKey>();
   private namespaceScoped = false;
   private readonly fellBack = new Set<WatchedResource>();
   private readonly pinned: Set<string>;
@@ -106,6 +109,7 @@ export class ClusterConnection {
       const error = status.error;
       if (error.kind === 'notFound' && resource.optional) {
         // The CRD is not installed: nothing to show, nothing to complain about.
+        this.absent.add(resource.key);
       } else if (error.kind === 'forbidden' && !namespace && resource.type.namespaced) {
         this.fallBackToNamespaces(resource);
       } else if (error.kind === 'forbidden' && namespace) {
@@ -113,8 +117,9 @@ export class ClusterConnection {
       } else {
         this.unavailable.set(resource.key, error);
       }
-    } else if (status.state === 'ready' && namespace) {
-      this.forbidden.delete(namespace);
+    } else if (status.state === 'ready') {
+      this.absent.delete(resource.key);
+      if (namespace) this.forbidden.delete(namespace);
     }
     // New namespaces appear: per-namespace watchers follow them.
     if (resource.key === 'namespaces' && this.fellBack.size > 0)
@@ -222,6 +227,11 @@ export class ClusterConnection {
       total.relists += informer.stats.relists;
     }
     return total;
+  }
+
+  /** Parts of the state that are empty because they cannot be read, not because nothing exists. */
+  missing(): Set<StateKey> {
+    return new Set([...this.absent, ...(this.unavailable.keys() as Iterable<StateKey>)]);
   }
 
   refresh(): void {

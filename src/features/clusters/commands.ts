@@ -285,30 +285,28 @@ export function registerClusterCommands(
     });
     if (ns) await sources.pin(source, ns);
   });
-  reg(Commands.revealProblem, async (arg: { source: string; problem: Problem }) => {
-    const source = sources.get(arg.source);
-    if (!source) return;
-    const p = arg.problem;
-    const owner = p.owner.kind === 'Pod' ? undefined : { kind: p.owner.kind as never, name: p.owner.name };
-    const node: ClusterNode = p.pod
-      ? { type: 'pod', source, namespace: p.namespace, name: p.pod, ...(owner ? { owner } : {}) }
-      : p.kind === 'application'
-        ? { type: 'application', source, namespace: p.namespace, name: p.owner.name }
-        : p.kind === 'node'
-          ? { type: 'node', source, name: p.owner.name }
-          : {
-              type: 'workload',
-              source,
-              namespace: p.namespace,
-              kind: p.owner.kind as never,
-              name: p.owner.name,
-            };
+  const reveal = async (sourceId: string, ref: { kind: string; namespace?: string; name: string }) => {
+    const source = sources.get(sourceId);
+    const node = source ? tree.nodeFor(source, ref) : undefined;
+    if (!node) return;
     try {
       await view.reveal(node, { select: true, focus: false, expand: true });
     } catch {
       // The object may have gone between the click and the reveal.
     }
+  };
+  reg(Commands.revealProblem, async (arg: { source: string; problem: Problem }) => {
+    const p = arg.problem;
+    await reveal(
+      arg.source,
+      p.pod
+        ? { kind: 'Pod', namespace: p.namespace, name: p.pod }
+        : { kind: p.owner.kind, namespace: p.namespace, name: p.owner.name },
+    );
   });
+  reg(Commands.revealObject, (arg: { source: string; kind: string; namespace?: string; name: string }) =>
+    reveal(arg.source, arg),
+  );
   return store;
 }
 

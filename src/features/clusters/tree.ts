@@ -15,7 +15,7 @@ import {
   severityIcon,
   workloadDescription,
 } from './render';
-import type { ClusterSources, SourceStatus } from './sources';
+import type { ClusterSources, Source, SourceStatus } from './sources';
 
 /** Per-health lookups, built once per health object (i.e. once per batch of cluster changes). */
 interface TreeIndex {
@@ -89,6 +89,43 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
     index = { pods, workloads, owned, suggestions };
     this.indexes.set(health, index);
     return index;
+  }
+
+  /**
+   * The tree node that shows an object, for "reveal" links from the Problems view and the
+   * runbook. Objects the tree has no row for (quotas, PDBs, policies) reveal their namespace.
+   */
+  nodeFor(source: Source, ref: { kind: string; namespace?: string; name: string }): ClusterNode | undefined {
+    const namespace = ref.namespace ?? '';
+    switch (ref.kind) {
+      case 'Node':
+        return { type: 'node', source, name: ref.name };
+      case 'Namespace':
+        return { type: 'namespace', source, name: ref.name };
+      case 'Application':
+        return { type: 'application', source, namespace, name: ref.name };
+      case 'Pod': {
+        const state = this.sources.clusterState(source);
+        const health = this.model.health(source);
+        const owner =
+          state && health
+            ? (this.index(state, health).workloads.get(namespace) ?? []).find((w) =>
+                w.pods.includes(ref.name),
+              )
+            : undefined;
+        return {
+          type: 'pod',
+          source,
+          namespace,
+          name: ref.name,
+          ...(owner ? { owner: { kind: owner.kind, name: owner.name } } : {}),
+        };
+      }
+      default:
+        if ((GROUP_ORDER as readonly string[]).includes(ref.kind) && ref.kind !== 'Pod')
+          return { type: 'workload', source, namespace, kind: ref.kind as WorkloadKind, name: ref.name };
+        return namespace ? { type: 'namespace', source, name: namespace } : undefined;
+    }
   }
 
   getParent(node: ClusterNode): ClusterNode | undefined {

@@ -79,14 +79,19 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 
 /** Opens the Shipshape container from the activity bar. */
 export async function openShipshape(page: Page): Promise<void> {
+  const clusters = page.locator('.pane-header', { hasText: 'Clusters' }).first();
+  if (await clusters.isVisible()) return;
   const item = page.locator('.activitybar .action-item a[aria-label^="Shipshape"]');
   await item.waitFor({ timeout: 30_000 });
-  const pressed = await item
-    .locator('xpath=..')
-    .getAttribute('aria-pressed')
-    .catch(() => null);
-  if (pressed !== 'true') await item.click();
-  await page.locator('.pane-header', { hasText: 'Clusters' }).first().waitFor({ timeout: 30_000 });
+  // The problem-count badge sits on top of the icon: click the whole activity bar entry.
+  await item.locator('xpath=..').click();
+  await clusters.waitFor({ timeout: 30_000 });
+}
+
+/** Folds or unfolds a view of the Shipshape container by its header, as a user would. */
+export async function setPaneExpanded(page: Page, name: string, expanded: boolean): Promise<void> {
+  const header = page.locator('.pane-header', { hasText: name }).first();
+  if (((await header.getAttribute('aria-expanded')) === 'true') !== expanded) await header.click();
 }
 
 /** Opens a workspace file by name through Quick Open, as a user would. */
