@@ -14,7 +14,14 @@ export async function packageExtension(out = join(repoRoot, 'out', 'shipshape.vs
   const { build } = await import('./build.mjs');
   await build({ tests: false, production: true });
   const { createVSIX } = await import('@vscode/vsce');
-  await createVSIX({ cwd: repoRoot, packagePath: out, dependencies: false, allowMissingRepository: true });
+  // Relative README links stay relative: the Extensions view resolves them inside the package.
+  await createVSIX({
+    cwd: repoRoot,
+    packagePath: out,
+    dependencies: false,
+    allowMissingRepository: true,
+    rewriteRelativeLinks: false,
+  });
   log(`packaged ${out} (${Math.round(statSync(out).size / 1024)} KiB)`);
   return out;
 }
