@@ -131,7 +131,11 @@ export class IncrementalAnalyser {
           : [];
         entry.findings = docFindings.map((f) => shift(f, -slice.start));
         entry.problems = docProblems.map((p) => shift(p, -slice.start));
-        entry.objects = docObjects.map((o) => shift(summarise(o), -slice.start));
+        entry.objects = docObjects.map((o) => {
+          const summary = summarise(o);
+          // `shift` moves start/end only: the anchor is kept relative to the slice like them.
+          return { ...shift(summary, -slice.start), anchor: summary.anchor - slice.start };
+        });
         entry.analysedWith = indexKey;
       }
       for (const f of entry.findings) findings.push({ ...shift(f, slice.start), documentIndex: slice.index });

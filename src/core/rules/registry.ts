@@ -24,6 +24,7 @@ export const rulesById: ReadonlyMap<string, Rule> = new Map(allRules.map((r) => 
 
 /** "Harden workload" (RULES.md bundles): rules 13, 14, 15, 17, 18, 19 applied together. */
 export const HARDEN_BUNDLE = [
+  'privileged-container',
   'seccomp-profile',
   'allow-privilege-escalation',
   'run-as-non-root',

@@ -67,3 +67,18 @@ test('a keystroke inside one document composes only that document', () => {
   assert.equal(second.composed, 1);
   assert.deepEqual(view(second), view(analyseText(edited, { rules: allRules, path: 'file.yaml' })));
 });
+
+test("every object's anchor is its own `kind:` line, in every document, fresh and reused", () => {
+  const analyser = new IncrementalAnalyser('x.yaml', { rules: allRules });
+  const check = (text: string) => {
+    const { objects } = analyser.update(text);
+    assert.ok(objects.length >= 4);
+    for (const o of objects) {
+      assert.equal(text.slice(o.anchor, o.anchor + 5), 'kind:', `${o.identity.name}@${o.anchor}`);
+      assert.ok(o.anchor >= o.start && o.anchor < o.end);
+    }
+  };
+  check(base);
+  // An edit in the first document: the later ones are reused from the cache at new offsets.
+  check(`# edited\n${base}`);
+});

@@ -115,13 +115,17 @@ spec:
       automountServiceAccountToken: false
 `;
 
-  test('applies all six fixes as one merged, minimal edit', () => {
+  test('applies every fix the workload needs as one merged, minimal edit', () => {
     const result = applyFixes(input, { rules: [...HARDEN_BUNDLE] }, { rules: allRules });
     assert.equal(result.text, expected);
     // Only insertions: no existing byte (comment, `add`, flow maps) was rewritten.
     assert.ok(result.edits.length > 0);
     assert.ok(result.edits.every((e) => e.start === e.end));
-    assert.deepEqual([...new Set(result.applied.map((f) => f.rule))].sort(), [...HARDEN_BUNDLE].sort());
+    // Nothing runs privileged here: the other six fixes, each once.
+    assert.deepEqual(
+      [...new Set(result.applied.map((f) => f.rule))].sort(),
+      HARDEN_BUNDLE.filter((r) => r !== 'privileged-container').sort(),
+    );
     const remaining = analyseText(result.text, { rules: allRules }).findings.filter((f) =>
       (HARDEN_BUNDLE as readonly string[]).includes(f.rule),
     );
@@ -163,6 +167,48 @@ spec:
         ],
       ],
     );
+  });
+
+  // The API server rejects allowPrivilegeEscalation: false beside privileged: true (found by
+  // applying a hardened manifest to the real server): Harden must turn privileged off first.
+  const privileged = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: trino-worker}
+spec:
+  selector: {matchLabels: {app: w}}
+  template:
+    metadata: {labels: {app: w}}
+    spec:
+      containers:
+        - name: trino
+          image: trinodb/trino:435
+          securityContext:
+            privileged: true   # TODO: remove once the S3 mount is gone
+        - name: fuse
+          image: fuse:1
+          securityContext:
+            capabilities: {add: [SYS_ADMIN]}
+`;
+
+  test('a privileged or CAP_SYS_ADMIN container gets no escalation fix until that is gone', () => {
+    const found = findings(privileged, 'allow-privilege-escalation');
+    assert.deepEqual(
+      found.map((f) => [f.container, Boolean(f.fix)]),
+      [
+        ['trino', false],
+        ['fuse', false],
+      ],
+    );
+  });
+
+  test('Harden turns privileged off, then disables escalation: a combination the API server accepts', () => {
+    const result = applyFixes(privileged, { rules: [...HARDEN_BUNDLE] }, { rules: allRules });
+    const trino = result.text.split('- name: fuse')[0] ?? '';
+    assert.match(trino, /privileged: false {3}# TODO: remove once the S3 mount is gone/);
+    assert.match(trino, /allowPrivilegeEscalation: false/);
+    // CAP_SYS_ADMIN is the author's call: no escalation setting is forced next to it.
+    const fuse = result.text.split('- name: fuse')[1] ?? '';
+    assert.doesNotMatch(fuse, /allowPrivilegeEscalation/);
   });
 });
 

@@ -13,9 +13,18 @@ import {
   podCarriers,
   podSpecAnchor,
 } from '../helpers';
-import type { FixContext, Rule } from '../types';
+import type { FixContext, Rule, RuleContext } from '../types';
 import { serviceAccountInScope, serviceAccountRules } from './pod-security-restricted-accounts';
 import { secretRules } from './pod-security-restricted-secrets';
+
+/** Whether `allowPrivilegeEscalation: false` would be invalid: privileged, or CAP_SYS_ADMIN added. */
+function escalationBlocker(container: YAMLMap, ctx: RuleContext): boolean {
+  const sc = getMap(container, 'securityContext', ctx.doc);
+  const privileged = pairOf(sc, 'privileged');
+  if (privileged && scalar(privileged.value ?? undefined) === true) return true;
+  const add = strings(getSeq(getMap(sc, 'capabilities', ctx.doc), 'add', ctx.doc));
+  return add.some((cap) => /^(CAP_)?SYS_ADMIN$/i.test(cap.value));
+}
 
 export const allowPrivilegeEscalation: Rule = {
   id: 'allow-privilege-escalation',
@@ -28,7 +37,7 @@ export const allowPrivilegeEscalation: Rule = {
   docs: {
     what: 'A container does not set `securityContext.allowPrivilegeEscalation: false` (error when it is explicitly `true`).',
     why: 'Without it, a setuid binary or file capability inside the image can gain more privileges than the process started with (PSS Restricted requires `false`).',
-    fix: "Set `allowPrivilegeEscalation: false` on every container. The Harden fix adds it to each container's securityContext, creating the map when missing.",
+    fix: "Set `allowPrivilegeEscalation: false` on every container. The Harden fix adds it to each container's securityContext, creating the map when missing; for a privileged container (or one adding CAP_SYS_ADMIN) it is offered only once that is gone, since the API server rejects the combination. Harden sets `privileged: false` first.",
     anchors:
       'kube-linter `privilege-escalation-container`★; Polaris `privilegeEscalationAllowed` (danger, mutation); Kubescape C-0016; Checkov CKV_K8S_20; Datree #47; PSS Restricted.',
   },
@@ -40,6 +49,7 @@ export const allowPrivilegeEscalation: Rule = {
         if (pair && ctx.isTemplated(pair.value)) return;
         const value = pair ? scalar(pair.value ?? undefined) : undefined;
         if (value === false) return;
+        const blocker = escalationBlocker(c.node, ctx);
         ctx.report({
           message:
             value === true
@@ -49,6 +59,10 @@ export const allowPrivilegeEscalation: Rule = {
           severity: value === true ? 'error' : 'warning',
           container: c.name,
           data: containerData(c),
+          // The API server rejects allowPrivilegeEscalation: false beside privileged: true or
+          // CAP_SYS_ADMIN; the fix is offered once those are gone (Harden removes privileged).
+          // The message stays the same either way: it is the same finding.
+          fixable: !blocker,
         });
       },
       ['containers', 'initContainers'],
