@@ -79,6 +79,9 @@ export class Writer {
     return this.pool.run(() =>
       this.rest.request<Json>('POST', collectionPath(String(object['kind']), meta.namespace), {
         body: object,
+        // The platform was installed with Helm: its objects' fields belong to "helm", as in a
+        // real cluster (what Shipshape's apply shows as the owner of conflicting fields).
+        query: { fieldManager: 'helm' },
         what: `create ${String(object['kind'])} ${meta.namespace ?? ''}/${meta.name ?? ''}`,
         timeoutMs: 60_000,
       }),

@@ -45,6 +45,10 @@ export const Commands = {
   pickRunbookSource: 'shipshape.pickRunbookSource',
   copyBuiltInRunbook: 'shipshape.copyBuiltInRunbook',
   refreshRunbook: 'shipshape.refreshRunbook',
+  diffWithCluster: 'shipshape.diffWithCluster',
+  diffObject: 'shipshape.diffObject',
+  applyToCluster: 'shipshape.applyToCluster',
+  refreshDrift: 'shipshape.refreshDrift',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -7,12 +7,14 @@ import { registerLog } from './features/log/register';
 import { registerClusters } from './features/clusters/register';
 import { registerRunbook } from './features/runbook/register';
 import { registerAnalysis } from './features/analysis/register';
+import { registerClusterSync } from './features/cluster-sync/register';
 
 const features: readonly [string, FeatureRegistrar][] = [
   ['log', registerLog],
   ['clusters', registerClusters],
   ['analysis', registerAnalysis],
   ['runbook', registerRunbook],
+  ['cluster sync', registerClusterSync],
 ];
 
 /** Wiring only: build the shared services, then let each feature register what it owns. */

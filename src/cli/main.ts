@@ -2,6 +2,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { runWorker } from './analyse';
 import { UsageError } from './args';
+import { diff, DIFF_USAGE } from './diff';
 import { fix, FIX_USAGE } from './fix';
 import { health, HEALTH_USAGE } from './health';
 import { lint, LINT_USAGE } from './lint';
@@ -19,12 +20,23 @@ commands:
   fix       apply fixes to manifests with minimal edits
   health    summarise a cluster's (or a snapshot's) health
   runbook   evaluate a runbook's checks against a cluster or snapshot
+  diff      what applying manifests would change in a cluster (server-side dry run)
 
 Run "shipshape <command> --help" for a command's options.
 `;
 
 const out = (s: string) => void process.stdout.write(s);
 const err = (s: string) => void process.stderr.write(s);
+
+const COMMANDS: Readonly<
+  Record<string, { run: (argv: readonly string[]) => Promise<number>; usage: string }>
+> = {
+  lint: { run: (argv) => lint(argv, out, VERSION), usage: LINT_USAGE },
+  fix: { run: (argv) => Promise.resolve(fix(argv, out, err)), usage: FIX_USAGE },
+  health: { run: (argv) => health(argv, out), usage: HEALTH_USAGE },
+  runbook: { run: (argv) => runbook(argv, out), usage: RUNBOOK_USAGE },
+  diff: { run: (argv) => diff(argv, out, err), usage: DIFF_USAGE },
+};
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -41,30 +53,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       case '--version':
         out(`${VERSION}\n`);
         return 0;
-      case 'lint':
-        return await lint(rest, out, VERSION);
-      case 'fix':
-        return fix(rest, out, err);
-      case 'health':
-        return await health(rest, out);
-      case 'runbook':
-        return await runbook(rest, out);
-      default:
+      default: {
+        const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+        if (entry) return await entry.run(rest);
         err(`shipshape: unknown command "${command}"\n\n${USAGE}`);
         return 2;
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {
       const usage =
-        command === 'lint'
-          ? LINT_USAGE
-          : command === 'fix'
-            ? FIX_USAGE
-            : command === 'health'
-              ? HEALTH_USAGE
-              : command === 'runbook'
-                ? RUNBOOK_USAGE
-                : USAGE;
+        (command && Object.hasOwn(COMMANDS, command) ? COMMANDS[command]?.usage : undefined) ?? USAGE;
       err(`shipshape ${command ?? ''}: ${error.message}\n\n${usage}\n`);
       return 2;
     }

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ExtensionLogger } from '../adapters/vscode/logger';
+import type { AnalysisService } from './analysis/service';
 import type { HealthModel } from './clusters/model';
 import type { ClusterSources } from './clusters/sources';
 
@@ -10,6 +11,7 @@ export interface Services {
   readonly log: ExtensionLogger;
   clusters?: ClusterSources;
   health?: HealthModel;
+  analysis?: AnalysisService;
 }
 
 export type FeatureRegistrar = (services: Services) => vscode.Disposable;

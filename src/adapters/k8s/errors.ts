@@ -24,6 +24,8 @@ export class KubeError extends Error {
     readonly status?: number,
     /** The API server's own message (Status.message), shown verbatim on failed writes. */
     readonly apiMessage?: string,
+    /** Status.details.causes: which fields were invalid, which managers own conflicting fields. */
+    readonly causes?: readonly StatusCause[],
   ) {
     super(message);
     this.name = 'KubeError';
@@ -37,13 +39,26 @@ export class KubeError extends Error {
   }
 }
 
+export interface StatusCause {
+  /** CauseType, serialised as `reason` ("FieldManagerConflict", "FieldValueInvalid"…). */
+  readonly reason?: string;
+  readonly message?: string;
+  readonly field?: string;
+}
+
 export function fromStatus(status: number, body: string, what: string): KubeError {
   let apiMessage: string | undefined;
   let reason: string | undefined;
+  let causes: StatusCause[] | undefined;
   try {
-    const parsed = JSON.parse(body) as { message?: unknown; reason?: unknown };
+    const parsed = JSON.parse(body) as {
+      message?: unknown;
+      reason?: unknown;
+      details?: { causes?: unknown };
+    };
     if (typeof parsed.message === 'string') apiMessage = parsed.message;
     if (typeof parsed.reason === 'string') reason = parsed.reason;
+    if (Array.isArray(parsed.details?.causes)) causes = parsed.details.causes as StatusCause[];
   } catch {
     // Not a Status object (a proxy's HTML page, say): keep the HTTP status only.
   }
@@ -61,7 +76,13 @@ export function fromStatus(status: number, body: string, what: string): KubeErro
     case 404:
       return new KubeError('notFound', `Not found: ${what}${detail}`, status, apiMessage);
     case 409:
-      return new KubeError('conflict', `Conflict while trying to ${what}${detail}`, status, apiMessage);
+      return new KubeError(
+        'conflict',
+        `Conflict while trying to ${what}${detail}`,
+        status,
+        apiMessage,
+        causes,
+      );
     case 410:
       return new KubeError(
         'gone',
@@ -76,6 +97,7 @@ export function fromStatus(status: number, body: string, what: string): KubeErro
         `The API server rejected the request to ${what}${detail}`,
         status,
         apiMessage,
+        causes,
       );
     default:
       if (status >= 500)

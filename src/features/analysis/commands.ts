@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../constants';
 import { DisposableStore } from '../../adapters/vscode/disposables';
+import { documentFor } from '../../adapters/vscode/documents';
 import { fixEdits } from '../../core/fixes/apply';
 import type { Logger } from '../../core/log';
 import { HARDEN_BUNDLE, allRules } from '../../core/rules/registry';
@@ -10,12 +11,6 @@ import { mergeEdits, planFixes, workspaceEditOf, type PlannedEdit } from './edit
 import { FixPreview } from './preview';
 import { isManifestDocument, type AnalysisService } from './service';
 import { MANIFEST_EXCLUDE, MANIFEST_GLOB } from './workspace-index';
-
-async function documentFor(arg: unknown): Promise<vscode.TextDocument | undefined> {
-  if (arg instanceof vscode.Uri) return vscode.workspace.openTextDocument(arg);
-  if (typeof arg === 'string') return vscode.workspace.openTextDocument(vscode.Uri.parse(arg));
-  return vscode.window.activeTextEditor?.document;
-}
 
 const objectSelection = (t: ObjectTarget) => ({ documentIndex: t.documentIndex, listIndex: t.listIndex });
 

@@ -13,9 +13,11 @@ const SELECTOR: vscode.DocumentSelector = [
 ];
 
 /** Manifest analysis: diagnostics, code lenses, quick fixes and the analyse/fix/harden commands. */
-export function registerAnalysis({ context, log }: Services): vscode.Disposable {
+export function registerAnalysis(services: Services): vscode.Disposable {
+  const { context, log } = services;
   const store = new DisposableStore();
   const service = store.add(new AnalysisService(context.extensionUri, log));
+  services.analysis = service;
   store.add(vscode.languages.registerCodeLensProvider(SELECTOR, new ManifestCodeLenses(service)));
   store.add(
     vscode.languages.registerCodeActionsProvider(SELECTOR, new ManifestCodeActions(service), {

@@ -10,11 +10,15 @@ import { WorkspaceIndex } from './workspace-index';
 const RULE_IDS = allRules.map((r) => r.id);
 const LANGUAGES = new Set(['yaml', 'helm', 'helm-template']);
 
+/** Shipshape's own read-only views (live YAML, fix previews, cluster diffs): never analysed or applied. */
+const OWN_SCHEMES = new Set(['shipshape-live', 'shipshape-preview', 'shipshape-cluster']);
+
 export function isManifestDocument(document: vscode.TextDocument): boolean {
   return (
     LANGUAGES.has(document.languageId) &&
     !document.uri.path.endsWith('.runbook.yaml') &&
-    document.uri.scheme !== 'shipshape-live'
+    !OWN_SCHEMES.has(document.uri.scheme) &&
+    document.uri.scheme !== 'git'
   );
 }
 

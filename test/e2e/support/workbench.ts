@@ -68,13 +68,23 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 /** Runs a command through the real Command Palette, as a user would. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.press('Enter');
+  // The palette closes when focus moves while it opens (a closing diff, an editor taking focus
+  // back): a user would open it again, and so does this, twice at most.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      await row.waitFor({ state: 'visible', timeout: 15_000 });
+      await input.press('Enter', { timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 2) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /** Opens the Shipshape container from the activity bar. */

@@ -1,0 +1,111 @@
+import { relative } from 'node:path';
+import { collectFiles, readManifest } from '../adapters/fs/files';
+import { KubeError } from '../adapters/k8s/errors';
+import { forContext, kubeconfigPaths, loadKubeconfig } from '../adapters/k8s/kubeconfig';
+import { KubeRest } from '../adapters/k8s/rest';
+import { Discovery, inspect, type SyncContext } from '../adapters/k8s/sync';
+import { silentLogger } from '../core/log';
+import { unifiedDiff } from '../core/sync/compare';
+import { describeConflicts } from '../core/sync/conflicts';
+import type { Inspection } from '../core/sync/inspection';
+import { applyTargets } from '../core/sync/targets';
+import { parseManifestFile } from '../core/yaml/parse';
+import { one, parseArgs, UsageError } from './args';
+
+export const DIFF_USAGE = `usage: shipshape diff [paths…] [--kubeconfig FILE] [--context NAME]
+
+Asks the cluster what applying the manifests would change — a server-side apply dry run
+(dryRun=All, field manager "shipshape"), nothing is written — and prints a unified diff per
+object, live against planned, without status and server bookkeeping. Objects that do not exist
+yet diff against /dev/null. Helm templates are refused: render them first.
+Exit code 0 when nothing would change; 1 when something would; 2 on usage errors; 3 when an
+object cannot be checked (forbidden, invalid, unknown kind, unreachable cluster).`;
+
+const display = (file: string) => relative(process.cwd(), file) || file;
+
+export async function diff(
+  argv: readonly string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
+  const args = parseArgs(argv, { values: ['kubeconfig', 'context'], flags: ['help'] });
+  if (args.flags.has('help')) {
+    out(`${DIFF_USAGE}\n`);
+    return 0;
+  }
+  const { files, missing } = collectFiles(args.positional.length > 0 ? args.positional : ['.']);
+  if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
+
+  let ctx: SyncContext;
+  let contextName: string;
+  try {
+    const source = loadKubeconfig(kubeconfigPaths(one(args, 'kubeconfig')));
+    contextName = one(args, 'context') ?? source.kc.getCurrentContext();
+    const context = source.kc.getContextObject(contextName);
+    if (!context) throw new UsageError(`no context "${contextName}" in ${source.paths.join(', ')}`);
+    const rest = new KubeRest(forContext(source, contextName), silentLogger);
+    ctx = { rest, discovery: new Discovery(rest), defaultNamespace: context.namespace ?? 'default' };
+  } catch (error) {
+    if (error instanceof KubeError) {
+      err(`shipshape diff: ${error.message}\n`);
+      return 3;
+    }
+    throw error;
+  }
+
+  let changed = 0;
+  let failed = 0;
+  let same = 0;
+  try {
+    for (const file of files) {
+      const read = readManifest(file);
+      if ('error' in read) {
+        err(`${display(file)}: ${read.error}\n`);
+        failed++;
+        continue;
+      }
+      const set = applyTargets(parseManifestFile(read.text));
+      if ('refused' in set) {
+        err(`${display(file)}: ${set.refused}\n`);
+        failed++;
+        continue;
+      }
+      for (const problem of set.problems) err(`${display(file)}: ${problem.message}\n`);
+      failed += set.problems.length;
+      // One object at a time: CI logs read in file order, and the API server is not flooded.
+      for (const target of set.targets) {
+        const inspection = await inspect(ctx, target);
+        const outcome = report(inspection, display(file), out, err);
+        if (outcome === 'changed') changed++;
+        else if (outcome === 'failed') failed++;
+        else same++;
+      }
+    }
+  } finally {
+    ctx.rest.dispose();
+  }
+  err(
+    `${contextName}: ${changed} object(s) would change, ${same} unchanged${failed ? `, ${failed} could not be checked` : ''}\n`,
+  );
+  return failed > 0 ? 3 : changed > 0 ? 1 : 0;
+}
+
+function report(
+  inspection: Inspection,
+  file: string,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): 'changed' | 'same' | 'failed' {
+  const { comparison, label } = inspection;
+  if (!comparison) {
+    err(`${file}: ${label}: ${inspection.state}: ${inspection.message ?? ''}\n`);
+    return 'failed';
+  }
+  if (inspection.state === 'conflict')
+    err(
+      `${file}: ${label}: other field managers own fields this changes (${describeConflicts(inspection.conflicts ?? [])}); applying it takes them over only when forced\n`,
+    );
+  if (comparison.state === 'same') return 'same';
+  out(unifiedDiff(label, comparison));
+  return 'changed';
+}

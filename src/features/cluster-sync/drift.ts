@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import * as vscode from 'vscode';
+import { Commands } from '../../constants';
+import { rangeOf } from '../../adapters/vscode/convert';
+import type { Logger } from '../../core/log';
+import type { Inspection } from '../../core/sync/inspection';
+import { watchedVersion } from '../../core/sync/watched';
+import { parseManifestFile } from '../../core/yaml/parse';
+import { applyTargets, type TargetIdentity } from '../../core/sync/targets';
+import type { AnalysisService } from '../analysis/service';
+import type { ClusterSources } from '../clusters/sources';
+import { currentTarget, inspectAll } from './target';
+
+/** Identifies an object across edits of its file: its identity as written. */
+export const identityKey = (i: Partial<TargetIdentity>) =>
+  `${i.apiVersion ?? ''}|${i.kind ?? ''}|${i.namespace ?? ''}|${i.name ?? ''}`;
+
+/** What one refresh of one document found: per object, for the saved text it checked. */
+interface DriftEntry {
+  readonly context: string;
+  readonly hash: string;
+  readonly inspections: ReadonlyMap<string, Inspection>;
+}
+
+export interface ObjectRefArg {
+  readonly uri: string;
+  readonly key: string;
+}
+
+class DriftLens extends vscode.CodeLens {
+  constructor(
+    range: vscode.Range,
+    readonly document: vscode.TextDocument,
+    readonly key: string,
+  ) {
+    super(range);
+  }
+}
+
+const TITLES: Record<Inspection['state'], (c: string, i: Inspection) => string> = {
+  same: (c) => `$(check) In ${c}: same`,
+  differs: (c) => `$(diff) In ${c}: differs`,
+  missing: (c) => `$(diff-added) In ${c}: missing`,
+  conflict: (c, i) =>
+    `$(warning) In ${c}: differs · fields owned by ${[...new Set(i.conflicts?.map((x) => x.manager))].join(', ')}`,
+  forbidden: (c) => `$(lock) In ${c}: forbidden`,
+  invalid: (c) => `$(error) In ${c}: rejected by the API server`,
+  error: (c) => `$(warning) In ${c}: cannot check`,
+};
+
+/**
+ * The drift lens: above each object, how the saved file compares with the current context.
+ * Lenses are placed from the analysis the editor already has; the cluster is asked only when a
+ * visible lens resolves and its document was saved since the last check (or a watch saw the
+ * object change): one batch of requests per document per refresh, never per keystroke.
+ */
+export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.emitter.event;
+  private readonly entries = new Map<string, DriftEntry>();
+  private readonly pending = new Map<string, Promise<DriftEntry | undefined>>();
+  private readonly disposables: vscode.Disposable[] = [this.emitter];
+  private watchTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly sources: ClusterSources,
+    private readonly analysis: AnalysisService,
+    private readonly log: Logger,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidSaveTextDocument((d) => this.invalidate(d.uri)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.entries.delete(d.uri.toString())),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('shipshape.drift') || e.affectsConfiguration('shipshape.codeLens'))
+          this.emitter.fire();
+      }),
+      // Watch events come in bursts; checking once a second is plenty for a lens.
+      sources.onDidChange(() => {
+        this.watchTimer ??= setTimeout(() => {
+          this.watchTimer = undefined;
+          this.checkWatched();
+        }, 1000);
+      }),
+    );
+  }
+
+  private get enabled(): boolean {
+    const config = vscode.workspace.getConfiguration('shipshape');
+    return config.get<boolean>('drift.enabled', true) && config.get<boolean>('codeLens.enabled', true);
+  }
+
+  invalidate(uri?: vscode.Uri): void {
+    if (uri) this.entries.delete(uri.toString());
+    else this.entries.clear();
+    this.emitter.fire();
+  }
+
+  /** The latest check of one object, if any. */
+  inspection(arg: ObjectRefArg): Inspection | undefined {
+    return this.entries.get(arg.uri)?.inspections.get(arg.key);
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): DriftLens[] {
+    if (!this.enabled) return [];
+    // No context, no lens: a file opened without any cluster configured stays quiet.
+    if (!this.sources.list().some((s) => s.kind === 'context' && s.context?.current && !s.blocked)) return [];
+    const analysis = this.analysis.analyse(document);
+    if (!analysis || analysis.isTemplate) return [];
+    return analysis.objects
+      .filter((o) => o.identity.apiVersion && o.identity.kind && o.identity.name)
+      .map((o) => new DriftLens(rangeOf(document, o.start, o.start), document, identityKey(o.identity)));
+  }
+
+  async resolveCodeLens(lens: DriftLens): Promise<DriftLens> {
+    const entry = await this.ensure(lens.document);
+    const inspection = entry?.inspections.get(lens.key);
+    const arg: ObjectRefArg = { uri: lens.document.uri.toString(), key: lens.key };
+    if (!entry || !inspection) {
+      lens.command = {
+        title: entry
+          ? '$(circle-outline) Not checked: save the file first'
+          : '$(cloud) Cluster: not connected',
+        command: Commands.refreshDrift,
+      };
+      return lens;
+    }
+    const unsaved = lens.document.isDirty ? ' (saved version)' : '';
+    lens.command = {
+      title: TITLES[inspection.state](entry.context, inspection) + unsaved,
+      tooltip:
+        inspection.message ??
+        `${inspection.label} compared with ${entry.context} by a server-side apply dry run. Click for the diff.`,
+      command: Commands.diffObject,
+      arguments: [arg],
+    };
+    return lens;
+  }
+
+  /** The entry for the document's saved text: cached, or one refresh shared by every lens. */
+  private async ensure(document: vscode.TextDocument): Promise<DriftEntry | undefined> {
+    const key = document.uri.toString();
+    const text = document.isDirty ? await this.savedText(document.uri) : document.getText();
+    if (text === undefined) return this.entries.get(key);
+    const hash = createHash('sha1').update(text).digest('hex');
+    const target = currentTarget(this.sources);
+    if ('problem' in target) return undefined;
+    const cached = this.entries.get(key);
+    if (cached && cached.hash === hash && cached.context === target.contextName) return cached;
+    let running = this.pending.get(key);
+    if (!running) {
+      running = (async () => {
+        const set = applyTargets(parseManifestFile(text));
+        if ('refused' in set) return undefined;
+        const started = Date.now();
+        const inspections = await inspectAll(target.ctx, set.targets);
+        const entry: DriftEntry = {
+          context: target.contextName,
+          hash,
+          inspections: new Map(inspections.map((i) => [identityKey(i.target.identity), i])),
+        };
+        this.entries.set(key, entry);
+        this.log.debug(
+          `drift: ${inspections.length} object(s) of ${vscode.workspace.asRelativePath(document.uri)} checked against ${target.contextName} in ${Date.now() - started} ms`,
+        );
+        return entry;
+      })().finally(() => this.pending.delete(key));
+      this.pending.set(key, running);
+    }
+    return running;
+  }
+
+  private async savedText(uri: vscode.Uri): Promise<string | undefined> {
+    try {
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A watched object changed (or appeared, or went) since it was checked: that document is rechecked. */
+  private checkWatched(): void {
+    const target = currentTarget(this.sources);
+    if ('problem' in target) return;
+    const { connection } = target;
+    if (connection.loading()) return;
+    const state = connection.state();
+    // An empty list we may not read says nothing about whether the object is gone.
+    const unreadable = connection.missing();
+    let changed = false;
+    for (const [uri, entry] of this.entries) {
+      if (entry.context !== target.contextName) continue;
+      const moved = [...entry.inspections.values()].some((i) => {
+        const identity = { ...i.target.identity, ...(i.namespace ? { namespace: i.namespace } : {}) };
+        const now = watchedVersion(state, identity);
+        if (!now || unreadable.has(now.list)) return false;
+        if (i.state === 'missing') return now.version !== null;
+        // Absent from the watched lists is not proof of deletion (namespaces watched one by one
+        // under limited RBAC): only a changed version counts, deletions show on the next save.
+        return i.resourceVersion !== undefined && now.version !== null && now.version !== i.resourceVersion;
+      });
+      if (moved) {
+        this.entries.delete(uri);
+        changed = true;
+      }
+    }
+    if (changed) this.emitter.fire();
+  }
+
+  dispose(): void {
+    clearTimeout(this.watchTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * Manifests against the real API server: server-side apply dry runs for diff and drift, apply
+ * (create, update, unchanged), field-manager conflicts that change nothing until forced, and a
+ * limited user's 403 reported per object.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  Discovery,
+  applyInspected,
+  applyOrder,
+  inspect,
+  type SyncContext,
+} from '../../src/adapters/k8s/sync';
+import { diff } from '../../src/cli/diff';
+import { unifiedDiff } from '../../src/core/sync/compare';
+import { applyTargets, type ApplyTarget } from '../../src/core/sync/targets';
+import { parseManifestFile } from '../../src/core/yaml/parse';
+import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
+import { namespace, restFor } from './support/kube';
+
+let cluster: TestCluster;
+before(async () => {
+  cluster = await startTestCluster({ users: ['viewer'] });
+  await namespace(restFor(cluster.kubeconfig), 'shop');
+});
+after(async () => {
+  await cluster?.stop();
+});
+
+function context(user?: string): SyncContext {
+  const rest = restFor(cluster.kubeconfig, user);
+  return { rest, discovery: new Discovery(rest), defaultNamespace: 'shop' };
+}
+
+function targets(text: string): ApplyTarget[] {
+  const set = applyTargets(parseManifestFile(text));
+  assert.ok('targets' in set);
+  return [...set.targets];
+}
+
+const deployment = (image: string, extra = '') => `# the web tier
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: ${image}${extra}
+`;
+
+const configMap = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: shop
+data:
+  mode: fast
+`;
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await restFor(cluster.kubeconfig).request('GET', path, { what: 'read' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('a missing object is "missing": the dry run shows what would be created and leaves nothing behind', async () => {
+  const ctx = context();
+  const [web] = targets(deployment('nginx:1.27'));
+  assert.ok(web);
+  const inspection = await inspect(ctx, web);
+  assert.equal(inspection.state, 'missing');
+  assert.equal(inspection.comparison?.live, '');
+  // A creation is shown as sent (namespace resolved): the server's defaults would only add noise.
+  assert.match(inspection.comparison?.planned ?? '', /namespace: shop/);
+  assert.doesNotMatch(inspection.comparison?.planned ?? '', /revisionHistoryLimit/);
+  assert.doesNotMatch(inspection.comparison?.planned ?? '', /managedFields|resourceVersion|uid:/);
+  assert.match(unifiedDiff(inspection.label, inspection.comparison), /^--- \/dev\/null/m);
+  assert.equal(await exists('/apis/apps/v1/namespaces/shop/deployments/web'), false);
+});
+
+test('apply creates, then an unchanged manifest is "same" and a changed one "differs" with a readable diff', async () => {
+  const ctx = context();
+  const all = targets(`${deployment('nginx:1.27')}---\n${configMap}`);
+  const inspected = applyOrder(await Promise.all(all.map((t) => inspect(ctx, t))));
+  const created = await Promise.all(inspected.map((i) => applyInspected(ctx, i, false)));
+  assert.deepEqual(
+    created.map((r) => [r.label, r.outcome]),
+    [
+      ['Deployment shop/web', 'created'],
+      ['ConfigMap shop/settings', 'created'],
+    ],
+  );
+  assert.equal(await exists('/apis/apps/v1/namespaces/shop/deployments/web'), true);
+
+  const [same] = targets(deployment('nginx:1.27'));
+  const unchanged = await inspect(ctx, same!);
+  assert.equal(unchanged.state, 'same', unifiedDiff(unchanged.label, unchanged.comparison!));
+  assert.equal((await applyInspected(ctx, unchanged, false)).outcome, 'unchanged');
+
+  const [changed] = targets(deployment('nginx:1.27.3'));
+  const differs = await inspect(ctx, changed!);
+  assert.equal(differs.state, 'differs');
+  const diff = unifiedDiff(differs.label, differs.comparison!);
+  assert.match(diff, /^-\s+image: nginx:1\.27$/m);
+  assert.match(diff, /^\+\s+image: nginx:1\.27\.3$/m);
+  // Only the changed line (and its context) is in the diff: defaults on both sides cancel out.
+  assert.equal(diff.split('\n').filter((l) => /^[-+]\s/.test(l)).length, 2, diff);
+  assert.equal((await applyInspected(ctx, differs, false)).outcome, 'configured');
+  const live = await restFor(cluster.kubeconfig).request<{
+    spec: { template: { spec: { containers: { image: string }[] } } };
+  }>('GET', '/apis/apps/v1/namespaces/shop/deployments/web', { what: 'read' });
+  assert.equal(live.spec.template.spec.containers[0]?.image, 'nginx:1.27.3');
+});
+
+test('a field another manager owns is a conflict naming the manager; nothing changes until forced', async () => {
+  const rest = restFor(cluster.kubeconfig);
+  // Someone scales by hand (kubectl scale's manager would be "kubectl"): they now own .spec.replicas.
+  await rest.request('PATCH', '/apis/apps/v1/namespaces/shop/deployments/web', {
+    body: { spec: { replicas: 5 } },
+    contentType: 'application/merge-patch+json',
+    query: { fieldManager: 'kubectl-scale' },
+    what: 'scale',
+  });
+  const ctx = context();
+  const [web] = targets(deployment('nginx:1.27.3'));
+  const inspection = await inspect(ctx, web!);
+  assert.equal(inspection.state, 'conflict');
+  assert.deepEqual(inspection.conflicts, [{ manager: 'kubectl-scale', field: '.spec.replicas' }]);
+  // What forcing would do is shown: replicas back to the manifest's 2.
+  assert.match(unifiedDiff(inspection.label, inspection.comparison!), /^-\s+replicas: 5$/m);
+  const read = () =>
+    rest.request<{ spec: { replicas: number } }>('GET', '/apis/apps/v1/namespaces/shop/deployments/web', {
+      what: 'read',
+    });
+  const unforced = await applyInspected(ctx, inspection, false);
+  assert.equal(unforced.outcome, 'failed');
+  assert.match(unforced.message ?? '', /conflict/i);
+  assert.equal((await read()).spec.replicas, 5, 'an unforced apply changes nothing');
+  assert.equal((await applyInspected(ctx, inspection, true)).outcome, 'configured');
+  assert.equal((await read()).spec.replicas, 2);
+});
+
+test("a limited user's 403 is reported per object with the server's words; others are unaffected", async () => {
+  const viewer = context('viewer@testcluster');
+  const inspected = await Promise.all(
+    targets(`${deployment('nginx:1.27.3')}---\n${configMap}`).map((t) => inspect(viewer, t)),
+  );
+  for (const i of inspected) {
+    assert.equal(i.state, 'forbidden', i.label);
+    assert.match(i.message ?? '', /User "viewer" cannot get resource/);
+  }
+  assert.deepEqual(
+    inspected.map((i) => i.label),
+    ['Deployment shop/web', 'ConfigMap shop/settings'],
+  );
+});
+
+test('an unknown kind and a removed API version are errors in plain words, not crashes', async () => {
+  const ctx = context();
+  const [widget, old] = targets(
+    'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }\n---\napiVersion: apps/v1\nkind: Deployments\nmetadata: { name: typo }\n',
+  );
+  const a = await inspect(ctx, widget!);
+  assert.equal(a.state, 'error');
+  assert.match(a.message ?? '', /does not serve example\.com\/v1/);
+  const b = await inspect(ctx, old!);
+  assert.equal(b.state, 'error');
+  assert.match(b.message ?? '', /no kind Deployments/);
+});
+
+test('an invalid object is "invalid" with the validation message, and nothing is created', async () => {
+  const ctx = context();
+  const [bad] = targets(deployment('nginx:1.27').replace('labels: { app: web }', 'labels: { app: other }'));
+  const i = await inspect(ctx, {
+    ...bad!,
+    identity: { ...bad!.identity, name: 'bad' },
+    body: { ...bad!.body, metadata: { name: 'bad' } },
+  });
+  assert.equal(i.state, 'invalid');
+  assert.match(i.message ?? '', /`selector` does not match template `labels`/);
+  assert.equal(await exists('/apis/apps/v1/namespaces/shop/deployments/bad'), false);
+});
+
+test('shipshape diff: a unified diff per changed object, exit 1; 0 when in sync; 3 when forbidden', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-diff-'));
+  // The Deployment is as applied above; the ConfigMap changed; the Service does not exist yet.
+  writeFileSync(
+    join(dir, 'web.yaml'),
+    deployment('nginx:1.27.3').replace('name: web\n', 'name: web\n  namespace: shop\n'),
+  );
+  writeFileSync(join(dir, 'settings.yaml'), configMap.replace('mode: fast', 'mode: safe'));
+  writeFileSync(
+    join(dir, 'svc.yaml'),
+    'apiVersion: v1\nkind: Service\nmetadata: { name: web }\nspec:\n  selector: { app: web }\n  ports: [{ port: 80 }]\n',
+  );
+  const run = async (...argv: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await diff(
+      [...argv, '--kubeconfig', cluster.kubeconfig],
+      (s) => (stdout += s),
+      (s) => (stderr += s),
+    );
+    return { code, stdout, stderr };
+  };
+  const changed = await run(dir, '--context', 'testcluster');
+  assert.equal(changed.code, 1, changed.stderr);
+  assert.match(changed.stdout, /^--- live\/ConfigMap shop\/settings/m);
+  assert.match(changed.stdout, /^-\s+mode: fast$/m);
+  assert.match(changed.stdout, /^\+\s+mode: safe$/m);
+  // kubeconfig's context has no namespace: the Service lands in "default", and is new.
+  assert.match(changed.stdout, /^--- \/dev\/null\n\+\+\+ planned\/Service default\/web/m);
+  assert.doesNotMatch(changed.stdout, /Deployment/);
+  assert.match(changed.stderr, /2 object\(s\) would change, 1 unchanged/);
+  assert.equal(await exists('/api/v1/namespaces/default/services/web'), false, 'diff writes nothing');
+
+  const inSync = await run(join(dir, 'web.yaml'));
+  assert.equal(inSync.code, 0, inSync.stderr);
+  assert.equal(inSync.stdout, '');
+
+  const forbidden = await run(join(dir, 'web.yaml'), '--context', 'viewer@testcluster');
+  assert.equal(forbidden.code, 3);
+  assert.match(forbidden.stderr, /Deployment shop\/web: forbidden: .*User "viewer" cannot get/);
+
+  writeFileSync(join(dir, 'chart.yaml'), 'kind: Service\nmetadata:\n  name: {{ .Release.Name }}\n');
+  const template = await run(join(dir, 'chart.yaml'));
+  assert.equal(template.code, 3);
+  assert.match(template.stderr, /Helm template .*Render it first/);
+});
