@@ -49,6 +49,7 @@ export const Commands = {
   diffObject: 'shipshape.diffObject',
   applyToCluster: 'shipshape.applyToCluster',
   refreshDrift: 'shipshape.refreshDrift',
+  raiseMemoryLimit: 'shipshape.raiseMemoryLimit',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ExtensionLogger } from '../adapters/vscode/logger';
+import type { FixPreview } from './analysis/preview';
 import type { AnalysisService } from './analysis/service';
 import type { HealthModel } from './clusters/model';
 import type { ClusterSources } from './clusters/sources';
@@ -12,6 +13,7 @@ export interface Services {
   clusters?: ClusterSources;
   health?: HealthModel;
   analysis?: AnalysisService;
+  preview?: FixPreview;
 }
 
 export type FeatureRegistrar = (services: Services) => vscode.Disposable;

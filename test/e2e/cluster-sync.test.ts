@@ -5,14 +5,24 @@
  * confirmation (and the conflict step for fields the platform's own tooling owns).
  */
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import { runCluster, type RunningCluster } from '../../scenarios/cli';
 import { repoRoot } from '../../scripts/harness/paths';
 import { restFor } from '../cluster/support/kube';
-import { openFile, openWorkbench, runCommand, screenshot, type Session } from './support/workbench';
+import {
+  contextMenu,
+  openFile,
+  openShipshape,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  setPaneExpanded,
+  uiTest,
+  type Session,
+} from './support/workbench';
 
 let cluster: RunningCluster;
 let session: Session;
@@ -44,75 +54,137 @@ const trinoWorker = () =>
     spec: { replicas: number; template: { spec: { containers: Container[] } } };
   }>('GET', '/apis/apps/v1/namespaces/data-platform/deployments/trino-worker', { what: 'read' });
 
-test('the drift lens compares each saved object with the cluster', async () => {
-  const { page } = session;
-  await openFile(page, 'trino.yaml');
-  // The demo manifests are not what runs: trino-worker's image and replicas differ.
-  await lenses()
-    .filter({ hasText: /In testcluster: differs/ })
-    .first()
-    .waitFor({ timeout: 60_000 });
-  const text = (await lenses().allTextContents()).join(' | ');
-  assert.match(text, /In testcluster: differs · fields owned by helm/);
-  await screenshot(page, 'sync-drift-lens');
-});
+uiTest(
+  'the drift lens compares each saved object with the cluster',
+  () => session?.page,
+  async () => {
+    const { page } = session;
+    await openFile(page, 'trino.yaml');
+    // The demo manifests are not what runs: trino-worker's image and replicas differ.
+    await lenses()
+      .filter({ hasText: /In testcluster: differs/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    const text = (await lenses().allTextContents()).join(' | ');
+    assert.match(text, /In testcluster: differs · fields owned by helm/);
+    await screenshot(page, 'sync-drift-lens');
+  },
+);
 
-test('Harden, then "Diff with Cluster" shows the dry run against the live object', async () => {
-  const { page } = session;
-  const harden = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Harden' });
-  await harden.last().click();
-  const apply = page.locator('.notifications-toasts .monaco-button', { hasText: 'Apply' }).first();
-  await apply.waitFor({ timeout: 20_000 });
-  await apply.click();
-  await page.locator('.tabs-container .tab', { hasText: 'preview' }).first().waitFor({ state: 'detached' });
-  await page.keyboard.press('Control+S');
-  await page.locator('.tabs-container .tab.dirty').first().waitFor({ state: 'detached', timeout: 15_000 });
-  await runCommand(page, 'Shipshape: Diff with Cluster');
-  const tab = page.locator('.tabs-container .tab', { hasText: /testcluster ↔ after apply/ }).first();
-  await tab.waitFor({ timeout: 30_000 });
-  // One section per object; trino-worker's modified side carries the hardening.
-  await page
-    .locator('.monaco-editor .view-lines', { hasText: 'readOnlyRootFilesystem: true' })
-    .first()
-    .waitFor({ timeout: 15_000 });
-  await screenshot(page, 'sync-diff');
-  // A dry run changes nothing.
-  const live = await trinoWorker();
-  assert.equal(live.spec.template.spec.containers[0]?.securityContext?.['readOnlyRootFilesystem'], undefined);
-});
+uiTest(
+  'Harden, then "Diff with Cluster" shows the dry run against the live object',
+  () => session?.page,
+  async () => {
+    const { page } = session;
+    const harden = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Harden' });
+    await harden.last().click();
+    const apply = page.locator('.notifications-toasts .monaco-button', { hasText: 'Apply' }).first();
+    await apply.waitFor({ timeout: 20_000 });
+    await apply.click();
+    await page.locator('.tabs-container .tab', { hasText: 'preview' }).first().waitFor({ state: 'detached' });
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+S');
+    // Saved (by us, or by auto save first): the lens and the diff read the file as saved.
+    const file = join(workspace, 'data-platform', 'trino.yaml');
+    for (
+      const deadline = Date.now() + 15_000;
+      !readFileSync(file, 'utf8').includes('readOnlyRootFilesystem');
+    ) {
+      assert.ok(Date.now() < deadline, 'the hardened trino.yaml was saved');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await runCommand(page, 'Shipshape: Diff with Cluster');
+    const tab = page.locator('.tabs-container .tab', { hasText: /testcluster ↔ after apply/ }).first();
+    await tab.waitFor({ timeout: 30_000 });
+    // One section per object; trino-worker's modified side carries the hardening.
+    await page
+      .locator('.monaco-editor .view-lines', { hasText: 'readOnlyRootFilesystem: true' })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await screenshot(page, 'sync-diff');
+    // A dry run changes nothing.
+    const live = await trinoWorker();
+    assert.equal(
+      live.spec.template.spec.containers[0]?.securityContext?.['readOnlyRootFilesystem'],
+      undefined,
+    );
+  },
+);
 
-test('"Apply to Cluster…" names the objects, asks again before taking over owned fields, and applies', async () => {
-  const { page } = session;
-  await runCommand(page, 'View: Close All Editors');
-  await openFile(page, 'trino.yaml');
-  await runCommand(page, 'Shipshape: Apply to Cluster…');
-  const dialog = page.locator('.monaco-dialog-box');
-  await dialog.waitFor({ timeout: 30_000 });
-  const first = (await dialog.textContent()) ?? '';
-  assert.match(first, /Apply 2 object\(s\) from data-platform\/trino\.yaml\?/);
-  assert.match(first, /Deployment data-platform\/trino-worker — conflicts with/);
-  assert.match(first, /Context: testcluster/);
-  await screenshot(page, 'sync-apply-confirm');
-  await dialog.locator('.monaco-button', { hasText: 'Apply to testcluster' }).click();
-  // The second, explicit step names the fields and their owners.
-  const second = page.locator('.monaco-dialog-box', { hasText: 'Take over fields other managers own?' });
-  await second.waitFor({ timeout: 30_000 });
-  assert.match((await second.textContent()) ?? '', /helm owns .*\.spec\.replicas/);
-  await screenshot(page, 'sync-apply-conflicts');
-  await second.locator('.monaco-button', { hasText: 'Force apply' }).click();
-  await page
-    .locator('.notifications-toasts', { hasText: /applied to testcluster — .*configured/ })
-    .first()
-    .waitFor({ timeout: 30_000 });
-  const live = await trinoWorker();
-  const trino = live.spec.template.spec.containers.find((c) => c.name === 'trino');
-  assert.equal(trino?.securityContext?.['readOnlyRootFilesystem'], true);
-  assert.equal(trino?.securityContext?.['privileged'], false);
-  assert.equal(live.spec.replicas, 2);
-  // The lens re-checks after the apply: the manifest and the cluster now agree.
-  await lenses()
-    .filter({ hasText: /In testcluster: same/ })
-    .nth(1)
-    .waitFor({ timeout: 30_000 });
-  await screenshot(page, 'sync-applied');
-});
+uiTest(
+  '"Apply to Cluster…" names the objects, asks again before taking over owned fields, and applies',
+  () => session?.page,
+  async () => {
+    const { page } = session;
+    await runCommand(page, 'View: Close All Editors');
+    await openFile(page, 'trino.yaml');
+    await runCommand(page, 'Shipshape: Apply to Cluster…');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    const first = (await dialog.textContent()) ?? '';
+    assert.match(first, /Apply 2 object\(s\) from data-platform\/trino\.yaml\?/);
+    assert.match(first, /Deployment data-platform\/trino-worker — conflicts with/);
+    assert.match(first, /Context: testcluster/);
+    await screenshot(page, 'sync-apply-confirm');
+    await dialog.locator('.monaco-button', { hasText: 'Apply to testcluster' }).click();
+    // The second, explicit step names the fields and their owners.
+    const second = page.locator('.monaco-dialog-box', { hasText: 'Take over fields other managers own?' });
+    await second.waitFor({ timeout: 30_000 });
+    assert.match((await second.textContent()) ?? '', /helm owns .*\.spec\.replicas/);
+    await screenshot(page, 'sync-apply-conflicts');
+    await second.locator('.monaco-button', { hasText: 'Force apply' }).click();
+    await page
+      .locator('.notifications-toasts', { hasText: /applied to testcluster — .*configured/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const live = await trinoWorker();
+    const trino = live.spec.template.spec.containers.find((c) => c.name === 'trino');
+    assert.equal(trino?.securityContext?.['readOnlyRootFilesystem'], true);
+    assert.equal(trino?.securityContext?.['privileged'], false);
+    assert.equal(live.spec.replicas, 2);
+    // The lens re-checks after the apply: the manifest and the cluster now agree.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    await lenses()
+      .filter({ hasText: /In testcluster: same/ })
+      .nth(1)
+      .waitFor({ timeout: 30_000 });
+    await screenshot(page, 'sync-applied');
+  },
+);
+
+uiTest(
+  'live → manifest: an OOMKilled pod in Problems raises the memory limit in its manifest',
+  () => session?.page,
+  async () => {
+    const { page } = session;
+    await runCommand(page, 'View: Close All Editors');
+    await openShipshape(page);
+    await setPaneExpanded(page, 'Clusters', false);
+    await setPaneExpanded(page, 'Runbook', false);
+    await setPaneExpanded(page, 'Problems', true);
+    const problem = page.locator('.monaco-list-row', { hasText: /data-platform\/mlflow-/ }).first();
+    await problem.waitFor({ timeout: 60_000 });
+    await contextMenu(page, problem, 'Open Manifest in Workspace');
+    await page
+      .locator('.tabs-container .tab', { hasText: 'mlflow.yaml' })
+      .first()
+      .waitFor({ timeout: 30_000 });
+
+    await contextMenu(page, problem, 'Raise Memory Limit in Manifest…');
+    const apply = page.locator('.notifications-toasts .monaco-button', { hasText: 'Apply' }).first();
+    await apply.waitFor({ timeout: 30_000 });
+    assert.match(
+      (await page.locator('.notifications-toasts').textContent()) ?? '',
+      /Raise app's memory limit 1Gi → 2Gi in mlflow/,
+    );
+    await screenshot(page, 'sync-raise-memory-preview');
+    await apply.click();
+    await page
+      // Monaco renders spaces as no-break spaces.
+      .locator('.view-lines', { hasText: /limits:\s\{cpu:\s'1',\smemory:\s2Gi\}/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await screenshot(page, 'sync-raise-memory-applied');
+  },
+);

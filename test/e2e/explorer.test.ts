@@ -11,7 +11,14 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { runCluster, type RunningCluster } from '../../scenarios/cli';
 import { repoRoot } from '../../scripts/harness/paths';
-import { openShipshape, openWorkbench, screenshot, setPaneExpanded, type Session } from './support/workbench';
+import {
+  contextMenu,
+  openShipshape,
+  openWorkbench,
+  screenshot,
+  setPaneExpanded,
+  type Session,
+} from './support/workbench';
 
 let cluster: RunningCluster;
 let session: Session;
@@ -125,8 +132,7 @@ test('Scale… on redis: the modal names the object, the dry run passes, the pod
   await setPaneExpanded(page, 'Clusters', true);
   await reveal(page, 'redis');
   const redis = row(page, 'redis');
-  await redis.click({ button: 'right' });
-  await page.locator('.context-view .action-label', { hasText: 'Scale…' }).first().click();
+  await contextMenu(page, redis, 'Scale…');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill('0');

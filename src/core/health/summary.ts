@@ -124,6 +124,14 @@ export function summarise(state: ClusterState, now: number, options: SummaryOpti
         ...(h.restarts > 0 ? { restarts: h.restarts } : {}),
         owner,
         ...(h.message !== undefined ? { message: h.message } : {}),
+        ...(h.lastTermination
+          ? {
+              lastTermination: {
+                container: h.lastTermination.container,
+                ...(h.lastTermination.reason ? { reason: h.lastTermination.reason } : {}),
+              },
+            }
+          : {}),
         suggestion: suggestionFor({ ...h, owner }),
         kind: 'pod',
       });

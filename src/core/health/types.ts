@@ -58,6 +58,8 @@ export interface Problem {
   readonly restarts?: number;
   readonly owner: OwnerRef;
   readonly message?: string;
+  /** A pod's last container termination (OOMKilled → the manifest fix raises that container's limit). */
+  readonly lastTermination?: { readonly container: string; readonly reason?: string };
   /** One line, from the platform runbooks: what to do first. */
   readonly suggestion: string;
   readonly kind: ProblemKind;

@@ -8,15 +8,18 @@ import { HARDEN_BUNDLE, allRules } from '../../core/rules/registry';
 import type { Finding } from '../../core/rules/types';
 import type { ObjectTarget } from './code-lens';
 import { mergeEdits, planFixes, workspaceEditOf, type PlannedEdit } from './edits';
-import { FixPreview } from './preview';
+import type { FixPreview } from './preview';
 import { isManifestDocument, type AnalysisService } from './service';
 import { MANIFEST_EXCLUDE, MANIFEST_GLOB } from './workspace-index';
 
 const objectSelection = (t: ObjectTarget) => ({ documentIndex: t.documentIndex, listIndex: t.listIndex });
 
-export function registerAnalysisCommands(service: AnalysisService, log: Logger): vscode.Disposable {
+export function registerAnalysisCommands(
+  service: AnalysisService,
+  previewer: FixPreview,
+  log: Logger,
+): vscode.Disposable {
   const store = new DisposableStore();
-  const previewer = store.add(new FixPreview());
   const preview = () => service.settings.previewFixes;
   const nothing = (what: string) =>
     void vscode.window.showInformationMessage(`Shipshape: nothing to ${what}.`);

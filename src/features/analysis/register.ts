@@ -4,6 +4,7 @@ import type { Services } from '../services';
 import { ManifestCodeActions } from './code-actions';
 import { ManifestCodeLenses } from './code-lens';
 import { registerAnalysisCommands } from './commands';
+import { FixPreview } from './preview';
 import { AnalysisService } from './service';
 
 const SELECTOR: vscode.DocumentSelector = [
@@ -24,6 +25,9 @@ export function registerAnalysis(services: Services): vscode.Disposable {
       providedCodeActionKinds: ManifestCodeActions.kinds,
     }),
   );
-  store.add(registerAnalysisCommands(service, log));
+  // One preview for every feature that previews manifest edits (one content provider).
+  const preview = store.add(new FixPreview());
+  services.preview = preview;
+  store.add(registerAnalysisCommands(service, preview, log));
   return store;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
+import type { ObjectName } from '../../core/manifest/find';
 import { indexFile, type IndexedObject } from '../../core/rules/scope';
 import { parseManifestFile } from '../../core/yaml/parse';
 
@@ -92,6 +93,25 @@ export class WorkspaceIndex implements vscode.Disposable {
     for (const key of keys) {
       if (key === skip || (prefix && !key.startsWith(prefix))) continue;
       out.push(...(this.overrides.get(key) ?? this.files.get(key) ?? []));
+    }
+    return out;
+  }
+
+  /**
+   * The files defining an object (same kind and name; the namespace too when both name one):
+   * what "Open owning manifest" jumps to. Open documents count with their unsaved text.
+   */
+  filesDefining(ref: ObjectName): vscode.Uri[] {
+    const out: vscode.Uri[] = [];
+    for (const key of new Set([...this.files.keys(), ...this.overrides.keys()])) {
+      const entries = this.overrides.get(key) ?? this.files.get(key) ?? [];
+      const defines = entries.some(
+        ({ identity: id }) =>
+          id.kind === ref.kind &&
+          id.name === ref.name &&
+          (!id.namespace || !ref.namespace || id.namespace === ref.namespace),
+      );
+      if (defines) out.push(vscode.Uri.parse(key));
     }
     return out;
   }

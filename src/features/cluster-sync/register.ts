@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import { confirmAndApply } from './apply';
 import { ClusterDiffView } from './diff-view';
 import { DriftLenses, identityKey, type ObjectRefArg } from './drift';
+import { ManifestLinks } from './manifests';
 import { currentTarget, documentTargets, inspectAll, type SyncTarget } from './target';
 
 const SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }];
@@ -21,8 +22,9 @@ const fileName = (document: vscode.TextDocument) => vscode.workspace.asRelativeP
  * confirmation, and the drift lens. Needs the clusters and analysis features registered first.
  */
 export function registerClusterSync(services: Services): vscode.Disposable {
-  const { clusters, analysis, log } = services;
-  if (!clusters || !analysis) throw new Error('cluster sync needs the clusters and analysis features');
+  const { clusters, analysis, preview, log } = services;
+  if (!clusters || !analysis || !preview)
+    throw new Error('cluster sync needs the clusters and analysis features');
   const store = new DisposableStore();
   const view = store.add(new ClusterDiffView());
   const drift = store.add(new DriftLenses(clusters, analysis, log));
@@ -34,6 +36,9 @@ export function registerClusterSync(services: Services): vscode.Disposable {
   reg(Commands.diffObject, (arg: ObjectRefArg) => commands.diffObject(arg));
   reg(Commands.applyToCluster, (arg?: unknown) => commands.apply(arg));
   reg(Commands.refreshDrift, () => drift.invalidate());
+  const links = new ManifestLinks(analysis, clusters, preview);
+  reg(Commands.openManifest, (arg: unknown) => links.open(arg));
+  reg(Commands.raiseMemoryLimit, (arg: unknown) => links.raiseMemoryLimit(arg));
   return store;
 }
 

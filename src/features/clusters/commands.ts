@@ -7,7 +7,6 @@ import type { Problem } from '../../core/health/summary';
 import type { Job } from '../../core/k8s/types';
 import type { Logger } from '../../core/log';
 import { LogViewer, liveUri } from './inspect';
-import { openManifest } from './manifest';
 import type { HealthModel } from './model';
 import type { ClusterNode } from './nodes';
 import type { ProblemNode } from './problems';
@@ -100,10 +99,6 @@ export function registerClusterCommands(
     const doc = await vscode.workspace.openTextDocument(liveUri(t.source, 'yaml', t.ref));
     await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
     await vscode.window.showTextDocument(doc, { preview: true });
-  });
-  reg(Commands.openManifest, async (arg: unknown) => {
-    const t = need(arg);
-    if (t) await openManifest(t.ref);
   });
 
   reg(Commands.restartRollout, async (arg: unknown) => {

@@ -48,7 +48,9 @@ export class ProblemsTree implements vscode.TreeDataProvider<ProblemNode> {
     item.id = `${source.id}|${problem.kind}|${problem.namespace}|${problem.pod ?? problem.owner.kind + '/' + problem.owner.name}|${problem.reason}`;
     item.description = problem.suggestion;
     item.iconPath = severityIcon(ICONS[problem.kind] ?? 'warning', problem.severity);
-    item.contextValue = `shipshape:problem:${problem.kind}:${source.readonly ? 'ro' : 'rw'}`;
+    // `:oom` offers the manifest fix (raise the memory limit) on pods the kernel killed.
+    const oom = problem.reason === 'OOMKilled' || problem.lastTermination?.reason === 'OOMKilled';
+    item.contextValue = `shipshape:problem:${problem.kind}:${source.readonly ? 'ro' : 'rw'}${oom ? ':oom' : ''}`;
     item.tooltip = markdown((md) => {
       md.appendMarkdown('**');
       md.appendText(problem.reason);

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../../../scripts/harness/browser';
 import {
   startCodeServer,
@@ -78,7 +79,8 @@ export async function runCommand(page: Page, title: string): Promise<void> {
       await input.waitFor({ state: 'visible', timeout: 5_000 });
       await input.fill(`>${title}`, { timeout: 5_000 });
       await row.waitFor({ state: 'visible', timeout: 15_000 });
-      await input.press('Enter', { timeout: 5_000 });
+      // A click, not Enter: if the palette closed meanwhile, Enter would type into the editor.
+      await row.click({ timeout: 5_000 });
       return;
     } catch (error) {
       if (attempt >= 2) throw error;
@@ -116,4 +118,42 @@ export async function openFile(page: Page, name: string): Promise<void> {
     .waitFor({ timeout: 15_000 });
   await input.press('Enter');
   await page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().waitFor({ timeout: 15_000 });
+}
+
+/**
+ * A test that leaves `test-results/failed-<name>.png` behind when it fails: what the user would
+ * have seen at that moment, for the report.
+ */
+export function uiTest(name: string, page: () => Page | undefined, fn: () => Promise<void>): void {
+  test(name, async () => {
+    try {
+      await fn();
+    } catch (error) {
+      const current = page();
+      const slug = name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .slice(0, 60);
+      if (current) await screenshot(current, `failed-${slug}`).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+/** Right-clicks `target` and runs a context-menu entry, again if the first click is lost. */
+export async function contextMenu(page: Page, target: Locator, entry: string): Promise<void> {
+  const item = page.locator('.context-view .action-label', { hasText: entry }).first();
+  for (let attempt = 0; ; attempt++) {
+    await target.click({ button: 'right' });
+    await item.waitFor({ timeout: 15_000 });
+    await item.hover();
+    await item.click();
+    try {
+      await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: 3_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 2) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
 }

@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { emptyClusterState, type ClusterState } from '../../../src/core/k8s/types';
 import { compareObjects, unifiedDiff, withoutNoise } from '../../../src/core/sync/compare';
 import { conflictsOf, describeConflicts } from '../../../src/core/sync/conflicts';
 import { planLine, summariseResults, verbOf, type Inspection } from '../../../src/core/sync/inspection';
 import { isProtectedContext } from '../../../src/core/sync/protected';
 import { applyTargets, TEMPLATE_REFUSAL } from '../../../src/core/sync/targets';
+import { watchedVersion } from '../../../src/core/sync/watched';
 import { parseManifestFile } from '../../../src/core/yaml/parse';
 
 test('apply targets: every complete object, List items included, with its range and plain body', () => {
@@ -166,4 +168,21 @@ test('plan lines and result summaries say what an apply does in kubectl words', 
     '2 created, 1 failed',
   );
   assert.equal(summariseResults([]), 'nothing to apply');
+});
+
+test('watched versions: the explorer lists say when a checked object changed; unwatched kinds say nothing', () => {
+  const state = {
+    ...emptyClusterState(),
+    deployments: [{ metadata: { name: 'web', namespace: 'shop', resourceVersion: '42' } }],
+  } as ClusterState;
+  const web = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'shop' };
+  assert.deepEqual(watchedVersion(state, web), { list: 'deployments', version: '42' });
+  assert.deepEqual(watchedVersion(state, { ...web, name: 'api' }), { list: 'deployments', version: null });
+  assert.deepEqual(watchedVersion(state, { ...web, namespace: 'other' }), {
+    list: 'deployments',
+    version: null,
+  });
+  assert.equal(watchedVersion(state, { apiVersion: 'v1', kind: 'ConfigMap', name: 'web' }), undefined);
+  // Same kind name in another group is not the watched one.
+  assert.equal(watchedVersion(state, { ...web, apiVersion: 'example.com/v1' }), undefined);
 });

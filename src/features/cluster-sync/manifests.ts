@@ -1,0 +1,110 @@
+import * as vscode from 'vscode';
+import { Commands } from '../../constants';
+import { raiseMemoryLimit } from '../../core/fixes/memory';
+import { findObject, type ObjectName } from '../../core/manifest/find';
+import { parseManifestFile } from '../../core/yaml/parse';
+import type { FixPreview } from '../analysis/preview';
+import type { AnalysisService } from '../analysis/service';
+import type { ClusterNode } from '../clusters/nodes';
+import type { ProblemNode } from '../clusters/problems';
+import type { ClusterSources } from '../clusters/sources';
+
+/** The workload a tree item or problem comes from: a pod's top-level owner, else the object. */
+export function ownerOf(arg: unknown): ObjectName | undefined {
+  const node = arg as ClusterNode | ProblemNode | undefined;
+  if (!node || typeof node !== 'object') return undefined;
+  if ('problem' in node) {
+    const { owner, namespace } = node.problem;
+    return { kind: owner.kind, name: owner.name, ...(namespace ? { namespace } : {}) };
+  }
+  switch (node.type) {
+    case 'workload':
+      return { kind: node.kind, name: node.name, namespace: node.namespace };
+    case 'application':
+      return { kind: 'Application', name: node.name, namespace: node.namespace };
+    case 'pod':
+      return node.owner
+        ? { kind: node.owner.kind, name: node.owner.name, namespace: node.namespace }
+        : { kind: 'Pod', name: node.name, namespace: node.namespace };
+    default:
+      return undefined;
+  }
+}
+
+const describe = (ref: ObjectName) => `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+
+/**
+ * Live → manifest: the workspace index says which files define a live object, so the explorer
+ * opens the exact document, and a pod's problem can be fixed where it comes from.
+ */
+export class ManifestLinks {
+  constructor(
+    private readonly analysis: AnalysisService,
+    private readonly sources: ClusterSources,
+    private readonly preview: FixPreview,
+  ) {}
+
+  /** The manifest document defining `ref` (the user picks when several do), or undefined after saying why. */
+  private async documentDefining(ref: ObjectName): Promise<vscode.TextDocument | undefined> {
+    await this.analysis.index.ready();
+    const uris = this.analysis.index.filesDefining(ref);
+    if (uris.length === 0) {
+      void vscode.window.showInformationMessage(
+        `Shipshape: no manifest in this workspace defines ${describe(ref)}.`,
+      );
+      return undefined;
+    }
+    const uri =
+      uris.length === 1
+        ? uris[0]
+        : (
+            await vscode.window.showQuickPick(
+              uris.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })),
+              { title: `Manifests defining ${describe(ref)}` },
+            )
+          )?.uri;
+    return uri ? vscode.workspace.openTextDocument(uri) : undefined;
+  }
+
+  async open(arg: unknown): Promise<void> {
+    const ref = ownerOf(arg);
+    if (!ref) return;
+    const document = await this.documentDefining(ref);
+    if (!document) return;
+    const object = findObject(parseManifestFile(document.getText()), ref);
+    const position = document.positionAt(object?.node.range?.[0] ?? 0);
+    await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position) });
+  }
+
+  /** OOMKilled → the memory limit of that container, raised in its manifest (previewed, undoable). */
+  async raiseMemoryLimit(arg: unknown): Promise<void> {
+    const node = arg as ProblemNode | undefined;
+    const ref = ownerOf(arg);
+    if (!node || !('problem' in node) || !ref) return;
+    const { problem, source } = node;
+    const document = await this.documentDefining(ref);
+    if (!document) return;
+    const containerName = problem.lastTermination?.container ?? problem.container;
+    const pod = this.sources
+      .clusterState(source)
+      ?.pods.find((p) => p.metadata?.namespace === problem.namespace && p.metadata?.name === problem.pod);
+    const liveLimit = pod?.spec?.containers?.find((c) => c.name === containerName)?.resources?.limits?.[
+      'memory'
+    ];
+    const result = raiseMemoryLimit(parseManifestFile(document.getText()), ref, {
+      ...(containerName ? { container: containerName } : {}),
+      ...(liveLimit ? { liveLimit } : {}),
+    });
+    if ('problem' in result) {
+      void vscode.window.showWarningMessage(`Shipshape: cannot raise the memory limit: ${result.problem}.`);
+      return;
+    }
+    const title = `Raise ${result.container}'s memory limit ${result.from ?? '(none)'} → ${result.to} in ${ref.name}`;
+    if (!(await this.preview.confirm(document, result.edits, title))) return;
+    const choice = await vscode.window.showInformationMessage(
+      `Shipshape: ${ref.name}'s memory limit is now ${result.to} in ${vscode.workspace.asRelativePath(document.uri)}. Save, then apply it to roll it out.`,
+      'Apply to Cluster…',
+    );
+    if (choice) await vscode.commands.executeCommand(Commands.applyToCluster, document.uri);
+  }
+}
