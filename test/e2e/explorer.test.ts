@@ -13,6 +13,7 @@ import { runCluster, type RunningCluster } from '../../scenarios/cli';
 import { repoRoot } from '../../scripts/harness/paths';
 import {
   contextMenu,
+  openFile,
   openShipshape,
   openWorkbench,
   screenshot,
@@ -105,6 +106,13 @@ test('the Clusters view shows the seeded platform: health, problem-first namespa
     .waitFor({ timeout: 30_000 });
   await page.locator('.statusbar-item', { hasText: /% · / }).first().waitFor({ timeout: 30_000 });
   await screenshot(page, 'explorer-tree');
+  // The README's first picture: the live tree beside a manifest with its lenses and drift.
+  await openFile(page, 'trino.yaml');
+  await page
+    .locator('.contentWidgets .codelens-decoration', { hasText: /In testcluster:/ })
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await screenshot(page, 'overview');
 });
 
 test('the Problems view ranks every problem with a next step', async () => {

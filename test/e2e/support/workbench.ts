@@ -98,6 +98,18 @@ export async function openShipshape(page: Page): Promise<void> {
   // The problem-count badge sits on top of the icon: click the whole activity bar entry.
   await item.locator('xpath=..').click();
   await clusters.waitFor({ timeout: 30_000 });
+  await widenSidebar(page, 460);
+}
+
+/** Drags the sidebar's edge as a user widening it would: tree descriptions stay readable. */
+async function widenSidebar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
 }
 
 /** Folds or unfolds a view of the Shipshape container by its header, as a user would. */
