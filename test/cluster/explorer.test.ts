@@ -14,8 +14,11 @@ import { KubeError } from '../../src/adapters/k8s/errors';
 import { contextsOf, forContext, loadKubeconfig } from '../../src/adapters/k8s/kubeconfig';
 import { writes } from '../../src/adapters/k8s/actions';
 import { executePlan } from '../../src/adapters/k8s/plan';
+import { plans } from '../../src/adapters/k8s/plans';
+import { Commands } from '../../src/constants';
 import { summarise } from '../../src/core/health/summary';
 import { silentLogger } from '../../src/core/log';
+import { statusLine } from '../../src/features/clusters/status-line';
 import { freePort, isAlive } from '../../scripts/harness/process';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
 import {
@@ -87,6 +90,8 @@ describe('explorer data layer on a real API server', () => {
     try {
       await eventually(() => assert.equal(connection.status().state, 'ready'));
       const health = await eventually(() => {
+        // Owners resolve through ReplicaSets and Deployments: wait for every list, not just pods.
+        assert.equal(connection.loading(), false);
         const h = summarise(connection.state(), Date.now());
         assert.equal(h.pods.total, 5);
         return h;
@@ -132,7 +137,7 @@ describe('explorer data layer on a real API server', () => {
     }
   });
 
-  test('expired credentials give a clear message and no data', async () => {
+  test('expired credentials are a failure, not a stale cache: plain words and Open kubeconfig…', async () => {
     const connection = connect(cluster.kubeconfig, 'expired@testcluster');
     try {
       const status = await eventually(() => {
@@ -140,10 +145,100 @@ describe('explorer data layer on a real API server', () => {
         assert.equal(s.error?.kind, 'unauthorized');
         return s;
       });
+      assert.equal(status.state, 'failed', 'retrying by itself cannot make expired credentials work');
       assert.match(status.error?.message ?? '', /rejected the credentials|expired/);
       assert.equal(connection.state().pods.length, 0);
+      const line = statusLine(status);
+      assert.deepEqual(line?.command, { title: 'Open kubeconfig…', command: Commands.openKubeconfig });
+      assert.match(line?.text ?? '', /rejected the credentials/);
+      assert.doesNotMatch(line?.text ?? '', /stale|retrying/i);
+      // A stale informer would have listed again within ~1.25 s (first backoff step).
+      const lists = connection.stats().lists;
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(connection.stats().lists, lists, 'no retries against a server that said 401');
+      assert.equal(connection.status().state, 'failed');
     } finally {
       connection.dispose();
+    }
+  });
+
+  test('credentials that work again (signed in anew): Refresh brings the cluster back', async () => {
+    const rest = restFor(cluster.kubeconfig);
+    await rest.request('POST', '/api/v1/namespaces/default/serviceaccounts', {
+      body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'sso-user' } },
+      what: 'create service account',
+    });
+    await rest.request('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      body: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'sso-user' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+        subjects: [{ kind: 'ServiceAccount', name: 'sso-user', namespace: 'default' }],
+      },
+      what: 'bind cluster-admin',
+    });
+    const issued = await rest.request<{ status: { token: string } }>(
+      'POST',
+      '/api/v1/namespaces/default/serviceaccounts/sso-user/token',
+      {
+        body: {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenRequest',
+          spec: { expirationSeconds: 3600 },
+        },
+        what: 'issue a token',
+      },
+    );
+    // An exec credential plugin like `aws eks get-token`: it hands out whatever token the user's
+    // last sign-in left behind, here a file the test rewrites.
+    const dir = mkdtempSync(join(tmpdir(), 'kc-sso-'));
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'token-from-last-week');
+    const plugin = `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: require('fs').readFileSync(process.argv[1], 'utf8').trim() } }))`;
+    const base = new KubeConfig();
+    base.loadFromFile(cluster.kubeconfig);
+    const server = base.getCurrentCluster();
+    assert.ok(server);
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [server],
+      users: [
+        {
+          name: 'sso',
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1',
+            command: process.execPath,
+            args: ['-e', plugin, tokenFile],
+            interactiveMode: 'Never',
+          },
+        },
+      ],
+      contexts: [{ name: 'sso@testcluster', cluster: server.name, user: 'sso' }],
+      currentContext: 'sso@testcluster',
+    });
+    writeFileSync(join(dir, 'config'), kc.exportConfig());
+    const connection = connect(join(dir, 'config'));
+    try {
+      await eventually(() => {
+        const s = connection.status();
+        assert.equal(s.state, 'failed');
+        assert.equal(s.error?.kind, 'unauthorized');
+      });
+      writeFileSync(tokenFile, issued.status.token);
+      connection.refresh();
+      await eventually(() => {
+        const s = connection.status();
+        assert.equal(s.state, 'ready');
+        assert.equal(s.error, undefined);
+        assert.equal(connection.loading(), false);
+        assert.ok(connection.state().pods.length > 0, 'the data is back');
+      });
+      assert.equal(statusLine(connection.status()), undefined, 'no failure line left in the tree');
+      assert.equal(connection.status().unavailable.size, 0, 'nothing left marked unreadable');
+    } finally {
+      connection.dispose();
+      rest.dispose();
     }
   });
 
@@ -187,13 +282,8 @@ describe('explorer data layer on a real API server', () => {
   test('writes: a declined confirmation changes nothing; dry run then the real scale', async () => {
     const rest = restFor(cluster.kubeconfig);
     const ref = { kind: 'Deployment', namespace: 'kafka', name: 'broker' };
-    const plan = {
-      title: 'Scale broker to 0?',
-      objects: ['Deployment kafka/broker'],
-      confirm: 'Scale to 0',
-      writes: [writes.scale(ref, 0)],
-      done: 'scaled',
-    };
+    const plan = plans.scale(ref, 2, 0);
+    assert.equal(plan.confirm, 'Scale to 0', 'scaling to nothing says so on the button');
     const replicas = async () =>
       (
         await rest.request<{ spec: { replicas: number } }>(
@@ -204,7 +294,7 @@ describe('explorer data layer on a real API server', () => {
       ).spec.replicas;
     assert.deepEqual(await executePlan(rest, plan, () => Promise.resolve(false)), { status: 'declined' });
     assert.equal(await replicas(), 2);
-    const bad = { ...plan, writes: [writes.scale({ ...ref, name: 'does-not-exist' }, 0)] };
+    const bad = plans.scale({ ...ref, name: 'does-not-exist' }, 2, 0);
     const refused = await executePlan(rest, bad, () => Promise.resolve(true));
     assert.equal(refused.status, 'dry-run-failed');
     assert.match(refused.status === 'dry-run-failed' ? refused.message : '', /not found/);

@@ -72,13 +72,22 @@ export interface Write {
 }
 
 export async function run(rest: KubeRest, write: Write, dryRun: boolean): Promise<unknown> {
+  // A DELETE's body is its DeleteOptions, and when there is one the API server reads only that,
+  // ignoring the query string: without dryRun in the body the "dry run" deletes for real.
+  const body =
+    dryRun && write.method === 'DELETE' && isObject(write.body)
+      ? { ...write.body, dryRun: ['All'] }
+      : write.body;
   return rest.request(write.method, write.path, {
-    ...(write.body !== undefined ? { body: write.body } : {}),
+    ...(body !== undefined ? { body } : {}),
     ...(write.contentType ? { contentType: write.contentType } : {}),
     query: dryRun ? { dryRun: 'All' } : {},
     what: write.what,
   });
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const MERGE = 'application/merge-patch+json';
 

@@ -195,11 +195,17 @@ export class ClusterConnection {
       unavailable: this.unavailable,
       namespaceScoped: this.namespaceScoped,
     };
+    type Failed = Extract<InformerStatus, { state: 'failed' }>;
+    // Every request carries the same credentials: one 401 means none of the data is live, even
+    // while other watches opened before the credentials expired still stream.
+    const rejected = statuses.find(
+      (s): s is Failed => s.state === 'failed' && s.error.kind === 'unauthorized',
+    );
+    if (rejected) return { ...base, state: 'failed', error: rejected.error };
     const stale = statuses.find((s): s is Extract<InformerStatus, { state: 'stale' }> => s.state === 'stale');
     const failedPods = pods.length > 0 && pods.every((s) => s.state === 'failed');
     if (failedPods) {
-      const error = (pods.find((s) => s.state === 'failed') as Extract<InformerStatus, { state: 'failed' }>)
-        .error;
+      const error = (pods.find((s) => s.state === 'failed') as Failed).error;
       return { ...base, state: 'failed', error };
     }
     if (stale) return { ...base, state: 'stale', error: stale.error, since: stale.since };

@@ -37,6 +37,20 @@ export class KubeError extends Error {
       this.kind === 'unreachable' || this.kind === 'timeout' || this.kind === 'server' || this.kind === 'gone'
     );
   }
+
+  /**
+   * Retrying will give the same answer until a person changes something: signs in again
+   * (unauthorized), gets RBAC granted, installs a CRD, fixes the kubeconfig. Watchers stop and
+   * say so instead of backing off forever and calling the data merely stale.
+   */
+  get needsAction(): boolean {
+    return (
+      this.kind === 'unauthorized' ||
+      this.kind === 'forbidden' ||
+      this.kind === 'notFound' ||
+      this.kind === 'config'
+    );
+  }
 }
 
 export interface StatusCause {

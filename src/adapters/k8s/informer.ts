@@ -21,7 +21,7 @@ export type InformerStatus =
   | { readonly state: 'ready'; readonly since: number }
   /** The data is the last good copy; we keep retrying by ourselves. */
   | { readonly state: 'stale'; readonly since: number; readonly error: KubeError; readonly retryAt: number }
-  /** Retrying will not help until something changes (RBAC, a missing CRD): retried on refresh. */
+  /** Retrying will not help until something changes (credentials, RBAC, a missing CRD): retried on refresh. */
   | { readonly state: 'failed'; readonly error: KubeError };
 
 export interface InformerStats {
@@ -133,7 +133,9 @@ export class Informer<T> {
       } catch (error) {
         if (this.stopped) break;
         const e = error instanceof KubeError ? error : new KubeError('other', String(error));
-        if (e.kind === 'aborted') continue;
+        // Refresh (after the user signed in again, say) landed during this attempt: its answer
+        // predates the change, so ask again rather than stop on an outdated 401 or 403.
+        if (e.kind === 'aborted' || this.abort.signal.aborted) continue;
         // A restarted server with new storage answers old resourceVersions with "too large".
         if (
           e.kind === 'gone' ||
@@ -146,7 +148,7 @@ export class Informer<T> {
           this.stats.relists++;
           continue;
         }
-        if (e.kind === 'forbidden' || e.kind === 'notFound' || e.kind === 'config') {
+        if (e.needsAction) {
           this.setStatus({ state: 'failed', error: e });
           this.running = false;
           return;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, relative, resolve } from 'node:path';
@@ -19,6 +20,11 @@ export interface ContextInfo {
   readonly current: boolean;
   /** The user runs a credential program (exec plugin): never run from an untrusted workspace. */
   readonly usesExec: boolean;
+  /**
+   * A digest of the user and cluster entries (never the secrets themselves): a kubeconfig with
+   * new credentials under the same context, user and server names must reconnect.
+   */
+  readonly credentials: string;
 }
 
 /** The standard search order: explicit path, else $KUBECONFIG (several paths), else ~/.kube/config. */
@@ -80,6 +86,10 @@ export function contextsOf(source: KubeconfigSource): ContextInfo[] {
       user: ctx.user,
       current: ctx.name === kc.getCurrentContext(),
       usesExec: Boolean(user?.exec) || Boolean(user?.authProvider),
+      credentials: createHash('sha256')
+        .update(JSON.stringify([user ?? null, cluster ?? null]))
+        .digest('hex')
+        .slice(0, 16),
     };
     if (ctx.namespace) info.namespace = ctx.namespace;
     return info;

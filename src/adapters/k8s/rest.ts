@@ -92,6 +92,8 @@ export class KubeRest {
             `Cannot authenticate to ${this.server}: ${error instanceof Error ? error.message : String(error)}`,
           );
     }
+    // Authentication can take a while (an exec plugin runs): a cancel during it must still count.
+    if (options.signal?.aborted) throw new KubeError('aborted', 'Request cancelled.');
     const body =
       options.body === undefined
         ? undefined
@@ -148,6 +150,8 @@ export class KubeRest {
     idleMs = 120_000,
   ): Promise<void> {
     const opts = await this.options('GET', path, { ...query, watch: 1 });
+    // Aborted while authenticating: the listener below would never fire and the watch would run on.
+    if (signal.aborted) return;
     return new Promise<void>((resolve, reject) => {
       const client = opts.protocol === 'http:' ? http : https;
       let settled = false;

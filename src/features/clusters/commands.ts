@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { getObject, writes, type ObjectRef } from '../../adapters/k8s/actions';
+import { getObject, type ObjectRef } from '../../adapters/k8s/actions';
+import { plans, refLabel as label } from '../../adapters/k8s/plans';
 import { Commands } from '../../constants';
 import { DisposableStore } from '../../adapters/vscode/disposables';
 import type { Problem } from '../../core/health/summary';
-import type { Job } from '../../core/k8s/types';
 import type { Logger } from '../../core/log';
 import { LogViewer, liveUri } from './inspect';
 import type { HealthModel } from './model';
@@ -46,8 +46,6 @@ function targetOf(arg: unknown): Target | undefined {
       return undefined;
   }
 }
-
-const label = (ref: ObjectRef) => `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 
 export function registerClusterCommands(
   sources: ClusterSources,
@@ -104,17 +102,7 @@ export function registerClusterCommands(
   reg(Commands.restartRollout, async (arg: unknown) => {
     const t = need(arg);
     if (!t) return;
-    await confirmAndWrite(
-      t.source,
-      {
-        title: `Restart the rollout of ${t.ref.name}?`,
-        objects: [label(t.ref)],
-        confirm: 'Restart',
-        writes: [writes.rolloutRestart(t.ref, new Date())],
-        done: `restarting ${label(t.ref)}.`,
-      },
-      log,
-    );
+    await confirmAndWrite(t.source, plans.restartRollout(t.ref, new Date()), log);
   });
   reg(Commands.scale, async (arg: unknown, replicasArg?: number) => {
     const t = need(arg);
@@ -135,75 +123,26 @@ export function registerClusterCommands(
               /^\d+$/.test(v) && Number(v) <= 1000 ? undefined : 'A whole number from 0 to 1000',
           });
     if (input === undefined) return;
-    const replicas = Number(input);
-    await confirmAndWrite(
-      t.source,
-      {
-        title: `Scale ${t.ref.name} from ${current ?? '?'} to ${replicas} replica${replicas === 1 ? '' : 's'}?`,
-        objects: [label(t.ref)],
-        confirm: replicas === 0 ? 'Scale to 0' : 'Scale',
-        writes: [writes.scale(t.ref, replicas)],
-        done: `scaled ${label(t.ref)} to ${replicas}.`,
-      },
-      log,
-    );
+    await confirmAndWrite(t.source, plans.scale(t.ref, current, Number(input)), log);
   });
   reg(Commands.deletePod, async (arg: unknown) => {
     const t = need(arg);
     if (!t) return;
-    await confirmAndWrite(
-      t.source,
-      {
-        title: `Delete pod ${t.ref.name}?`,
-        objects: [label(t.ref)],
-        confirm: 'Delete',
-        writes: [writes.deletePod(t.ref, false)],
-        done: `deleted ${label(t.ref)}; its controller will replace it.`,
-      },
-      log,
-    );
+    await confirmAndWrite(t.source, plans.deletePod(t.ref), log);
   });
   reg(Commands.forceDeletePod, async (arg: unknown) => {
     const t = need(arg);
     if (!t) return;
-    const p = pod(t);
-    const finalizers = p?.metadata?.finalizers ?? [];
-    await confirmAndWrite(
-      t.source,
-      {
-        title: `Force-delete pod ${t.ref.name} (grace period 0${finalizers.length ? ', finalizers removed' : ''})?`,
-        objects: [label(t.ref), ...(finalizers.length ? [`finalizers: ${finalizers.join(', ')}`] : [])],
-        confirm: 'Force delete',
-        writes: [
-          ...(finalizers.length ? [writes.removeFinalizers(t.ref)] : []),
-          writes.deletePod(t.ref, true),
-        ],
-        done: `force-deleted ${label(t.ref)}.`,
-      },
-      log,
-    );
+    await confirmAndWrite(t.source, plans.forceDeletePod(t.ref, pod(t)?.metadata?.finalizers ?? []), log);
   });
   reg(Commands.deleteFailedJobs, async (arg: unknown) => {
     const t = need(arg);
     if (!t) return;
     const namespace = t.ref.kind === 'Namespace' ? t.ref.name : t.ref.namespace;
-    const failed = (sources.clusterState(t.source)?.jobs ?? []).filter(
-      (j: Job) => j.metadata?.namespace === namespace && isFailed(j),
-    );
-    if (failed.length === 0)
+    const plan = plans.deleteFailedJobs(namespace, sources.clusterState(t.source)?.jobs ?? []);
+    if (!plan)
       return vscode.window.showInformationMessage(`Shipshape: no failed Jobs in ${namespace ?? '?'}.`);
-    const refs = failed.map((j) => ({ kind: 'Job', namespace, name: j.metadata?.name ?? '' }) as ObjectRef);
-    await confirmAndWrite(
-      t.source,
-      {
-        title: `Delete ${refs.length} failed Job${refs.length === 1 ? '' : 's'} in ${namespace ?? '?'} (and their pods)?`,
-        objects: refs.map(label),
-        confirm: 'Delete',
-        writes: refs.map((r) => writes.deleteObject(r)),
-        done: `deleted ${refs.length} failed Job(s) in ${namespace ?? '?'}.`,
-      },
-      log,
-    );
+    await confirmAndWrite(t.source, plan, log);
     return undefined;
   });
   for (const [id, suspend] of [
@@ -213,50 +152,23 @@ export function registerClusterCommands(
     reg(id, async (arg: unknown) => {
       const t = need(arg);
       if (!t) return;
-      await confirmAndWrite(
-        t.source,
-        {
-          title: `${suspend ? 'Suspend' : 'Resume'} CronJob ${t.ref.name}?`,
-          objects: [label(t.ref)],
-          confirm: suspend ? 'Suspend' : 'Resume',
-          writes: [writes.suspendCronJob(t.ref, suspend)],
-          done: `${suspend ? 'suspended' : 'resumed'} ${label(t.ref)}.`,
-        },
-        log,
-      );
+      await confirmAndWrite(t.source, plans.suspendCronJob(t.ref, suspend), log);
     });
   }
   reg(Commands.triggerCronJob, async (arg: unknown) => {
     const t = need(arg);
     if (!t?.source.connection) return;
     const cronJob = await getObject(t.source.connection.rest, t.ref);
-    const write = writes.triggerCronJob(cronJob, randomBytes(3).toString('hex'));
     await confirmAndWrite(
       t.source,
-      {
-        title: `Run CronJob ${t.ref.name} now?`,
-        objects: [label(t.ref), `creates ${write.what.split(' ')[2] ?? 'a Job'}`],
-        confirm: 'Run now',
-        writes: [write],
-        done: `started a Job from ${label(t.ref)}.`,
-      },
+      plans.triggerCronJob(t.ref, cronJob, randomBytes(3).toString('hex')),
       log,
     );
   });
   reg(Commands.argoHardRefresh, async (arg: unknown) => {
     const t = need(arg);
     if (!t) return;
-    await confirmAndWrite(
-      t.source,
-      {
-        title: `Hard-refresh Argo CD application ${t.ref.name}?`,
-        objects: [label(t.ref)],
-        confirm: 'Hard refresh',
-        writes: [writes.argoHardRefresh(t.ref)],
-        done: `asked Argo CD to hard-refresh ${t.ref.name}.`,
-      },
-      log,
-    );
+    await confirmAndWrite(t.source, plans.argoHardRefresh(t.ref), log);
   });
 
   reg(Commands.filterProblems, () => setFilter(true));
@@ -303,11 +215,4 @@ export function registerClusterCommands(
     reveal(arg.source, arg),
   );
   return store;
-}
-
-function isFailed(job: Job): boolean {
-  return (
-    (job.status?.conditions ?? []).some((c) => c.type === 'Failed' && c.status === 'True') ||
-    ((job.status?.failed ?? 0) > 0 && !(job.status?.succeeded ?? 0) && !(job.status?.active ?? 0))
-  );
 }

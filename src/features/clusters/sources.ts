@@ -128,7 +128,10 @@ export class ClusterSources implements vscode.Disposable {
           const id = `ctx:${context.name}`;
           const old = previous.get(id);
           const same =
-            old?.context && old.context.server === context.server && old.context.user === context.user;
+            old?.context &&
+            old.context.server === context.server &&
+            old.context.user === context.user &&
+            old.context.credentials === context.credentials;
           const source: Source =
             same && old ? old : { id, label: context.name, kind: 'context', readonly: !trusted, context };
           if (!trusted && fromWorkspace && context.usesExec) {

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { Commands } from '../../constants';
 import type { PlatformHealth, WorkloadHealth } from '../../core/health/summary';
 import type { ClusterState, Pod, WorkloadKind } from '../../core/k8s/types';
 import type { HealthModel } from './model';
@@ -15,7 +14,8 @@ import {
   severityIcon,
   workloadDescription,
 } from './render';
-import type { ClusterSources, Source, SourceStatus } from './sources';
+import type { ClusterSources, Source } from './sources';
+import { statusLine, type StatusLine } from './status-line';
 
 /** Per-health lookups, built once per health object (i.e. once per batch of cluster changes). */
 interface TreeIndex {
@@ -27,33 +27,15 @@ interface TreeIndex {
 
 const key = (ns: string, name: string) => `${ns}/${name}`;
 
-function statusLine(
-  status: SourceStatus,
-): { text: string; icon: vscode.ThemeIcon; command?: vscode.Command } | undefined {
-  const time = (ms: number | undefined) => (ms ? new Date(ms).toLocaleTimeString() : 'the start');
-  switch (status.state) {
-    case 'connecting':
-      return { text: 'Connecting…', icon: new vscode.ThemeIcon('loading~spin') };
-    case 'stale':
-      return {
-        text: `Stale since ${time(status.since)} — ${status.error?.message ?? 'connection lost'} Retrying by itself.`,
-        icon: new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground')),
-        command: { title: 'Retry now', command: Commands.refresh },
-      };
-    case 'failed':
-      return {
-        text: status.error?.message ?? 'Cannot read this cluster.',
-        icon: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
-        command:
-          status.error?.kind === 'unauthorized' || status.error?.kind === 'config'
-            ? { title: 'Open kubeconfig…', command: Commands.openKubeconfig }
-            : { title: 'Retry', command: Commands.refresh },
-      };
-    case 'blocked':
-      return { text: status.reason, icon: new vscode.ThemeIcon('lock') };
-    default:
-      return undefined;
-  }
+const SEVERITY_COLOR = {
+  warning: 'editorWarning.foreground',
+  error: 'errorForeground',
+} as const;
+
+function lineIcon(line: StatusLine): vscode.ThemeIcon {
+  return line.severity
+    ? new vscode.ThemeIcon(line.icon, new vscode.ThemeColor(SEVERITY_COLOR[line.severity]))
+    : new vscode.ThemeIcon(line.icon);
 }
 
 export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
@@ -270,14 +252,22 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
             : status.state === 'blocked'
               ? new vscode.ThemeIcon('lock')
               : severityIcon(current ? 'cloud' : 'server-environment', worst);
+        // Health figures of a cluster we cannot read would be made up (an empty model reads
+        // "0 problems"): the row says what is wrong instead.
+        const line = status.state === 'failed' ? statusLine(status) : undefined;
+        if (line?.summary) {
+          item.description = line.summary;
+          item.tooltip = line.tooltip;
+          item.iconPath = severityIcon(current ? 'cloud' : 'server-environment', 4);
+        }
         return item;
       }
       case 'message': {
         const line = statusLine(this.sources.status(source));
         const item = new vscode.TreeItem(line?.text ?? '');
-        if (line) item.iconPath = line.icon;
-        if (line?.command) item.command = line.command;
-        item.tooltip = line?.text;
+        if (line) item.iconPath = lineIcon(line);
+        if (line?.command) item.command = { ...line.command };
+        item.tooltip = line?.tooltip;
         return item;
       }
       case 'namespace': {
