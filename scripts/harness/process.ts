@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /** A child that tests and the demo start; `stop()` is idempotent and always resolves. */
 export interface Managed {
@@ -126,4 +126,15 @@ export function isAlive(pid: number | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether something accepts connections on a loopback port (a server we started is really gone). */
+export function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
 }

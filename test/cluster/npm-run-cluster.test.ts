@@ -5,22 +5,12 @@
  */
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../scripts/harness/paths';
-import { spawnManaged, waitForLine, type Managed } from '../../scripts/harness/process';
+import { isListening, spawnManaged, waitForLine, type Managed } from '../../scripts/harness/process';
 import { restFor } from './support/kube';
-
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
 
 async function start(): Promise<{ cluster: Managed; kubeconfig: string; port: number }> {
   const wanted = join(mkdtempSync(join(tmpdir(), 'shipshape-npm-cluster-')), 'config');
@@ -60,7 +50,7 @@ test('npm run cluster: ready line, the seeded platform behind it, a clean stop o
         ns,
       );
     assert.equal(await exitOf(cluster, () => cluster.child.kill('SIGTERM')), 0);
-    assert.equal(await listening(port), false, 'the API server is gone');
+    assert.equal(await isListening(port), false, 'the API server is gone');
   } finally {
     await cluster.stop();
   }
@@ -69,9 +59,9 @@ test('npm run cluster: ready line, the seeded platform behind it, a clean stop o
 test('npm run cluster: Ctrl-C (SIGINT to the process group) stops it cleanly too', async () => {
   const { cluster, port } = await start();
   try {
-    assert.equal(await listening(port), true);
+    assert.equal(await isListening(port), true);
     assert.equal(await exitOf(cluster, () => process.kill(-(cluster.child.pid ?? 0), 'SIGINT')), 0);
-    assert.equal(await listening(port), false, 'the API server is gone');
+    assert.equal(await isListening(port), false, 'the API server is gone');
   } finally {
     await cluster.stop();
   }

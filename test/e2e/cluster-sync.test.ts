@@ -5,44 +5,23 @@
  * confirmation (and the conflict step for fields the platform's own tooling owns).
  */
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before } from 'node:test';
-import { runCluster, type RunningCluster } from '../../scenarios/cli';
-import { repoRoot } from '../../scripts/harness/paths';
 import { restFor } from '../cluster/support/kube';
 import {
   contextMenu,
   openFile,
   openShipshape,
-  openWorkbench,
   runCommand,
   screenshot,
   setPaneExpanded,
   uiTest,
-  type Session,
 } from './support/workbench';
+import { seededPlatform } from './support/seeded';
 
-let cluster: RunningCluster;
-let session: Session;
-const workspace = mkdtempSync(join(tmpdir(), 'shipshape-e2e-sync-'));
-cpSync(join(repoRoot, 'demo', 'workspace'), workspace, { recursive: true });
+const platform = seededPlatform('sync');
 
-before(async () => {
-  cluster = await runCluster({
-    scenario: 'seeds',
-    kubeconfig: join(mkdtempSync(join(tmpdir(), 'kc-')), 'config'),
-    log: () => undefined,
-  });
-  session = await openWorkbench(workspace, { env: { KUBECONFIG: cluster.kubeconfig } });
-});
-after(async () => {
-  await session?.close();
-  await cluster?.stop();
-});
-
-const lenses = () => session.page.locator('.contentWidgets .codelens-decoration');
+const lenses = () => platform.session.page.locator('.contentWidgets .codelens-decoration');
 
 interface Container {
   name: string;
@@ -50,15 +29,15 @@ interface Container {
   securityContext?: Record<string, unknown>;
 }
 const trinoWorker = () =>
-  restFor(cluster.kubeconfig).request<{
+  restFor(platform.cluster.kubeconfig).request<{
     spec: { replicas: number; template: { spec: { containers: Container[] } } };
   }>('GET', '/apis/apps/v1/namespaces/data-platform/deployments/trino-worker', { what: 'read' });
 
 uiTest(
   'the drift lens compares each saved object with the cluster',
-  () => session?.page,
+  () => platform.page,
   async () => {
-    const { page } = session;
+    const { page } = platform.session;
     await openFile(page, 'trino.yaml');
     // The demo manifests are not what runs: trino-worker's image and replicas differ.
     await lenses()
@@ -73,9 +52,9 @@ uiTest(
 
 uiTest(
   'Harden, then "Diff with Cluster" shows the dry run against the live object',
-  () => session?.page,
+  () => platform.page,
   async () => {
-    const { page } = session;
+    const { page } = platform.session;
     const harden = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Harden' });
     await harden.last().click();
     const apply = page.locator('.notifications-toasts .monaco-button', { hasText: 'Apply' }).first();
@@ -85,7 +64,7 @@ uiTest(
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+S');
     // Saved (by us, or by auto save first): the lens and the diff read the file as saved.
-    const file = join(workspace, 'data-platform', 'trino.yaml');
+    const file = join(platform.workspace, 'data-platform', 'trino.yaml');
     for (
       const deadline = Date.now() + 15_000;
       !readFileSync(file, 'utf8').includes('readOnlyRootFilesystem');
@@ -113,9 +92,9 @@ uiTest(
 
 uiTest(
   '"Apply to Cluster…" names the objects, asks again before taking over owned fields, and applies',
-  () => session?.page,
+  () => platform.page,
   async () => {
-    const { page } = session;
+    const { page } = platform.session;
     await runCommand(page, 'View: Close All Editors');
     await openFile(page, 'trino.yaml');
     await runCommand(page, 'Shipshape: Apply to Cluster…');
@@ -155,9 +134,9 @@ uiTest(
 
 uiTest(
   'live → manifest: an OOMKilled pod in Problems raises the memory limit in its manifest',
-  () => session?.page,
+  () => platform.page,
   async () => {
-    const { page } = session;
+    const { page } = platform.session;
     await runCommand(page, 'View: Close All Editors');
     await openShipshape(page);
     await setPaneExpanded(page, 'Clusters', false);

@@ -5,23 +5,19 @@
  */
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/browser';
 import { repoRoot } from '../../scripts/harness/paths';
-import { freePort, spawnManaged, waitForLine, type Managed } from '../../scripts/harness/process';
+import {
+  freePort,
+  isListening,
+  spawnManaged,
+  waitForLine,
+  type Managed,
+} from '../../scripts/harness/process';
 import { openFile, openShipshape, screenshot, setPaneExpanded } from './support/workbench';
-
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
 
 interface Demo {
   readonly process: Managed;
@@ -70,7 +66,7 @@ test('npm run demo: the URL shows the seeded failures, lenses and runbook; Ctrl-
   try {
     const kubeconfig = readFileSync(join(repoRoot, '.shipshape', 'demo', 'kubeconfig'), 'utf8');
     const apiPort = Number(/server: https:\/\/127\.0\.0\.1:(\d+)/.exec(kubeconfig)?.[1]);
-    assert.ok(apiPort > 0 && (await listening(apiPort)), 'the API server is up');
+    assert.ok(apiPort > 0 && (await isListening(apiPort)), 'the API server is up');
     await withPage(demo.url, async (page) => {
       await openShipshape(page);
       await page
@@ -93,8 +89,8 @@ test('npm run demo: the URL shows the seeded failures, lenses and runbook; Ctrl-
       await screenshot(page, 'demo-live');
     });
     assert.equal(await ctrlC(demo), 0);
-    assert.equal(await listening(demo.port), false, 'code-server is gone');
-    assert.equal(await listening(apiPort), false, 'the API server is gone');
+    assert.equal(await isListening(demo.port), false, 'code-server is gone');
+    assert.equal(await isListening(apiPort), false, 'the API server is gone');
   } finally {
     await demo.process.stop();
   }
@@ -117,7 +113,7 @@ test('npm run demo -- --snapshot: the same tree, read-only, from a kubectl dump'
       await screenshot(page, 'demo-snapshot');
     });
     assert.equal(await ctrlC(demo), 0);
-    assert.equal(await listening(demo.port), false, 'code-server is gone');
+    assert.equal(await isListening(demo.port), false, 'code-server is gone');
   } finally {
     await demo.process.stop();
   }

@@ -4,40 +4,12 @@
  * (scale redis to 0) runs end to end through the confirmation and the dry run.
  */
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { runCluster, type RunningCluster } from '../../scenarios/cli';
-import { repoRoot } from '../../scripts/harness/paths';
-import {
-  contextMenu,
-  openFile,
-  openShipshape,
-  openWorkbench,
-  screenshot,
-  setPaneExpanded,
-  type Session,
-} from './support/workbench';
+import { contextMenu, openFile, openShipshape, screenshot, setPaneExpanded } from './support/workbench';
+import { seededPlatform } from './support/seeded';
 
-let cluster: RunningCluster;
-let session: Session;
-const workspace = mkdtempSync(join(tmpdir(), 'shipshape-e2e-explorer-'));
-cpSync(join(repoRoot, 'demo', 'workspace'), workspace, { recursive: true });
-
-before(async () => {
-  cluster = await runCluster({
-    scenario: 'seeds',
-    kubeconfig: join(mkdtempSync(join(tmpdir(), 'kc-')), 'config'),
-    log: () => undefined,
-  });
-  session = await openWorkbench(workspace, { env: { KUBECONFIG: cluster.kubeconfig } });
-});
-after(async () => {
-  await session?.close();
-  await cluster?.stop();
-});
+const platform = seededPlatform('explorer');
 
 const row = (page: Page, label: string) =>
   page
@@ -74,7 +46,7 @@ async function expand(page: Page, label: string): Promise<void> {
 }
 
 test('the Clusters view shows the seeded platform: health, problem-first namespaces, pods with reasons', async () => {
-  const { page } = session;
+  const { page } = platform.session;
   await openShipshape(page);
   // Room for the tree: the other views fold away as a user would fold it.
   for (const name of ['Problems', 'Runbook']) await setPaneExpanded(page, name, false);
@@ -116,7 +88,7 @@ test('the Clusters view shows the seeded platform: health, problem-first namespa
 });
 
 test('the Problems view ranks every problem with a next step', async () => {
-  const { page } = session;
+  const { page } = platform.session;
   await setPaneExpanded(page, 'Clusters', false);
   await setPaneExpanded(page, 'Problems', true);
   await page
@@ -135,7 +107,7 @@ test('the Problems view ranks every problem with a next step', async () => {
 });
 
 test('Scale… on redis: the modal names the object, the dry run passes, the pod goes away', async () => {
-  const { page } = session;
+  const { page } = platform.session;
   await setPaneExpanded(page, 'Problems', false);
   await setPaneExpanded(page, 'Clusters', true);
   await reveal(page, 'redis');

@@ -5,41 +5,13 @@
  * strings from the cluster render as text, never as markup.
  */
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { runCluster, type RunningCluster } from '../../scenarios/cli';
-import { repoRoot } from '../../scripts/harness/paths';
 import { restFor } from '../cluster/support/kube';
-import {
-  openFile,
-  openShipshape,
-  openWorkbench,
-  runCommand,
-  screenshot,
-  setPaneExpanded,
-  type Session,
-} from './support/workbench';
+import { openFile, openShipshape, runCommand, screenshot, setPaneExpanded } from './support/workbench';
+import { seededPlatform } from './support/seeded';
 
-let cluster: RunningCluster;
-let session: Session;
-const workspace = mkdtempSync(join(tmpdir(), 'shipshape-e2e-runbook-'));
-cpSync(join(repoRoot, 'demo', 'workspace'), workspace, { recursive: true });
-
-before(async () => {
-  cluster = await runCluster({
-    scenario: 'seeds',
-    kubeconfig: join(mkdtempSync(join(tmpdir(), 'kc-')), 'config'),
-    log: () => undefined,
-  });
-  session = await openWorkbench(workspace, { env: { KUBECONFIG: cluster.kubeconfig } });
-});
-after(async () => {
-  await session?.close();
-  await cluster?.stop();
-});
+const platform = seededPlatform('runbook');
 
 async function showRunbook(page: Page): Promise<FrameLocator> {
   await openShipshape(page);
@@ -52,7 +24,7 @@ async function showRunbook(page: Page): Promise<FrameLocator> {
 const item = (frame: FrameLocator, id: string) => frame.locator(`li.item[data-item="${id}"]`);
 
 test('the built-in runbook is evaluated live: failing checks name the broken objects', async () => {
-  const frame = await showRunbook(session.page);
+  const frame = await showRunbook(platform.session.page);
   await frame.locator('.source', { hasText: 'Cluster: testcluster' }).waitFor({ timeout: 60_000 });
   // Checks show "Reading testcluster…" until the first LIST is complete, then their verdicts.
   const gms = frame.locator('li.item.fail[data-item="datahub-gms-ready"]');
@@ -61,16 +33,16 @@ test('the built-in runbook is evaluated live: failing checks name the broken obj
   // The evidence links to the object in the Clusters tree.
   await gms.locator('button', { hasText: 'Deployment data-platform/datahub-gms' }).waitFor();
   assert.match((await frame.locator('.big').textContent()) ?? '', /^\d+\.\d%$/);
-  await screenshot(session.page, 'runbook-live');
+  await screenshot(platform.session.page, 'runbook-live');
 });
 
 test('scaling redis to 0 turns its check green without a refresh', async () => {
-  const frame = await showRunbook(session.page);
+  const frame = await showRunbook(platform.session.page);
   const redis = item(frame, 'redis-ready-or-scaled-down');
   // The task is closed by default once nothing in it fails; open the phase/task if needed.
   await redis.waitFor({ timeout: 30_000 });
   assert.match((await redis.getAttribute('class')) ?? '', /\bfail\b/);
-  await restFor(cluster.kubeconfig).request(
+  await restFor(platform.cluster.kubeconfig).request(
     'PATCH',
     '/apis/apps/v1/namespaces/data-platform/deployments/redis',
     {
@@ -83,7 +55,7 @@ test('scaling redis to 0 turns its check green without a refresh', async () => {
 });
 
 test('a manual item stays ticked after the view is reloaded', async () => {
-  const { page } = session;
+  const { page } = platform.session;
   let frame = await showRunbook(page);
   const box = item(frame, 'datahub-gms-db-verified').locator('input[type=checkbox]');
   await box.waitFor({ timeout: 30_000 });
@@ -98,7 +70,7 @@ test('a manual item stays ticked after the view is reloaded', async () => {
 });
 
 test('Insert puts the snippet into the YAML editor with its tab stops, and undo takes it back', async () => {
-  const { page } = session;
+  const { page } = platform.session;
   await openFile(page, 'redis.yaml');
   const editor = page.locator('.monaco-editor .view-lines').first();
   await editor.click();
@@ -126,7 +98,7 @@ test('Insert puts the snippet into the YAML editor with its tab stops, and undo 
 
 test('strings from the cluster are shown as text, never as markup', async () => {
   const hostile = '<img src=x id=injected onerror=alert(1)>';
-  await restFor(cluster.kubeconfig).request(
+  await restFor(platform.cluster.kubeconfig).request(
     'PATCH',
     '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/ml-platform/status',
     {
@@ -135,7 +107,7 @@ test('strings from the cluster are shown as text, never as markup', async () => 
       what: 'set a hostile health status',
     },
   );
-  const frame = await showRunbook(session.page);
+  const frame = await showRunbook(platform.session.page);
   const argo = frame.locator('li.item', { hasText: hostile }).first();
   await argo.waitFor({ timeout: 30_000 });
   assert.equal(await frame.locator('#injected').count(), 0);
