@@ -32,6 +32,24 @@ test('alias bombs are capped and reported, never expanded', () => {
   assert.deepEqual(a.findings, []);
 });
 
+test('aliases are counted per document: the bomb is skipped, its neighbours are analysed', () => {
+  const pod = (name: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  containers:\n    - &c {name: app, image: "nginx:1.27", securityContext: {privileged: true}}\n`;
+  const bomb = readFileSync(join(dir, 'alias-bomb.yaml'), 'utf8');
+  const text = [pod('before'), bomb, `${pod('after')}    - *c\n`].join('---\n');
+  const a = analyseText(text, { rules: allRules });
+  const limits = a.problems.filter((p) => p.code === 'ALIAS_LIMIT');
+  assert.deepEqual(
+    limits.map((p) => a.file.lines.positionAt(p.start).line + 1),
+    [7],
+    'one problem, at the `---` opening the bomb document',
+  );
+  assert.deepEqual(
+    a.findings.filter((f) => f.rule === 'privileged-container').map((f) => f.object.name),
+    ['before', 'after', 'after'],
+  );
+});
+
 test('a BOM is fine; tabs are a clear syntax error; duplicate keys are reported', () => {
   assert.ok(rulesOf(analyse('bom.yaml')).some((r) => r.endsWith(':bom')));
   const tabs = analyse('tabs.yaml');

@@ -3,13 +3,16 @@
  * on the fixtures, in all three output formats.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import Ajv from 'ajv';
 import { repoRoot } from '../../scripts/harness/paths';
+import { analyseText } from '../../src/core/rules/engine';
+import { allRules } from '../../src/core/rules/registry';
+import { bigManifest } from './support/big-manifest';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 const rules = join(repoRoot, 'test', 'fixtures', 'rules');
@@ -22,6 +25,25 @@ function shipshape(...args: string[]) {
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Like `shipshape`, without blocking the event loop: the test runner's timeout stays in charge. */
+function shipshapeAsync(signal: AbortSignal, ...args: string[]) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, signal });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
+  });
 }
 
 interface JsonReport {
@@ -163,6 +185,65 @@ test('worker threads give the same answer as one thread', () => {
   assert.equal(two.stdout, one.stdout);
   assert.ok((JSON.parse(one.stdout) as JsonReport).findings.length >= 6 * 250);
 });
+
+test(
+  'lint: a 20 MB multi-document manifest is analysed in full, with the same findings as each part alone',
+  // No timing assertion (the benchmark measures speed): the timeout only catches a runaway lint.
+  { timeout: 120_000 },
+  async (t) => {
+    const big = bigManifest(20 * 1024 * 1024);
+    const dir = mkdtempSync(join(tmpdir(), 'shipshape-big-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'rendered.yaml');
+    writeFileSync(file, big.text);
+
+    const r = await shipshapeAsync(t.signal, 'lint', file, '--format', 'json');
+    const report = JSON.parse(r.stdout) as JsonReport;
+    assert.deepEqual(report.errors, [], 'no size or parse problem: the CLI has no size limit');
+    // One unit in the middle runs privileged: that single error decides the exit code.
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(
+      report.findings.filter((f) => f.severity === 'error').map((f) => [f.rule, f.object.name]),
+      [['privileged-container', `checkout-${big.privilegedUnit}`]],
+    );
+
+    /** A unit's findings as `rule kind/name line:column`, lines counted from the unit's first line. */
+    const key = (rule: string, o: { kind?: string; name?: string }, line: number, column: number) =>
+      `${rule} ${o.kind ?? ''}/${o.name ?? ''} ${line}:${column}`;
+    const byUnit = new Map<number, string[]>();
+    for (const f of report.findings) {
+      const unit = Math.floor((f.range.start.line - 1) / big.unitLines);
+      const line = f.range.start.line - unit * big.unitLines;
+      const list = byUnit.get(unit) ?? [];
+      list.push(key(f.rule, f.object, line, f.range.start.column));
+      byUnit.set(unit, list);
+    }
+    /** What the core reports for unit `i` as a file of its own. */
+    const alone = (i: number) => {
+      const text = big.unit(i);
+      const analysis = analyseText(text, { rules: allRules });
+      return analysis.findings.map((f) => {
+        const at = analysis.file.lines.positionAt(f.start);
+        return key(f.rule, f.object, at.line + 1, at.character + 1);
+      });
+    };
+    const template = alone(0);
+    // The unit's own suppressions hold in the big file too: no cpu-limit, no rolling-update-strategy.
+    assert.deepEqual(template, [
+      'network-policy-missing Deployment/checkout-0 4:1',
+      'secret-in-env Deployment/checkout-0 36:33',
+    ]);
+    assert.equal(byUnit.size, big.units, 'every unit, to the end of the file, was analysed');
+    assert.ok(!r.stdout.includes('s3cr3t-'), 'literal secrets are never echoed');
+    for (let i = 0; i < big.units; i++) {
+      const expected =
+        i === big.privilegedUnit || i % 97 === 0
+          ? alone(i)
+          : template.map((k) => k.replaceAll('checkout-0 ', `checkout-${i} `));
+      assert.deepEqual(byUnit.get(i), expected, `unit ${i}`);
+    }
+  },
+);
 
 test('health --snapshot: totals, health % and ranked problems from the demo snapshot', () => {
   const r = shipshape('health', '--snapshot', join(repoRoot, 'demo', 'snapshot.json'), '--format', 'json');

@@ -53,6 +53,8 @@ export interface ExternalScope {
 interface CachedDocument {
   readonly index: readonly IndexedObject[];
   readonly suppressedErrors: number;
+  /** The document's [start, end) relative to the slice start: which `# shipshape-disable` is its own. */
+  readonly range: readonly [number, number];
   /** Offsets relative to the slice start. */
   findings?: readonly Finding[];
   problems?: readonly ParseProblem[];
@@ -95,6 +97,7 @@ export class IncrementalAnalyser {
         entry = {
           index: indexObjects(objectsOfDocument(fileStub, document), this.path),
           suppressedErrors: document.suppressedErrors,
+          range: [document.start - slice.start, document.end - slice.start],
         };
       }
       next.set(source, entry);
@@ -110,6 +113,16 @@ export class IncrementalAnalyser {
     const indexKey = `${external.version}|${JSON.stringify(own)}`;
     const rules = activeRules({ ...this.config, index });
     const options = { ...defaultRuleOptions, ...this.config.options };
+    // `# shipshape-disable` belongs to the document it sits in: resolve it against every document's
+    // range, reused ones included, and once per update rather than once per object.
+    const suppressions = parseSuppressions({
+      text,
+      lines: fileStub.lines,
+      documents: slices.map((slice, i) => {
+        const [start, end] = (entries[i] as CachedDocument).range;
+        return { index: slice.index, start: slice.start + start, end: slice.start + end };
+      }),
+    });
 
     const findings: Finding[] = [];
     const problems: ParseProblem[] = [];
@@ -125,9 +138,7 @@ export class IncrementalAnalyser {
         const docFindings = document.problems.every(
           (p) => p.severity !== 'error' || p.code === 'DUPLICATE_KEY',
         )
-          ? docObjects.flatMap((o) =>
-              analyseObject(o, rules, index, options, parseSuppressions(file), docProblems),
-            )
+          ? docObjects.flatMap((o) => analyseObject(o, rules, index, options, suppressions, docProblems))
           : [];
         entry.findings = docFindings.map((f) => shift(f, -slice.start));
         entry.problems = docProblems.map((p) => shift(p, -slice.start));

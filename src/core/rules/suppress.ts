@@ -10,9 +10,15 @@ export interface Suppressions {
   isSuppressed(rule: string, line: number, documentIndex: number): boolean;
 }
 
+/** What directives are resolved against; the editor passes every document's range, reused or not. */
+export type SuppressionSource = Pick<ManifestFile, 'text' | 'lines'> & {
+  readonly documents: readonly DocumentRange[];
+};
+type DocumentRange = Pick<ManifestDocument, 'index' | 'start' | 'end'>;
+
 const DIRECTIVE = /#\s*shipshape-disable(-next-line|-line)?\b([^\n#]*)/g;
 
-export function parseSuppressions(file: ManifestFile): Suppressions {
+export function parseSuppressions(file: SuppressionSource): Suppressions {
   if (!file.text.includes('shipshape-disable')) return { isSuppressed: () => false };
   const byLine = new Map<number, Set<string> | 'all'>();
   const byDocument = new Map<number, Set<string> | 'all'>();
@@ -27,10 +33,9 @@ export function parseSuppressions(file: ManifestFile): Suppressions {
     map.set(key, set);
   };
   for (const match of file.text.matchAll(DIRECTIVE)) {
-    const ids = (match[2] ?? '')
-      .split(/[\s,]+/)
-      .map((s) => s.trim())
-      .filter((s) => /^[a-z0-9-]+$/.test(s));
+    // Every word counts as an ID, valid or not: dropping a mistyped one (`Privileged_Container`)
+    // would leave no IDs, i.e. silence every rule instead of the one meant.
+    const ids = (match[2] ?? '').split(/[\s,]+/).filter((s) => s.length > 0);
     const line = file.lines.positionAt(match.index).line;
     if (match[1] === '-next-line') add(byLine, line + 1, ids);
     else if (match[1] === '-line') add(byLine, line, ids);
@@ -41,7 +46,7 @@ export function parseSuppressions(file: ManifestFile): Suppressions {
   return { isSuppressed: (rule, line, doc) => hit(byLine.get(line), rule) || hit(byDocument.get(doc), rule) };
 }
 
-function documentAt(documents: readonly ManifestDocument[], offset: number): number {
+function documentAt(documents: readonly DocumentRange[], offset: number): number {
   for (const d of documents) if (offset >= d.start && offset < Math.max(d.end, d.start + 1)) return d.index;
   // A directive in the comment before a document's first key belongs to that document.
   return documents.find((d) => d.start >= offset)?.index ?? documents.length - 1;

@@ -193,20 +193,15 @@ function toProblem(
 }
 
 /** Cheap upper bound on alias references in a document: `*name` outside quotes and comments. */
-function countAliases(text: string, start: number, end: number): number {
+function countAliases(whole: string, start: number, end: number): number {
+  // indexOf cannot stop at `end`: on the whole text, a document without `*` would scan to the end
+  // of the file: quadratic in the number of documents (11 s of a 20 MB, 58,000-document lint).
+  const text = whole.slice(start, end);
   let count = 0;
-  for (let i = text.indexOf('*', start); i >= 0 && i < end; i = text.indexOf('*', i + 1)) {
+  for (let i = text.indexOf('*'); i >= 0; i = text.indexOf('*', i + 1)) {
     const prev = text.charCodeAt(i - 1);
     // Preceded by space, '[', ',', '{', ':' or a line start: an alias, not a glob in a string.
-    if (
-      i === start ||
-      prev === 32 ||
-      prev === 91 ||
-      prev === 44 ||
-      prev === 123 ||
-      prev === 58 ||
-      prev === 10
-    ) {
+    if (i === 0 || prev === 32 || prev === 91 || prev === 44 || prev === 123 || prev === 58 || prev === 10) {
       const next = text.charCodeAt(i + 1);
       if (
         (next >= 48 && next <= 57) ||

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../constants';
 import { DisposableStore } from '../../adapters/vscode/disposables';
 import { documentFor } from '../../adapters/vscode/documents';
+import { sizeLimitNote } from '../../core/analysis/size-limit';
 import { fixEdits } from '../../core/fixes/apply';
 import type { Logger } from '../../core/log';
 import { HARDEN_BUNDLE, allRules } from '../../core/rules/registry';
@@ -123,7 +124,10 @@ export function registerAnalysisCommands(
         for (const uri of uris) {
           if (token.isCancellationRequested) return;
           const document = await vscode.workspace.openTextDocument(uri);
-          if (!isManifestDocument(document) || document.getText().length > service.settings.maxFileBytes)
+          if (
+            !isManifestDocument(document) ||
+            sizeLimitNote(document.getText(), service.settings.maxFileBytes) !== undefined
+          )
             continue;
           const plan = planFixes(service, document, { rules: [...HARDEN_BUNDLE] });
           if (plan) plans.push(plan);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { analysisSettings, type AnalysisSettings } from '../../adapters/vscode/config';
 import { problemToDiagnostic, rangeOf, toDiagnostic } from '../../adapters/vscode/convert';
 import { IncrementalAnalyser, type FileAnalysis } from '../../core/analysis/file-analysis';
+import { sizeLimitNote } from '../../core/analysis/size-limit';
 import type { Logger } from '../../core/log';
 import { allRules } from '../../core/rules/registry';
 import type { AnalyseOptions } from '../../core/rules/engine';
@@ -27,7 +28,8 @@ interface Entry {
   version: number;
   indexVersion: number;
   analysis: FileAnalysis | undefined;
-  tooLarge: boolean;
+  /** Set when the file is over the size limit: the note shown instead of an analysis. */
+  tooLarge: string | undefined;
 }
 
 /**
@@ -116,7 +118,7 @@ export class AnalysisService implements vscode.Disposable {
         version: -1,
         indexVersion: -1,
         analysis: undefined,
-        tooLarge: false,
+        tooLarge: undefined,
       };
       this.entries.set(key, entry);
     }
@@ -125,7 +127,7 @@ export class AnalysisService implements vscode.Disposable {
     const text = document.getText();
     entry.version = document.version;
     entry.indexVersion = this.index.version;
-    entry.tooLarge = text.length > this.settings.maxFileBytes;
+    entry.tooLarge = sizeLimitNote(text, this.settings.maxFileBytes);
     if (entry.tooLarge) {
       entry.analysis = undefined;
       return undefined;
@@ -157,7 +159,7 @@ export class AnalysisService implements vscode.Disposable {
       if (entry?.tooLarge) {
         const note = new vscode.Diagnostic(
           rangeOf(document, 0, 0),
-          `This file is ${Math.round(document.getText().length / 1024)} KB; Shipshape analyses files up to ${Math.round(this.settings.maxFileBytes / 1024)} KB in the editor (setting shipshape.analysis.maxFileSizeKB). Use \`shipshape lint\` for big files.`,
+          entry.tooLarge,
           vscode.DiagnosticSeverity.Information,
         );
         note.source = 'shipshape';
