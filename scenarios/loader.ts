@@ -20,9 +20,11 @@ import type { LoadContext } from './pods';
 import { loadWorkload } from './workloads';
 
 // The simulator, tests and scripts import these from here.
-export { Pool, Writer, collectionPath, restFor } from './api';
+export { Pool, Writer, collectionPath, restFor, type Json } from './api';
 export type { GitOps } from './gitops';
-export { createPod, podTemplate, type LoadContext } from './pods';
+export { createPod, owner, podTemplate, type LoadContext } from './pods';
+export { podStatus } from './status';
+export { createJob } from './workloads';
 
 /** What a load did: objects created, API writes in all (creates, statuses, deletes), duration. */
 export interface LoadResult {
@@ -33,7 +35,7 @@ export interface LoadResult {
 
 const scenarioDir = join(repoRoot, 'scenarios', 'seeds');
 
-async function quotaStatus(ctx: LoadContext, quota: Json): Promise<void> {
+export async function quotaStatus(ctx: LoadContext, quota: Json): Promise<void> {
   const meta = quota['metadata'] as { name: string; namespace: string };
   const hard = (quota['spec'] as { hard?: Record<string, string> }).hard ?? {};
   // Charge what the namespace's pods request, as the quota controller would.

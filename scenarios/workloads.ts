@@ -183,7 +183,8 @@ export async function loadWorkload(ctx: LoadContext, ns: string, w: WorkloadSpec
   }
 }
 
-async function createJob(
+/** A Job, its pods and the status the Job controller writes; `at` is when it started. */
+export async function createJob(
   ctx: LoadContext,
   ns: string,
   name: string,
