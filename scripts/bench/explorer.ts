@@ -74,7 +74,23 @@ export async function benchExplorer(report: Report): Promise<void> {
     for (const pod of crashing) {
       const ns = pod.metadata?.namespace ?? '';
       const name = pod.metadata?.name ?? '';
-      const problemsBefore = summarise(connection.state(), Date.now()).problems.length;
+      // Listen before writing: the watch event can arrive before the PATCH's own answer.
+      const updated = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          sub.dispose();
+          reject(new Error(`no model update for ${ns}/${name} within 30 s`));
+        }, 30_000);
+        const sub = connection.onDidChange(() => {
+          // The pod's own problem is gone (its workload may now be listed instead: no controller
+          // here updates the Deployment's status, so counting problems would wait forever).
+          const problems = summarise(connection.state(), Date.now()).problems;
+          if (!problems.some((p) => p.namespace === ns && p.pod === name)) {
+            clearTimeout(timer);
+            sub.dispose();
+            resolve();
+          }
+        });
+      });
       const t0 = performance.now();
       await rest.request('PATCH', `/api/v1/namespaces/${ns}/pods/${name}/status`, {
         body: {
@@ -95,14 +111,7 @@ export async function benchExplorer(report: Report): Promise<void> {
         contentType: 'application/merge-patch+json',
         what: 'status',
       });
-      await new Promise<void>((resolve) => {
-        const sub = connection.onDidChange(() => {
-          if (summarise(connection.state(), Date.now()).problems.length < problemsBefore) {
-            sub.dispose();
-            resolve();
-          }
-        });
-      });
+      await updated;
       latencies.push(performance.now() - t0);
     }
     const p95 = percentile(latencies, 95);

@@ -7,6 +7,7 @@
  * through the status subresource the way the scenario loader writes it.
  */
 import * as assert from 'node:assert/strict';
+import { KubeError } from '../../src/adapters/k8s/errors';
 import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
 import { runbook } from '../../src/cli/runbook';
@@ -196,6 +197,39 @@ test('every full-document snippet, with its defaults, passes a server-side dry r
       throw new Error(`${snippet.id}: ${String(error)}`);
     });
   }
+});
+
+test('the operator CRDs are typed: a misspelt or mistyped field in an Argo CD, Kyverno or Velero object is refused', async () => {
+  const refused = async (object: Manifest, pattern: RegExp) => {
+    const error = await dryRunApply(object).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof KubeError, `${object.kind} with a wrong field was accepted`);
+    assert.match(error.apiMessage ?? '', pattern);
+  };
+  const app = fromSnippet('argocd-application') as Manifest & { spec: { source: Json } };
+  const { repoURL, ...source } = app.spec.source;
+  await refused(
+    { ...app, spec: { ...app.spec, source: { ...source, repoUrl: repoURL } } },
+    /repoUrl|repoURL/,
+  );
+  const exception = fromSnippet('kyverno-policyexception') as Manifest & { spec: Json };
+  await refused(
+    {
+      ...exception,
+      spec: { ...exception.spec, exceptions: [{ policyName: 'p', rules: ['r'] }] },
+    },
+    /rules|ruleNames/,
+  );
+  const schedule = fromSnippet('velero-schedule') as Manifest & { spec: { template: Json } };
+  await refused(
+    {
+      ...schedule,
+      spec: { ...schedule.spec, template: { ...schedule.spec.template, ttl: 720 } },
+    },
+    /ttl/,
+  );
 });
 
 test('every fragment snippet is valid where it belongs (container or pod spec)', async () => {

@@ -2,6 +2,11 @@
 import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { countScenario, loadScenario, seedsScenario } from '../../scenarios/loader';
+import { ClusterConnection } from '../../src/adapters/k8s/connection';
+import { forContext, loadKubeconfig } from '../../src/adapters/k8s/kubeconfig';
+import { health, healthJson } from '../../src/cli/health';
+import { summarise } from '../../src/core/health/summary';
+import { silentLogger } from '../../src/core/log';
 import { isAlive } from '../../scripts/harness/process';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
 import { restFor } from './support/kube';
@@ -197,4 +202,51 @@ test('nodes, Warning events for the failing pods and the wrong ExternalName', as
   assert.equal(svc.spec.type, 'ExternalName');
   // Wrong on purpose: the runbook's fix points it at kong-postgres.kong.svc.cluster.local.
   assert.equal(svc.spec.externalName, 'postgres.default.svc.cluster.local');
+});
+
+test('shipshape health --context reports what the Clusters view computes, and what kubectl would show', async () => {
+  let printed = '';
+  const code = await health(['--kubeconfig', cluster.kubeconfig, '--format', 'json'], (s) => (printed += s));
+  assert.equal(code, 0);
+  const cli = JSON.parse(printed) as {
+    pods: { total: number; healthy: number };
+    healthPercent: number;
+    problems: { namespace: string; pod?: string; reason: string }[];
+  };
+  // The tree's model: a live connection (LIST + WATCH), then the same reducer the view calls.
+  const source = loadKubeconfig([cluster.kubeconfig]);
+  const context = source.kc.getCurrentContext();
+  const connection = new ClusterConnection(forContext(source, context), context, silentLogger, {
+    debounceMs: 0,
+  });
+  connection.start();
+  try {
+    const deadline = Date.now() + 30_000;
+    while (connection.status().state !== 'ready' || connection.loading()) {
+      assert.ok(Date.now() < deadline, 'the connection loads within 30 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const tree = healthJson(summarise(connection.state(), Date.now())) as typeof cli;
+    assert.deepEqual(cli.pods, tree.pods);
+    assert.equal(cli.healthPercent, tree.healthPercent);
+    const key = (p: { namespace: string; pod?: string; reason: string }) =>
+      `${p.namespace}/${p.pod ?? ''}:${p.reason}`;
+    assert.deepEqual(cli.problems.map(key).sort(), tree.problems.map(key).sort());
+  } finally {
+    connection.dispose();
+  }
+  // And both agree with kubectl's STATUS column on the failing pods' reasons.
+  const pods = (
+    await restFor(cluster.kubeconfig).request<{ items: PodItem[] }>('GET', '/api/v1/pods', {
+      what: 'list pods',
+    })
+  ).items;
+  assert.equal(cli.pods.total, pods.length);
+  for (const p of cli.problems.filter((x) => x.pod)) {
+    const pod = pods.find((x) => x.metadata.name === p.pod && x.metadata.namespace === p.namespace);
+    assert.ok(pod, `${p.namespace}/${p.pod ?? ''} exists`);
+    const status = kubectlStatus(pod);
+    if (!['Running', 'NotReady'].includes(status))
+      assert.equal(p.reason, status, `${p.namespace}/${p.pod ?? ''}`);
+  }
 });
