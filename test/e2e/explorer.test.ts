@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { restFor } from '../cluster/support/kube';
 import type { Page } from 'playwright-core';
 import { contextMenu, openFile, openShipshape, screenshot, setPaneExpanded } from './support/workbench';
 import { seededPlatform } from './support/seeded';
@@ -104,6 +105,55 @@ test('the Problems view ranks every problem with a next step', async () => {
     .first()
     .waitFor();
   await screenshot(page, 'explorer-problems');
+});
+
+test('markup from the cluster is shown as text: HTML and Markdown in a pod message stay inert in the tooltip', async () => {
+  const { page } = platform.session;
+  const hostile = '<img src=x onerror="document.title=1"> **bold** [delete me](command:shipshape.deletePod)';
+  // A kubelet message is free text anyone who can create pods influences (image names, events).
+  await restFor(platform.cluster.kubeconfig).request(
+    'PATCH',
+    '/api/v1/namespaces/data-platform/pods/redis-67b547c596-gwd9s/status',
+    {
+      body: {
+        status: {
+          containerStatuses: [
+            {
+              name: 'app',
+              ready: false,
+              restartCount: 0,
+              image: 'bitnami/redis:7.2-debian-12',
+              imageID: '',
+              state: { waiting: { reason: 'ImagePullBackOff', message: hostile } },
+            },
+          ],
+        },
+      },
+      contentType: 'application/merge-patch+json',
+      what: 'set a hostile message',
+    },
+  );
+  const row = page
+    .locator('.monaco-list-row', { hasText: /ImagePullBackOff · data-platform\/redis-67b547c596-gwd9s/ })
+    .first();
+  await row.waitFor({ timeout: 30_000 });
+  // The watch delivers the new message; hover until the tooltip carries it.
+  const hover = page.locator('.monaco-hover', { hasText: 'onerror' }).first();
+  for (const deadline = Date.now() + 30_000; !(await hover.isVisible());) {
+    assert.ok(Date.now() < deadline, 'the tooltip shows the new message');
+    await page.mouse.move(0, 0);
+    await row.hover();
+    await page.waitForTimeout(1500);
+  }
+  // Escaped text may use no-break spaces: compare words, not space characters.
+  const text = ((await hover.textContent()) ?? '').replace(/\s+/g, ' ');
+  assert.ok(text.includes('<img src=x onerror="document.title=1">'), text);
+  assert.ok(text.includes('**bold** [delete me](command:shipshape.deletePod)'), text);
+  assert.equal(await hover.locator('img, a').count(), 0, 'no image, no link');
+  // Bold is Shipshape's own (the reason, "Next step"), never the message's.
+  assert.deepEqual(await hover.locator('strong').allTextContents(), ['ImagePullBackOff', 'Next step:']);
+  await screenshot(page, 'explorer-inert-markup');
+  await page.mouse.move(0, 0);
 });
 
 test('Scale… on redis: the modal names the object, the dry run passes, the pod goes away', async () => {
