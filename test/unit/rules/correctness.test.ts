@@ -12,26 +12,12 @@ import { applyFixes } from '../../../src/core/fixes/apply';
 import { parseCronSchedule, validCronSchedule } from '../../../src/core/rules/catalog/correctness-cron';
 import { labelKeyProblem, labelValueProblem } from '../../../src/core/rules/catalog/correctness-objects';
 import { validPortName } from '../../../src/core/rules/catalog/correctness-references';
-import { analyseText, type AnalyseOptions } from '../../../src/core/rules/engine';
+import { analyseText } from '../../../src/core/rules/engine';
 import { allRules } from '../../../src/core/rules/registry';
-import { indexFile, type IndexedObject } from '../../../src/core/rules/scope';
-import type { Finding, Scope } from '../../../src/core/rules/types';
 import { hasSchema, schemaVersion, validateObject } from '../../../src/core/schema/validate';
 import { parseManifestFile } from '../../../src/core/yaml/parse';
 
-const findings = (text: string, rule: string, opts: Partial<AnalyseOptions> = {}): Finding[] =>
-  analyseText(text, { rules: allRules, ...opts }).findings.filter((f) => f.rule === rule);
-
-const lineOf = (text: string, f: Finding) => text.slice(0, f.start).split('\n').length;
-
-function scope(scope: Scope, ...files: string[]): { index: { scope: Scope; objects: IndexedObject[] } } {
-  return {
-    index: {
-      scope,
-      objects: files.flatMap((text, i) => indexFile(parseManifestFile(text), `file${i}.yaml`)),
-    },
-  };
-}
+import { findings, lineOf, scope } from '../support/rules';
 
 /** Schema issues of the first document, as `code path` strings. */
 function schemaIssues(text: string): string[] {

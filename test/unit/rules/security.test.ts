@@ -6,26 +6,10 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { applyFixes, fixEdits } from '../../../src/core/fixes/apply';
-import { analyseText, type AnalyseOptions } from '../../../src/core/rules/engine';
+import { analyseText } from '../../../src/core/rules/engine';
 import { HARDEN_BUNDLE, allRules } from '../../../src/core/rules/registry';
-import { indexFile, type IndexedObject } from '../../../src/core/rules/scope';
-import type { Finding, Scope } from '../../../src/core/rules/types';
-import { parseManifestFile } from '../../../src/core/yaml/parse';
 
-const findings = (text: string, rule: string, opts: Partial<AnalyseOptions> = {}): Finding[] =>
-  analyseText(text, { rules: allRules, ...opts }).findings.filter((f) => f.rule === rule);
-
-const lineOf = (text: string, f: Finding) => text.slice(0, f.start).split('\n').length;
-
-/** An index over other files, as the workspace/folder scopes provide it. */
-function scope(scope: Scope, ...files: string[]): { index: { scope: Scope; objects: IndexedObject[] } } {
-  return {
-    index: {
-      scope,
-      objects: files.flatMap((text, i) => indexFile(parseManifestFile(text), `file${i}.yaml`)),
-    },
-  };
-}
+import { findings, lineOf, scope } from '../support/rules';
 
 describe('Harden bundle', () => {
   const input = `# DolphinScheduler API (data-platform)

@@ -6,31 +6,18 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { applyFixes } from '../../../src/core/fixes/apply';
-import { analyseText, type AnalyseOptions } from '../../../src/core/rules/engine';
+import type { AnalyseOptions } from '../../../src/core/rules/engine';
 import { budgetCount } from '../../../src/core/rules/catalog/availability-pdb';
 import { defaultPullPolicy, parseImage } from '../../../src/core/rules/catalog/images';
 import { probeTarget } from '../../../src/core/rules/catalog/probes';
 import { allRules } from '../../../src/core/rules/registry';
-import { indexFile, type IndexedObject } from '../../../src/core/rules/scope';
-import type { Finding, Scope } from '../../../src/core/rules/types';
-import { parseManifestFile } from '../../../src/core/yaml/parse';
+import type { Finding } from '../../../src/core/rules/types';
 
+import { findings as allFindings, lineOf, scope } from '../support/rules';
+
+// Opt-in rules are switched on here: each test is about one rule.
 const findings = (text: string, rule: string, opts: Partial<AnalyseOptions> = {}): Finding[] =>
-  analyseText(text, { rules: allRules, severities: { [rule]: 'warning' }, ...opts }).findings.filter(
-    (f) => f.rule === rule,
-  );
-
-const lineOf = (text: string, f: Finding) => text.slice(0, f.start).split('\n').length;
-
-/** An index over several files, as the folder/workspace scopes provide it. */
-function scope(kind: Scope, ...files: string[]): { index: { scope: Scope; objects: IndexedObject[] } } {
-  return {
-    index: {
-      scope: kind,
-      objects: files.flatMap((text, i) => indexFile(parseManifestFile(text), `file${i}.yaml`)),
-    },
-  };
-}
+  allFindings(text, rule, { severities: { [rule]: 'warning' }, ...opts });
 
 const pod = (containers: string, spec = '') => `apiVersion: v1
 kind: Pod
