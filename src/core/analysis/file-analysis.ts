@@ -163,7 +163,7 @@ export class IncrementalAnalyser {
     findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
     return {
       findings,
-      problems: [...fileProblems, ...problems],
+      problems: [...fileProblems, ...suppressions.problems, ...problems],
       objects,
       index: own,
       isTemplate: prepared.isTemplate,

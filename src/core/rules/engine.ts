@@ -67,7 +67,7 @@ export function analyseFile(file: ManifestFile, opts: AnalyseOptions): Analysis 
   const rules = activeRules(opts);
   const suppressions = parseSuppressions(file);
   const findings: Finding[] = [];
-  const problems: ParseProblem[] = [...file.problems];
+  const problems: ParseProblem[] = [...file.problems, ...suppressions.problems];
   const objects = objectsOf(file);
   for (const document of file.documents) problems.push(...document.problems);
   for (const object of objects) {

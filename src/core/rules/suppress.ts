@@ -1,4 +1,4 @@
-import type { ManifestDocument, ManifestFile } from '../yaml/parse';
+import type { ManifestDocument, ManifestFile, ParseProblem } from '../yaml/parse';
 
 /**
  * `# shipshape-disable-next-line [rule-id, …]` — the next line;
@@ -8,6 +8,8 @@ import type { ManifestDocument, ManifestFile } from '../yaml/parse';
  */
 export interface Suppressions {
   isSuppressed(rule: string, line: number, documentIndex: number): boolean;
+  /** Directives that are not one of the three above (`shipshape-disable-nextline`): ignored, and said so. */
+  readonly problems: readonly ParseProblem[];
 }
 
 /** What directives are resolved against; the editor passes every document's range, reused or not. */
@@ -16,10 +18,14 @@ export type SuppressionSource = Pick<ManifestFile, 'text' | 'lines'> & {
 };
 type DocumentRange = Pick<ManifestDocument, 'index' | 'start' | 'end'>;
 
-const DIRECTIVE = /#\s*shipshape-disable(-next-line|-line)?\b([^\n#]*)/g;
+// The name must end at a space, comma, comment end or line end: `shipshape-disable-nextline` is a
+// typo to report, not a document-wide `shipshape-disable` with "-nextline" as its first ID.
+const DIRECTIVE = /#\s*shipshape-disable([\w-]*)([^\n#]*)/g;
+const KINDS = new Set(['', '-next-line', '-line']);
 
 export function parseSuppressions(file: SuppressionSource): Suppressions {
-  if (!file.text.includes('shipshape-disable')) return { isSuppressed: () => false };
+  if (!file.text.includes('shipshape-disable')) return { isSuppressed: () => false, problems: [] };
+  const problems: ParseProblem[] = [];
   const byLine = new Map<number, Set<string> | 'all'>();
   const byDocument = new Map<number, Set<string> | 'all'>();
   const add = (map: Map<number, Set<string> | 'all'>, key: number, ids: string[]) => {
@@ -33,17 +39,33 @@ export function parseSuppressions(file: SuppressionSource): Suppressions {
     map.set(key, set);
   };
   for (const match of file.text.matchAll(DIRECTIVE)) {
+    const kind = match[1] ?? '';
+    if (!KINDS.has(kind)) {
+      const start = match.index + match[0].indexOf('shipshape-disable');
+      const name = `shipshape-disable${kind}`;
+      problems.push({
+        code: 'UNKNOWN_DIRECTIVE',
+        message: `\`${name}\` is not a Shipshape directive, so it suppresses nothing; use \`shipshape-disable-next-line\`, \`shipshape-disable-line\` or \`shipshape-disable\` (whole document).`,
+        start,
+        end: start + name.length,
+        severity: 'warning',
+      });
+      continue;
+    }
     // Every word counts as an ID, valid or not: dropping a mistyped one (`Privileged_Container`)
     // would leave no IDs, i.e. silence every rule instead of the one meant.
     const ids = (match[2] ?? '').split(/[\s,]+/).filter((s) => s.length > 0);
     const line = file.lines.positionAt(match.index).line;
-    if (match[1] === '-next-line') add(byLine, line + 1, ids);
-    else if (match[1] === '-line') add(byLine, line, ids);
+    if (kind === '-next-line') add(byLine, line + 1, ids);
+    else if (kind === '-line') add(byLine, line, ids);
     else add(byDocument, documentAt(file.documents, match.index), ids);
   }
   const hit = (entry: Set<string> | 'all' | undefined, rule: string) =>
     entry === 'all' || (entry?.has(rule) ?? false);
-  return { isSuppressed: (rule, line, doc) => hit(byLine.get(line), rule) || hit(byDocument.get(doc), rule) };
+  return {
+    isSuppressed: (rule, line, doc) => hit(byLine.get(line), rule) || hit(byDocument.get(doc), rule),
+    problems,
+  };
 }
 
 function documentAt(documents: readonly DocumentRange[], offset: number): number {

@@ -110,6 +110,35 @@ describe('# shipshape-disable-next-line', () => {
     assert.ok(rulesAt(near, 'web', 9).includes('cpu-request'));
   });
 
+  test('a mistyped directive silences nothing and is reported where it stands, in both paths', () => {
+    for (const typo of [
+      'shipshape-disable-nextline',
+      'shipshape-disable-next_line',
+      'shipshape-disable-lines',
+    ]) {
+      const text = pod('web', `# ${typo} cpu-request`);
+      assert.deepEqual(analyse(text), analyse(pod('web')), `${typo} widens to nothing`);
+      const config = { rules: allRules };
+      for (const problems of [
+        analyseText(text, config).problems,
+        new IncrementalAnalyser('typo.yaml', config).update(text).problems,
+      ]) {
+        const reported = problems.filter((p) => p.code === 'UNKNOWN_DIRECTIVE');
+        assert.equal(reported.length, 1, typo);
+        const at = reported[0] as (typeof reported)[number];
+        assert.equal(text.slice(at.start, at.end), typo);
+        assert.equal(at.severity, 'warning');
+        assert.match(at.message, /shipshape-disable-next-line/);
+      }
+    }
+    assert.deepEqual(
+      analyseText(pod('web', '# shipshape-disable-next-line cpu-request'), {
+        rules: allRules,
+      }).problems.filter((p) => p.code === 'UNKNOWN_DIRECTIVE'),
+      [],
+    );
+  });
+
   test('works in a CRLF file', () => {
     const crlf = pod('web', '# shipshape-disable-next-line cpu-request').replaceAll('\n', '\r\n');
     assert.deepEqual(only(analyse(crlf), 'cpu-request'), ['cpu-request web L13 warning']);
