@@ -242,6 +242,44 @@ describe('explorer data layer on a real API server', () => {
     }
   });
 
+  test('a client certificate renewed at the same path: Refresh uses the new one', async () => {
+    // Like `kubeadm certs renew` or a cert-manager-issued user cert: the kubeconfig names files,
+    // and the files are replaced. The expired certificate goes first, then the admin's.
+    const base = new KubeConfig();
+    base.loadFromFile(cluster.kubeconfig);
+    const pem = (user: string, field: 'certData' | 'keyData') =>
+      Buffer.from(base.getUser(user)?.[field] ?? '', 'base64').toString('utf8');
+    const dir = mkdtempSync(join(tmpdir(), 'kc-cert-'));
+    const certFile = join(dir, 'client.crt');
+    const keyFile = join(dir, 'client.key');
+    writeFileSync(certFile, pem('expired', 'certData'));
+    writeFileSync(keyFile, pem('expired', 'keyData'));
+    const server = base.getCurrentCluster();
+    assert.ok(server);
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [server],
+      users: [{ name: 'files', certFile, keyFile }],
+      contexts: [{ name: 'files@testcluster', cluster: server.name, user: 'files' }],
+      currentContext: 'files@testcluster',
+    });
+    writeFileSync(join(dir, 'config'), kc.exportConfig());
+    const connection = connect(join(dir, 'config'));
+    try {
+      await eventually(() => assert.equal(connection.status().error?.kind, 'unauthorized'));
+      writeFileSync(certFile, pem('admin', 'certData'));
+      writeFileSync(keyFile, pem('admin', 'keyData'));
+      connection.refresh();
+      await eventually(() => {
+        const s = connection.status();
+        assert.equal(s.state, 'ready');
+        assert.ok(connection.state().pods.length > 0, 'the data is back');
+      });
+    } finally {
+      connection.dispose();
+    }
+  });
+
   test('an unreachable server times out into a "stale/unreachable" state without hanging', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kc-'));
     const port = await freePort();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -29,6 +30,7 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 export class KubeRest {
   readonly server: string;
   private agent: https.Agent | http.Agent | undefined;
+  private material = '';
 
   constructor(
     private readonly kc: KubeConfig,
@@ -56,6 +58,14 @@ export class KubeRest {
     };
     // Fresh auth per request: exec-plugin and OIDC tokens expire and client-node refreshes them.
     await this.kc.applyToHTTPSOptions(opts);
+    // The TLS material is re-read per request (client-node reads cert files each time): a client
+    // certificate renewed in place must not stay hidden behind the pooled agent's old one.
+    const material = tlsFingerprint(opts);
+    if (this.agent && material !== this.material) {
+      this.agent.destroy();
+      this.agent = undefined;
+    }
+    this.material = material;
     if (!this.agent) {
       const tls = {
         ca: opts.ca,
@@ -249,4 +259,23 @@ export class KubeRest {
     this.agent?.destroy();
     this.agent = undefined;
   }
+}
+
+function tlsFingerprint(opts: https.RequestOptions): string {
+  const hash = createHash('sha256');
+  for (const part of [
+    opts.ca,
+    opts.cert,
+    opts.key,
+    opts.pfx,
+    opts.passphrase,
+    String(opts.rejectUnauthorized),
+  ])
+    for (const piece of Array.isArray(part) ? part : [part]) {
+      hash.update(
+        typeof piece === 'string' || Buffer.isBuffer(piece) ? piece : JSON.stringify(piece ?? null),
+      );
+      hash.update('\0');
+    }
+  return hash.digest('hex');
 }
