@@ -174,7 +174,9 @@ export async function runManualJobs(c: Controllers): Promise<void> {
     const done = setTimeout(() => {
       c.jobTimers.delete(done);
       if (c.stopped()) return;
-      void complete(c, ns, pod, jobPath, started).catch((error: unknown) => {
+      const container = (template['spec'] as { containers?: { name?: string }[] } | undefined)
+        ?.containers?.[0]?.name;
+      void complete(c, ns, pod, jobPath, started, container ?? 'app').catch((error: unknown) => {
         if (!ignorable(error))
           c.log.warn(`simulator: job ${key}: ${error instanceof Error ? error.message : String(error)}`);
       });
@@ -189,6 +191,7 @@ async function complete(
   pod: string,
   jobPath: string,
   started: string,
+  container: string,
 ): Promise<void> {
   const now = new Date().toISOString();
   const terminated = {
@@ -200,7 +203,7 @@ async function complete(
       conditions: [{ type: 'Ready', status: 'False', reason: 'PodCompleted', lastTransitionTime: now }],
       containerStatuses: [
         {
-          name: 'app',
+          name: container,
           image: '',
           imageID: '',
           ready: false,

@@ -47,6 +47,8 @@ export interface WorkloadSpec {
   /** Jobs of a CronJob, oldest first. */
   readonly jobs?: readonly { readonly state: 'completed' | 'failed' | 'imagepull' }[];
   readonly port?: number;
+  /** The container's name (default `app`): the demo workspace's manifest for it uses the same. */
+  readonly container?: string;
   readonly cpu?: string;
   readonly memory?: string;
 }

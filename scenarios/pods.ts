@@ -28,7 +28,7 @@ export function podTemplate(w: WorkloadSpec, labels: Record<string, string>): Js
     spec: {
       containers: [
         {
-          name: 'app',
+          name: w.container ?? 'app',
           image: w.image,
           ...(w.port ? { ports: [{ name: 'http', containerPort: w.port }] } : {}),
           resources: {
@@ -61,7 +61,7 @@ export async function createPod(
   index: number,
   annotations?: Record<string, string>,
 ): Promise<void> {
-  const tspec = template['spec'] as { containers: { image: string }[] };
+  const tspec = template['spec'] as { containers: { name?: string; image: string }[] };
   const scheduled = spec.state !== 'unschedulable';
   const node = spec.node ?? ctx.nodes[index % ctx.nodes.length];
   const pod = await ctx.writer.create({
@@ -85,7 +85,7 @@ export async function createPod(
   // Keep the QoS class the API server computed from the resources: it is immutable.
   const qosClass = (pod['status'] as { qosClass?: string } | undefined)?.qosClass;
   await ctx.writer.replaceStatus(pod, {
-    ...podStatus(spec.state, image, ctx.now, spec.restarts ?? 0),
+    ...podStatus(spec.state, image, ctx.now, spec.restarts ?? 0, tspec.containers[0]?.name ?? 'app'),
     ...(qosClass ? { qosClass } : {}),
   });
   if (spec.state === 'terminating') await ctx.writer.remove('Pod', ns, name, { gracePeriodSeconds: 0 });

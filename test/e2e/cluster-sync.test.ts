@@ -117,6 +117,11 @@ uiTest(
       .first()
       .waitFor({ timeout: 30_000 });
     const live = await trinoWorker();
+    // The live pod template's container has the manifest's name: apply merged into it, not beside it.
+    assert.deepEqual(
+      live.spec.template.spec.containers.map((c) => c.name),
+      ['trino'],
+    );
     const trino = live.spec.template.spec.containers.find((c) => c.name === 'trino');
     assert.equal(trino?.securityContext?.['readOnlyRootFilesystem'], true);
     assert.equal(trino?.securityContext?.['privileged'], false);
