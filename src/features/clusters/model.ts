@@ -1,5 +1,5 @@
 import type { PlatformHealth } from '../../core/health/summary';
-import { summarise } from '../../core/health/summary';
+import { summariseMemoised } from '../../core/health/memo';
 import { latestTimestamp } from '../../core/health/time';
 import type { ClusterState } from '../../core/k8s/types';
 import type { ClusterSources, Source } from './sources';
@@ -19,22 +19,10 @@ export class HealthModel {
     if (!state) return undefined;
     const cached = this.cache.get(state);
     if (cached && (source.kind === 'snapshot' || now - cached.at < 30_000)) return cached.health;
-    const health = summarise(state, source.kind === 'snapshot' ? latestTimestamp(state, now) : now);
+    const health = summariseMemoised(state, source.kind === 'snapshot' ? latestTimestamp(state, now) : now);
     this.cache.set(state, { health, at: now });
     return health;
   }
 }
 
-import { classifyPod, type PodHealth } from '../../core/health/pod';
-import type { Pod } from '../../core/k8s/types';
-
-const podMemo = new WeakMap<Pod, { health: PodHealth; at: number }>();
-
-/** A pod's classification, memoised per object (objects are replaced on every watch update). */
-export function podHealth(pod: Pod, now = Date.now()): PodHealth {
-  const cached = podMemo.get(pod);
-  if (cached && now - cached.at < 30_000) return cached.health;
-  const health = classifyPod(pod, now);
-  podMemo.set(pod, { health, at: now });
-  return health;
-}
+export { podHealth } from '../../core/health/memo';
