@@ -115,6 +115,29 @@ describe('explorer data layer on a real API server', () => {
     }
   });
 
+  test('small LIST pages, each fetched while the previous one is parsed, give every object once', async () => {
+    const source = loadKubeconfig([cluster.kubeconfig]);
+    const name = source.kc.getCurrentContext();
+    const connection = new ClusterConnection(forContext(source, name), name, silentLogger, {
+      debounceMs: 10,
+      pageSize: 2,
+    });
+    connection.start();
+    try {
+      await eventually(() => {
+        assert.equal(connection.status().state, 'ready');
+        assert.equal(connection.loading(), false);
+      });
+      const names = connection.state().pods.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`);
+      assert.equal(names.length, 5);
+      assert.equal(new Set(names).size, 5, 'no pod twice');
+      // 5 pods in pages of 2 is 3 pages for pods alone; every other kind needs at least one.
+      assert.ok(connection.stats().listPages >= 3 + connection.stats().lists - 1);
+    } finally {
+      connection.dispose();
+    }
+  });
+
   test('a user who may not list across the cluster sees pinned namespaces; the forbidden one says so', async () => {
     const connection = connect(cluster.kubeconfig, 'viewer@testcluster', ['kafka', 'data-platform']);
     try {

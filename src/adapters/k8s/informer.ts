@@ -174,14 +174,10 @@ export class Informer<T> {
   private async list(): Promise<void> {
     this.stats.lists++;
     const fresh = new Map<string, T>();
-    let continueToken: string | undefined;
     let resourceVersion: string | undefined;
-    do {
+    const fetchPage = (continueToken: string | undefined): Promise<string> => {
       this.stats.listPages++;
-      const page = await this.rest.request<{
-        metadata?: { resourceVersion?: string; continue?: string };
-        items?: Record<string, unknown>[];
-      }>('GET', resourcePath(this.type, this.options.namespace), {
+      return this.rest.raw('GET', resourcePath(this.type, this.options.namespace), {
         query: {
           limit: this.options.pageSize ?? 500,
           continue: continueToken,
@@ -191,10 +187,24 @@ export class Informer<T> {
         signal: this.abort.signal,
         what: `list ${this.type.plural}${this.options.namespace ? ` in namespace ${this.options.namespace}` : ''}`,
       });
+    };
+    let pending: Promise<string> | undefined = fetchPage(undefined);
+    while (pending) {
+      const text = await pending;
+      // The continue token leads the List's JSON: ask for the next page before parsing this one,
+      // so the API server serialises page n+1 while we parse page n (20,000 pods: 40 pages).
+      const peeked = peekContinue(text);
+      const prefetch = peeked ? fetchPage(peeked) : undefined;
+      prefetch?.catch(() => undefined); // Awaited below; a failure must not go unhandled meanwhile.
+      const page = (text ? JSON.parse(text) : {}) as {
+        metadata?: { resourceVersion?: string; continue?: string };
+        items?: Record<string, unknown>[];
+      };
       for (const item of page.items ?? []) fresh.set(keyOf(item), this.options.project(item));
-      continueToken = page.metadata?.continue || undefined;
+      const continueToken = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion;
-    } while (continueToken);
+      pending = continueToken === peeked ? prefetch : continueToken ? fetchPage(continueToken) : undefined;
+    }
     this.items.clear();
     for (const [k, v] of fresh) this.items.set(k, v);
     this.resourceVersion = resourceVersion;
@@ -217,4 +227,17 @@ export class Informer<T> {
     this.lastReady = Date.now();
     this.setStatus({ state: 'ready', since: this.lastReady });
   }
+}
+
+/**
+ * The `metadata.continue` of a List response, read from its first bytes without parsing the
+ * items; undefined when absent or not where the API server puts it (then the parse decides).
+ */
+export function peekContinue(text: string): string | undefined {
+  const head = text.slice(0, 4096);
+  const items = head.indexOf('"items"');
+  const match = /"metadata":\{[^{}]*?"continue":"([A-Za-z0-9+/=_-]+)"/.exec(
+    items >= 0 ? head.slice(0, items) : head,
+  );
+  return match?.[1];
 }

@@ -2,7 +2,12 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fromStatus } from '../../../src/adapters/k8s/errors';
-import { Informer, type InformerStatus, type ResourceType } from '../../../src/adapters/k8s/informer';
+import {
+  Informer,
+  peekContinue,
+  type InformerStatus,
+  type ResourceType,
+} from '../../../src/adapters/k8s/informer';
 import type { KubeRest } from '../../../src/adapters/k8s/rest';
 import { silentLogger } from '../../../src/core/log';
 
@@ -27,6 +32,10 @@ class ScriptedApi {
       metadata: { resourceVersion: '7' },
       items: a.map(({ name }) => ({ metadata: { namespace: 'shop', name } })),
     });
+  }
+
+  async raw(method: string, path: string, options: { what: string }): Promise<string> {
+    return JSON.stringify(await this.request(method, path, options));
   }
 
   watch(
@@ -113,4 +122,19 @@ test('a server error (503) stays a stale cache that retries by itself', async ()
   } finally {
     informer.stop();
   }
+});
+
+test("the continue token is read from a List's first bytes, and only from its metadata", () => {
+  const token = 'eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MTIzLCJzdGFydCI6InNob3AvYiJ9';
+  const list = (metadata: object, items: object[] = [{ metadata: { name: 'a' } }]) =>
+    JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata, items });
+  assert.equal(peekContinue(list({ resourceVersion: '9', continue: token, remainingItemCount: 3 })), token);
+  assert.equal(peekContinue(list({ resourceVersion: '9' })), undefined, 'last page');
+  assert.equal(peekContinue(list({ resourceVersion: '9', continue: '' })), undefined);
+  // A pod annotation that looks like a token is not one.
+  const sneaky = list({ resourceVersion: '9' }, [
+    { metadata: { name: 'a', annotations: { x: `"metadata":{"continue":"${token}"` } } },
+  ]);
+  assert.equal(peekContinue(sneaky), undefined);
+  assert.equal(peekContinue(''), undefined);
 });
