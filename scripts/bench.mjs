@@ -37,7 +37,7 @@ for (const peer of PEERS) {
 }
 const r = spawnSync(
   process.execPath,
-  ['--import', 'tsx', join(repoRoot, 'scripts', 'bench', 'main.ts'), ...process.argv.slice(2)],
+  ['--expose-gc', '--import', 'tsx', join(repoRoot, 'scripts', 'bench', 'main.ts'), ...process.argv.slice(2)],
   {
     stdio: 'inherit',
     env,
