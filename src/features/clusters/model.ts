@@ -10,7 +10,7 @@ import type { ClusterSources, Source } from './sources';
  * "stuck Terminating" verdicts move with the clock.
  */
 export class HealthModel {
-  private readonly cache = new WeakMap<ClusterState, { health: PlatformHealth; at: number }>();
+  private readonly cache = new WeakMap<ClusterState, { health: PlatformHealth; at: number; clock: number }>();
 
   constructor(private readonly sources: ClusterSources) {}
 
@@ -19,9 +19,23 @@ export class HealthModel {
     if (!state) return undefined;
     const cached = this.cache.get(state);
     if (cached && (source.kind === 'snapshot' || now - cached.at < 30_000)) return cached.health;
-    const health = summariseMemoised(state, source.kind === 'snapshot' ? latestTimestamp(state, now) : now);
-    this.cache.set(state, { health, at: now });
+    const clock = source.kind === 'snapshot' ? latestTimestamp(state, now) : now;
+    const health = summariseMemoised(state, clock);
+    this.cache.set(state, { health, at: now, clock });
     return health;
+  }
+
+  /**
+   * The time a source's pods are judged at: now for a live cluster, the moment a snapshot was
+   * taken (its latest timestamp) for a snapshot — so the tree and the Problems view agree on
+   * "stuck Terminating" and ages in a post-mortem.
+   */
+  clock(source: Source, now = Date.now()): number {
+    if (source.kind !== 'snapshot') return now;
+    const state = this.sources.clusterState(source);
+    if (!state) return now;
+    this.health(source, now);
+    return this.cache.get(state)?.clock ?? now;
   }
 }
 

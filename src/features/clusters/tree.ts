@@ -145,6 +145,8 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
     const state = this.sources.clusterState(source);
     if (!health || !state) return [];
     const index = this.index(state, health);
+    const now = this.model.clock(source);
+    const bySeverity = severityOrder(now);
     switch (node.type) {
       case 'namespace': {
         const workloads = index.workloads.get(node.name) ?? [];
@@ -155,7 +157,7 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
           if (
             pod.metadata?.namespace === node.name &&
             !index.owned.has(k) &&
-            (!this.onlyProblems || !podHealth(pod).healthy)
+            (!this.onlyProblems || !podHealth(pod, now).healthy)
           )
             kinds.add('Pod');
         }
@@ -171,7 +173,7 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
           return [...index.pods.entries()]
             .filter(([k, p]) => p.metadata?.namespace === node.namespace && !index.owned.has(k))
             .map(([, p]) => p)
-            .filter((p) => !this.onlyProblems || !podHealth(p).healthy)
+            .filter((p) => !this.onlyProblems || !podHealth(p, now).healthy)
             .sort(bySeverity)
             .map((p) => ({ type: 'pod', source, namespace: node.namespace, name: p.metadata?.name ?? '' }));
         }
@@ -186,7 +188,7 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
         );
         return (w?.pods ?? [])
           .map((name) => index.pods.get(key(node.namespace, name)))
-          .filter((p): p is Pod => p !== undefined && (!this.onlyProblems || !podHealth(p).healthy))
+          .filter((p): p is Pod => p !== undefined && (!this.onlyProblems || !podHealth(p, now).healthy))
           .sort(bySeverity)
           .map((p) => ({
             type: 'pod',
@@ -351,7 +353,7 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
         const pod = index?.pods.get(key(node.namespace, node.name));
         const item = new vscode.TreeItem(node.name);
         if (!pod) return item;
-        const h = podHealth(pod);
+        const h = podHealth(pod, this.model.clock(source));
         item.description = h.summary;
         item.iconPath = podIcon(h);
         item.tooltip = podTooltip(
@@ -406,9 +408,8 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
   }
 }
 
-function bySeverity(a: Pod, b: Pod): number {
-  return (
-    podHealth(b).severity - podHealth(a).severity ||
-    (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '')
-  );
+function severityOrder(now: number): (a: Pod, b: Pod) => number {
+  return (a, b) =>
+    podHealth(b, now).severity - podHealth(a, now).severity ||
+    (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
 }
