@@ -194,6 +194,32 @@ describe('# shipshape-disable (document)', () => {
     ]);
   });
 
+  test('the words inside a block scalar or a quoted string are data, not a directive', () => {
+    const annotated = pod('web').replace(
+      '  name: web\n',
+      `  name: web
+  annotations:
+    note: "# shipshape-disable privileged-container"
+    run.sh: |
+      # shipshape-disable host-network
+      echo hi
+`,
+    );
+    const ruleOf = (f: string) => f.split(' ')[0];
+    assert.deepEqual(
+      analyse(annotated).map(ruleOf),
+      analyse(pod('web')).map(ruleOf),
+      'nothing is suppressed',
+    );
+    assert.deepEqual(
+      analyseText(annotated, { rules: allRules }).problems.filter((p) => p.code === 'UNKNOWN_DIRECTIVE'),
+      [],
+    );
+    // The same words as a real comment in that document still count.
+    const real = annotated.replace('      echo hi\n', '      echo hi\n  # shipshape-disable host-network\n');
+    assert.deepEqual(only(analyse(real), 'host-network'), []);
+  });
+
   test('in the comment before the first key, it belongs to the document below it', () => {
     const text = `# shipshape-disable host-network\n${pod('first')}---\n# shipshape-disable privileged-container\n${pod('second')}`;
     const f = analyse(text);
