@@ -147,7 +147,7 @@ uiTest(
     await setPaneExpanded(page, 'Clusters', false);
     await setPaneExpanded(page, 'Runbook', false);
     await setPaneExpanded(page, 'Problems', true);
-    const problem = page.locator('.monaco-list-row', { hasText: /data-platform\/mlflow-/ }).first();
+    const problem = page.locator('.monaco-list-row', { hasText: /· mlflow-\S+\s*data-platform ·/ }).first();
     await problem.waitFor({ timeout: 60_000 });
     await contextMenu(page, problem, 'Open Manifest in Workspace');
     await page

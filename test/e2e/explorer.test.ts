@@ -93,11 +93,11 @@ test('the Problems view ranks every problem with a next step', async () => {
   await setPaneExpanded(page, 'Clusters', false);
   await setPaneExpanded(page, 'Problems', true);
   await page
-    .locator('.monaco-list-row', { hasText: /ImagePullBackOff · data-platform\/redis-67b547c596-gwd9s/ })
+    .locator('.monaco-list-row', { hasText: /ImagePullBackOff · redis-67b547c596-gwd9s\s*data-platform ·/ })
     .first()
     .waitFor({ timeout: 30_000 });
   await page
-    .locator('.monaco-list-row', { hasText: /Unschedulable · data-platform\/spark-history-server/ })
+    .locator('.monaco-list-row', { hasText: /Unschedulable · spark-history-server-\S+\s*data-platform ·/ })
     .first()
     .waitFor();
   await page
@@ -134,7 +134,7 @@ test('markup from the cluster is shown as text: HTML and Markdown in a pod messa
     },
   );
   const row = page
-    .locator('.monaco-list-row', { hasText: /ImagePullBackOff · data-platform\/redis-67b547c596-gwd9s/ })
+    .locator('.monaco-list-row', { hasText: /ImagePullBackOff · redis-67b547c596-gwd9s\s*data-platform ·/ })
     .first();
   await row.waitFor({ timeout: 30_000 });
   // The watch delivers the new message; hover until the tooltip carries it.

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Problem } from '../../core/health/summary';
 import type { HealthModel } from './model';
-import { markdown, problemLabel, severityIcon } from './render';
+import { markdown, problemDescription, problemLabel, severityIcon } from './render';
 import type { ClusterSources, Source } from './sources';
 
 export interface ProblemNode {
@@ -46,7 +46,7 @@ export class ProblemsTree implements vscode.TreeDataProvider<ProblemNode> {
   getTreeItem({ source, problem }: ProblemNode): vscode.TreeItem {
     const item = new vscode.TreeItem(problemLabel(problem));
     item.id = `${source.id}|${problem.kind}|${problem.namespace}|${problem.pod ?? problem.owner.kind + '/' + problem.owner.name}|${problem.reason}`;
-    item.description = problem.suggestion;
+    item.description = problemDescription(problem);
     item.iconPath = severityIcon(ICONS[problem.kind] ?? 'warning', problem.severity);
     // `:oom` offers the manifest fix (raise the memory limit) on pods the kernel killed.
     const oom = problem.reason === 'OOMKilled' || problem.lastTermination?.reason === 'OOMKilled';

@@ -126,6 +126,11 @@ export function podTooltip(
   });
 }
 
+/** Reason and object: what a narrow sidebar must not cut off; the namespace leads the description. */
 export function problemLabel(p: Problem): string {
-  return `${p.reason} · ${p.namespace}/${p.pod ?? p.owner.name}`;
+  return `${p.reason} · ${p.pod ?? p.owner.name}`;
+}
+
+export function problemDescription(p: Problem): string {
+  return p.namespace ? `${p.namespace} · ${p.suggestion}` : p.suggestion;
 }
