@@ -160,7 +160,7 @@ uiTest(
     await apply.waitFor({ timeout: 30_000 });
     assert.match(
       (await page.locator('.notifications-toasts').textContent()) ?? '',
-      /Raise app's memory limit 1Gi → 2Gi in mlflow/,
+      /Raise app's memory limit 1Gi → 2Gi in mlflow\? The diff shows the change \(1 line\)/,
     );
     await screenshot(page, 'sync-raise-memory-preview');
     await apply.click();

@@ -7,6 +7,15 @@ export interface TextEdit {
   readonly text: string;
 }
 
+/**
+ * How many lines the edits touch, counted on whichever side has more (what was there, or what
+ * replaces it): `1Gi` → `2Gi` is one line, inserting a three-line block three, deleting two two.
+ */
+export function changedLineCount(text: string, edits: readonly TextEdit[]): number {
+  const lines = (s: string) => (s === '' ? 0 : s.split('\n').length - (s.endsWith('\n') ? 1 : 0));
+  return edits.reduce((n, e) => n + Math.max(lines(text.slice(e.start, e.end)), lines(e.text)), 0);
+}
+
 /** Applies non-overlapping edits (in any order) to a text. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   // Later edits first; among insertions at one offset, the last one first, so they end up in

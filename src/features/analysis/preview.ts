@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { applyEdits, type TextEdit } from '../../core/edit/text-edit';
+import { applyEdits, changedLineCount, type TextEdit } from '../../core/edit/text-edit';
 import { toWorkspaceEdit } from '../../adapters/vscode/convert';
 
 export const PREVIEW_SCHEME = 'shipshape-preview';
@@ -32,7 +32,7 @@ export class FixPreview implements vscode.TextDocumentContentProvider, vscode.Di
         `${name} ↔ ${title} (preview)`,
         { preview: true },
       );
-      const lines = edits.reduce((n, e) => n + e.text.split('\n').length - 1, 0);
+      const lines = changedLineCount(document.getText(), edits);
       const choice = await vscode.window.showInformationMessage(
         `Shipshape: ${title}? The diff shows the change (${lines} line${lines === 1 ? '' : 's'}).`,
         'Apply',
