@@ -8,7 +8,7 @@ import type { KubeRest } from '../src/adapters/k8s/rest';
 import type { Logger } from '../src/core/log';
 import type { Json, Writer } from './api';
 import { suffix } from './model';
-import { createPod } from './pods';
+import { containerName, createPod } from './pods';
 import { nameOf, nsOf, simulated, type Meta, type Obj } from './reconcile';
 
 const type = (group: string, plural: string, kind: string): ResourceType => ({
@@ -174,9 +174,7 @@ export async function runManualJobs(c: Controllers): Promise<void> {
     const done = setTimeout(() => {
       c.jobTimers.delete(done);
       if (c.stopped()) return;
-      const container = (template['spec'] as { containers?: { name?: string }[] } | undefined)
-        ?.containers?.[0]?.name;
-      void complete(c, ns, pod, jobPath, started, container ?? 'app').catch((error: unknown) => {
+      void complete(c, ns, pod, jobPath, started, containerName(template)).catch((error: unknown) => {
         if (!ignorable(error))
           c.log.warn(`simulator: job ${key}: ${error instanceof Error ? error.message : String(error)}`);
       });

@@ -16,6 +16,10 @@ export const owner = (kind: string, apiVersion: string, object: Json) => ({
   blockOwnerDeletion: true,
 });
 
+/** The name of a pod template's first container: the one the simulated kubelet reports on. */
+export const containerName = (template: Json): string =>
+  (template['spec'] as { containers?: { name?: string }[] } | undefined)?.containers?.[0]?.name ?? 'app';
+
 export function podTemplate(w: WorkloadSpec, labels: Record<string, string>): Json {
   return {
     // The simulated failure belongs to this image: a fixed image (a remediation) runs healthy.
@@ -61,7 +65,7 @@ export async function createPod(
   index: number,
   annotations?: Record<string, string>,
 ): Promise<void> {
-  const tspec = template['spec'] as { containers: { name?: string; image: string }[] };
+  const tspec = template['spec'] as { containers: { image: string }[] };
   const scheduled = spec.state !== 'unschedulable';
   const node = spec.node ?? ctx.nodes[index % ctx.nodes.length];
   const pod = await ctx.writer.create({
@@ -85,7 +89,7 @@ export async function createPod(
   // Keep the QoS class the API server computed from the resources: it is immutable.
   const qosClass = (pod['status'] as { qosClass?: string } | undefined)?.qosClass;
   await ctx.writer.replaceStatus(pod, {
-    ...podStatus(spec.state, image, ctx.now, spec.restarts ?? 0, tspec.containers[0]?.name ?? 'app'),
+    ...podStatus(spec.state, image, ctx.now, spec.restarts ?? 0, containerName(template)),
     ...(qosClass ? { qosClass } : {}),
   });
   if (spec.state === 'terminating') await ctx.writer.remove('Pod', ns, name, { gracePeriodSeconds: 0 });

@@ -74,10 +74,12 @@ export function textReport(result: LintResult, color: boolean): string {
     out.push('');
   }
   const count = (s: Severity) => result.findings.filter((f) => f.severity === s).length;
+  // Every problem listed above is counted: a warning (an unknown directive) as much as an error.
+  const problems = result.problems.length;
   const errors = result.problems.filter((p) => p.severity === 'error').length;
   out.push(
     `${result.findings.length} finding(s) in ${result.files} file(s): ${count('error')} error, ${count('warning')} warning, ${count('info')} info` +
-      (errors > 0 ? `; ${errors} file problem(s)` : ''),
+      (problems > 0 ? `; ${problems} file problem(s), ${errors} of them error(s)` : ''),
   );
   return out.join('\n');
 }

@@ -316,3 +316,24 @@ test('runbook: a broken runbook file is reported with line numbers (exit 2), a p
   assert.equal(shipshape('runbook', '--snapshot', 'x.json', '--context', 'y').code, 2);
   assert.equal(shipshape('runbook', '--snapshot', join(dir, 'missing.json')).code, 3);
 });
+
+test('lint text: the summary counts every file problem it lists, warnings included', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-problems-'));
+  writeFileSync(
+    join(dir, 'pod.yaml'),
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  # shipshape-disable-nextline host-network\n  hostNetwork: true\n  containers: [{name: app, image: nginx]\n',
+  );
+  const r = shipshape('lint', dir, '--format', 'text', '--no-color');
+  assert.equal(r.code, 1);
+  // File problems carry codes (snake_case), findings rule IDs (kebab-case).
+  const listed = r.stdout
+    .split('\n')
+    .filter((l) => /^ {2}\S+\s+(error|warning|info)\s+[a-z]+_[a-z_]+ /.test(l));
+  assert.ok(listed.some((l) => / warning unknown_directive /.test(l)));
+  const errors = listed.filter((l) => / error /.test(l)).length;
+  assert.ok(errors >= 1, 'the syntax error is listed');
+  assert.match(
+    r.stdout,
+    new RegExp(`; ${listed.length} file problem\\(s\\), ${errors} of them error\\(s\\)$`, 'm'),
+  );
+});

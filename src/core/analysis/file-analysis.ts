@@ -83,11 +83,11 @@ export class IncrementalAnalyser {
 
   update(text: string, external: ExternalScope = { scope: 'file', objects: [], version: 0 }): FileAnalysis {
     const prepared = prepareText(text);
-    const slices = sliceDocuments(prepared);
+    const { slices, comments } = sliceDocuments(prepared);
     const next = new Map<string, CachedDocument>();
     const composed = new Map<number, ManifestDocument>();
     const entries: CachedDocument[] = [];
-    const fileStub = fileOf(prepared, []);
+    const fileStub = fileOf(prepared, [], comments);
     for (const slice of slices) {
       const source = text.slice(slice.start, slice.end);
       let entry = next.get(source) ?? this.cache.get(source);
@@ -118,6 +118,7 @@ export class IncrementalAnalyser {
     const suppressions = parseSuppressions({
       text,
       lines: fileStub.lines,
+      comments,
       documents: slices.map((slice, i) => {
         const [start, end] = (entries[i] as CachedDocument).range;
         return { index: slice.index, start: slice.start + start, end: slice.start + end };
@@ -132,7 +133,7 @@ export class IncrementalAnalyser {
       const entry = entries[i] as CachedDocument;
       if (entry.analysedWith !== indexKey || !entry.findings || !entry.problems || !entry.objects) {
         const document = composed.get(slice.index) ?? composeSlice(prepared, slice);
-        if (file.documents.length === 0 || file === fileStub) file = fileOf(prepared, [document]);
+        if (file.documents.length === 0 || file === fileStub) file = fileOf(prepared, [document], comments);
         const docObjects = objectsOfDocument(file, document);
         const docProblems = [...document.problems];
         const docFindings = document.problems.every(
@@ -159,7 +160,11 @@ export class IncrementalAnalyser {
         });
     });
     const suppressed = entries.reduce((n, e) => n + e.suppressedErrors, 0);
-    const fileProblems = fileOf(prepared, [{ suppressedErrors: suppressed } as ManifestDocument]).problems;
+    const fileProblems = fileOf(
+      prepared,
+      [{ suppressedErrors: suppressed } as ManifestDocument],
+      [],
+    ).problems;
     findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
     return {
       findings,

@@ -1,4 +1,3 @@
-import { Lexer } from 'yaml';
 import type { ManifestDocument, ManifestFile, ParseProblem } from '../yaml/parse';
 
 /**
@@ -14,7 +13,7 @@ export interface Suppressions {
 }
 
 /** What directives are resolved against; the editor passes every document's range, reused or not. */
-export type SuppressionSource = Pick<ManifestFile, 'text' | 'lines'> & {
+export type SuppressionSource = Pick<ManifestFile, 'text' | 'lines' | 'comments'> & {
   readonly documents: readonly DocumentRange[];
 };
 type DocumentRange = Pick<ManifestDocument, 'index' | 'start' | 'end'>;
@@ -39,11 +38,11 @@ export function parseSuppressions(file: SuppressionSource): Suppressions {
     for (const id of ids) set.add(id);
     map.set(key, set);
   };
-  const comments = commentStarts(file.text);
+  const comments = new Set(file.comments);
   for (const match of file.text.matchAll(DIRECTIVE)) {
     // `# shipshape-disable` inside a block scalar or a quoted string (a script in a ConfigMap) is
     // data, not a directive.
-    if (comments && !comments.has(match.index)) continue;
+    if (!comments.has(match.index)) continue;
     const kind = match[1] ?? '';
     if (!KINDS.has(kind)) {
       const start = match.index + match[0].indexOf('shipshape-disable');
@@ -77,23 +76,4 @@ function documentAt(documents: readonly DocumentRange[], offset: number): number
   for (const d of documents) if (offset >= d.start && offset < Math.max(d.end, d.start + 1)) return d.index;
   // A directive in the comment before a document's first key belongs to that document.
   return documents.find((d) => d.start >= offset)?.index ?? documents.length - 1;
-}
-
-/** The lexer's control tokens: markers it emits that take no room in the source. */
-const ZERO_WIDTH = new Set(['\x02', '\x18', '\x1f']);
-
-/**
- * Where the text's YAML comments start, from yaml's lexer (no parse); undefined if its tokens
- * ever stop lining up with the text, and then every `#` match counts as before.
- */
-function commentStarts(text: string): Set<number> | undefined {
-  const starts = new Set<number>();
-  let offset = 0;
-  for (const token of new Lexer().lex(text)) {
-    if (ZERO_WIDTH.has(token)) continue;
-    if (!text.startsWith(token, offset)) return undefined;
-    if (token.startsWith('#')) starts.add(offset);
-    offset += token.length;
-  }
-  return starts;
 }

@@ -1,14 +1,4 @@
-import {
-  Composer,
-  Parser,
-  isMap,
-  isScalar,
-  isSeq,
-  type CST,
-  type Document,
-  type Node,
-  type YAMLMap,
-} from 'yaml';
+import { CST, Composer, Parser, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import { LineIndex } from './lines';
 import { hasTemplateActions, maskTemplates, overlapsMask } from './mask';
 
@@ -44,6 +34,8 @@ export interface ManifestFile {
   readonly templateRanges: readonly (readonly [number, number])[];
   readonly isTemplate: boolean;
   readonly lines: LineIndex;
+  /** Where YAML comments start (offsets): suppression directives are read there and only there. */
+  readonly comments: readonly number[];
   /** Line ending used by the file, for text that fixes insert. */
   readonly eol: '\n' | '\r\n';
 }
@@ -85,20 +77,38 @@ export function prepareText(text: string): PreparedText {
   };
 }
 
+/** yaml's CST parser, noting where comments start as their tokens go by: no second lexing pass. */
+class CommentNotingParser extends Parser {
+  readonly comments: number[] = [];
+
+  override *next(source: string): Generator<CST.Token, void> {
+    if (CST.tokenType(source) === 'comment') this.comments.push(this.offset);
+    yield* super.next(source);
+  }
+}
+
+/** A text's documents, and where its comments start. */
+export interface SlicedText {
+  readonly slices: DocumentSlice[];
+  readonly comments: readonly number[];
+}
+
 /**
  * Splits a text into documents with yaml's CST parser (never a regex: `--- # comment` and
  * `----` inside block scalars both work). Cheap compared to composing: the editor uses it to
  * find which documents changed and composes only those.
  */
-export function sliceDocuments(prepared: PreparedText): DocumentSlice[] {
+export function sliceDocuments(prepared: PreparedText): SlicedText {
+  const parser = new CommentNotingParser();
   const tokens: CST.Document[] = [];
-  for (const token of new Parser().parse(prepared.masked)) if (token.type === 'document') tokens.push(token);
-  return tokens.map((token, index) => ({
+  for (const token of parser.parse(prepared.masked)) if (token.type === 'document') tokens.push(token);
+  const slices = tokens.map((token, index) => ({
     index,
     token,
     start: index === 0 ? 0 : token.offset,
     end: tokens[index + 1]?.offset ?? prepared.text.length,
   }));
+  return { slices, comments: parser.comments };
 }
 
 /** Composes one document of a prepared text; node ranges are offsets in the whole text. */
@@ -145,7 +155,11 @@ export function composeSlice(
   };
 }
 
-export function fileOf(prepared: PreparedText, documents: readonly ManifestDocument[]): ManifestFile {
+export function fileOf(
+  prepared: PreparedText,
+  documents: readonly ManifestDocument[],
+  comments: readonly number[],
+): ManifestFile {
   const problems: ParseProblem[] = [];
   if (prepared.isTemplate) {
     const suppressed = documents.reduce((n, d) => n + d.suppressedErrors, 0);
@@ -167,15 +181,18 @@ export function fileOf(prepared: PreparedText, documents: readonly ManifestDocum
     templateRanges: prepared.templateRanges,
     isTemplate: prepared.isTemplate,
     lines: new LineIndex(prepared.text),
+    comments,
     eol: prepared.eol,
   };
 }
 
 export function parseManifestFile(text: string, options: ParseOptions = {}): ManifestFile {
   const prepared = prepareText(text);
+  const { slices, comments } = sliceDocuments(prepared);
   return fileOf(
     prepared,
-    sliceDocuments(prepared).map((slice) => composeSlice(prepared, slice, options)),
+    slices.map((slice) => composeSlice(prepared, slice, options)),
+    comments,
   );
 }
 

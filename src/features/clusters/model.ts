@@ -38,5 +38,3 @@ export class HealthModel {
     return this.cache.get(state)?.clock ?? now;
   }
 }
-
-export { podHealth } from '../../core/health/memo';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { PlatformHealth, WorkloadHealth } from '../../core/health/summary';
 import type { ClusterState, Pod, WorkloadKind } from '../../core/k8s/types';
 import type { HealthModel } from './model';
-import { podHealth } from './model';
+import { podHealth } from '../../core/health/memo';
 import { GROUP_LABEL, GROUP_ORDER, nodeId, parentOf, type ClusterNode } from './nodes';
 import {
   formatPercent,
