@@ -1,12 +1,19 @@
 // Installs code-server (real VS Code, served by Node) into the per-user cache once per version.
-// Prints the path of its launcher on stdout. Safe to call on every test run: a warm cache costs
+// Prints the path of its launcher on stdout (a marker line; see scripts/lib/cache.mjs). Safe to call on every test run: a warm cache costs
 // one stat.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cacheRoot, debian, ensureDebianPackages, log } from './lib/cache.mjs';
+import {
+  INSTALLER_STDIO,
+  cacheRoot,
+  debian,
+  ensureDebianPackages,
+  log,
+  printToolPath,
+} from './lib/cache.mjs';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 // code-server 4.100.3 pulls @vscode/ripgrep 1.15.11, whose postinstall downloads this archive
@@ -36,7 +43,7 @@ export function ensureCodeServer() {
       '--loglevel=error',
       `code-server@${CODE_SERVER_VERSION}`,
     ],
-    { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, npm_config_yes: 'true' } },
+    { cwd: dir, stdio: INSTALLER_STDIO, env: { ...process.env, npm_config_yes: 'true' } },
   );
   if (!existsSync(bin)) throw new Error(`code-server installed but ${bin} is missing`);
   writeFileSync(marker, new Date().toISOString());
@@ -56,5 +63,5 @@ function seedRipgrepCache() {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.stdout.write(`${ensureCodeServer()}\n`);
+  printToolPath(ensureCodeServer());
 }

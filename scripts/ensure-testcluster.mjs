@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cacheRoot, log, repoRoot } from './lib/cache.mjs';
+import { INSTALLER_STDIO, cacheRoot, log, printToolPath, repoRoot } from './lib/cache.mjs';
 
 export const KUBERNETES_VERSION = 'v1.36.3';
 const source = join(repoRoot, 'tools', 'testcluster');
@@ -47,7 +47,7 @@ export function ensureTestcluster() {
     ].join(' ');
     execFileSync('go', ['build', '-trimpath', '-ldflags', ldflags, '-o', tmp, '.'], {
       cwd: source,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: INSTALLER_STDIO,
       env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=readonly' },
     });
     renameSync(tmp, bin);
@@ -74,5 +74,5 @@ function waitForLock(lock) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.stdout.write(`${ensureTestcluster()}\n`);
+  printToolPath(ensureTestcluster());
 }

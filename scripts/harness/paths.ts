@@ -4,10 +4,33 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Runs one of the cache scripts (they print the tool's path) and returns that path. */
-export function ensureTool(script: 'ensure-testcluster.mjs' | 'ensure-code-server.mjs'): string {
-  return execFileSync(process.execPath, [join(repoRoot, 'scripts', script)], {
+/** Kept equal to TOOL_PATH_MARKER in scripts/lib/cache.mjs (a unit test checks both). */
+export const TOOL_PATH_MARKER = 'SHIPSHAPE_TOOL_PATH=';
+
+export type EnsureScript = 'ensure-testcluster.mjs' | 'ensure-code-server.mjs';
+
+/**
+ * Runs one of the cache scripts and returns the tool path it announces. Only the marker line
+ * counts: whatever else reaches stdout (an installer that ignores our stdio, a warning) is
+ * passed on to stderr instead of becoming part of the path.
+ */
+export function ensureTool(script: EnsureScript, env: NodeJS.ProcessEnv = process.env): string {
+  const stdout = execFileSync(process.execPath, [join(repoRoot, 'scripts', script)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
+    env,
+  });
+  return toolPathFrom(stdout, script);
+}
+
+export function toolPathFrom(stdout: string, script: string): string {
+  const lines = stdout.split(/\r?\n/);
+  const marked = lines.filter((l) => l.startsWith(TOOL_PATH_MARKER));
+  const other = lines.filter((l) => l.trim() !== '' && !l.startsWith(TOOL_PATH_MARKER));
+  if (other.length > 0) process.stderr.write(`${other.join('\n')}\n`);
+  const last = marked.at(-1);
+  if (last === undefined) {
+    throw new Error(`${script} did not print a tool path (no ${TOOL_PATH_MARKER} line in its output)`);
+  }
+  return last.slice(TOOL_PATH_MARKER.length).trim();
 }

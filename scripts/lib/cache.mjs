@@ -19,6 +19,19 @@ export function log(message) {
   process.stderr.write(`[shipshape] ${message}\n`);
 }
 
+/**
+ * Children of the ensure scripts write to our stderr, never our stdout: a caller reads the tool's
+ * path from stdout, and an installer's "added 215 packages" there once became the path.
+ */
+export const INSTALLER_STDIO = ['ignore', 2, 2];
+
+/** The line a caller looks for on an ensure script's stdout (see scripts/harness/paths.ts). */
+export const TOOL_PATH_MARKER = 'SHIPSHAPE_TOOL_PATH=';
+
+export function printToolPath(path) {
+  process.stdout.write(`${TOOL_PATH_MARKER}${path}\n`);
+}
+
 export function have(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
@@ -39,10 +52,10 @@ export function ensureDebianPackages(packages) {
   log(`installing system packages: ${names.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   try {
-    execFileSync('apt-get', ['install', '-y', '-qq', ...names], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['install', '-y', '-qq', ...names], { stdio: INSTALLER_STDIO, env });
   } catch {
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '-qq', ...names], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['update', '-qq'], { stdio: INSTALLER_STDIO, env });
+    execFileSync('apt-get', ['install', '-y', '-qq', ...names], { stdio: INSTALLER_STDIO, env });
   }
 }
 

@@ -4,11 +4,12 @@
  * `--snapshot` (read-only, no cluster).
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/harness/browser';
+import { freshCache } from '../../scripts/harness/fresh-cache';
 import { repoRoot } from '../../scripts/harness/paths';
 import {
   freePort,
@@ -25,14 +26,14 @@ interface Demo {
   readonly port: number;
 }
 
-async function startDemo(...args: string[]): Promise<Demo> {
+async function startDemo(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Demo> {
   const port = await freePort();
   const demo = spawnManaged(
     process.execPath,
     [join(repoRoot, 'scripts', 'demo.mjs'), '--port', String(port), ...args],
     {
       cwd: repoRoot,
-      env: { ...process.env },
+      env: { ...process.env, ...env },
     },
   );
   const match = await waitForLine(demo, /Open:\s+(http:\/\/127\.0\.0\.1:\d+\/\S*)/, 600_000, 'npm run demo');
@@ -62,7 +63,7 @@ async function withPage(url: string, fn: (page: Page) => Promise<void>): Promise
 }
 
 test('npm run demo: the URL shows the seeded failures, lenses and runbook; Ctrl-C stops everything', async () => {
-  const demo = await startDemo();
+  const demo = await startDemo([]);
   try {
     const kubeconfig = readFileSync(join(repoRoot, '.shipshape', 'demo', 'kubeconfig'), 'utf8');
     const apiPort = Number(/server: https:\/\/127\.0\.0\.1:(\d+)/.exec(kubeconfig)?.[1]);
@@ -96,8 +97,14 @@ test('npm run demo: the URL shows the seeded failures, lenses and runbook; Ctrl-
   }
 });
 
-test('npm run demo -- --snapshot: the same tree, read-only, from a kubectl dump', async () => {
-  const demo = await startDemo('--snapshot', join(repoRoot, 'demo', 'snapshot.json'));
+// On an empty tool cache, as on a new machine: code-server is installed by the demo itself (its
+// installer's output once became the "path" of the tool and the first demo died).
+test('npm run demo -- --snapshot on an empty tool cache: the same tree, read-only, from a kubectl dump', async () => {
+  const cache = freshCache();
+  assert.ok(!readdirSync(cache).some((n) => n.startsWith('code-server')), 'no code-server in the cache');
+  const demo = await startDemo(['--snapshot', join(repoRoot, 'demo', 'snapshot.json')], {
+    SHIPSHAPE_CACHE: cache,
+  });
   try {
     await withPage(demo.url, async (page) => {
       await openShipshape(page);
