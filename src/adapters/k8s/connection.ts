@@ -27,6 +27,8 @@ export interface ConnectionOptions {
   readonly pinnedNamespaces?: readonly string[];
   readonly pageSize?: number;
   readonly debounceMs?: number;
+  /** Overrides the exec credential plugin timeout (tests). */
+  readonly credentialTimeoutMs?: number;
 }
 
 type AnyInformer = Informer<unknown>;
@@ -62,7 +64,11 @@ export class ClusterConnection {
     private readonly log: Logger,
     private readonly options: ConnectionOptions = {},
   ) {
-    this.rest = new KubeRest(kc, log);
+    this.rest = new KubeRest(
+      kc,
+      log,
+      options.credentialTimeoutMs ? { credentialTimeoutMs: options.credentialTimeoutMs } : {},
+    );
     this.pinned = new Set(options.pinnedNamespaces ?? []);
   }
 

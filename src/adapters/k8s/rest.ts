@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../../core/log';
 import { KubeError, fromNetwork, fromStatus } from './errors';
+import { execCredentials, type ExecConfig, type IssuedCredential } from './exec-credential';
+import { agentFor, describeProxy, proxyFor, type ProxyChoice } from './proxy';
 
 export interface RequestOptions {
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
@@ -22,23 +24,42 @@ export interface WatchEvent {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
+export interface KubeRestOptions {
+  /** Overrides the exec credential plugin timeout (tests). */
+  readonly credentialTimeoutMs?: number;
+}
+
 /**
  * A small REST client over node:https with client-node doing only authentication (TLS material,
- * bearer tokens, exec plugins). Owning the transport gives us hard timeouts on every request,
+ * bearer tokens, OIDC; exec plugins run through the shared ExecCredentials broker). Owning the transport gives us hard timeouts on every request,
  * streaming watches we can abort, connection reuse, and API error messages kept verbatim.
  */
 export class KubeRest {
   readonly server: string;
   private agent: https.Agent | http.Agent | undefined;
   private material = '';
+  private readonly kc: KubeConfig;
+  /** The user's exec plugin, run through the shared broker instead of client-node's ExecAuth. */
+  private readonly exec: ExecConfig | undefined;
+  private readonly proxy: ProxyChoice | undefined;
+  /** Which credential each request carried, so a 401 drops exactly that one. */
+  private readonly issued = new WeakMap<https.RequestOptions, IssuedCredential>();
 
   constructor(
-    private readonly kc: KubeConfig,
+    kc: KubeConfig,
     private readonly log: Logger,
+    private readonly settings: KubeRestOptions = {},
   ) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new KubeError('config', `The context "${kc.getCurrentContext()}" names no cluster.`);
     this.server = cluster.server.replace(/\/+$/, '');
+    // kubectl's rules: the cluster's proxy-url, else HTTPS_PROXY / HTTP_PROXY unless NO_PROXY.
+    this.proxy = proxyFor(this.server, cluster.proxyUrl);
+    if (this.proxy)
+      log.info(`${kc.getCurrentContext()}: connecting through proxy ${describeProxy(this.proxy)}`);
+    const split = withoutExec(kc);
+    this.kc = split.kc;
+    this.exec = split.exec;
   }
 
   private async options(
@@ -56,8 +77,26 @@ export class KubeRest {
       path: url.pathname + url.search,
       headers: { Accept: 'application/json' },
     };
-    // Fresh auth per request: exec-plugin and OIDC tokens expire and client-node refreshes them.
+    // Fresh auth per request: OIDC tokens expire and client-node refreshes them; exec plugin
+    // credentials come from the shared broker (cached until they expire).
     await this.kc.applyToHTTPSOptions(opts);
+    if (this.exec) {
+      const user = this.kc.getCurrentUser();
+      const credential = await execCredentials.get(
+        user?.name ?? '',
+        this.exec,
+        this.kc.getCurrentCluster() as unknown as Record<string, unknown> | undefined,
+        this.kc.getCurrentContext(),
+        this.settings.credentialTimeoutMs,
+      );
+      const status = credential.status;
+      if (status.clientCertificateData && status.clientKeyData) {
+        opts.cert = status.clientCertificateData;
+        opts.key = status.clientKeyData;
+      }
+      if (status.token) opts.headers = { ...opts.headers, Authorization: `Bearer ${status.token}` };
+      this.issued.set(opts, credential);
+    }
     // The TLS material is re-read per request (client-node reads cert files each time): a client
     // certificate renewed in place must not stay hidden behind the pooled agent's old one.
     const material = tlsFingerprint(opts);
@@ -75,10 +114,11 @@ export class KubeRest {
         passphrase: opts.passphrase,
         ...(opts.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: opts.rejectUnauthorized }),
       };
-      this.agent =
-        url.protocol === 'https:'
-          ? new https.Agent({ keepAlive: true, maxSockets: 16, ...tls })
-          : new http.Agent({ keepAlive: true, maxSockets: 16 });
+      this.agent = agentFor(this.server, this.proxy, {
+        keepAlive: true,
+        maxSockets: 16,
+        ...(url.protocol === 'https:' ? tls : {}),
+      });
     }
     opts.agent = this.agent;
     return opts;
@@ -130,7 +170,7 @@ export class KubeRest {
           this.log.trace(`${method} ${path} → ${res.statusCode ?? '?'} in ${Date.now() - started} ms`);
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) resolve(text);
-          else reject(fromStatus(status, text, options.what));
+          else reject(this.refused(opts, fromStatus(status, text, options.what)));
         });
         res.on('error', (e) => reject(fromNetwork(e, this.server)));
       });
@@ -177,7 +217,9 @@ export class KubeRest {
         if (status !== 200) {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => finish(fromStatus(status, Buffer.concat(chunks).toString('utf8'), 'watch')));
+          res.on('end', () =>
+            finish(this.refused(opts, fromStatus(status, Buffer.concat(chunks).toString('utf8'), 'watch'))),
+          );
           return;
         }
         onOpen();
@@ -242,7 +284,7 @@ export class KubeRest {
         if (status !== 200) {
           let body = '';
           res.on('data', (c: string) => (body += c));
-          res.on('end', () => reject(fromStatus(status, body, what)));
+          res.on('end', () => reject(this.refused(opts, fromStatus(status, body, what))));
           return;
         }
         res.on('data', (chunk: string) => onText(chunk));
@@ -253,6 +295,13 @@ export class KubeRest {
       signal.addEventListener('abort', () => req.destroy(), { once: true });
       req.end();
     });
+  }
+
+  /** A 401 on a plugin's credential: drop it, so Refresh runs the plugin again (as client-go does). */
+  private refused(opts: https.RequestOptions, error: KubeError): KubeError {
+    const credential = this.issued.get(opts);
+    if (error.kind === 'unauthorized' && credential) execCredentials.invalidate(credential);
+    return error;
   }
 
   dispose(): void {
@@ -278,4 +327,26 @@ function tlsFingerprint(opts: https.RequestOptions): string {
       hash.update('\0');
     }
   return hash.digest('hex');
+}
+
+/**
+ * The same KubeConfig with the current user's exec plugin taken out (client-node would run it
+ * on every request with no timeout), and that plugin's configuration.
+ */
+function withoutExec(kc: KubeConfig): { kc: KubeConfig; exec?: ExecConfig } {
+  const user = kc.getCurrentUser();
+  const provider = user?.authProvider as { name?: string; config?: { exec?: ExecConfig } } | undefined;
+  const exec = (user?.exec as ExecConfig | undefined) ?? provider?.config?.exec;
+  if (!user || !exec?.command) return { kc };
+  const stripped = { ...user, exec: undefined };
+  if (provider?.config?.exec || provider?.name === 'exec')
+    delete (stripped as { authProvider?: unknown }).authProvider;
+  const plain = new KubeConfig();
+  plain.loadFromOptions({
+    clusters: kc.clusters,
+    users: kc.users.map((u) => (u === user ? stripped : u)),
+    contexts: kc.contexts,
+    currentContext: kc.getCurrentContext(),
+  });
+  return { kc: plain, exec };
 }

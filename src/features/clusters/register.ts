@@ -8,6 +8,7 @@ import { LIVE_SCHEME, LiveDocuments } from './inspect';
 import { HealthModel } from './model';
 import { ProblemsTree } from './problems';
 import { formatPercent } from './render';
+import { registerSignInPrompts } from './sign-in';
 import { ClusterSources } from './sources';
 import { HealthStatusBar } from './status-bar';
 import { ClustersTree } from './tree';
@@ -17,6 +18,7 @@ export function registerClusters(services: Services): vscode.Disposable {
   const { context, log } = services;
   const store = new DisposableStore();
   const sources = store.add(new ClusterSources(context.globalState, log));
+  store.add(registerSignInPrompts(log));
   services.clusters = sources;
   const model = new HealthModel(sources);
   services.health = model;

@@ -39,7 +39,8 @@ export function statusLine(status: SourceStatus): StatusLine | undefined {
           text,
           // Nothing retries by itself here: the user signs in again first, then asks for it.
           tooltip: `${text}\n\nAfter signing in again, Refresh reconnects. Open kubeconfig… uses other credentials.`,
-          summary: 'credentials rejected',
+          // No HTTP status: the credential plugin failed before anything reached the server.
+          summary: status.error.status === undefined ? 'sign-in failed' : 'credentials rejected',
           icon: 'error',
           severity: 'error',
           command: { title: 'Open kubeconfig…', command: Commands.openKubeconfig },

@@ -45,3 +45,14 @@ test('a live cluster has no status line', () => {
   assert.equal(statusLine({ ...base, state: 'ready' }), undefined);
   assert.equal(statusLine({ state: 'snapshot' }), undefined);
 });
+
+test('a credential plugin that failed (no answer from the server at all) says sign-in failed, not rejected', () => {
+  const error = new KubeError(
+    'unauthorized',
+    'The credential plugin `kubelogin` did not answer in 60 s (context prod).',
+  );
+  const line = statusLine(failed(error));
+  assert.equal(line?.summary, 'sign-in failed');
+  assert.equal(line?.text, error.message);
+  assert.match(line?.tooltip ?? '', /Refresh reconnects/);
+});
