@@ -20,6 +20,8 @@ export interface ContextInfo {
   readonly current: boolean;
   /** The user runs a credential program (exec plugin): never run from an untrusted workspace. */
   readonly usesExec: boolean;
+  /** `insecure-skip-tls-verify: true`: the server's certificate is not checked. */
+  readonly insecure: boolean;
   /**
    * A digest of the user and cluster entries (never the secrets themselves): a kubeconfig with
    * new credentials under the same context, user and server names must reconnect.
@@ -86,6 +88,7 @@ export function contextsOf(source: KubeconfigSource): ContextInfo[] {
       user: ctx.user,
       current: ctx.name === kc.getCurrentContext(),
       usesExec: Boolean(user?.exec) || Boolean(user?.authProvider),
+      insecure: cluster?.skipTLSVerify === true,
       credentials: createHash('sha256')
         .update(JSON.stringify([user ?? null, cluster ?? null]))
         .digest('hex')

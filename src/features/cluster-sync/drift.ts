@@ -188,7 +188,12 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
     const unreadable = connection.missing();
     let changed = false;
     for (const [uri, entry] of this.entries) {
-      if (entry.context !== target.contextName) continue;
+      // The current context moved (`kubectl config use-context`): check against the new one.
+      if (entry.context !== target.contextName) {
+        this.entries.delete(uri);
+        changed = true;
+        continue;
+      }
       const moved = [...entry.inspections.values()].some((i) => {
         const identity = { ...i.target.identity, ...(i.namespace ? { namespace: i.namespace } : {}) };
         const now = watchedVersion(state, identity);

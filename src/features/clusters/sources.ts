@@ -11,8 +11,11 @@ import {
   type KubeconfigSource,
 } from '../../adapters/k8s/kubeconfig';
 import { readSnapshot } from '../../adapters/k8s/snapshot';
+import { FilesWatcher } from '../../adapters/fs/watch-files';
 import type { ClusterState } from '../../core/k8s/types';
 import type { Logger } from '../../core/log';
+import { insecureLogLine } from './context-notes';
+import { contextSources } from './context-sources';
 
 /** A cluster to show: a kubeconfig context (live) or a snapshot file (read-only). */
 export interface Source {
@@ -20,7 +23,8 @@ export interface Source {
   readonly label: string;
   readonly kind: 'context' | 'snapshot';
   readonly readonly: boolean;
-  readonly context?: ContextInfo;
+  /** Replaced on reload when the kubeconfig entry changes but the connection stays (current context). */
+  context?: ContextInfo;
   readonly path?: string;
   connection?: ClusterConnection;
   snapshot?: ClusterState;
@@ -49,7 +53,12 @@ export class ClusterSources implements vscode.Disposable {
   kubeconfig: KubeconfigSource | undefined;
   /** A problem with the kubeconfig itself (missing, malformed), shown in place of contexts. */
   kubeconfigError: KubeError | undefined;
-  private readonly disposables: vscode.Disposable[] = [this.emitter];
+  private readonly watcher = new FilesWatcher(() => {
+    this.log.info('the kubeconfig changed on disk: reloading contexts');
+    this.reload();
+  });
+  private readonly disposables: vscode.Disposable[] = [this.emitter, this.watcher];
+  private readonly warnedInsecure = new Set<string>();
 
   constructor(
     private readonly state: vscode.Memento,
@@ -121,27 +130,19 @@ export class ClusterSources implements vscode.Disposable {
     const trusted = vscode.workspace.isTrusted;
     try {
       const paths = this.kubeconfigPaths().filter((p) => trusted || !insideAny(p, folders));
+      // `kubectl config use-context` and new credentials show up without a reload.
+      this.watcher.watch(paths);
       if (paths.length > 0) {
         this.kubeconfig = loadKubeconfig(paths);
         const fromWorkspace = this.kubeconfig.paths.some((p) => insideAny(p, folders));
-        for (const context of contextsOf(this.kubeconfig)) {
-          const id = `ctx:${context.name}`;
-          const old = previous.get(id);
-          const same =
-            old?.context &&
-            old.context.server === context.server &&
-            old.context.user === context.user &&
-            old.context.credentials === context.credentials;
-          const source: Source =
-            same && old ? old : { id, label: context.name, kind: 'context', readonly: !trusted, context };
-          if (!trusted && fromWorkspace && context.usesExec) {
-            source.blocked =
-              'This context runs a credential plugin from a kubeconfig in this untrusted workspace; trust the workspace to connect.';
-          } else {
-            delete source.blocked;
-          }
-          if (!same) old?.connection?.dispose();
-          next.push(source);
+        const contexts = contextsOf(this.kubeconfig);
+        const merged = contextSources(previous, contexts, { trusted, fromWorkspace });
+        for (const old of merged.replaced) old.connection?.dispose();
+        next.push(...merged.next);
+        for (const context of contexts) {
+          if (!context.insecure || this.warnedInsecure.has(context.name)) continue;
+          this.warnedInsecure.add(context.name);
+          this.log.warn(insecureLogLine(context));
         }
       }
     } catch (error) {

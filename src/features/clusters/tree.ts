@@ -15,6 +15,7 @@ import {
   workloadDescription,
 } from './render';
 import type { ClusterSources, Source } from './sources';
+import { contextNotes, type ContextNotes } from './context-notes';
 import { statusLine, type StatusLine } from './status-line';
 
 /** Per-health lookups, built once per health object (i.e. once per batch of cluster changes). */
@@ -262,6 +263,12 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
           item.tooltip = line.tooltip;
           item.iconPath = severityIcon(current ? 'cloud' : 'server-environment', 4);
         }
+        // An error icon (failed, blocked, failing pods) says more than the TLS warning's.
+        decorate(
+          item,
+          contextNotes(source.context),
+          Boolean(line?.summary) || status.state === 'blocked' || worst >= 4,
+        );
         return item;
       }
       case 'message': {
@@ -412,4 +419,19 @@ function severityOrder(now: number): (a: Pod, b: Pod) => number {
   return (a, b) =>
     podHealth(b, now).severity - podHealth(a, now).severity ||
     (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+}
+
+/** Connection notes (TLS not verified) on a context row, whatever its health says. */
+function decorate(item: vscode.TreeItem, notes: ContextNotes, keepIcon: boolean): void {
+  if (!notes.warning) return;
+  item.description = [item.description, notes.description].filter(Boolean).join(' · ');
+  const lines = notes.tooltip.join('\n\n');
+  if (item.tooltip instanceof vscode.MarkdownString) {
+    item.tooltip.appendMarkdown('\n\n$(warning) ');
+    item.tooltip.appendText(lines);
+  } else {
+    item.tooltip = [item.tooltip, lines].filter(Boolean).join('\n\n');
+  }
+  if (!keepIcon)
+    item.iconPath = new vscode.ThemeIcon('unlock', new vscode.ThemeColor('editorWarning.foreground'));
 }
