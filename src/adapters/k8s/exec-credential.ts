@@ -72,8 +72,6 @@ export class ExecCredentials {
   private readonly inflight = new Map<string, Promise<Entry>>();
   private readonly promptListeners = new Set<(prompt: SignInPrompt) => void>();
   private generation = 0;
-  /** Plugin processes started (for tests and the log). */
-  runs = 0;
 
   onSignIn(listener: (prompt: SignInPrompt) => void): { dispose(): void } {
     this.promptListeners.add(listener);
@@ -137,7 +135,6 @@ export class ExecCredentials {
       kind: 'ExecCredential',
       spec: { interactive: false, ...(exec.provideClusterInfo && cluster ? { cluster } : {}) },
     });
-    this.runs++;
     return new Promise<Entry>((resolve, reject) => {
       const child = spawn(exec.command, [...(exec.args ?? [])], {
         env,

@@ -1,7 +1,10 @@
 /** Which proxy kubectl would use: proxy-url first, then Go's ProxyFromEnvironment rules. */
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { proxyFor } from '../../../src/adapters/k8s/proxy';
+import * as https from 'node:https';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { SocksProxyAgent } from 'socks-proxy-agent';
+import { agentFor, proxyFor } from '../../../src/adapters/k8s/proxy';
 
 const via = (server: string, env: NodeJS.ProcessEnv, proxyUrl?: string) =>
   proxyFor(server, proxyUrl, env)?.url.href;
@@ -63,5 +66,29 @@ test('an unusable proxy address is a kubeconfig problem in plain words', () => {
   assert.throws(
     () => proxyFor('https://api.example.com', 'proxy host:3128', {}),
     /proxy address in proxy-url/,
+  );
+});
+
+test('the pooled agent: direct, CONNECT through an http(s) proxy, or SOCKS; pool options kept', () => {
+  const pool = { keepAlive: true, maxSockets: 16 };
+  const direct = agentFor('https://api.example.com', undefined, pool);
+  assert.ok(direct instanceof https.Agent && !(direct instanceof HttpsProxyAgent));
+  const tunnelled = agentFor(
+    'https://api.example.com',
+    proxyFor('https://api.example.com', 'http://p:3128'),
+    pool,
+  );
+  assert.ok(tunnelled instanceof HttpsProxyAgent);
+  assert.equal(tunnelled.maxSockets, 16);
+  assert.ok(
+    agentFor('http://api.example.com', proxyFor('http://api.example.com', 'http://p:3128'), pool) instanceof
+      HttpProxyAgent,
+  );
+  assert.ok(
+    agentFor(
+      'https://api.example.com',
+      proxyFor('https://api.example.com', 'socks5://p:1080'),
+      pool,
+    ) instanceof SocksProxyAgent,
   );
 });
