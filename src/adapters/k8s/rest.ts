@@ -233,6 +233,8 @@ export class KubeRest {
     what: string,
   ): Promise<void> {
     const opts = await this.options('GET', path, query);
+    // Aborted while authenticating (a log view closed meanwhile): no socket may open after it.
+    if (signal.aborted) return;
     opts.headers = { ...opts.headers, Accept: '*/*' };
     return new Promise<void>((resolve, reject) => {
       const client = opts.protocol === 'http:' ? http : https;
