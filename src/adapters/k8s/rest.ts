@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from '../../core/log';
+import { redact, type Logger } from '../../core/log';
 import { KubeError, fromNetwork, fromStatus } from './errors';
 
 export interface RequestOptions {
@@ -99,7 +99,9 @@ export class KubeRest {
         ? error
         : new KubeError(
             'config',
-            `Cannot authenticate to ${this.server}: ${error instanceof Error ? error.message : String(error)}`,
+            redact(
+              `Cannot authenticate to ${this.server}: ${error instanceof Error ? error.message : String(error)}`,
+            ),
           );
     }
     // Authentication can take a while (an exec plugin runs): a cancel during it must still count.

@@ -12,7 +12,7 @@ import {
 } from '../../adapters/k8s/kubeconfig';
 import { readSnapshot } from '../../adapters/k8s/snapshot';
 import type { ClusterState } from '../../core/k8s/types';
-import type { Logger } from '../../core/log';
+import { redact, type Logger } from '../../core/log';
 
 /** A cluster to show: a kubeconfig context (live) or a snapshot file (read-only). */
 export interface Source {
@@ -145,7 +145,8 @@ export class ClusterSources implements vscode.Disposable {
         }
       }
     } catch (error) {
-      this.kubeconfigError = error instanceof KubeError ? error : new KubeError('config', String(error));
+      this.kubeconfigError =
+        error instanceof KubeError ? error : new KubeError('config', redact(String(error)));
       // "No kubeconfig found" is the normal first-run state: the welcome view explains it.
       if (this.kubeconfigError.message.startsWith('No kubeconfig')) this.kubeconfigError = undefined;
       else this.log.warn(this.kubeconfigError.message);
