@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fromNetwork } from '../../../src/adapters/k8s/errors';
 import { loadKubeconfig } from '../../../src/adapters/k8s/kubeconfig';
 import { redact } from '../../../src/core/log';
 
@@ -98,4 +99,13 @@ test('redact: URL credentials, bare tokens and key data in any user-facing strin
     'bad indentation of a mapping entry (10:4)',
   ])
     assert.equal(redact(plain), plain);
+});
+
+test('a network error names the server without the credentials a URL may carry', () => {
+  const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+  const message = fromNetwork(refused, `https://admin:${PASSWORD}@10.0.0.1:6443`).message;
+  assert.match(message, /Cannot reach the cluster at https:\/\/<redacted>@10\.0\.0\.1:6443/);
+  assertNoFragment(message, PASSWORD);
+  const slow = Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
+  assertNoFragment(fromNetwork(slow, `https://admin:${PASSWORD}@10.0.0.1:6443`).message, PASSWORD);
 });
