@@ -9,11 +9,13 @@ import {
   chmodSync,
   chownSync,
   cpSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,4 +102,18 @@ test('a file that cannot be written is reported in plain words and left whole; t
   } finally {
     release();
   }
+});
+
+test('fix through a symbolic link rewrites the file it points to and keeps the link', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-fix-link-'));
+  mkdirSync(join(dir, 'real'));
+  mkdirSync(join(dir, 'links'));
+  writeFileSync(join(dir, 'real', 'deploy.yaml'), input);
+  symlinkSync(join(dir, 'real', 'deploy.yaml'), join(dir, 'links', 'deploy.yaml'));
+  const r = shipshape('fix', join(dir, 'links', 'deploy.yaml'), '--rule', 'selector-mismatch');
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(lstatSync(join(dir, 'links', 'deploy.yaml')).isSymbolicLink(), 'still a link');
+  assert.equal(readFileSync(join(dir, 'real', 'deploy.yaml'), 'utf8'), expected);
+  assert.deepEqual(readdirSync(join(dir, 'links')), ['deploy.yaml']);
+  assert.deepEqual(readdirSync(join(dir, 'real')), ['deploy.yaml']);
 });

@@ -5,6 +5,7 @@ import {
   fsyncSync,
   openSync,
   readSync,
+  realpathSync,
   renameSync,
   statSync,
   unlinkSync,
@@ -44,10 +45,13 @@ function startsWithBom(path: string): boolean {
  * the original started with is kept (the decoder strips it from the text). On failure the
  * temporary file is removed and a WriteError says why; the original is untouched.
  */
-export function replaceFile(path: string, text: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.shipshape-${randomBytes(4).toString('hex')}.tmp`);
+export function replaceFile(link: string, text: string): void {
+  let temp = '';
   let created = false;
   try {
+    // Through a symbolic link, the file it points to is replaced; the link stays a link.
+    const path = realpathSync(link);
+    temp = join(dirname(path), `.${basename(path)}.shipshape-${randomBytes(4).toString('hex')}.tmp`);
     const stat = statSync(path);
     const bytes = Buffer.from(text, 'utf8');
     const body =
