@@ -40,7 +40,8 @@ test('fix keeps a UTF-8 BOM, CRLF line endings, the mode and the owner', () => {
   const dir = mkdtempSync(join(tmpdir(), 'shipshape-fix-bom-'));
   const file = join(dir, 'deploy.yaml');
   writeFileSync(file, Buffer.concat([BOM, Buffer.from(crlf(input))]));
-  chmodSync(file, 0o640);
+  // Group-writable: a umask of 022 must not take that away.
+  chmodSync(file, 0o664);
   const root = process.getuid?.() === 0;
   // Only root can give a file away; anyone else checks that their own ownership stays.
   if (root) chownSync(file, 1234, 1234);
@@ -51,7 +52,7 @@ test('fix keeps a UTF-8 BOM, CRLF line endings, the mode and the owner', () => {
   assert.deepEqual(after.subarray(0, 3), BOM, 'the BOM is kept');
   assert.equal(after.subarray(3).toString('utf8'), crlf(expected));
   const stat = statSync(file);
-  assert.equal(stat.mode & 0o777, 0o640);
+  assert.equal(stat.mode & 0o777, 0o664);
   assert.equal(stat.uid, before.uid);
   assert.equal(stat.gid, before.gid);
   if (root) assert.equal(stat.uid, 1234);

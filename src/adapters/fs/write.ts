@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   chownSync,
   closeSync,
   fsyncSync,
@@ -69,6 +70,8 @@ export function replaceFile(link: string, text: string): void {
     } catch {
       // Only root may give a file away: the new file then belongs to whoever runs the fix.
     }
+    // After the chown (which clears set-id bits), and past the umask `open` applied.
+    chmodSync(temp, stat.mode & 0o7777);
     renameSync(temp, path);
     created = false;
   } catch (error) {
