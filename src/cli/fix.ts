@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { collectFiles, readManifest } from '../adapters/fs/files';
+import { replaceFile, WriteError } from '../adapters/fs/write';
 import { applyFixes } from '../core/fixes/apply';
 import { allRules } from '../core/rules/registry';
 import { indexFile, type IndexedObject } from '../core/rules/scope';
@@ -14,7 +14,9 @@ export const FIX_USAGE = `usage: shipshape fix [paths…] [--rule ID[,ID…]] [-
 
 Applies fixes in place with minimal edits (comments, order, quoting and indentation kept).
 Default: --class auto (safe, behaviour-preserving fixes only). --dry-run prints a unified diff
-and writes nothing.`;
+and writes nothing. Each file is replaced whole (a temporary file beside it, then renamed), with
+its mode, owner, line endings and BOM kept. Exit code: 0 done, 1 when a file could not be read,
+2 on usage errors and when a file could not be written (it is left unchanged).`;
 
 const CLASSES: readonly FixClass[] = ['auto', 'harden', 'scaffold'];
 
@@ -52,6 +54,7 @@ export function fix(argv: readonly string[], out: (s: string) => void, err: (s: 
   }
   let fixed = 0;
   let changedFiles = 0;
+  let unwritable = 0;
   for (const [file, text] of texts) {
     const result = applyFixes(
       text,
@@ -59,12 +62,21 @@ export function fix(argv: readonly string[], out: (s: string) => void, err: (s: 
       { rules: allRules, index: { scope: 'workspace', objects: entries }, path: file, ...config },
     );
     if (result.applied.length === 0) continue;
-    fixed += result.applied.length;
-    changedFiles++;
     const name = relative(process.cwd(), file) || file;
     if (args.flags.has('dry-run'))
       out(createTwoFilesPatch(`a/${name}`, `b/${name}`, text, result.text, '', '', { context: 3 }));
-    else writeFileSync(file, result.text);
+    else
+      try {
+        replaceFile(file, result.text);
+      } catch (error) {
+        if (!(error instanceof WriteError)) throw error;
+        // One file that cannot be written must not stop the others.
+        err(`${name}: not fixed: cannot write it: ${error.message}. The file is unchanged.\n`);
+        unwritable++;
+        continue;
+      }
+    fixed += result.applied.length;
+    changedFiles++;
     err(
       `${name}: ${result.applied.map((f) => `${f.rule}${f.container ? ` (${f.container})` : ''}`).join(', ')}\n`,
     );
@@ -72,5 +84,5 @@ export function fix(argv: readonly string[], out: (s: string) => void, err: (s: 
   err(
     `${args.flags.has('dry-run') ? 'would fix' : 'fixed'} ${fixed} finding(s) in ${changedFiles} file(s)\n`,
   );
-  return unreadable > 0 ? 1 : 0;
+  return unwritable > 0 ? 2 : unreadable > 0 ? 1 : 0;
 }

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { collectFiles } from '../adapters/fs/files';
 import { rulesById } from '../core/rules/registry';
 import type { Severity } from '../core/rules/types';
-import { lintFiles, type LintConfig } from './analyse';
+import { lintFiles, type LintConfig, type LintResult } from './analyse';
 import { one, parseArgs, UsageError } from './args';
 import { jsonReport, sarifReport, textReport } from './format';
 
@@ -11,7 +11,8 @@ export const LINT_USAGE = `usage: shipshape lint [paths…] [--format text|json|
 
 Analyses Kubernetes manifests (directories are searched for *.yaml and *.yml). Cross-resource
 rules (PDB coverage, dangling Services…) see every file given. Exit code: 0 clean, 1 when a
-finding reaches --fail-on (default: error) or a file cannot be parsed, 2 on usage errors.`;
+finding reaches --fail-on (default: error) or a file cannot be parsed, 2 on usage errors and
+when a rule failed (RULE_FAILED: a Shipshape bug, please report it).`;
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
@@ -66,6 +67,12 @@ export async function lint(
     out(
       `${textReport(result, process.stdout.isTTY && !args.flags.has('no-color') && !process.env['NO_COLOR'])}\n`,
     );
+  return lintExitCode(result, failOn);
+}
+
+/** A rule that crashed is Shipshape's fault, not the manifest's: exit 2, never a pass. */
+export function lintExitCode(result: LintResult, failOn: Severity): number {
+  if (result.problems.some((p) => p.code === 'RULE_FAILED')) return 2;
   const failing =
     result.findings.some((f) => RANK[f.severity] >= RANK[failOn]) ||
     result.problems.some((p) => p.severity === 'error');

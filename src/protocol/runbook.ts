@@ -84,9 +84,14 @@ export type WebviewBound = { readonly type: 'state'; readonly state: ViewState }
 const id = isBoundedString(200);
 const name = isBoundedString(253);
 
+/** Only these keys: whatever else arrives would be spread into a command's arguments. */
+const onlyKeys = (value: Record<string, unknown>, keys: readonly string[]) =>
+  Object.keys(value).every((k) => keys.includes(k));
+
 function isRef(value: unknown): value is ObjectRefView {
   return (
     isRecord(value) &&
+    onlyKeys(value, ['kind', 'namespace', 'name']) &&
     isBoundedString(64)(value['kind']) &&
     name(value['name']) &&
     (value['namespace'] === undefined || name(value['namespace']))
@@ -103,12 +108,14 @@ export function isHostBound(value: unknown): value is HostBound {
     case 'refresh':
       return Object.keys(value).length === 1;
     case 'toggle':
-      return id(value['item']) && typeof value['done'] === 'boolean';
+      return (
+        onlyKeys(value, ['type', 'item', 'done']) && id(value['item']) && typeof value['done'] === 'boolean'
+      );
     case 'insertSnippet':
     case 'copySnippet':
-      return id(value['snippet']);
+      return onlyKeys(value, ['type', 'snippet']) && id(value['snippet']);
     case 'reveal':
-      return isRef(value['ref']);
+      return onlyKeys(value, ['type', 'ref']) && isRef(value['ref']);
     default:
       return false;
   }
@@ -161,9 +168,39 @@ function isPhase(v: unknown): v is PhaseView {
   );
 }
 
+const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function isSource(v: unknown): v is ViewState['source'] {
+  return (
+    isRecord(v) &&
+    str(v['label']) &&
+    (v['kind'] === 'context' || v['kind'] === 'snapshot') &&
+    (v['stale'] === undefined || typeof v['stale'] === 'boolean')
+  );
+}
+
+function isHealth(v: unknown): v is ViewState['health'] {
+  return (
+    isRecord(v) &&
+    (v['percent'] === null || num(v['percent'])) &&
+    isArrayOf(v['samples'], (x): x is { t: number; v: number } => isRecord(x) && num(x['t']) && num(x['v']))
+  );
+}
+
+function isRunbookFile(v: unknown): v is ViewState['runbook'] {
+  return isRecord(v) && str(v['label']) && typeof v['builtIn'] === 'boolean' && num(v['problems']);
+}
+
 /** The webview's gate: a state message is checked all the way down before it is rendered. */
 export function isWebviewBound(value: unknown): value is WebviewBound {
   if (!hasType(value, 'state') || !isRecord(value['state'])) return false;
   const s = value['state'];
-  return str(s['title']) && optStr(s['notice']) && isRecord(s['runbook']) && isArrayOf(s['phases'], isPhase);
+  return (
+    str(s['title']) &&
+    optStr(s['notice']) &&
+    (s['source'] === undefined || isSource(s['source'])) &&
+    (s['health'] === undefined || isHealth(s['health'])) &&
+    isRunbookFile(s['runbook']) &&
+    isArrayOf(s['phases'], isPhase)
+  );
 }

@@ -5,7 +5,8 @@
  * confirmation (and the conflict step for fields the platform's own tooling owns).
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { restFor } from '../cluster/support/kube';
 import {
@@ -170,5 +171,104 @@ uiTest(
       .first()
       .waitFor({ timeout: 15_000 });
     await screenshot(page, 'sync-raise-memory-applied');
+  },
+);
+
+/** Letters only, so no window of it can occur in ordinary text by chance. */
+const secretValue = (tag: string) =>
+  `${tag}-${[...randomBytes(24)].map((b) => 'ghjkmnpqrstvwxyz'[b % 16]).join('')}`;
+const LIVE_PASSWORD = secretValue('live');
+const LIVE_USER = secretValue('user');
+const PLANNED_PASSWORD = secretValue('planned');
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+/** No 8-character window of any value, as written or base64-encoded. */
+function assertNoSecret(text: string, where: string, ...values: string[]): void {
+  for (const v of values)
+    for (const form of [v, b64(v)])
+      for (let i = 0; i + 8 <= form.length; i++)
+        assert.ok(
+          !text.includes(form.slice(i, i + 8)),
+          `${where} holds "${form.slice(i, i + 8)}" of a Secret value`,
+        );
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+uiTest(
+  'Diff with Cluster on a live Secret shows *** and never a value; the log holds none either',
+  () => platform.page,
+  async () => {
+    const { page } = platform.session;
+    await runCommand(page, 'View: Close All Editors');
+    await restFor(platform.cluster.kubeconfig).request('POST', '/api/v1/namespaces/data-platform/secrets', {
+      body: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'warehouse-credentials' },
+        type: 'Opaque',
+        data: { password: b64(LIVE_PASSWORD), user: b64(LIVE_USER) },
+      },
+      what: 'create secret',
+    });
+    writeFileSync(
+      join(platform.workspace, 'data-platform', 'warehouse-credentials.yaml'),
+      [
+        'apiVersion: v1',
+        'kind: Secret',
+        'metadata:',
+        '  name: warehouse-credentials',
+        '  namespace: data-platform',
+        'type: Opaque',
+        'data:',
+        `  password: ${b64(PLANNED_PASSWORD)}`,
+        `  user: ${b64(LIVE_USER)}`,
+        '',
+      ].join('\n'),
+    );
+    await openFile(page, 'warehouse-credentials.yaml');
+    await runCommand(page, 'Shipshape: Diff with Cluster');
+    await page
+      .locator('.tabs-container .tab', { hasText: /warehouse-credentials: testcluster ↔ after apply/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const diffEditor = page.locator('.monaco-diff-editor').first();
+    // Monaco renders spaces as no-break spaces.
+    await diffEditor
+      .locator('.view-lines', { hasText: /password:\s"?\*\*\*\s\(before\)/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await diffEditor
+      .locator('.view-lines', { hasText: /password:\s"?\*\*\*\s\(after\)/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    assert.match((await diffEditor.textContent()) ?? '', /user:\s"?\*\*\*/);
+    await screenshot(page, 'sync-secret-masked');
+    // The manifest's own text holds the planned value; nothing shown from the cluster may.
+    assertNoSecret(
+      (await diffEditor.textContent()) ?? '',
+      'the diff editor',
+      LIVE_PASSWORD,
+      LIVE_USER,
+      PLANNED_PASSWORD,
+    );
+    assertNoSecret((await page.locator('body').textContent()) ?? '', 'the workbench', LIVE_PASSWORD);
+
+    await runCommand(page, 'Shipshape: Show Log');
+    await page
+      .locator('.tabs-container .tab, .panel', { hasText: /Shipshape/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    const logs = filesUnder(join(platform.session.server.userDataDir, 'logs')).filter((f) =>
+      /Shipshape/.test(f),
+    );
+    assert.ok(logs.length > 0, 'the Shipshape output channel has a log file');
+    const logText = logs.map((f) => readFileSync(f, 'utf8')).join('\n');
+    assert.match(logText, /connecting to context testcluster/, 'the channel logged this session');
+    assertNoSecret(logText, 'the Shipshape output channel', LIVE_PASSWORD, LIVE_USER, PLANNED_PASSWORD);
   },
 );

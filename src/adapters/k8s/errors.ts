@@ -1,3 +1,5 @@
+import { redact } from '../../core/log';
+
 /**
  * Every failure talking to a cluster, classified so the UI can say what happened in plain words
  * and offer the right next step (open kubeconfig, retry, check RBAC).
@@ -125,8 +127,10 @@ export function fromStatus(status: number, body: string, what: string): KubeErro
   }
 }
 
-export function fromNetwork(error: unknown, server: string): KubeError {
+export function fromNetwork(error: unknown, url: string): KubeError {
   if (error instanceof KubeError) return error;
+  // Shown in the Clusters view: `https://user:pass@…` must not be.
+  const server = redact(url);
   const code = (error as { code?: string } | null)?.code ?? '';
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'ABORT_ERR' || (error as Error | null)?.name === 'AbortError')

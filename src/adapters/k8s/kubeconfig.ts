@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, relative, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { redact } from '../../core/log';
 import { KubeError } from './errors';
 
 export interface KubeconfigSource {
@@ -56,10 +57,9 @@ export function loadKubeconfig(paths: readonly string[]): KubeconfigSource {
     try {
       part.loadFromFile(path);
     } catch (error) {
-      throw new KubeError(
-        'config',
-        `The kubeconfig ${path} could not be read: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      // The parser quotes the lines around the error, credentials included.
+      const why = redact(error instanceof Error ? error.message : String(error)).trim();
+      throw new KubeError('config', `The kubeconfig ${path} could not be read: ${why}`);
     }
     if (first) {
       kc.loadFromOptions({
@@ -84,7 +84,8 @@ export function contextsOf(source: KubeconfigSource): ContextInfo[] {
     const info: { -readonly [K in keyof ContextInfo]: ContextInfo[K] } = {
       name: ctx.name,
       cluster: ctx.cluster,
-      server: cluster?.server ?? '',
+      // Shown in tooltips and logs: `https://user:pass@…` must not be.
+      server: redact(cluster?.server ?? ''),
       user: ctx.user,
       current: ctx.name === kc.getCurrentContext(),
       usesExec: Boolean(user?.exec) || Boolean(user?.authProvider),

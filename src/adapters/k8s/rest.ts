@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from '../../core/log';
+import { redact, type Logger } from '../../core/log';
 import { KubeError, fromNetwork, fromStatus } from './errors';
 import { execCredentials, type ExecConfig, type IssuedCredential } from './exec-credential';
 import { agentFor, describeProxy, proxyFor, type ProxyChoice } from './proxy';
@@ -139,7 +139,9 @@ export class KubeRest {
         ? error
         : new KubeError(
             'config',
-            `Cannot authenticate to ${this.server}: ${error instanceof Error ? error.message : String(error)}`,
+            redact(
+              `Cannot authenticate to ${this.server}: ${error instanceof Error ? error.message : String(error)}`,
+            ),
           );
     }
     // Authentication can take a while (an exec plugin runs): a cancel during it must still count.
@@ -275,6 +277,8 @@ export class KubeRest {
     what: string,
   ): Promise<void> {
     const opts = await this.options('GET', path, query);
+    // Aborted while authenticating (a log view closed meanwhile): no socket may open after it.
+    if (signal.aborted) return;
     opts.headers = { ...opts.headers, Accept: '*/*' };
     return new Promise<void>((resolve, reject) => {
       const client = opts.protocol === 'http:' ? http : https;

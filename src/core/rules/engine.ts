@@ -151,13 +151,14 @@ export function analyseObject(
         report,
       });
     } catch (error) {
-      // A rule bug must never take the analysis down: the user sees which rule failed.
+      // A rule bug must never take the analysis down, nor read as a clean result: the user sees
+      // which rule failed, as an error.
       problems.push({
         code: 'RULE_FAILED',
         message: `Rule ${rule.id} failed on ${kind}/${object.identity.name ?? '?'}: ${error instanceof Error ? error.message : String(error)}`,
         start: objectRange[0],
         end: objectRange[0] + 1,
-        severity: 'warning',
+        severity: 'error',
       });
     }
   }

@@ -17,6 +17,9 @@ const jobComplete = (job: Job) =>
   isTrue(job, 'Complete') ||
   isTrue(job, 'SuccessCriteriaMet') ||
   (!isTrue(job, 'Failed') && (job.status?.succeeded ?? 0) >= (job.spec?.completions ?? 1));
+/** `<cron>-<digits>`, compared as text: a name is data, never a pattern (`a(b` would throw). */
+const isRunOf = (job: string, cron: string) =>
+  job.startsWith(`${cron}-`) && /^\d+$/.test(job.slice(cron.length + 1));
 const jobTime = (job: Job) =>
   parseTime(job.status?.completionTime) ??
   parseTime(job.status?.startTime) ??
@@ -38,9 +41,7 @@ function lastRun(cron: CronJob, facts: Facts): Outcome {
     const owned = facts.state.jobs.filter((j) => {
       if (!inNamespace(j, ns)) return false;
       const owner = controllerOf(j);
-      return owner
-        ? owner.kind === 'CronJob' && owner.name === name
-        : new RegExp(`^${name}-\\d+$`).test(nameOf(j));
+      return owner ? owner.kind === 'CronJob' && owner.name === name : isRunOf(nameOf(j), name);
     });
     const finished = owned
       .filter((j) => jobComplete(j) || jobFailure(j, []) !== undefined)

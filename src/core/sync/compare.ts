@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
+import { maskSecrets } from './secrets';
 
 type Json = Record<string, unknown>;
 
@@ -53,6 +54,8 @@ export const toYaml = (object: Readonly<Json>): string =>
   stringify(withoutNoise(object), { lineWidth: 0, aliasDuplicateObjects: false });
 
 /**
+ * Secret `data`/`stringData` values are masked on both sides (see `maskSecrets`): the state
+ * still tells a changed value from an unchanged one, the text never holds one.
  * `sent` is the manifest's object as it went to the server: what a missing object's creation is
  * shown as, since the defaults the server would add differ from nothing and only add noise.
  */
@@ -61,9 +64,11 @@ export function compareObjects(
   planned: Readonly<Json>,
   sent: Readonly<Json> = planned,
 ): ObjectComparison {
-  if (!live) return { state: 'missing', live: '', planned: toYaml(sent) };
-  const plannedText = toYaml(planned);
-  const liveText = toYaml(live);
+  // Masked before anything is serialised: Secret values never reach a comparison's text.
+  if (!live) return { state: 'missing', live: '', planned: toYaml(maskSecrets(undefined, sent)[1]) };
+  const [from, to] = maskSecrets(live, planned);
+  const plannedText = toYaml(to);
+  const liveText = toYaml(from);
   return { state: liveText === plannedText ? 'same' : 'differs', live: liveText, planned: plannedText };
 }
 

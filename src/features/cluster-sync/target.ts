@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ClusterConnection } from '../../adapters/k8s/connection';
 import { Discovery, inspect, type SyncContext } from '../../adapters/k8s/sync';
+import { redact } from '../../core/log';
 import type { Inspection } from '../../core/sync/inspection';
 import { applyTargets, type ApplyTarget } from '../../core/sync/targets';
 import { parseManifestFile } from '../../core/yaml/parse';
@@ -22,7 +23,7 @@ export function currentTarget(sources: ClusterSources): SyncTarget | { readonly 
   if (!source?.context)
     return {
       problem: sources.kubeconfigError
-        ? sources.kubeconfigError.message
+        ? redact(sources.kubeconfigError.message)
         : 'no kubeconfig context is selected. Open a kubeconfig or start the demo cluster first.',
     };
   if (source.blocked) return { problem: source.blocked };

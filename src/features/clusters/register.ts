@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { Commands, Views } from '../../constants';
 import { DisposableStore } from '../../adapters/vscode/disposables';
+import { redact } from '../../core/log';
 import type { Services } from '../services';
 import { registerClusterCommands } from './commands';
 import { LIVE_SCHEME, LiveDocuments } from './inspect';
@@ -42,7 +43,7 @@ export function registerClusters(services: Services): vscode.Disposable {
     const first = sources.list().find((s) => s.connection || s.snapshot);
     const health = first ? model.health(first) : undefined;
     view.description = health ? `${formatPercent(health.healthPercent)} healthy` : '';
-    view.message = sources.kubeconfigError?.message ?? '';
+    view.message = redact(sources.kubeconfigError?.message ?? '');
     const count = sources.list().reduce((n, s) => n + (model.health(s)?.problems.length ?? 0), 0);
     problemsView.badge = count > 0 ? { value: count, tooltip: `${count} problem(s)` } : undefined;
   };

@@ -13,7 +13,7 @@ import {
 import { readSnapshot } from '../../adapters/k8s/snapshot';
 import { FilesWatcher } from '../../adapters/fs/watch-files';
 import type { ClusterState } from '../../core/k8s/types';
-import type { Logger } from '../../core/log';
+import { redact, type Logger } from '../../core/log';
 import { insecureLogLine } from './context-notes';
 import { contextSources } from './context-sources';
 
@@ -146,7 +146,8 @@ export class ClusterSources implements vscode.Disposable {
         }
       }
     } catch (error) {
-      this.kubeconfigError = error instanceof KubeError ? error : new KubeError('config', String(error));
+      this.kubeconfigError =
+        error instanceof KubeError ? error : new KubeError('config', redact(String(error)));
       // "No kubeconfig found" is the normal first-run state: the welcome view explains it.
       if (this.kubeconfigError.message.startsWith('No kubeconfig')) this.kubeconfigError = undefined;
       else this.log.warn(this.kubeconfigError.message);

@@ -60,7 +60,14 @@ export function registerRunbook({ context, log, clusters, health }: Services): v
         const source = controller.source();
         if (!source) return;
         await vscode.commands.executeCommand(`${Views.clusters}.focus`);
-        await vscode.commands.executeCommand(Commands.revealObject, { source: source.id, ...message.ref });
+        // Named field by field: nothing from the webview may override the source.
+        const { kind, name, namespace } = message.ref;
+        await vscode.commands.executeCommand(Commands.revealObject, {
+          kind,
+          name,
+          ...(namespace === undefined ? {} : { namespace }),
+          source: source.id,
+        });
         view.show(true);
         return;
       }

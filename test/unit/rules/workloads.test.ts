@@ -397,7 +397,8 @@ spec:
     assert.ok(narrow);
     assert.equal(narrow.fix, undefined);
     const [wide] = findings(hpa('superset-worker', 1, 3), 'hpa-min-replicas');
-    assert.equal(wide?.fix?.class, 'auto');
+    // Raising the floor runs more pods: a behaviour change, offered with a preview.
+    assert.equal(wide?.fix?.class, 'harden');
   });
 
   test('rolling-update-strategy: an explicit Recreate is reported but never flipped by Fix all', () => {

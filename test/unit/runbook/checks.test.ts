@@ -388,3 +388,15 @@ test('serviceExternalName: type, case and the trailing dot', () => {
   assert.equal(run(check, state({})).status, 'fail');
   assert.equal(run(check, state({}), ['services']).status, 'unknown');
 });
+
+test('cronJobSucceeded: Jobs without an owner are matched by name literally, crafted names included', () => {
+  for (const cron of ['a(b', '[', 'nightly.*']) {
+    const check = { kind: 'cronJobSucceeded', namespace: 'data-platform', name: cron } as const;
+    const s = state({ cronJobs: [cronJob(cron)], jobs: [job(`${cron}-17`, 'complete')] });
+    assert.equal(run(check, s).status, 'pass', cron);
+  }
+  // A dot is a dot: `a.b` does not claim `axb-1`.
+  const check = { kind: 'cronJobSucceeded', namespace: 'data-platform', name: 'a.b' } as const;
+  const s = state({ cronJobs: [cronJob('a.b')], jobs: [job('axb-1', 'complete')] });
+  assert.equal(run(check, s).status, 'fail');
+});

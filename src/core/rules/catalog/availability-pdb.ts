@@ -135,7 +135,7 @@ export const pdbUnhealthyEvictionPolicy: Rule = {
   category: 'availability',
   title: 'PDB without unhealthyPodEvictionPolicy',
   severity: 'info',
-  fixClass: 'auto',
+  fixClass: 'harden',
   kinds: PDB,
   docs: {
     what: 'A PodDisruptionBudget does not set `spec.unhealthyPodEvictionPolicy` (GA since Kubernetes 1.31).',
@@ -152,7 +152,7 @@ export const pdbUnhealthyEvictionPolicy: Rule = {
     });
   },
   fix: {
-    class: 'auto',
+    class: 'harden',
     title: 'Set unhealthyPodEvictionPolicy: AlwaysAllow',
     apply(ctx) {
       const spec = getMap(ctx.object.node, 'spec', ctx.doc);
@@ -170,7 +170,7 @@ export const hpaMinReplicas: Rule = {
   category: 'availability',
   title: 'HPA may scale to one replica',
   severity: 'info',
-  fixClass: 'auto',
+  fixClass: 'harden',
   kinds: HPA,
   docs: {
     what: 'A HorizontalPodAutoscaler has `minReplicas` below 2 (unset means 1), or `minReplicas` equal to `maxReplicas`.',
@@ -205,7 +205,7 @@ export const hpaMinReplicas: Rule = {
     }
   },
   fix: {
-    class: 'auto',
+    class: 'harden',
     title: 'Set minReplicas: 2',
     apply(ctx) {
       const spec = getMap(ctx.object.node, 'spec', ctx.doc);

@@ -18,7 +18,7 @@ export const minReplicas: Rule = {
   category: 'availability',
   title: 'Too few replicas',
   severity: 'info',
-  fixClass: 'auto',
+  fixClass: 'harden',
   kinds: replicated,
   crossResource: true,
   docs: {
@@ -46,7 +46,7 @@ export const minReplicas: Rule = {
     });
   },
   fix: {
-    class: 'auto',
+    class: 'harden',
     title: 'Raise replicas to the minimum',
     apply(ctx) {
       const spec = getMap(ctx.object.node, 'spec', ctx.doc);
@@ -61,7 +61,7 @@ export const replicasWithHpa: Rule = {
   category: 'availability',
   title: 'replicas pinned under an HPA',
   severity: 'warning',
-  fixClass: 'auto',
+  fixClass: 'harden',
   kinds: scalableKinds,
   crossResource: true,
   docs: {
@@ -80,7 +80,7 @@ export const replicasWithHpa: Rule = {
     });
   },
   fix: {
-    class: 'auto',
+    class: 'harden',
     title: 'Remove spec.replicas (the HPA owns it)',
     apply(ctx) {
       const spec = getMap(ctx.object.node, 'spec', ctx.doc);

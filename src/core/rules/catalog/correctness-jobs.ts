@@ -22,7 +22,7 @@ export const jobTtl: Rule = {
   category: 'correctness',
   title: 'Job never cleaned up',
   severity: 'info',
-  fixClass: 'auto',
+  fixClass: 'harden',
   kinds: new Set(['Job', 'CronJob']),
   docs: {
     what: "A standalone Job has no `ttlSecondsAfterFinished`; or a CronJob's `jobTemplate` sets one.",
@@ -54,7 +54,7 @@ export const jobTtl: Rule = {
     });
   },
   fix: {
-    class: 'auto',
+    class: 'harden',
     title: 'Fix the Job clean-up',
     apply(ctx) {
       if (ctx.object.identity.kind === 'Job') {
@@ -86,7 +86,7 @@ export const cronjobPolicy: Rule = {
   category: 'correctness',
   title: 'CronJob policy incomplete',
   severity: 'info',
-  fixClass: 'auto',
+  fixClass: 'harden',
   kinds: new Set(['CronJob', 'Job']),
   docs: {
     what: "A CronJob lacks `startingDeadlineSeconds` or `concurrencyPolicy`, has a `schedule` the controller cannot parse or that embeds a `TZ=`/`CRON_TZ=` time zone, or its pods' `restartPolicy` is not OnFailure/Never (also checked on Jobs).",
@@ -149,7 +149,7 @@ export const cronjobPolicy: Rule = {
     });
   },
   fix: {
-    class: 'auto',
+    class: 'harden',
     title: 'Add the missing CronJob policy',
     apply(ctx) {
       const key = ctx.finding.data?.['key'];

@@ -104,7 +104,7 @@ export const imagePullPolicy: Rule = {
   category: 'images',
   title: 'imagePullPolicy not Always',
   severity: 'info',
-  fixClass: 'auto',
+  fixClass: 'harden',
   kinds: podCarriers,
   docs: {
     what: 'The effective `imagePullPolicy` of a tag-pinned image is not `Always` (omitted means `IfNotPresent` for a version tag), or a digest-pinned image uses `Never`. Untagged and `:latest` images already default to `Always`, so an omitted policy is not reported for them (`image-tag-pinned` is).',
@@ -138,7 +138,7 @@ export const imagePullPolicy: Rule = {
     });
   },
   fix: {
-    class: 'auto',
+    class: 'harden',
     title: 'Set imagePullPolicy: Always',
     apply(ctx: FixContext) {
       const found = findingContainer(ctx);

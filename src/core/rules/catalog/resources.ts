@@ -289,7 +289,7 @@ export const memoryRequestEqualsLimit: Rule = {
   category: 'resources',
   title: 'Memory request differs from limit',
   severity: 'off',
-  fixClass: 'auto',
+  fixClass: 'harden',
   kinds: podCarriers,
   docs: {
     what: "A container's memory request and memory limit are both set and differ (opt-in).",
@@ -319,7 +319,7 @@ export const memoryRequestEqualsLimit: Rule = {
     );
   },
   fix: {
-    class: 'auto',
+    class: 'harden',
     title: 'Set the memory request to the limit',
     apply(ctx) {
       const found = findingContainer(ctx);
