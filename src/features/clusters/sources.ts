@@ -19,7 +19,8 @@ export interface Source {
   readonly id: string;
   readonly label: string;
   readonly kind: 'context' | 'snapshot';
-  readonly readonly: boolean;
+  /** Writes refused: a snapshot, or a context while the workspace is untrusted (follows trust). */
+  readonly: boolean;
   readonly context?: ContextInfo;
   readonly path?: string;
   connection?: ClusterConnection;
@@ -134,6 +135,8 @@ export class ClusterSources implements vscode.Disposable {
             old.context.credentials === context.credentials;
           const source: Source =
             same && old ? old : { id, label: context.name, kind: 'context', readonly: !trusted, context };
+          // A kept connection must follow trust too: granting it makes writes available at once.
+          source.readonly = !trusted;
           if (!trusted && fromWorkspace && context.usesExec) {
             source.blocked =
               'This context runs a credential plugin from a kubeconfig in this untrusted workspace; trust the workspace to connect.';
