@@ -7,14 +7,14 @@
  * trusting the folder turns them on without a reload.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { KubeRest } from '../../src/adapters/k8s/rest';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
-import { namespace, restFor } from '../cluster/support/kube';
+import { deploymentWithPods, eventually, namespace, restFor, running } from '../cluster/support/kube';
 import {
   contextMenu,
   openFile,
@@ -165,6 +165,13 @@ describe('a restricted workspace beside a reachable cluster', () => {
     cluster = await startTestCluster();
     admin = restFor(cluster.kubeconfig);
     await namespace(admin, 'shop');
+    await deploymentWithPods(admin, 'shop', 'api', [running()]);
+    // A workspace that would switch the production guard off, were it allowed to.
+    mkdirSync(join(folder, '.vscode'));
+    writeFileSync(
+      join(folder, '.vscode', 'settings.json'),
+      JSON.stringify({ 'shipshape.protectedContexts': [] }),
+    );
     writeFileSync(
       join(folder, 'web.yaml'),
       `apiVersion: v1
@@ -186,7 +193,14 @@ spec:
 `,
     );
     // The user's own kubeconfig, outside the workspace: read (and connected, read-only) as ever.
-    beside = await openWorkbench(folder, { workspaceTrust: true, env: { KUBECONFIG: cluster.kubeconfig } });
+    // The user protects this cluster by its server URL, not by its context's name.
+    const server = /server: (\S+)/.exec(readFileSync(cluster.kubeconfig, 'utf8'))?.[1];
+    assert.ok(server);
+    beside = await openWorkbench(folder, {
+      workspaceTrust: true,
+      env: { KUBECONFIG: cluster.kubeconfig },
+      settings: { 'shipshape.protectedContexts': [server] },
+    });
   });
   after(async () => {
     await beside?.close();
@@ -275,6 +289,47 @@ spec:
         .waitFor({ timeout: 60_000 });
       assert.ok((await dryRunApplies(admin)) > before, 'the lens asked the cluster');
       await screenshot(page, 'restricted-trusted');
+    },
+  );
+
+  uiTest(
+    'a protected context (listed by server URL; the workspace cannot unlist it): Scale asks for its name',
+    () => beside?.page,
+    async () => {
+      const page = beside?.page;
+      assert.ok(page && admin);
+      const rest = admin;
+      const replicas = async () =>
+        (
+          await rest.request<{ spec: { replicas: number } }>(
+            'GET',
+            '/apis/apps/v1/namespaces/shop/deployments/api',
+            { what: 'read' },
+          )
+        ).spec.replicas;
+      assert.equal(await replicas(), 1);
+      await openShipshape(page);
+      for (const label of ['shop', 'Deployments']) {
+        const r = namespaceRow(page, label);
+        await r.waitFor({ timeout: 30_000 });
+        if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
+      }
+      await contextMenu(page, namespaceRow(page, 'api'), 'Scale…');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill('0');
+      await input.press('Enter');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 15_000 });
+      await dialog.locator('.monaco-button', { hasText: 'Scale to 0' }).click();
+      // The click is not enough on a protected context: its name must be typed.
+      const prompt = page.locator('.quick-input-widget', { hasText: 'is a protected context' });
+      await prompt.waitFor({ timeout: 15_000 });
+      await screenshot(page, 'protected-context-scale');
+      assert.equal(await replicas(), 1, 'nothing sent while the name is asked for');
+      await input.fill('testcluster');
+      await input.press('Enter');
+      await eventually(async () => assert.equal(await replicas(), 0), 30_000);
     },
   );
 });
