@@ -51,8 +51,11 @@ async function preconditionMessage(
   const { noun, uid } = write.expected;
   let now: string | undefined;
   try {
-    now = (await rest.request<{ metadata?: { uid?: string } }>('GET', write.path, { what: write.what }))
-      .metadata?.uid;
+    now = (
+      await rest.request<{ metadata?: { uid?: string } }>('GET', write.path, {
+        what: `read the ${noun} again`,
+      })
+    ).metadata?.uid;
   } catch {
     // Gone, or unreadable: either way it is not the object that was confirmed.
   }
