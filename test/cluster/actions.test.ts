@@ -8,17 +8,24 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import { getObject, type ObjectRef } from '../../src/adapters/k8s/actions';
+import { getObject, pathOf, type ObjectRef } from '../../src/adapters/k8s/actions';
 import { ClusterConnection } from '../../src/adapters/k8s/connection';
 import { KubeError } from '../../src/adapters/k8s/errors';
-import { executePlan, type PlanOutcome, type WritePlan } from '../../src/adapters/k8s/plan';
+import { contextsOf, loadKubeconfig } from '../../src/adapters/k8s/kubeconfig';
+import {
+  executePlan,
+  type ContextGuard,
+  type PlanOutcome,
+  type WritePlan,
+} from '../../src/adapters/k8s/plan';
 import { isFailedJob, plans, refLabel } from '../../src/adapters/k8s/plans';
 import { KubeRest, type RequestOptions } from '../../src/adapters/k8s/rest';
 import { silentLogger } from '../../src/core/log';
+import { contextIsProtected } from '../../src/core/sync/protected';
 import { applyScenario } from '../../scenarios/loader';
 import type { Scenario } from '../../scenarios/model';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
-import { eventually, restFor } from './support/kube';
+import { eventually, restFor, unprotected } from './support/kube';
 
 type Json = Record<string, unknown>;
 
@@ -129,10 +136,15 @@ async function assertDeclinedChangesNothing(plan: WritePlan, refs: readonly Obje
   const before = await Promise.all(refs.map(read));
   const rest = recording();
   let asked: WritePlan | undefined;
-  const outcome = await executePlan(rest, plan, (p) => {
-    asked = p;
-    return Promise.resolve(false);
-  });
+  const outcome = await executePlan(
+    rest,
+    plan,
+    (p) => {
+      asked = p;
+      return Promise.resolve(false);
+    },
+    unprotected,
+  );
   assert.deepEqual(outcome, { status: 'declined' });
   assert.equal(asked, plan, 'the user was asked about this plan');
   assert.deepEqual(rest.calls, [], 'nothing was sent');
@@ -157,7 +169,7 @@ async function runConfirmed(plan: WritePlan, refs: readonly ObjectRef[]): Promis
       throw problem;
     }
   };
-  const outcome = await executePlan(rest, plan, () => Promise.resolve(true));
+  const outcome = await executePlan(rest, plan, () => Promise.resolve(true), unprotected);
   // executePlan turns any throw into an outcome: report the check's own failure instead.
   if (problem) throw problem;
   const sent = plan.writes.map((w) => ({ method: w.method, path: w.path }));
@@ -168,8 +180,20 @@ async function runConfirmed(plan: WritePlan, refs: readonly ObjectRef[]): Promis
   return outcome;
 }
 
+/** `runConfirmed` under a context guard (a protected context's typed name). */
+async function runConfirmedAs(plan: WritePlan, guard: ContextGuard): Promise<PlanOutcome> {
+  const rest = recording();
+  const outcome = await executePlan(rest, plan, () => Promise.resolve(true), guard);
+  const sent = plan.writes.map((w) => ({ method: w.method, path: w.path }));
+  assert.deepEqual(rest.calls, [
+    ...sent.map((c) => ({ ...c, dryRun: true })),
+    ...sent.map((c) => ({ ...c, dryRun: false })),
+  ]);
+  return outcome;
+}
+
 async function failing(plan: WritePlan, rest: KubeRest = admin): Promise<PlanOutcome> {
-  return executePlan(rest, plan, () => Promise.resolve(true));
+  return executePlan(rest, plan, () => Promise.resolve(true), unprotected);
 }
 
 const podsOf = async (labelSelector: string) =>
@@ -360,7 +384,7 @@ describe('explorer write actions on a real API server', () => {
         what: 'create the Job first',
       });
     };
-    assert.deepEqual(await executePlan(rest, raced, () => Promise.resolve(true)), {
+    assert.deepEqual(await executePlan(rest, raced, () => Promise.resolve(true), unprotected), {
       status: 'failed',
       message: 'jobs.batch "nightly-report-manual-d4e5f6" already exists',
       what: 'create job nightly-report-manual-d4e5f6 from cronjob shop/nightly-report',
@@ -384,5 +408,141 @@ describe('explorer write actions on a real API server', () => {
       status: 'dry-run-failed',
       message: 'applications.argoproj.io "payments" not found',
     });
+  });
+
+  test('a protected context: nothing is sent until its name is typed, even under another name', async () => {
+    // The test kubeconfig's contexts as the extension reads them, plus the same API server under
+    // the name "prod": the current context's own name says nothing about production.
+    const contexts = contextsOf(loadKubeconfig([cluster.kubeconfig]));
+    const current = contexts.find((c) => c.current);
+    assert.ok(current?.server);
+    const renamed = { name: 'my-laptop', server: current.server };
+    const known = [...contexts, renamed, { name: 'prod', server: `${current.server.toUpperCase()}/` }];
+    assert.equal(contextIsProtected(renamed, ['prod'], known), true, 'the server of "prod"');
+    assert.equal(contextIsProtected(renamed, [current.server], known), true, 'listed by URL');
+    assert.equal(contextIsProtected(renamed, ['staging'], known), false);
+
+    const ref: ObjectRef = { kind: 'Deployment', namespace: 'shop', name: 'web' };
+    const replicas = async () => ((await read(ref))?.['spec'] as { replicas?: number }).replicas;
+    const before = await replicas();
+    assert.ok((before ?? 0) > 0);
+    const plan = plans.scale(ref, before, 0);
+    const asked: string[] = [];
+    const guard = (typed: string | undefined): ContextGuard => ({
+      context: renamed.name,
+      protected: contextIsProtected(renamed, ['prod'], known),
+      typeName: (name) => {
+        asked.push(name);
+        return Promise.resolve(typed);
+      },
+    });
+    for (const typed of [undefined, 'prod', 'my-laptop ', 'My-Laptop']) {
+      const rest = recording();
+      assert.deepEqual(
+        await executePlan(rest, plan, () => Promise.resolve(true), guard(typed)),
+        { status: 'declined' },
+        `typed ${String(typed)}`,
+      );
+      assert.deepEqual(rest.calls, [], 'nothing was sent, not even a dry run');
+    }
+    assert.deepEqual(asked, ['my-laptop', 'my-laptop', 'my-laptop', 'my-laptop']);
+    assert.equal(await replicas(), before);
+    // Declining the modal first never gets as far as asking for the name.
+    await executePlan(recording(), plan, () => Promise.resolve(false), guard('my-laptop'));
+    assert.equal(asked.length, 4);
+
+    assert.deepEqual(await runConfirmedAs(plan, guard('my-laptop')), { status: 'done' });
+    assert.equal(await replicas(), 0);
+  });
+
+  test('delete and force delete: a pod replaced after the confirmation is left alone', async () => {
+    const ref: ObjectRef = { kind: 'Pod', namespace: 'shop', name: 'db-0' };
+    const podBody = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'db-0', labels: { app: 'db' }, finalizers: ['shipshape.dev/test-hold'] },
+      spec: { containers: [{ name: 'db', image: 'postgres:16' }] },
+    };
+    const create = async () =>
+      meta(
+        await admin.request<Json>('POST', '/api/v1/namespaces/shop/pods', {
+          body: podBody,
+          what: 'create db-0',
+        }),
+      );
+    // What a StatefulSet does after its pod goes: the same name again, a new uid.
+    const replace = async () => {
+      await admin.request('PATCH', pathOf(ref), {
+        body: { metadata: { finalizers: null } },
+        contentType: 'application/merge-patch+json',
+        what: 'release db-0',
+      });
+      try {
+        await admin.request('DELETE', pathOf(ref), { body: { gracePeriodSeconds: 0 }, what: 'delete db-0' });
+      } catch (error) {
+        if (!(error instanceof KubeError && error.kind === 'notFound')) throw error;
+      }
+      await eventually(async () => assert.equal(await read(ref), undefined));
+      return create();
+    };
+    let seen = await create();
+    const unharmed = async (uid: string | undefined) => {
+      const now = meta(await read(ref));
+      assert.equal(now.uid, uid, 'the new pod is still there');
+      assert.equal(now.deletionTimestamp, undefined, 'and not being deleted');
+      assert.deepEqual(now.finalizers, ['shipshape.dev/test-hold'], 'with its finalizers');
+    };
+
+    // Replaced between the confirmation and the dry run.
+    const force = plans.forceDeletePod(ref, seen.finalizers ?? [], seen);
+    let replacement = seen;
+    const outcome = await executePlan(
+      recording(),
+      force,
+      async () => {
+        replacement = await replace();
+        return true;
+      },
+      unprotected,
+    );
+    assert.notEqual(replacement.uid, seen.uid);
+    assert.deepEqual(outcome, { status: 'stale', message: 'the pod was replaced; nothing was deleted' });
+    await unharmed(replacement.uid);
+
+    // Replaced between the dry run and the real request.
+    seen = replacement;
+    const raced = recording();
+    raced.beforeFirstRealRequest = async () => {
+      replacement = await replace();
+    };
+    assert.deepEqual(
+      await executePlan(
+        raced,
+        plans.forceDeletePod(ref, seen.finalizers ?? [], seen),
+        () => Promise.resolve(true),
+        unprotected,
+      ),
+      { status: 'stale', message: 'the pod was replaced; nothing was deleted' },
+    );
+    await unharmed(replacement.uid);
+
+    // A plain delete, the same.
+    seen = replacement;
+    const plain = recording();
+    plain.beforeFirstRealRequest = async () => {
+      replacement = await replace();
+    };
+    assert.deepEqual(
+      await executePlan(plain, plans.deletePod(ref, seen), () => Promise.resolve(true), unprotected),
+      { status: 'stale', message: 'the pod was replaced; nothing was deleted' },
+    );
+    await unharmed(replacement.uid);
+
+    // Unreplaced, the same plans do their work.
+    seen = replacement;
+    assert.deepEqual(await runConfirmed(plans.forceDeletePod(ref, seen.finalizers ?? [], seen), [ref]), {
+      status: 'done',
+    });
+    assert.equal(await read(ref), undefined);
   });
 });

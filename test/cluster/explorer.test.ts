@@ -30,6 +30,7 @@ import {
   restFor,
   running,
   setPodStatus,
+  unprotected,
 } from './support/kube';
 
 function connect(kubeconfig: string, context?: string, pinned: string[] = []): ClusterConnection {
@@ -353,13 +354,17 @@ describe('explorer data layer on a real API server', () => {
           { what: 'read' },
         )
       ).spec.replicas;
-    assert.deepEqual(await executePlan(rest, plan, () => Promise.resolve(false)), { status: 'declined' });
+    assert.deepEqual(await executePlan(rest, plan, () => Promise.resolve(false), unprotected), {
+      status: 'declined',
+    });
     assert.equal(await replicas(), 2);
     const bad = plans.scale({ ...ref, name: 'does-not-exist' }, 2, 0);
-    const refused = await executePlan(rest, bad, () => Promise.resolve(true));
+    const refused = await executePlan(rest, bad, () => Promise.resolve(true), unprotected);
     assert.equal(refused.status, 'dry-run-failed');
     assert.match(refused.status === 'dry-run-failed' ? refused.message : '', /not found/);
-    assert.deepEqual(await executePlan(rest, plan, () => Promise.resolve(true)), { status: 'done' });
+    assert.deepEqual(await executePlan(rest, plan, () => Promise.resolve(true), unprotected), {
+      status: 'done',
+    });
     assert.equal(await replicas(), 0);
   });
 
@@ -395,6 +400,7 @@ describe('explorer data layer on a real API server', () => {
         done: '',
       },
       () => Promise.resolve(true),
+      unprotected,
     );
     assert.deepEqual(outcome, { status: 'done' });
     await eventually(async () => {

@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { KubeConfig } from '@kubernetes/client-node';
 import {
   Discovery,
   applyInspected,
@@ -15,10 +16,13 @@ import {
   inspect,
   type SyncContext,
 } from '../../src/adapters/k8s/sync';
+import { KubeRest, type RequestOptions } from '../../src/adapters/k8s/rest';
 import { diff } from '../../src/cli/diff';
+import { silentLogger } from '../../src/core/log';
 import { unifiedDiff } from '../../src/core/sync/compare';
 import { applyTargets, type ApplyTarget } from '../../src/core/sync/targets';
 import { parseManifestFile } from '../../src/core/yaml/parse';
+import { applyFile, type ApplyPrompts } from '../../src/features/cluster-sync/apply-flow';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
 import { namespace, restFor } from './support/kube';
 
@@ -241,4 +245,131 @@ test('shipshape diff: a unified diff per changed object, exit 1; 0 when in sync;
   const template = await run(join(dir, 'chart.yaml'));
   assert.equal(template.code, 3);
   assert.match(template.stderr, /Helm template .*Render it first/);
+});
+
+/** Prompts for `applyFile` that answer as a user would, and record what was asked. */
+function answering(answers: { confirm: (message: string) => Promise<boolean> }): ApplyPrompts & {
+  readonly asked: string[];
+} {
+  const asked: string[] = [];
+  return {
+    asked,
+    checking: (run) => run({ isCancellationRequested: false }),
+    typeContextName: () => Promise.reject(new Error('the test context is not protected')),
+    confirm: (message) => {
+      asked.push(message);
+      return answers.confirm(message);
+    },
+  };
+}
+
+const configMaps = (names: readonly string[]) =>
+  names
+    .map((n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\ndata:\n  mode: fast\n`)
+    .join('---\n');
+
+test('Apply: cancelling the dry runs writes nothing, not even the objects already checked', async () => {
+  const names = ['cancel-1', 'cancel-2', 'cancel-3', 'cancel-4', 'cancel-5', 'cancel-6', 'cancel-7'];
+  let cancelled = false;
+  // The user presses Cancel on the progress as soon as the first dry run has answered.
+  class CancellingRest extends KubeRest {
+    override async request<T>(method: string, path: string, options: RequestOptions): Promise<T> {
+      const answer = await super.request<T>(method, path, options);
+      if (method === 'PATCH' && options.query?.['dryRun'] === 'All') cancelled = true;
+      return answer;
+    }
+  }
+  const kc = new KubeConfig();
+  kc.loadFromFile(cluster.kubeconfig);
+  const rest = new CancellingRest(kc, silentLogger);
+  const ctx: SyncContext = { rest, discovery: new Discovery(rest), defaultNamespace: 'shop' };
+  let checked = 0;
+  const prompts = answering({ confirm: () => Promise.resolve(true) });
+  const outcome = await applyFile(
+    {
+      ctx,
+      contextName: 'testcluster',
+      protected: false,
+      fileName: 'many.yaml',
+      targets: targets(configMaps(names)),
+    },
+    {
+      ...prompts,
+      checking: async (run) => {
+        const found = await run({
+          get isCancellationRequested() {
+            return cancelled;
+          },
+        });
+        checked = found.length;
+        return found;
+      },
+    },
+  );
+  rest.dispose();
+  assert.ok(checked > 0 && checked < names.length, `some objects were checked (${checked}), not all`);
+  assert.deepEqual(outcome, { status: 'cancelled' });
+  assert.deepEqual(prompts.asked, [], 'nothing was even offered');
+  for (const name of names)
+    assert.equal(
+      await exists(`/api/v1/namespaces/shop/configmaps/${name}`),
+      false,
+      `${name} was not written`,
+    );
+});
+
+test('Apply: a forced takeover is refused when the object changed after the dry run', async () => {
+  const rest = restFor(cluster.kubeconfig);
+  const path = '/api/v1/namespaces/shop/configmaps/tuned';
+  const helmApplies = (mode: string) =>
+    rest.request('PATCH', path, {
+      body: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'tuned', namespace: 'shop' },
+        data: { mode },
+      },
+      contentType: 'application/apply-patch+yaml',
+      query: { fieldManager: 'helm', force: true },
+      what: 'helm applies',
+    });
+  await helmApplies('slow');
+  const live = async () =>
+    (await rest.request<{ data: { mode: string } }>('GET', path, { what: 'read' })).data.mode;
+  const ctx = context();
+  const request = {
+    ctx,
+    contextName: 'testcluster',
+    protected: false,
+    fileName: 'tuned.yaml',
+    targets: targets(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tuned\ndata:\n  mode: fast\n`),
+  };
+  // Helm syncs again while the user reads the "Take over fields?" question.
+  const raced = await applyFile(
+    request,
+    answering({
+      confirm: async (message) => {
+        if (message.startsWith('Take over')) await helmApplies('slower');
+        return true;
+      },
+    }),
+  );
+  assert.equal(raced.status, 'applied');
+  const [result] = raced.status === 'applied' ? raced.results : [];
+  assert.equal(result?.outcome, 'failed');
+  assert.match(result?.message ?? '', /changed in the cluster since the dry run, so nothing was forced/);
+  assert.equal(await live(), 'slower', "Helm's newer value stands");
+
+  // Checked again and forced with nothing in between: taken over.
+  const prompts = answering({ confirm: () => Promise.resolve(true) });
+  const forced = await applyFile(request, prompts);
+  assert.deepEqual(prompts.asked, [
+    'Apply 1 object(s) from tuned.yaml?',
+    'Take over fields other managers own?',
+  ]);
+  assert.deepEqual(forced.status === 'applied' ? forced.results.map((r) => r.outcome) : forced, [
+    'configured',
+  ]);
+  assert.equal(await live(), 'fast');
+  rest.dispose();
 });

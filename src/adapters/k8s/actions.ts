@@ -69,7 +69,32 @@ export interface Write {
   readonly what: string;
   /** A delete whose object is already gone has done its job (a finalizer removal can do that). */
   readonly okIfGone?: boolean;
+  /** The object as the user confirmed it: the server refuses the write if it is another one now. */
+  readonly expected?: Expected;
 }
+
+/**
+ * The identity of the object the user saw: its uid, and its resourceVersion where the action
+ * read one and depends on what it read. A StatefulSet recreates `db-0` under the same name
+ * within seconds; without the uid a delete confirmed for the old pod removes the new one.
+ */
+export interface Expected {
+  /** "pod", "job": how the message names the object. */
+  readonly noun: string;
+  readonly uid: string;
+  readonly resourceVersion?: string;
+}
+
+/** DeleteOptions.preconditions: checked by the API server atomically with the delete. */
+const preconditions = (expected: Expected | undefined) =>
+  expected
+    ? {
+        preconditions: {
+          uid: expected.uid,
+          ...(expected.resourceVersion ? { resourceVersion: expected.resourceVersion } : {}),
+        },
+      }
+    : {};
 
 export async function run(rest: KubeRest, write: Write, dryRun: boolean): Promise<unknown> {
   // A DELETE's body is its DeleteOptions, and when there is one the API server reads only that,
@@ -92,7 +117,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 const MERGE = 'application/merge-patch+json';
 
 export const writes = {
-  deletePod(ref: ObjectRef, force: boolean): Write {
+  deletePod(ref: ObjectRef, force: boolean, expected?: Expected): Write {
     return {
       method: 'DELETE',
       path: pathOf(ref),
@@ -101,28 +126,44 @@ export const writes = {
         apiVersion: 'v1',
         ...(force ? { gracePeriodSeconds: 0 } : {}),
         propagationPolicy: 'Background',
+        ...preconditions(expected),
       },
       what: `${force ? 'force-delete' : 'delete'} ${describeRef(ref)}`,
       okIfGone: true,
+      ...(expected ? { expected } : {}),
     };
   },
   /** Stuck Terminating pods with finalizers never go, even with grace 0: the finalizers must go. */
-  removeFinalizers(ref: ObjectRef): Write {
+  removeFinalizers(ref: ObjectRef, expected?: Expected): Write {
     return {
       method: 'PATCH',
       path: pathOf(ref),
-      body: { metadata: { finalizers: null } },
+      // uid and resourceVersion in a merge patch are preconditions: a mismatch is a 409.
+      body: {
+        metadata: {
+          finalizers: null,
+          ...(expected ? { uid: expected.uid } : {}),
+          ...(expected?.resourceVersion ? { resourceVersion: expected.resourceVersion } : {}),
+        },
+      },
       contentType: MERGE,
       what: `remove the finalizers of ${describeRef(ref)}`,
+      ...(expected ? { expected } : {}),
     };
   },
-  deleteObject(ref: ObjectRef): Write {
+  deleteObject(ref: ObjectRef, expected?: Expected): Write {
     return {
       method: 'DELETE',
       path: pathOf(ref),
-      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
+      body: {
+        kind: 'DeleteOptions',
+        apiVersion: 'v1',
+        propagationPolicy: 'Background',
+        ...preconditions(expected),
+      },
       okIfGone: true,
       what: `delete ${describeRef(ref)}`,
+      ...(expected ? { expected } : {}),
     };
   },
   scale(ref: ObjectRef, replicas: number): Write {

@@ -1,5 +1,5 @@
 import type { Job } from '../../core/k8s/types';
-import { writes, type ObjectRef } from './actions';
+import { writes, type Expected, type ObjectRef } from './actions';
 import type { WritePlan } from './plan';
 
 /**
@@ -22,6 +22,21 @@ export function isFailedJob(job: Job): boolean {
 
 type CronJobObject = Parameters<typeof writes.triggerCronJob>[0];
 
+/** What the command saw of the object (from the watched model), for the write's preconditions. */
+export interface Seen {
+  readonly uid?: string | undefined;
+  readonly resourceVersion?: string | undefined;
+}
+
+const expect = (noun: string, seen: Seen | undefined, withVersion: boolean): Expected | undefined =>
+  seen?.uid
+    ? {
+        noun,
+        uid: seen.uid,
+        ...(withVersion && seen.resourceVersion ? { resourceVersion: seen.resourceVersion } : {}),
+      }
+    : undefined;
+
 export const plans = {
   restartRollout(ref: ObjectRef, now: Date): WritePlan {
     return {
@@ -43,38 +58,54 @@ export const plans = {
     };
   },
 
-  deletePod(ref: ObjectRef): WritePlan {
+  /**
+   * `seen`: the pod confirmed. Only its uid is a precondition: the kubelet rewrites a running
+   * pod's status every few seconds, and what matters is that it is the same pod.
+   */
+  deletePod(ref: ObjectRef, seen?: Seen): WritePlan {
     return {
       title: `Delete pod ${ref.name}?`,
       objects: [refLabel(ref)],
       confirm: 'Delete',
-      writes: [writes.deletePod(ref, false)],
+      writes: [writes.deletePod(ref, false, expect('pod', seen, false))],
       done: `deleted ${refLabel(ref)}; its controller will replace it.`,
     };
   },
 
-  /** `finalizers`: the pod's, as last seen; a stuck Terminating pod only goes once they are gone. */
-  forceDeletePod(ref: ObjectRef, finalizers: readonly string[]): WritePlan {
+  /**
+   * `finalizers`: the pod's, as last seen; a stuck Terminating pod only goes once they are gone.
+   * The finalizer removal also requires the resourceVersion they were read at (the user
+   * confirmed removing exactly those); the delete after it only the uid, as the removal itself
+   * changes the resourceVersion.
+   */
+  forceDeletePod(ref: ObjectRef, finalizers: readonly string[], seen?: Seen): WritePlan {
     return {
       title: `Force-delete pod ${ref.name} (grace period 0${finalizers.length ? ', finalizers removed' : ''})?`,
       objects: [refLabel(ref), ...(finalizers.length ? [`finalizers: ${finalizers.join(', ')}`] : [])],
       confirm: 'Force delete',
-      writes: [...(finalizers.length ? [writes.removeFinalizers(ref)] : []), writes.deletePod(ref, true)],
+      writes: [
+        ...(finalizers.length ? [writes.removeFinalizers(ref, expect('pod', seen, true))] : []),
+        writes.deletePod(ref, true, expect('pod', seen, false)),
+      ],
       done: `force-deleted ${refLabel(ref)}.`,
     };
   },
 
   /** Undefined when no Job of `namespace` among `jobs` has failed: there is nothing to confirm. */
   deleteFailedJobs(namespace: string | undefined, jobs: readonly Job[]): WritePlan | undefined {
-    const refs: ObjectRef[] = jobs
-      .filter((j) => j.metadata?.namespace === namespace && isFailedJob(j))
-      .map((j) => ({ kind: 'Job', ...(namespace ? { namespace } : {}), name: j.metadata?.name ?? '' }));
+    const failed = jobs.filter((j) => j.metadata?.namespace === namespace && isFailedJob(j));
+    const refs: ObjectRef[] = failed.map((j) => ({
+      kind: 'Job',
+      ...(namespace ? { namespace } : {}),
+      name: j.metadata?.name ?? '',
+    }));
     if (refs.length === 0) return undefined;
     return {
       title: `Delete ${refs.length} failed Job${refs.length === 1 ? '' : 's'} in ${namespace ?? '?'} (and their pods)?`,
       objects: refs.map(refLabel),
       confirm: 'Delete',
-      writes: refs.map((r) => writes.deleteObject(r)),
+      // A Job recreated under the same name (a Helm hook, a re-run) is not the failed one.
+      writes: refs.map((r, i) => writes.deleteObject(r, expect('job', failed[i]?.metadata, false))),
       done: `deleted ${refs.length} failed Job(s) in ${namespace ?? '?'}.`,
     };
   },

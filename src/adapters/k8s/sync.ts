@@ -177,7 +177,8 @@ export function applyOrder<T extends { target: ApplyTarget }>(items: readonly T[
 
 /**
  * Applies one inspected object for real. `force` takes ownership of conflicting fields and is
- * only passed after the user said so. The outcome word comes from the dry run just before.
+ * only passed after the user said so, and only while the object is as the dry run saw it. The
+ * outcome word comes from the dry run just before.
  */
 export async function applyInspected(
   ctx: SyncContext,
@@ -189,11 +190,28 @@ export async function applyInspected(
   if (!verb)
     return { label, outcome: 'skipped', ...(inspection.message ? { message: inspection.message } : {}) };
   if (verb === 'unchanged') return { label, outcome: 'unchanged' };
+  // Forcing takes fields from their owners on the strength of the dry run the user saw; if the
+  // object has changed since, that dry run no longer says what forcing would do. The
+  // resourceVersion the dry run saw makes the server refuse the apply (409) in that case.
+  const pinned = force && inspection.resourceVersion !== undefined;
   try {
     const at = await locate(ctx, inspection.target);
-    await apply(ctx, at, { dryRun: false, force }, `apply ${label}`);
+    const body = pinned
+      ? {
+          ...at.body,
+          metadata: { ...(at.body['metadata'] as Json), resourceVersion: inspection.resourceVersion },
+        }
+      : at.body;
+    await apply(ctx, { ...at, body }, { dryRun: false, force }, `apply ${label}`);
     return { label, outcome: verb };
   } catch (error) {
+    if (pinned && error instanceof KubeError && error.kind === 'conflict')
+      return {
+        label,
+        outcome: 'failed',
+        message:
+          'it changed in the cluster since the dry run, so nothing was forced; check it again (Diff with Cluster) before forcing',
+      };
     return { label, outcome: 'failed', message: failure(error).message };
   }
 }

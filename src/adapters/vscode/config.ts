@@ -46,3 +46,18 @@ export function analysisSettings(
     severities,
   };
 }
+
+/**
+ * `shipshape.protectedContexts` as the user set it. The setting is application-scoped, and a
+ * value from the workspace or a folder can only add entries: a cloned repository's
+ * `.vscode/settings.json` must never be able to switch the production guard off.
+ */
+export function protectedContextEntries(): string[] {
+  const seen = vscode.workspace.getConfiguration('shipshape').inspect<unknown>('protectedContexts');
+  const strings = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  const base = seen?.globalValue !== undefined ? seen.globalValue : seen?.defaultValue;
+  return [
+    ...new Set([...strings(base), ...strings(seen?.workspaceValue), ...strings(seen?.workspaceFolderValue)]),
+  ];
+}

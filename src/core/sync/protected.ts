@@ -20,3 +20,34 @@ export function isProtectedContext(name: string, patterns: readonly string[]): b
     return lower === pattern || parts.includes(pattern);
   });
 }
+
+/** A kubeconfig context as protection sees it: its name and its cluster's server URL. */
+export interface ContextIdentity {
+  readonly name: string;
+  readonly server?: string;
+}
+
+/** Server URLs compare without case and trailing slashes (`https://API.x:6443/` is `https://api.x:6443`). */
+const normalServer = (server: string) => server.trim().toLowerCase().replace(/\/+$/, '');
+
+/**
+ * Whether writes to `context` need its name typed. Entries are names, words, globs or server
+ * URLs. Matching the name alone is not enough: `kubectl config rename-context` would let a
+ * production cluster slip through, so a context is also protected when its server URL matches
+ * an entry, or is the server of any context (`contexts`: all known ones) whose name is protected.
+ */
+export function contextIsProtected(
+  context: ContextIdentity,
+  entries: readonly string[],
+  contexts: readonly ContextIdentity[],
+): boolean {
+  if (isProtectedContext(context.name, entries)) return true;
+  if (!context.server) return false;
+  const server = normalServer(context.server);
+  if (!server) return false;
+  if (entries.some((e) => e.trim() && normalServer(e) === server)) return true;
+  if (isProtectedContext(server, entries)) return true;
+  return contexts.some(
+    (c) => c.server && normalServer(c.server) === server && isProtectedContext(c.name, entries),
+  );
+}

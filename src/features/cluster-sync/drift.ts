@@ -70,6 +70,7 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
     this.disposables.push(
       vscode.workspace.onDidSaveTextDocument((d) => this.invalidate(d.uri)),
       vscode.workspace.onDidCloseTextDocument((d) => this.entries.delete(d.uri.toString())),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.emitter.fire()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('shipshape.drift') || e.affectsConfiguration('shipshape.codeLens'))
           this.emitter.fire();
@@ -84,7 +85,13 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
     );
   }
 
+  /**
+   * Off in a restricted workspace: each check sends the workspace's manifests to the cluster
+   * with the user's credentials (admission webhooks see them; a `kind: Secret` pulls live data
+   * into memory), merely because a file was opened. Trusting the folder turns the lens on.
+   */
   private get enabled(): boolean {
+    if (!vscode.workspace.isTrusted) return false;
     const config = vscode.workspace.getConfiguration('shipshape');
     return config.get<boolean>('drift.enabled', true) && config.get<boolean>('codeLens.enabled', true);
   }
@@ -138,6 +145,7 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
 
   /** The entry for the document's saved text: cached, or one refresh shared by every lens. */
   private async ensure(document: vscode.TextDocument): Promise<DriftEntry | undefined> {
+    if (!this.enabled) return undefined;
     const key = document.uri.toString();
     const text = document.isDirty ? await this.savedText(document.uri) : document.getText();
     if (text === undefined) return this.entries.get(key);
@@ -179,6 +187,7 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
 
   /** A watched object changed (or appeared, or went) since it was checked: that document is rechecked. */
   private checkWatched(): void {
+    if (!this.enabled) return;
     const target = currentTarget(this.sources);
     if ('problem' in target) return;
     const { connection } = target;

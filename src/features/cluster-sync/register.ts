@@ -5,6 +5,7 @@ import { documentFor } from '../../adapters/vscode/documents';
 import type { Logger } from '../../core/log';
 import { planLine, type Inspection } from '../../core/sync/inspection';
 import { isManifestDocument } from '../analysis/service';
+import { isProtectedSource } from '../clusters/protection';
 import type { ClusterSources } from '../clusters/sources';
 import type { Services } from '../services';
 import { confirmAndApply } from './apply';
@@ -159,10 +160,13 @@ class SyncCommands {
       void vscode.window.showWarningMessage(`Shipshape: ${ready.target.contextName} is read-only here.`);
       return;
     }
-    const name = fileName(ready.document);
-    const inspections = await this.inspect(ready.target, `checking ${name}`, ready.targets);
-    if (inspections.length === 0) return;
-    const results = await confirmAndApply(ready.target, inspections, name, this.log);
+    const results = await confirmAndApply(
+      ready.target,
+      ready.targets,
+      fileName(ready.document),
+      isProtectedSource(this.sources, ready.target.source),
+      this.log,
+    );
     if (results.length > 0) this.drift.invalidate(ready.document.uri);
   }
 }

@@ -54,11 +54,19 @@ export function documentTargets(document: vscode.TextDocument): DocumentTargets 
   return { targets: set.targets, problems: set.problems.map((p) => p.message) };
 }
 
-/** Inspects a few objects at a time: files with dozens of objects must not flood the server. */
+/** What `inspectAll` needs of a cancellation token (VS Code's, or a test's). */
+export interface CancelToken {
+  readonly isCancellationRequested: boolean;
+}
+
+/**
+ * Inspects a few objects at a time: files with dozens of objects must not flood the server.
+ * Once `token` is cancelled no further object is started; the result then lacks some objects.
+ */
 export async function inspectAll(
   ctx: SyncContext,
   targets: readonly ApplyTarget[],
-  token?: vscode.CancellationToken,
+  token?: CancelToken,
 ): Promise<Inspection[]> {
   const results: Inspection[] = new Array<Inspection>(targets.length);
   let next = 0;

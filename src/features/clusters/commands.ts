@@ -102,7 +102,7 @@ export function registerClusterCommands(
   reg(Commands.restartRollout, async (arg: unknown) => {
     const t = need(arg);
     if (!t) return;
-    await confirmAndWrite(t.source, plans.restartRollout(t.ref, new Date()), log);
+    await confirmAndWrite(sources, t.source, plans.restartRollout(t.ref, new Date()), log);
   });
   reg(Commands.scale, async (arg: unknown, replicasArg?: number) => {
     const t = need(arg);
@@ -123,17 +123,18 @@ export function registerClusterCommands(
               /^\d+$/.test(v) && Number(v) <= 1000 ? undefined : 'A whole number from 0 to 1000',
           });
     if (input === undefined) return;
-    await confirmAndWrite(t.source, plans.scale(t.ref, current, Number(input)), log);
+    await confirmAndWrite(sources, t.source, plans.scale(t.ref, current, Number(input)), log);
   });
   reg(Commands.deletePod, async (arg: unknown) => {
     const t = need(arg);
     if (!t) return;
-    await confirmAndWrite(t.source, plans.deletePod(t.ref), log);
+    await confirmAndWrite(sources, t.source, plans.deletePod(t.ref, pod(t)?.metadata), log);
   });
   reg(Commands.forceDeletePod, async (arg: unknown) => {
     const t = need(arg);
     if (!t) return;
-    await confirmAndWrite(t.source, plans.forceDeletePod(t.ref, pod(t)?.metadata?.finalizers ?? []), log);
+    const seen = pod(t)?.metadata;
+    await confirmAndWrite(sources, t.source, plans.forceDeletePod(t.ref, seen?.finalizers ?? [], seen), log);
   });
   reg(Commands.deleteFailedJobs, async (arg: unknown) => {
     const t = need(arg);
@@ -142,7 +143,7 @@ export function registerClusterCommands(
     const plan = plans.deleteFailedJobs(namespace, sources.clusterState(t.source)?.jobs ?? []);
     if (!plan)
       return vscode.window.showInformationMessage(`Shipshape: no failed Jobs in ${namespace ?? '?'}.`);
-    await confirmAndWrite(t.source, plan, log);
+    await confirmAndWrite(sources, t.source, plan, log);
     return undefined;
   });
   for (const [id, suspend] of [
@@ -152,7 +153,7 @@ export function registerClusterCommands(
     reg(id, async (arg: unknown) => {
       const t = need(arg);
       if (!t) return;
-      await confirmAndWrite(t.source, plans.suspendCronJob(t.ref, suspend), log);
+      await confirmAndWrite(sources, t.source, plans.suspendCronJob(t.ref, suspend), log);
     });
   }
   reg(Commands.triggerCronJob, async (arg: unknown) => {
@@ -160,6 +161,7 @@ export function registerClusterCommands(
     if (!t?.source.connection) return;
     const cronJob = await getObject(t.source.connection.rest, t.ref);
     await confirmAndWrite(
+      sources,
       t.source,
       plans.triggerCronJob(t.ref, cronJob, randomBytes(3).toString('hex')),
       log,
@@ -168,7 +170,7 @@ export function registerClusterCommands(
   reg(Commands.argoHardRefresh, async (arg: unknown) => {
     const t = need(arg);
     if (!t) return;
-    await confirmAndWrite(t.source, plans.argoHardRefresh(t.ref), log);
+    await confirmAndWrite(sources, t.source, plans.argoHardRefresh(t.ref), log);
   });
 
   reg(Commands.filterProblems, () => setFilter(true));

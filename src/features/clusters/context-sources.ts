@@ -26,6 +26,8 @@ export function contextSources(
     if (same && old) {
       source = old;
       source.context = context;
+      // A kept connection follows trust too: granting it makes writes available at once.
+      source.readonly = !options.trusted;
     } else {
       source = { id, label: context.name, kind: 'context', readonly: !options.trusted, context };
       if (old) replaced.push(old);

@@ -22,7 +22,8 @@ export interface Source {
   readonly id: string;
   readonly label: string;
   readonly kind: 'context' | 'snapshot';
-  readonly readonly: boolean;
+  /** Writes refused: a snapshot, or a context while the workspace is untrusted (follows trust). */
+  readonly: boolean;
   /** Replaced on reload when the kubeconfig entry changes but the connection stays (current context). */
   context?: ContextInfo;
   readonly path?: string;

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { executePlan, type WritePlan } from '../../adapters/k8s/plan';
 import type { Logger } from '../../core/log';
-import type { Source } from './sources';
+import { guardFor } from './protection';
+import type { ClusterSources, Source } from './sources';
 
 export type { WritePlan };
 
@@ -22,10 +23,16 @@ async function confirmModal(source: Source, plan: WritePlan): Promise<boolean> {
 
 /**
  * The UI side of a write: refused for snapshots and untrusted workspaces; otherwise a modal
- * naming the objects, then `executePlan` (dry run first). No manual refresh is needed: the
+ * naming the objects, the context's name typed when it is protected, then `executePlan` (dry
+ * run first). No manual refresh is needed: the
  * watches deliver exactly what changed.
  */
-export async function confirmAndWrite(source: Source, plan: WritePlan, log: Logger): Promise<boolean> {
+export async function confirmAndWrite(
+  sources: ClusterSources,
+  source: Source,
+  plan: WritePlan,
+  log: Logger,
+): Promise<boolean> {
   if (source.readonly || !source.connection) {
     void vscode.window.showWarningMessage(
       source.kind === 'snapshot'
@@ -36,7 +43,12 @@ export async function confirmAndWrite(source: Source, plan: WritePlan, log: Logg
     );
     return false;
   }
-  const outcome = await executePlan(source.connection.rest, plan, (p) => confirmModal(source, p));
+  const outcome = await executePlan(
+    source.connection.rest,
+    plan,
+    (p) => confirmModal(source, p),
+    guardFor(sources, source, plan.confirm),
+  );
   switch (outcome.status) {
     case 'declined':
       return false;
@@ -50,6 +62,12 @@ export async function confirmAndWrite(source: Source, plan: WritePlan, log: Logg
       log.error(`${outcome.what}: ${outcome.message}`);
       void vscode.window.showErrorMessage(
         `Shipshape: could not ${outcome.what}. The API server said: ${outcome.message}`,
+      );
+      return false;
+    case 'stale':
+      log.warn(`${plan.title} — refused: ${outcome.message}`);
+      void vscode.window.showWarningMessage(
+        `Shipshape: ${outcome.message}. Look at it again in the Clusters view before retrying.`,
       );
       return false;
     case 'done':

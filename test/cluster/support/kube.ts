@@ -1,4 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import type { ContextGuard } from '../../../src/adapters/k8s/plan';
 import { KubeRest } from '../../../src/adapters/k8s/rest';
 import { silentLogger } from '../../../src/core/log';
 
@@ -188,3 +189,10 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** The guard for a context `shipshape.protectedContexts` does not list: asking for its name is a bug. */
+export const unprotected: ContextGuard = {
+  context: 'testcluster',
+  protected: false,
+  typeName: () => Promise.reject(new Error('an unprotected context asked for its name')),
+};

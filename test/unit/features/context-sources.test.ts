@@ -75,3 +75,11 @@ test('insecure-skip-tls-verify: read from the kubeconfig, said on the row and in
   assert.deepEqual(contextNotes(dev), { tooltip: [], warning: false });
   assert.match(insecureLogLine(prod), /context prod: TLS verification is off .*https:\/\/10\.0\.0\.1:6443/);
 });
+
+test('granting workspace trust makes a kept (connected) context row writable at once', () => {
+  const path = kubeconfig('prod');
+  const untrusted = contextSources(new Map(), contexts(path), { trusted: false, fromWorkspace: false }).next;
+  assert.ok(untrusted.every((s) => s.readonly));
+  const { next } = contextSources(new Map(untrusted.map((s) => [s.id, s])), contexts(path), options);
+  assert.ok(next.every((s, i) => s === untrusted[i] && !s.readonly));
+});
