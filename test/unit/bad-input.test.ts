@@ -32,7 +32,7 @@ test('alias bombs are capped and reported, never expanded', () => {
   assert.deepEqual(a.findings, []);
 });
 
-test('aliases are counted per document: the bomb is skipped, its neighbours are analysed', () => {
+test('aliases are budgeted per document: the bomb is skipped, its neighbours are analysed', () => {
   const pod = (name: string) =>
     `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  containers:\n    - &c {name: app, image: "nginx:1.27", securityContext: {privileged: true}}\n`;
   const bomb = readFileSync(join(dir, 'alias-bomb.yaml'), 'utf8');
