@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { readManifest } from '../adapters/fs/files';
-import { analyseFile, type AnalyseOptions } from '../core/rules/engine';
+import { analyseFileEach, type AnalyseOptions } from '../core/rules/engine';
 import { allRules } from '../core/rules/registry';
 import { indexFile, type IndexedObject, type ScopeIndex } from '../core/rules/scope';
 import type { Finding, RuleOptions, SeveritySetting } from '../core/rules/types';
@@ -35,16 +35,32 @@ export interface FileProblem {
   readonly severity: 'error' | 'warning' | 'info';
   readonly range?: Range1;
 }
-export interface LintResult {
+/**
+ * Where results go, file by file in the order the files were given, each file's findings in text
+ * order and in batches: reports write them as they come instead of holding every finding.
+ */
+export interface LintSink {
+  findings(batch: readonly LocatedFinding[]): void;
+  /** A file's problems, after its findings. */
+  endFile(path: string, problems: readonly FileProblem[]): void;
+}
+
+export interface LintTotals {
   readonly files: number;
   readonly bytes: number;
-  readonly findings: LocatedFinding[];
-  readonly problems: FileProblem[];
+}
+
+export interface LintLimits {
+  readonly threads?: number | undefined;
+  /** Files larger than this are reported, not read (`--max-file-size`). */
+  readonly maxBytes: number;
 }
 
 interface Parsed {
   readonly path: string;
-  readonly file: ManifestFile;
+  readonly file: ManifestFile | undefined;
+  /** Why the file was not parsed (unreadable, too large…). */
+  readonly problem?: FileProblem;
 }
 
 const options = (config: LintConfig, index: ScopeIndex): AnalyseOptions => ({
@@ -69,15 +85,21 @@ function range1(file: ManifestFile, start: number, end: number): Range1 {
 function parseBatch(
   paths: readonly string[],
   parsed: Parsed[],
-  problems: FileProblem[],
+  maxBytes: number,
 ): { entries: IndexedObject[]; bytes: number } {
   const entries: IndexedObject[] = [];
   let bytes = 0;
   for (const path of paths) {
-    const read = readManifest(path);
+    const read = readManifest(path, maxBytes);
     bytes += read.bytes;
     if ('error' in read) {
-      problems.push({ file: path, message: read.error, code: 'UNREADABLE', severity: 'error' });
+      const message =
+        read.code === 'TOO_LARGE' ? `${read.error}: --max-file-size KB raises the limit` : read.error;
+      parsed.push({
+        path,
+        file: undefined,
+        problem: { file: path, message, code: read.code, severity: 'error' },
+      });
       continue;
     }
     const file = parseManifestFile(read.text);
@@ -87,21 +109,31 @@ function parseBatch(
   return { entries, bytes };
 }
 
-/** Phase 2: rules over every parsed file with the merged index. */
-function analyseBatch(
-  parsed: readonly Parsed[],
+/** Findings cross to the sink in batches of about this many (bounded messages between threads). */
+const BATCH = 2000;
+
+/**
+ * Phase 2 for one file: rules with the merged index, findings handed over as they are produced.
+ * `take` empties the slot, so each parsed file is released once analysed.
+ */
+function analyseOne(
+  entry: Parsed,
   config: LintConfig,
   index: ScopeIndex,
-): { findings: LocatedFinding[]; problems: FileProblem[] } {
-  const findings: LocatedFinding[] = [];
-  const problems: FileProblem[] = [];
-  for (const { path, file } of parsed) {
-    const analysis = analyseFile(file, options(config, index));
-    for (const f of analysis.findings)
-      findings.push({ ...f, file: path, range: range1(file, f.start, f.end) });
-    for (const p of analysis.problems) problems.push(problemOf(path, file, p));
-  }
-  return { findings, problems };
+  findings: (batch: LocatedFinding[]) => void,
+): FileProblem[] {
+  const { path, file } = entry;
+  if (!file) return entry.problem ? [entry.problem] : [];
+  let batch: LocatedFinding[] = [];
+  const problems = analyseFileEach(file, options(config, index), (some) => {
+    for (const f of some) batch.push({ ...f, file: path, range: range1(file, f.start, f.end) });
+    if (batch.length >= BATCH) {
+      findings(batch);
+      batch = [];
+    }
+  });
+  if (batch.length > 0) findings(batch);
+  return problems.map((p) => problemOf(path, file, p));
 }
 
 function problemOf(path: string, file: ManifestFile, p: ParseProblem): FileProblem {
@@ -117,27 +149,30 @@ function problemOf(path: string, file: ManifestFile, p: ParseProblem): FileProbl
 /**
  * Lints files in two phases (index everything, then run rules with the whole index, so
  * cross-resource rules see every file), spread over worker threads when there is enough input.
+ * Results stream to the sink; nothing here holds more than one file's batch of findings.
  */
 export async function lintFiles(
   paths: readonly string[],
   config: LintConfig,
   totalBytes: number,
-  threads?: number,
-): Promise<LintResult> {
-  const workers = Math.max(1, Math.min(threads ?? defaultThreads(), paths.length, 8));
+  sink: LintSink,
+  limits: LintLimits,
+): Promise<LintTotals> {
+  const workers = Math.max(1, Math.min(limits.threads ?? defaultThreads(), paths.length, 8));
   if (workers === 1 || totalBytes < 512 * 1024) {
-    const parsed: Parsed[] = [];
-    const problems: FileProblem[] = [];
-    const { entries, bytes } = parseBatch(paths, parsed, problems);
-    const result = analyseBatch(parsed, config, { scope: 'workspace', objects: entries });
-    return {
-      files: paths.length,
-      bytes,
-      findings: result.findings,
-      problems: [...problems, ...result.problems],
-    };
+    const parsed: (Parsed | undefined)[] = [];
+    const { entries, bytes } = parseBatch(paths, parsed as Parsed[], limits.maxBytes);
+    const index: ScopeIndex = { scope: 'workspace', objects: entries };
+    for (let i = 0; i < parsed.length; i++) {
+      const entry = parsed[i];
+      if (!entry) continue;
+      parsed[i] = undefined;
+      const problems = analyseOne(entry, config, index, (batch) => sink.findings(batch));
+      sink.endFile(entry.path, problems);
+    }
+    return { files: paths.length, bytes };
   }
-  return lintWithWorkers(paths, config, workers);
+  return lintWithWorkers(paths, config, workers, sink, limits.maxBytes);
 }
 
 /**
@@ -151,24 +186,35 @@ function defaultThreads(): number {
 
 // Results cross threads as JSON text: structured clone of ~25k small finding objects measured
 // ~1 s between a worker's postMessage and the main thread's handler, JSON ~0.1 s.
-type ToWorker = { type: 'parse'; paths: string[] } | { type: 'analyse'; config: LintConfig; index: string };
-type FromWorker = { type: 'indexed'; json: string } | { type: 'analysed'; json: string };
+type ToWorker =
+  | { type: 'parse'; paths: string[]; maxBytes: number }
+  | { type: 'analyse'; config: LintConfig; index: string };
+type FromWorker =
+  | { type: 'indexed'; json: string }
+  | { type: 'findings'; path: string; json: string }
+  | { type: 'file'; path: string; json: string }
+  | { type: 'analysed' };
 interface Indexed {
   entries: IndexedObject[];
   bytes: number;
-  problems: FileProblem[];
 }
-interface Analysed {
-  findings: LocatedFinding[];
-  problems: FileProblem[];
+
+/** A file's results as they arrive from its worker, held only while an earlier file is pending. */
+interface Pending {
+  readonly findings: LocatedFinding[][];
+  problems: FileProblem[] | undefined;
 }
 
 async function lintWithWorkers(
   paths: readonly string[],
   config: LintConfig,
   count: number,
-): Promise<LintResult> {
-  // Longest-processing-time-first: big files spread evenly over the workers.
+  sink: LintSink,
+  maxBytes: number,
+): Promise<LintTotals> {
+  // Longest-processing-time-first: big files spread evenly over the workers; each worker then
+  // analyses its files in the order given, so results can be written in that order.
+  const order = new Map(paths.map((p, i) => [p, i]));
   const sized = paths.map((p) => ({ p, size: readSize(p) })).sort((a, b) => b.size - a.size);
   const batches: { paths: string[]; size: number }[] = Array.from({ length: count }, () => ({
     paths: [],
@@ -179,6 +225,7 @@ async function lintWithWorkers(
     lightest.paths.push(item.p);
     lightest.size += item.size;
   }
+  for (const b of batches) b.paths.sort((x, y) => (order.get(x) ?? 0) - (order.get(y) ?? 0));
   const pool = batches
     .filter((b) => b.paths.length > 0)
     .map((b) => ({ batch: b, worker: new Worker(__filename) }));
@@ -190,31 +237,60 @@ async function lintWithWorkers(
     });
   try {
     const indexed = await Promise.all(
-      pool.map(({ batch, worker }) => ask(worker, { type: 'parse', paths: batch.paths })),
+      pool.map(({ batch, worker }) => ask(worker, { type: 'parse', paths: batch.paths, maxBytes })),
     );
     const entries: IndexedObject[] = [];
-    const problems: FileProblem[] = [];
     let bytes = 0;
     for (const message of indexed) {
+      if (message.type !== 'indexed') continue;
       const r = JSON.parse(message.json) as Indexed;
-      entries.push(...r.entries);
-      problems.push(...r.problems);
+      for (const e of r.entries) entries.push(e);
       bytes += r.bytes;
     }
     const index = JSON.stringify({ scope: 'workspace', objects: entries } satisfies ScopeIndex);
-    const analysed = await Promise.all(
-      pool.map(({ worker }) => ask(worker, { type: 'analyse', config, index })),
+    // Files are written in the order given: the next one's results go straight to the sink, later
+    // ones wait here until it is done.
+    const pending = new Map<string, Pending>();
+    let next = 0;
+    const flush = () => {
+      for (;;) {
+        const path = paths[next];
+        const entry = path === undefined ? undefined : pending.get(path);
+        if (path === undefined || !entry) return;
+        for (const batch of entry.findings) sink.findings(batch);
+        entry.findings.length = 0;
+        if (!entry.problems) return;
+        sink.endFile(path, entry.problems);
+        pending.delete(path);
+        next++;
+      }
+    };
+    const receive = (message: FromWorker) => {
+      if (message.type !== 'findings' && message.type !== 'file') return;
+      const entry = pending.get(message.path) ?? { findings: [], problems: undefined };
+      pending.set(message.path, entry);
+      if (message.type === 'findings') entry.findings.push(JSON.parse(message.json) as LocatedFinding[]);
+      else entry.problems = JSON.parse(message.json) as FileProblem[];
+      flush();
+    };
+    await Promise.all(
+      pool.map(
+        ({ worker }) =>
+          new Promise<void>((resolve, reject) => {
+            const onMessage = (message: FromWorker) => {
+              if (message.type === 'analysed') {
+                worker.off('message', onMessage);
+                resolve();
+              } else receive(message);
+            };
+            worker.on('message', onMessage);
+            worker.once('error', reject);
+            worker.postMessage({ type: 'analyse', config, index } satisfies ToWorker);
+          }),
+      ),
     );
-    const findings: LocatedFinding[] = [];
-    for (const message of analysed) {
-      const r = JSON.parse(message.json) as Analysed;
-      for (const f of r.findings) findings.push(f);
-      problems.push(...r.problems);
-    }
-    const order = new Map(paths.map((p, i) => [p, i]));
-    findings.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.start - b.start);
-    problems.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
-    return { files: paths.length, bytes, findings, problems };
+    flush();
+    return { files: paths.length, bytes };
   } finally {
     await Promise.all(pool.map(({ worker }) => worker.terminate()));
   }
@@ -228,17 +304,24 @@ function readSize(path: string): number {
 export function runWorker(): void {
   if (isMainThread || !parentPort) return;
   const port = parentPort;
-  const parsed: Parsed[] = [];
+  const post = (message: FromWorker) => port.postMessage(message);
+  const parsed: (Parsed | undefined)[] = [];
   port.on('message', (message: ToWorker) => {
     if (message.type === 'parse') {
-      const problems: FileProblem[] = [];
-      const { entries, bytes } = parseBatch(message.paths, parsed, problems);
-      const result: Indexed = { entries, bytes, problems };
-      port.postMessage({ type: 'indexed', json: JSON.stringify(result) } satisfies FromWorker);
+      const { entries, bytes } = parseBatch(message.paths, parsed as Parsed[], message.maxBytes);
+      post({ type: 'indexed', json: JSON.stringify({ entries, bytes } satisfies Indexed) });
     } else {
       const index = JSON.parse(message.index) as ScopeIndex;
-      const result: Analysed = analyseBatch(parsed, message.config, index);
-      port.postMessage({ type: 'analysed', json: JSON.stringify(result) } satisfies FromWorker);
+      for (let i = 0; i < parsed.length; i++) {
+        const entry = parsed[i];
+        if (!entry) continue;
+        parsed[i] = undefined;
+        const problems = analyseOne(entry, message.config, index, (batch) =>
+          post({ type: 'findings', path: entry.path, json: JSON.stringify(batch) }),
+        );
+        post({ type: 'file', path: entry.path, json: JSON.stringify(problems) });
+      }
+      post({ type: 'analysed' });
     }
   });
 }

@@ -1,20 +1,24 @@
 import { statSync } from 'node:fs';
-import { collectFiles } from '../adapters/fs/files';
+import { collectFiles, type Skipped } from '../adapters/fs/files';
+import { DEFAULT_MAX_FILE_KB } from '../core/analysis/size-limit';
 import { rulesById } from '../core/rules/registry';
 import type { Severity } from '../core/rules/types';
-import { lintFiles, type LintConfig, type LintResult } from './analyse';
+import { lintFiles, type LintConfig } from './analyse';
 import { one, parseArgs, UsageError } from './args';
-import { jsonReport, sarifReport, textReport } from './format';
+import { JsonReport, SarifReport, TextReport, type Report } from './format';
+import { SyncWriter } from './output';
 
 export const LINT_USAGE = `usage: shipshape lint [paths…] [--format text|json|sarif] [--include ID[,ID…]] [--exclude ID[,ID…]]
                       [--fail-on error|warning|info] [--kubernetes-version 1.N] [--threads N]
+                      [--max-file-size KB] [--verbose]
 
-Analyses Kubernetes manifests (directories are searched for *.yaml and *.yml). Cross-resource
-rules (PDB coverage, dangling Services…) see every file given. Exit code: 0 clean, 1 when a
-finding reaches --fail-on (default: error) or a file cannot be parsed, 2 on usage errors and
-when a rule failed (RULE_FAILED: a Shipshape bug, please report it).`;
-
-const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+Analyses Kubernetes manifests. Directories are searched for *.yaml and *.yml, leaving out
+runbooks (*.runbook.yaml) and node_modules, dist and out folders: stderr says how many paths were
+left out, --verbose lists them. Files over --max-file-size (default ${DEFAULT_MAX_FILE_KB} KB, like the
+editor's shipshape.analysis.maxFileSizeKB) and anything that is not a regular file are reported,
+not read. Cross-resource rules (PDB coverage, dangling Services…) see every file given. Exit
+code: 0 clean, 1 when a finding reaches --fail-on (default: error) or a file cannot be parsed,
+2 on usage errors and when a rule failed (RULE_FAILED: a Shipshape bug, please report it).`;
 
 export function checkRuleIds(ids: readonly string[] | undefined, option: string): void {
   const unknown = (ids ?? []).filter((id) => !rulesById.has(id));
@@ -40,11 +44,12 @@ export function lintConfig(args: ReturnType<typeof parseArgs>): LintConfig {
 export async function lint(
   argv: readonly string[],
   out: (s: string) => void,
+  err: (s: string) => void,
   version: string,
 ): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['format', 'include', 'exclude', 'fail-on', 'kubernetes-version', 'threads'],
-    flags: ['help', 'no-color'],
+    values: ['format', 'include', 'exclude', 'fail-on', 'kubernetes-version', 'threads', 'max-file-size'],
+    flags: ['help', 'no-color', 'verbose'],
   });
   if (args.flags.has('help')) {
     out(`${LINT_USAGE}\n`);
@@ -52,31 +57,51 @@ export async function lint(
   }
   const format = one(args, 'format', ['text', 'json', 'sarif']) ?? 'text';
   const failOn = (one(args, 'fail-on', ['error', 'warning', 'info']) ?? 'error') as Severity;
-  const threadsArg = one(args, 'threads');
-  const threads = threadsArg === undefined ? undefined : Number(threadsArg);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0))
-    throw new UsageError('--threads must be a positive integer');
+  const threads = positiveInteger(args, 'threads');
+  const maxKB = positiveInteger(args, 'max-file-size') ?? DEFAULT_MAX_FILE_KB;
   const config = lintConfig(args);
-  const { files, missing } = collectFiles(args.positional.length > 0 ? args.positional : ['.']);
+  const { files, missing, skipped } = collectFiles(args.positional.length > 0 ? args.positional : ['.']);
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
+  reportSkipped(skipped, args.flags.has('verbose'), err);
   const total = files.reduce((n, f) => n + (statSize(f) ?? 0), 0);
-  const result = await lintFiles(files, config, total, threads);
-  if (format === 'json') out(`${jsonReport(result)}\n`);
-  else if (format === 'sarif') out(`${sarifReport(result, version)}\n`);
-  else
-    out(
-      `${textReport(result, process.stdout.isTTY && !args.flags.has('no-color') && !process.env['NO_COLOR'])}\n`,
-    );
-  return lintExitCode(result, failOn);
+  const writer = new SyncWriter(1);
+  const report =
+    format === 'json'
+      ? new JsonReport(writer, failOn)
+      : format === 'sarif'
+        ? new SarifReport(writer, failOn, version)
+        : new TextReport(
+            writer,
+            failOn,
+            process.stdout.isTTY && !args.flags.has('no-color') && !process.env['NO_COLOR'],
+          );
+  const totals = await lintFiles(files, config, total, report, { threads, maxBytes: maxKB * 1024 });
+  report.end(totals);
+  return lintExitCode(report);
 }
 
 /** A rule that crashed is Shipshape's fault, not the manifest's: exit 2, never a pass. */
-export function lintExitCode(result: LintResult, failOn: Severity): number {
-  if (result.problems.some((p) => p.code === 'RULE_FAILED')) return 2;
-  const failing =
-    result.findings.some((f) => RANK[f.severity] >= RANK[failOn]) ||
-    result.problems.some((p) => p.severity === 'error');
-  return failing ? 1 : 0;
+export function lintExitCode(report: Pick<Report, 'failing' | 'ruleFailed'>): number {
+  if (report.ruleFailed) return 2;
+  return report.failing ? 1 : 0;
+}
+
+function positiveInteger(args: ReturnType<typeof parseArgs>, name: string): number | undefined {
+  const text = one(args, name);
+  const value = text === undefined ? undefined : Number(text);
+  if (value !== undefined && !(Number.isInteger(value) && value > 0))
+    throw new UsageError(`--${name} must be a positive integer`);
+  return value;
+}
+
+/** What the path policy left out: a count on stderr, the list with --verbose. */
+function reportSkipped(skipped: readonly Skipped[], verbose: boolean, err: (s: string) => void): void {
+  if (skipped.length === 0) return;
+  if (verbose) for (const s of skipped) err(`shipshape lint: skipped ${s.path} (${s.why})\n`);
+  else
+    err(
+      `shipshape lint: skipped ${skipped.length} path(s) (runbooks, dependency and build folders); --verbose lists them\n`,
+    );
 }
 
 function statSize(path: string): number | undefined {

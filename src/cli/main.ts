@@ -31,7 +31,7 @@ const err = (s: string) => void process.stderr.write(s);
 const COMMANDS: Readonly<
   Record<string, { run: (argv: readonly string[]) => Promise<number>; usage: string }>
 > = {
-  lint: { run: (argv) => lint(argv, out, VERSION), usage: LINT_USAGE },
+  lint: { run: (argv) => lint(argv, out, err, VERSION), usage: LINT_USAGE },
   fix: { run: (argv) => Promise.resolve(fix(argv, out, err)), usage: FIX_USAGE },
   health: { run: (argv) => health(argv, out), usage: HEALTH_USAGE },
   runbook: { run: (argv) => runbook(argv, out), usage: RUNBOOK_USAGE },

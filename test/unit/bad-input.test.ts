@@ -32,7 +32,7 @@ test('alias bombs are capped and reported, never expanded', () => {
   assert.deepEqual(a.findings, []);
 });
 
-test('aliases are counted per document: the bomb is skipped, its neighbours are analysed', () => {
+test('aliases are budgeted per document: the bomb is skipped, its neighbours are analysed', () => {
   const pod = (name: string) =>
     `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  containers:\n    - &c {name: app, image: "nginx:1.27", securityContext: {privileged: true}}\n`;
   const bomb = readFileSync(join(dir, 'alias-bomb.yaml'), 'utf8');
@@ -41,13 +41,57 @@ test('aliases are counted per document: the bomb is skipped, its neighbours are 
   const limits = a.problems.filter((p) => p.code === 'ALIAS_LIMIT');
   assert.deepEqual(
     limits.map((p) => a.file.lines.positionAt(p.start).line + 1),
-    [7],
-    'one problem, at the `---` opening the bomb document',
+    [14],
+    "one problem, at the bomb document's first alias",
   );
   assert.deepEqual(
     a.findings.filter((f) => f.rule === 'privileged-container').map((f) => f.object.name),
     ['before', 'after', 'after'],
   );
+});
+
+// Exponential if aliases are followed unbudgeted: 10^7 nodes, hours of schema validation.
+test('an alias bomb inside a CRD schema is refused at its first alias; the next document is analysed', () => {
+  const a = analyse('alias-bomb-crd.yaml');
+  const limits = a.problems.filter((p) => p.code === 'ALIAS_LIMIT');
+  assert.equal(limits.length, 1);
+  assert.match(limits[0]?.message ?? '', /^Alias expansion too large/);
+  const at = a.file.lines.positionAt(limits[0]?.start ?? 0);
+  assert.equal(a.file.text.slice(limits[0]?.start, limits[0]?.end), '*l0');
+  assert.deepEqual([at.line + 1, at.character + 1], [20, 53], 'the first alias (after a tab)');
+  assert.deepEqual(new Set(a.findings.map((f) => f.object.name)), new Set(['next-to-the-bomb']));
+  assert.ok(rulesOf(a).includes('privileged-container:next-to-the-bomb'));
+});
+
+test('aliases that expand modestly are analysed; an alias inside its own anchor is refused', () => {
+  const pod = (containers: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n${containers}`;
+  const reused = analyseText(
+    pod(
+      `    - &c {name: app, image: "nginx:1.27", securityContext: {privileged: true}}\n${'    - *c\n'.repeat(200)}`,
+    ),
+    { rules: allRules },
+  );
+  assert.deepEqual(reused.problems, [], '200 aliases of one small map are fine');
+  assert.equal(reused.findings.filter((f) => f.rule === 'privileged-container').length, 201);
+  const endless = analyseText(pod('    - &c {name: app, image: "nginx:1.27", env: [*c]}\n'), {
+    rules: allRules,
+  });
+  assert.deepEqual(
+    endless.problems.map((p) => p.code),
+    ['ALIAS_LIMIT'],
+  );
+});
+
+// Quadratic if masking rescans: minutes for this 1.8 MB file (one 1 MB line of actions, then
+// 27,000 unclosed `{{`).
+test('template masking is linear: long lines of actions and unclosed `{{` are fine', () => {
+  const a = analyse('template-unclosed.yaml');
+  assert.ok(a.file.isTemplate);
+  assert.ok(rulesOf(a).includes('privileged-container:between-the-templates'));
+  assert.equal(a.file.templateRanges.length, 1 + 111_111, 'the name and every action on the long line');
+  const last = a.file.templateRanges.at(-1);
+  assert.equal(a.file.text.slice(last?.[0], last?.[1]), '{{ .a }}', 'unclosed `{{` are left as text');
 });
 
 test('a BOM is fine; tabs are a clear syntax error; duplicate keys are reported', () => {
@@ -99,6 +143,8 @@ test('every bad-input fixture is covered by a test above', () => {
   for (const name of [
     'malformed',
     'alias-bomb',
+    'alias-bomb-crd',
+    'template-unclosed',
     'bom',
     'tabs',
     'duplicate-keys',

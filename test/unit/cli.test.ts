@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -27,10 +27,21 @@ function shipshape(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** `shipshape` killed after `ms` (code null): a CLI that hangs fails its test instead of the tier. */
+function shipshapeWithin(ms: number, ...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: ms });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
 /** Like `shipshape`, without blocking the event loop: the test runner's timeout stays in charge. */
 function shipshapeAsync(signal: AbortSignal, ...args: string[]) {
+  return nodeAsync(signal, [], ...args);
+}
+
+/** The CLI under node options of its own (`--max-old-space-size`). */
+function nodeAsync(signal: AbortSignal, nodeOptions: readonly string[], ...args: string[]) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, signal });
+    const child = spawn(process.execPath, [...nodeOptions, cli, ...args], { cwd: repoRoot, signal });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -197,9 +208,9 @@ test(
     const file = join(dir, 'rendered.yaml');
     writeFileSync(file, big.text);
 
-    const r = await shipshapeAsync(t.signal, 'lint', file, '--format', 'json');
+    const r = await shipshapeAsync(t.signal, 'lint', file, '--format', 'json', '--max-file-size', '25600');
     const report = JSON.parse(r.stdout) as JsonReport;
-    assert.deepEqual(report.errors, [], 'no size or parse problem: the CLI has no size limit');
+    assert.deepEqual(report.errors, [], 'no size or parse problem once --max-file-size allows the file');
     // One unit in the middle runs privileged: that single error decides the exit code.
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(
@@ -242,6 +253,147 @@ test(
           : template.map((k) => k.replaceAll('checkout-0 ', `checkout-${i} `));
       assert.deepEqual(byUnit.get(i), expected, `unit ${i}`);
     }
+  },
+);
+
+test('lint refuses named pipes and devices in plain words instead of hanging on them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-fifo-'));
+  const fifo = join(dir, 'pipe.yaml');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  writeFileSync(
+    join(dir, 'pod.yaml'),
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {containers: [{name: a, image: x}]}\n',
+  );
+  const r = shipshapeWithin(30_000, 'lint', fifo, '/dev/zero', dir, '--format', 'json');
+  assert.notEqual(r.code, null, 'the CLI returned (a FIFO with no writer blocks a plain read forever)');
+  const report = JSON.parse(r.stdout) as JsonReport;
+  assert.deepEqual(
+    report.errors.map((e) => [e.file.split('/').pop(), e.message]),
+    [
+      ['pipe.yaml', 'not a regular file (a named pipe), not read'],
+      ['zero', 'not a regular file (a device), not read'],
+    ],
+  );
+  assert.ok(
+    report.findings.some((f) => f.object.name === 'web'),
+    'the regular file in the folder is linted',
+  );
+  assert.equal(r.code, 1);
+});
+
+test('lint: files over --max-file-size (default 2048 KB, as in the editor) are reported, not read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-size-'));
+  const file = join(dir, 'big.yaml');
+  const pod = (i: number) =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}}\nspec: {containers: [{name: a, image: "x:1"}]}\n`;
+  writeFileSync(file, Array.from({ length: 30_000 }, (_, i) => pod(i)).join('---\n'));
+  const refused = shipshape('lint', file, '--format', 'json');
+  const report = JSON.parse(refused.stdout) as JsonReport;
+  assert.equal(report.findings.length, 0);
+  assert.match(
+    report.errors[0]?.message ?? '',
+    /^too large \(2\d{3} KB; the limit is 2048 KB\), not read: --max-file-size KB raises the limit$/,
+  );
+  assert.equal(refused.code, 1);
+  const raised = shipshape(
+    'lint',
+    file,
+    '--format',
+    'json',
+    '--max-file-size',
+    '4096',
+    '--include',
+    'naked-pod',
+  );
+  assert.equal((JSON.parse(raised.stdout) as JsonReport).findings.length, 30_000);
+  assert.equal(shipshape('lint', file, '--max-file-size', '0').code, 2);
+  assert.equal(shipshape('lint', file, '--max-file-size', '2MB').code, 2);
+});
+
+test('lint: one path policy; runbooks, node_modules, dist and out are left out, counted on stderr, listed with --verbose', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-paths-'));
+  const pod = (name: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec: {containers: [{name: a, image: x}]}\n`;
+  const files: Record<string, string> = {
+    'app.yaml': pod('app'),
+    'ops/stabilise.runbook.yml': `title: Ops\nphases: []\n---\n${pod('runbook-yml')}`,
+    'ops/other.runbook.yaml': pod('runbook-yaml'),
+    'dist/rendered.yaml': pod('dist'),
+    'charts/out/rendered.yml': pod('out'),
+    'node_modules/pkg/x.yaml': pod('node-modules'),
+    '.git/x.yaml': pod('git'),
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const names = (r: { stdout: string }) => [
+    ...new Set((JSON.parse(r.stdout) as JsonReport).findings.map((f) => f.object.name)),
+  ];
+  const quiet = shipshape('lint', dir, '--format', 'json');
+  assert.deepEqual(names(quiet), ['app']);
+  assert.equal(
+    quiet.stderr,
+    'shipshape lint: skipped 5 path(s) (runbooks, dependency and build folders); --verbose lists them\n',
+  );
+  const verbose = shipshape('lint', dir, '--format', 'json', '--verbose');
+  assert.deepEqual(
+    verbose.stderr
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(dir, '<dir>')),
+    [
+      'shipshape lint: skipped <dir>/charts/out (folder: build output)',
+      'shipshape lint: skipped <dir>/dist (folder: build output)',
+      'shipshape lint: skipped <dir>/node_modules (folder: dependencies)',
+      'shipshape lint: skipped <dir>/ops/other.runbook.yaml (a runbook)',
+      'shipshape lint: skipped <dir>/ops/stabilise.runbook.yml (a runbook)',
+    ],
+  );
+  // Named explicitly: a build folder's file is linted, a runbook never is.
+  const named = shipshape(
+    'lint',
+    join(dir, 'dist', 'rendered.yaml'),
+    join(dir, 'ops', 'stabilise.runbook.yml'),
+    '--format',
+    'json',
+  );
+  assert.deepEqual(names(named), ['dist']);
+  assert.match(named.stderr, /skipped 1 path/);
+});
+
+test(
+  'lint json and sarif stream: reports several times the heap are written whole and parse',
+  { timeout: 180_000 },
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'shipshape-stream-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'many.yaml');
+    const containers = Array.from({ length: 10 }, (_, i) => `{name: c${i}, image: x}`).join(', ');
+    const docs = 500;
+    writeFileSync(
+      file,
+      Array.from(
+        { length: docs },
+        (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}}\nspec: {containers: [${containers}]}\n`,
+      ).join('---\n'),
+    );
+    // 72 MB of heap: the old reporters (JSON.stringify of every finding at once) ran out of memory
+    // below ~100 MB on this file; the JSON report alone is ~37 MB.
+    const heap = ['--max-old-space-size=72'];
+    const json = await nodeAsync(t.signal, heap, 'lint', file, '--format', 'json');
+    assert.equal(json.code, 0, json.stderr.slice(0, 2000));
+    assert.ok(
+      json.stdout.length > 30 * 1024 * 1024,
+      `a report larger than the heap allows twice (${json.stdout.length})`,
+    );
+    const report = JSON.parse(json.stdout) as JsonReport;
+    assert.equal(new Set(report.findings.map((f) => f.object.name)).size, docs, 'every document reported');
+    assert.deepEqual(report.errors, []);
+    const sarif = await nodeAsync(t.signal, heap, 'lint', file, '--format', 'sarif');
+    assert.equal(sarif.code, 0, sarif.stderr.slice(0, 2000));
+    const log = JSON.parse(sarif.stdout) as { runs: { results: unknown[] }[] };
+    assert.equal(log.runs[0]?.results.length, report.findings.length);
   },
 );
 

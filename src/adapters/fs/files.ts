@@ -1,63 +1,129 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { manifestVerdict, QUIET_FOLDERS, SKIPPED_FOLDERS } from '../../core/analysis/path-policy';
 
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out']);
-const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml']);
+/** A path left out, and why (the CLI reports them). */
+export interface Skipped {
+  readonly path: string;
+  readonly why: string;
+}
 
 /**
- * Expands paths into manifest files: directories are walked for .yaml/.yml (skipping VCS and
- * dependency folders and `*.runbook.yaml`); explicit files are taken whatever their name.
- * Missing paths are reported, not thrown.
+ * Expands paths into manifest files by the one path policy (core/analysis/path-policy): folders
+ * are searched for .yaml/.yml files outside dependency, VCS and build folders, runbooks left
+ * out; files named explicitly are taken whatever their name, runbooks aside. Missing paths are
+ * reported, not thrown.
  */
-export function collectFiles(paths: readonly string[]): { files: string[]; missing: string[] } {
+export function collectFiles(paths: readonly string[]): {
+  files: string[];
+  missing: string[];
+  skipped: Skipped[];
+} {
   const files: string[] = [];
   const missing: string[] = [];
-  const walk = (dir: string) => {
+  const skipped: Skipped[] = [];
+  const walk = (root: string, dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
       a.name.localeCompare(b.name),
     )) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) walk(path);
-      } else if (
-        entry.isFile() &&
-        MANIFEST_EXTENSIONS.has(extname(entry.name)) &&
-        !entry.name.endsWith('.runbook.yaml')
-      ) {
-        files.push(path);
+        const why = SKIPPED_FOLDERS.get(entry.name);
+        if (why === undefined) walk(root, path);
+        else if (!QUIET_FOLDERS.has(entry.name)) skipped.push({ path, why: `folder: ${why}` });
+      } else if (entry.isFile()) {
+        const verdict = manifestVerdict(relative(root, path), 'found');
+        if (verdict.manifest) files.push(path);
+        else if (verdict.reason === 'runbook') skipped.push({ path, why: verdict.detail });
       }
     }
   };
   for (const path of paths) {
     const stat = statSync(path, { throwIfNoEntry: false });
     if (!stat) missing.push(path);
-    else if (stat.isDirectory()) walk(path);
-    else files.push(path);
+    else if (stat.isDirectory()) walk(path, path);
+    else {
+      const verdict = manifestVerdict(path, 'named');
+      if (verdict.manifest) files.push(path);
+      else skipped.push({ path, why: verdict.detail });
+    }
   }
-  return { files: [...new Set(files)], missing };
+  return { files: [...new Set(files)], missing, skipped };
 }
 
 export type ReadResult =
-  { readonly text: string; readonly bytes: number } | { readonly error: string; readonly bytes: number };
+  | { readonly text: string; readonly bytes: number }
+  | {
+      readonly error: string;
+      readonly bytes: number;
+      readonly code: 'UNREADABLE' | 'NOT_A_FILE' | 'TOO_LARGE';
+    };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads a manifest as UTF-8. Binary and non-UTF-8 files are reported in plain words. */
-export function readManifest(path: string): ReadResult {
+/**
+ * Reads a manifest as UTF-8. Binary and non-UTF-8 files are reported in plain words; so are
+ * FIFOs and devices (`/dev/zero` never ends, a FIFO blocks until someone writes: opened without
+ * blocking and refused) and, with `maxBytes`, files over the size limit, before being read.
+ */
+export function readManifest(path: string, maxBytes = Infinity): ReadResult {
   let buffer: Buffer;
+  let fd: number | undefined;
   try {
-    buffer = readFileSync(path);
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stat = fstatSync(fd);
+    if (!stat.isFile())
+      return {
+        error: `not a regular file (${stat.isFIFO() ? 'a named pipe' : stat.isSocket() ? 'a socket' : 'a device'}), not read`,
+        bytes: 0,
+        code: 'NOT_A_FILE',
+      };
+    if (stat.size > maxBytes)
+      return {
+        error: `too large (${kb(stat.size)} KB; the limit is ${kb(maxBytes)} KB), not read`,
+        bytes: stat.size,
+        code: 'TOO_LARGE',
+      };
+    buffer = readAll(fd, stat.size);
   } catch (error) {
-    return { error: `cannot read: ${error instanceof Error ? error.message : String(error)}`, bytes: 0 };
+    return {
+      error: `cannot read: ${error instanceof Error ? error.message : String(error)}`,
+      bytes: 0,
+      code: 'UNREADABLE',
+    };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   if (buffer.subarray(0, 8192).includes(0))
-    return { error: 'binary file (contains NUL bytes), not analysed', bytes: buffer.length };
+    return {
+      error: 'binary file (contains NUL bytes), not analysed',
+      bytes: buffer.length,
+      code: 'UNREADABLE',
+    };
   try {
     return { text: decoder.decode(buffer), bytes: buffer.length };
   } catch {
     return {
       error: 'not valid UTF-8 (Kubernetes manifests must be UTF-8), not analysed',
       bytes: buffer.length,
+      code: 'UNREADABLE',
     };
   }
+}
+
+const kb = (bytes: number) => Math.ceil(bytes / 1024);
+
+/** The file's bytes, growing past the size stat gave if it grew meanwhile. */
+function readAll(fd: number, size: number): Buffer {
+  const chunks: Buffer[] = [];
+  let chunk = Buffer.allocUnsafe(Math.max(size, 64 * 1024));
+  let total = 0;
+  for (;;) {
+    const n = readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) break;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    chunk = Buffer.allocUnsafe(64 * 1024);
+  }
+  return Buffer.concat(chunks, total);
 }

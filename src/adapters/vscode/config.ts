@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Scope, SeveritySetting } from '../../core/rules/types';
 import { defaultRuleOptions, type RuleOptions } from '../../core/rules/types';
+import { DEFAULT_MAX_FILE_KB } from '../../core/analysis/size-limit';
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
 
@@ -30,7 +31,7 @@ export function analysisSettings(
     enabled: config.get<boolean>('analysis.enabled', true),
     codeLens: config.get<boolean>('codeLens.enabled', true),
     scope: scopeSetting === 'file' || scopeSetting === 'folder' ? scopeSetting : 'workspace',
-    maxFileBytes: Math.max(16, config.get<number>('analysis.maxFileSizeKB', 2048)) * 1024,
+    maxFileBytes: Math.max(16, config.get<number>('analysis.maxFileSizeKB', DEFAULT_MAX_FILE_KB)) * 1024,
     previewFixes: config.get<boolean>('fixes.preview', true),
     options: {
       minReplicas: config.get<number>('analysis.minReplicas', defaultRuleOptions.minReplicas),

@@ -3,12 +3,15 @@
  * reported, not analysed, so typing in a 20 MB manifest never waits for a full analysis. The limit
  * is in bytes, like the workspace index's `stat.size` check, so both agree on which files count.
  */
+/** `shipshape.analysis.maxFileSizeKB`'s default, and `shipshape lint --max-file-size`'s. */
+export const DEFAULT_MAX_FILE_KB = 2048;
+
 export function sizeLimitNote(text: string, maxBytes: number): string | undefined {
   // A UTF-16 unit takes one to three UTF-8 bytes: most texts are decided without counting.
   if (text.length * 3 <= maxBytes) return undefined;
   const bytes = utf8Length(text);
   if (bytes <= maxBytes) return undefined;
-  return `This file is ${kb(bytes)} KB; Shipshape analyses files up to ${kb(maxBytes)} KB in the editor (setting shipshape.analysis.maxFileSizeKB). Use \`shipshape lint\` for big files.`;
+  return `This file is ${kb(bytes)} KB; Shipshape analyses files up to ${kb(maxBytes)} KB in the editor (setting shipshape.analysis.maxFileSizeKB). Use \`shipshape lint --max-file-size KB\` for big files.`;
 }
 
 const kb = (bytes: number) => Math.round(bytes / 1024);

@@ -11,6 +11,7 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
+import { resolveAlias } from '../yaml/aliases';
 
 /**
  * Small, allocation-light accessors over the `yaml` node tree. Rules read values through these
@@ -20,8 +21,7 @@ export type YNode = Node;
 
 export function resolve(node: unknown, doc?: Document.Parsed): Node | undefined {
   if (isAlias(node)) {
-    const target = doc ? node.resolve(doc) : undefined;
-    return target ?? undefined;
+    return resolveAlias(node, doc);
   }
   return (node as Node | null | undefined) ?? undefined;
 }

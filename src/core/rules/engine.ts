@@ -63,28 +63,38 @@ export function analyseText(text: string, opts: AnalyseOptions): Analysis {
 }
 
 export function analyseFile(file: ManifestFile, opts: AnalyseOptions): Analysis {
+  const findings: Finding[] = [];
+  const problems = analyseFileEach(file, opts, (some) => {
+    for (const f of some) findings.push(f);
+  });
+  return { file, findings, problems };
+}
+
+/**
+ * Analyses a file object by object, handing each object's findings (sorted) to `emit` in text
+ * order, so a report can write them out and let them go: a 60,000-document file need not hold
+ * every finding at once. Returns the file's problems.
+ */
+export function analyseFileEach(
+  file: ManifestFile,
+  opts: AnalyseOptions,
+  emit: (findings: Finding[]) => void,
+): ParseProblem[] {
   const index = opts.index ?? { scope: 'file', objects: indexFile(file, opts.path ?? '') };
   const rules = activeRules(opts);
   const suppressions = parseSuppressions(file);
-  const findings: Finding[] = [];
   const problems: ParseProblem[] = [...file.problems, ...suppressions.problems];
-  const objects = objectsOf(file);
+  const options = { ...defaultRuleOptions, ...opts.options };
   for (const document of file.documents) problems.push(...document.problems);
-  for (const object of objects) {
+  // Objects are in text order and a finding points inside its object: sorting each object's
+  // findings sorts the file's.
+  for (const object of objectsOf(file)) {
     if (!analysable(object.document)) continue;
-    findings.push(
-      ...analyseObject(
-        object,
-        rules,
-        index,
-        { ...defaultRuleOptions, ...opts.options },
-        suppressions,
-        problems,
-      ),
-    );
+    const findings = analyseObject(object, rules, index, options, suppressions, problems);
+    findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+    if (findings.length > 0) emit(findings);
   }
-  findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
-  return { file, findings, problems };
+  return problems;
 }
 
 /** Documents whose only problems are duplicate keys are still analysed; broken ones are not. */

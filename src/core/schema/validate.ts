@@ -10,6 +10,7 @@ import {
   type Pair,
   type YAMLMap,
 } from 'yaml';
+import { resolveAlias } from '../yaml/aliases';
 import schema from './kubernetes-1.36.json';
 import { closestName } from './suggest';
 
@@ -257,7 +258,7 @@ class Walker {
     if (this.issues.length >= this.limit) return;
     const s = compile(raw);
     if (s.type === 'any') return;
-    const node = isAlias(input) ? (input.resolve(this.doc) ?? input) : input;
+    const node = isAlias(input) ? (resolveAlias(input, this.doc) ?? input) : input;
     if (isScalar(node)) {
       if (node.value === null || node.value === undefined || this.templated(node)) return;
       this.scalar(node, s, path, keyNode, inStatus);
@@ -391,7 +392,7 @@ class Walker {
       if (key === undefined) continue;
       const value = pair.value as Node | null;
       if (present && value !== null) {
-        const resolved = isAlias(value) ? (value.resolve(this.doc) ?? value) : value;
+        const resolved = isAlias(value) ? (resolveAlias(value, this.doc) ?? value) : value;
         if (valueKind(resolved) !== 'null') present.add(key);
       }
       // Strategic-merge-patch directives ($patch, $setElementOrder/…) belong to kustomize patches.
@@ -466,7 +467,7 @@ function entriesOf(map: YAMLMap, doc: Document.Parsed, nesting = 0): Pair[] {
   const seen = new Set(own.map((p) => keyText(p.key) ?? ''));
   const out = [...own];
   const add = (source: Node, depth: number): void => {
-    const target = isAlias(source) ? source.resolve(doc) : source;
+    const target = isAlias(source) ? resolveAlias(source, doc) : source;
     if (isSeq(target) && depth === 0) {
       for (const item of target.items) add(item as Node, depth + 1);
       return;

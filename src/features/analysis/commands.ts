@@ -11,7 +11,7 @@ import type { ObjectTarget } from './code-lens';
 import { mergeEdits, planFixes, workspaceEditOf, type PlannedEdit } from './edits';
 import type { FixPreview } from './preview';
 import { isManifestDocument, type AnalysisService } from './service';
-import { MANIFEST_EXCLUDE, MANIFEST_GLOB } from './workspace-index';
+import { MANIFEST_EXCLUDE_GLOB, MANIFEST_GLOB } from '../../core/analysis/path-policy';
 
 const objectSelection = (t: ObjectTarget) => ({ documentIndex: t.documentIndex, listIndex: t.listIndex });
 
@@ -112,7 +112,7 @@ export function registerAnalysisCommands(
     return undefined;
   });
   reg(Commands.hardenWorkspace, async () => {
-    const uris = await vscode.workspace.findFiles(MANIFEST_GLOB, MANIFEST_EXCLUDE, 2000);
+    const uris = await vscode.workspace.findFiles(MANIFEST_GLOB, MANIFEST_EXCLUDE_GLOB, 2000);
     const plans: PlannedEdit[] = [];
     await vscode.window.withProgress(
       {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { analysisSettings, type AnalysisSettings } from '../../adapters/vscode/config';
 import { problemToDiagnostic, rangeOf, toDiagnostic } from '../../adapters/vscode/convert';
 import { IncrementalAnalyser, type FileAnalysis } from '../../core/analysis/file-analysis';
+import { manifestVerdict } from '../../core/analysis/path-policy';
 import { sizeLimitNote } from '../../core/analysis/size-limit';
 import type { Logger } from '../../core/log';
 import { allRules } from '../../core/rules/registry';
@@ -17,7 +18,7 @@ const OWN_SCHEMES = new Set(['shipshape-live', 'shipshape-preview', 'shipshape-c
 export function isManifestDocument(document: vscode.TextDocument): boolean {
   return (
     LANGUAGES.has(document.languageId) &&
-    !document.uri.path.endsWith('.runbook.yaml') &&
+    manifestVerdict(document.uri.path, 'named').manifest &&
     !OWN_SCHEMES.has(document.uri.scheme) &&
     document.uri.scheme !== 'git'
   );

@@ -2,10 +2,8 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { ObjectName } from '../../core/manifest/find';
 import { indexFile, type IndexedObject } from '../../core/rules/scope';
+import { MANIFEST_EXCLUDE_GLOB, MANIFEST_GLOB, manifestVerdict } from '../../core/analysis/path-policy';
 import { parseManifestFile } from '../../core/yaml/parse';
-
-export const MANIFEST_GLOB = '**/*.{yaml,yml}';
-export const MANIFEST_EXCLUDE = '{**/node_modules/**,**/.git/**,**/*.runbook.yaml}';
 
 /**
  * The cross-resource index over every manifest in the workspace (PDBs, Services, HPAs… that
@@ -45,7 +43,7 @@ export class WorkspaceIndex implements vscode.Disposable {
 
   private async build(): Promise<void> {
     const started = Date.now();
-    const uris = await vscode.workspace.findFiles(MANIFEST_GLOB, MANIFEST_EXCLUDE, 5000);
+    const uris = await vscode.workspace.findFiles(MANIFEST_GLOB, MANIFEST_EXCLUDE_GLOB, 5000);
     for (const [i, uri] of uris.entries()) {
       if (this.disposed) return;
       await this.indexUri(uri, false);
@@ -59,6 +57,8 @@ export class WorkspaceIndex implements vscode.Disposable {
   }
 
   private async indexUri(uri: vscode.Uri, notify = true): Promise<void> {
+    // The watcher sees every YAML file: the path policy decides, as for the initial search.
+    if (!manifestVerdict(vscode.workspace.asRelativePath(uri, false), 'found').manifest) return;
     try {
       const stat = await vscode.workspace.fs.stat(uri);
       if (stat.size > this.maxFileBytes()) return;

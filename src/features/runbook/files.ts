@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { RUNBOOK_GLOB } from '../../core/analysis/path-policy';
 
 /** Where a runbook comes from: a workspace file or the one Shipshape ships with. */
 export interface RunbookFile {
@@ -7,7 +8,6 @@ export interface RunbookFile {
   readonly builtIn: boolean;
 }
 
-export const RUNBOOK_GLOB = '**/*.runbook.{yaml,yml}';
 const SELECTED_KEY = 'shipshape.runbook.selected';
 const BUILT_IN_NAME = 'stabilisation.runbook.yaml';
 

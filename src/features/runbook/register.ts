@@ -6,7 +6,8 @@ import { isHostBound, type HostBound, type WebviewBound } from '../../protocol/r
 import type { Services } from '../services';
 import { RunbookController } from './controller';
 import { registerRunbookDiagnostics } from './diagnostics';
-import { copyBuiltIn, pickRunbook, RUNBOOK_GLOB } from './files';
+import { RUNBOOK_GLOB } from '../../core/analysis/path-policy';
+import { copyBuiltIn, pickRunbook } from './files';
 import { copySnippet, insertSnippet } from './snippets';
 
 /** The Runbook view: a phase checklist evaluated live against the cluster, with ready snippets. */

@@ -21,7 +21,7 @@ test('a 20 MB manifest gets the plain-words note under the default setting', () 
   const big = bigManifest(20 * 1024 * 1024);
   assert.equal(
     sizeLimitNote(big.text, 2048 * 1024),
-    'This file is 20480 KB; Shipshape analyses files up to 2048 KB in the editor (setting shipshape.analysis.maxFileSizeKB). Use `shipshape lint` for big files.',
+    'This file is 20480 KB; Shipshape analyses files up to 2048 KB in the editor (setting shipshape.analysis.maxFileSizeKB). Use `shipshape lint --max-file-size KB` for big files.',
   );
 });
 
