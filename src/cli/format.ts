@@ -29,6 +29,7 @@ export function jsonReport(result: LintResult): string {
         ...(f.container !== undefined ? { container: f.container } : {}),
         ...(f.fix ? { fix: { class: f.fix.class, title: f.fix.title } } : {}),
         scope: f.scope,
+        ...(f.rendered ? { rendered: f.rendered, via: f.via } : {}),
       })),
       errors: result.problems
         .filter((p) => p.severity !== 'info')
