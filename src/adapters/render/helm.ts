@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { parseHelmError, templateLineFor, type RenderError } from '../../core/render/errors';
+import { parseHelmError, renderedSection, templateLineFor, type RenderError } from '../../core/render/errors';
 import type { HelmRender } from '../../core/render/helm-map';
 import type { SourceFile } from '../../core/render/locate';
 import { probeSet, probeValues, SentinelTable } from '../../core/render/values-probe';
@@ -127,8 +127,19 @@ export async function renderChart(request: HelmRequest): Promise<HelmOutcome> {
       ok: false,
       errors: [{ file: join(tree.root, 'Chart.yaml'), line: 1, column: 1, message: failure }],
     };
-  if (first.code !== 0)
-    return { ok: false, errors: locateHelmErrors(parseHelmError(first.stderr), tree, request) };
+  if (first.code !== 0) {
+    const errors = parseHelmError(first.stderr);
+    // "yaml: line N" counts the template's rendered lines: --debug prints them, so the line can
+    // be found in the template itself.
+    const debug = errors.some((e) => e.renderedLine)
+      ? await runTool(
+          request.helm,
+          [...args(request, tree.root, request.values, request.set), '--debug'],
+          request.limits,
+        )
+      : undefined;
+    return { ok: false, errors: locateHelmErrors(errors, tree, request, debug?.stdout) };
+  }
   const templates = templatesOf(tree);
   const values = new Map<string, SourceFile & { precedence: number }>();
   // Helm's order: subchart defaults, then the parent's blocks, then -f files, then --set.
@@ -204,6 +215,7 @@ function locateHelmErrors(
   errors: readonly RenderError[],
   tree: ChartTree,
   request: HelmRequest,
+  debugOutput: string | undefined,
 ): LocatedRenderError[] {
   return errors.map((e) => {
     if (e.fileKind === 'chart-dependency' && e.dependency) {
@@ -219,16 +231,17 @@ function locateHelmErrors(
     if (e.fileKind === 'template' && e.file) {
       const file = sourceFile(tree, e.file) ?? join(tree.root, 'Chart.yaml');
       let line = e.line ?? 1;
-      if (e.renderedLine && existsSync(file))
-        line = templateLineFor(readFileSync(file, 'utf8'), undefined, line);
+      if (e.renderedLine && existsSync(file)) {
+        const rendered = debugOutput ? renderedSection(debugOutput, e.file) : undefined;
+        line = templateLineFor(readFileSync(file, 'utf8'), rendered, line);
+      }
       return { file, line, column: e.column ?? 1, message: e.message };
     }
     if (e.fileKind === 'path' && e.file) {
-      const candidates = [resolve(e.file), join(tree.root, e.file), ...request.values.map((v) => resolve(v))];
-      const file =
-        candidates.find(
-          (c) => existsSync(c) && (c.endsWith(e.file as string) || c === resolve(e.file as string)),
-        ) ?? resolve(e.file);
+      // A -f file as the user named it; else the chart's own values.yaml ("cannot load values.yaml").
+      const given = request.values.find((v) => v === e.file || resolve(v) === resolve(e.file as string));
+      const inChart = join(tree.root, e.file);
+      const file = given ? resolve(given) : existsSync(inChart) ? inChart : resolve(e.file);
       return { file, line: e.line ?? 1, column: e.column ?? 1, message: e.message };
     }
     return { file: join(tree.root, 'Chart.yaml'), line: 1, column: 1, message: e.message };

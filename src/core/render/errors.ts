@@ -33,18 +33,25 @@ export function parseHelmError(stderr: string): RenderError[] {
       .filter((l) => !/^(walk\.go|install\.go|helm\.go)/.test(l))
       .join('\n'),
   );
-  // template: x/templates/y.yaml:39:12: executing "…" at <…>: nil pointer evaluating …
-  let m = /template: ([^\s:]+\.(?:ya?ml|tpl|txt|json)):(\d+):(\d+): (.*)/.exec(text);
-  if (m)
+  // Helm 3: template: x/templates/y.yaml:39:12: executing "…" at <…>: nil pointer evaluating …
+  // Helm 4: x/templates/y.yaml:39:12 / executing "…" at <…>: / nil pointer evaluating … (3 lines)
+  let m = /^(?:template: )?([^\s:()]+\.(?:ya?ml|tpl|txt|json)):(\d+):(\d+):?([\s\S]*)$/m.exec(text);
+  if (m) {
+    const rest = (m[4] as string)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('Use --debug'))
+      .join(' ');
     return [
       {
         file: m[1] as string,
         line: Number(m[2]),
         column: Number(m[3]),
-        message: tidy(m[4] as string),
+        message: tidy(rest),
         fileKind: 'template',
       },
     ];
+  }
   // parse error at (x/templates/y.yaml:12): unexpected "}" in operand
   // execution error at (x/templates/y.yaml:8:14): superset.secretKey is required
   m = /(parse|execution) error at \(([^():\s]+):(\d+)(?::(\d+))?\): (.*)/.exec(text);
@@ -112,7 +119,17 @@ export function parseKustomizeError(stderr: string): RenderError[] {
 }
 
 function tidy(message: string): string {
-  return message.replace(/^executing "[^"]*" at <([^>]*)>: /, '$1: ');
+  return message.replace(/^executing "[^"]*" at <([^>]*)>:\s*/, '$1: ');
+}
+
+/** One template's rendered text in `helm template --debug` output (printed even on a YAML error). */
+export function renderedSection(debugOutput: string, source: string): string | undefined {
+  const header = `# Source: ${source}\n`;
+  const start = debugOutput.indexOf(header);
+  if (start < 0) return undefined;
+  const body = debugOutput.slice(start + header.length);
+  const end = body.search(/^---\s*$/m);
+  return end < 0 ? body : body.slice(0, end);
 }
 
 /**

@@ -218,11 +218,13 @@ export function matchPath(
     if (typeof step === 'number') {
       const items = children.filter((n) => typeof n.path[prefix.length] === 'number');
       const name = renderedName(path.slice(0, i + 1));
+      // A name no literal item has was written by an item whose name is templated.
+      const templatedNames = items.filter((n) => n.itemName === undefined);
+      const pool = name !== undefined && templatedNames.length > 0 ? templatedNames : items;
       next =
         (name !== undefined ? items.find((n) => n.itemName === name) : undefined) ??
-        (items.some((n) => n.itemName !== undefined) && name !== undefined
-          ? undefined
-          : (items[step] ?? items[items.length - 1]));
+        (items[step]?.itemName === undefined || pool === items ? items[step] : undefined) ??
+        pool[Math.min(step, pool.length - 1)];
     } else {
       next = children.find((n) => n.path[prefix.length] === step);
     }
