@@ -89,6 +89,8 @@ export interface HelmRequest {
   readonly values: readonly string[];
   readonly set: readonly string[];
   readonly limits: RunLimits;
+  /** The second, value-tracing render; only mapping needs it (default: true). */
+  readonly probe?: boolean;
 }
 
 /** A render failure placed in the workspace: the file and 1-based line a person opens. */
@@ -156,7 +158,7 @@ export async function renderChart(request: HelmRequest): Promise<HelmOutcome> {
     const file = resolve(v);
     values.set(file, { file, text: readFileSync(file, 'utf8'), precedence: 100 + i });
   });
-  const probe = await probeRender(request, tree, values);
+  const probe = request.probe === false ? undefined : await probeRender(request, tree, values);
   return {
     ok: true,
     tree,

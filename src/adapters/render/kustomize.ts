@@ -72,6 +72,24 @@ export async function renderOverlay(
   }
 }
 
+/** Plain `kustomize build` (no origin annotations): what `kubectl apply -k` would send. */
+export async function buildOverlay(
+  kustomize: string,
+  dir: string,
+  limits: RunLimits,
+): Promise<{ text: string } | { errors: LocatedRenderError[] }> {
+  const overlay = resolve(dir);
+  const kustomization = kustomizationIn(overlay) ?? join(overlay, 'kustomization.yaml');
+  const result = await runTool(kustomize, ['build', overlay], limits);
+  if (result.code === 0 && !result.timedOut && !result.tooBig) return { text: result.stdout };
+  const message = result.timedOut
+    ? `kustomize build did not finish within ${Math.round(limits.timeoutMs / 1000)} s and was stopped`
+    : result.tooBig
+      ? `kustomize build wrote more than ${Math.round(limits.maxBytes / 1048576)} MiB and was stopped`
+      : (parseKustomizeError(result.stderr)[0]?.message ?? 'kustomize build failed');
+  return { errors: [{ file: kustomization, line: 1, column: 1, message }] };
+}
+
 /** The strategic-merge patch files of a kustomization and its bases, bases first. */
 function patchesOf(dir: string, seen: Set<string>): SourceFile[] {
   const file = kustomizationIn(dir);
