@@ -2,14 +2,15 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { renderChart } from '../adapters/render/helm';
 import { kustomizationIn, renderOverlay } from '../adapters/render/kustomize';
-import { DEFAULT_LIMITS, findTool, type RunLimits } from '../adapters/render/run';
+import { findTool } from '../adapters/render/run';
 import { lintHelmRender, type RenderLint } from '../core/render/helm-map';
 import { lintKustomizeRender } from '../core/render/kustomize-map';
 import type { MappedFinding } from '../core/render/locate';
 import { allRules } from '../core/rules/registry';
 import type { AnalyseOptions } from '../core/rules/engine';
 import type { FileProblem, LintConfig, LintResult, LocatedFinding } from './analyse';
-import { one, type ParsedArgs, UsageError } from './args';
+import { one, type ParsedArgs } from './args';
+import { renderLimits } from './render-source';
 
 /** Options `lint` takes for charts and overlays (see LINT_USAGE). */
 export const RENDER_VALUE_OPTIONS = [
@@ -37,11 +38,7 @@ export async function lintRendered(
   args: ParsedArgs,
   config: LintConfig,
 ): Promise<LintResult> {
-  const seconds = one(args, 'render-timeout');
-  const timeout = seconds === undefined ? undefined : Number(seconds);
-  if (timeout !== undefined && !(timeout > 0))
-    throw new UsageError('--render-timeout must be a positive number of seconds');
-  const limits: RunLimits = { ...DEFAULT_LIMITS, ...(timeout ? { timeoutMs: timeout * 1000 } : {}) };
+  const limits = renderLimits(args);
   const options: AnalyseOptions = {
     rules: allRules,
     ...(config.include ? { include: config.include } : {}),

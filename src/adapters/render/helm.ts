@@ -15,7 +15,7 @@ import { parseHelmError, renderedSection, templateLineFor, type RenderError } fr
 import type { HelmRender } from '../../core/render/helm-map';
 import type { SourceFile } from '../../core/render/locate';
 import { probeSet, probeValues, SentinelTable } from '../../core/render/values-probe';
-import { runTool, type RunLimits } from './run';
+import { formatBytes, runTool, type RunLimits } from './run';
 
 /** A chart and its unpacked subcharts, by the path Helm writes in `# Source:` comments. */
 export interface ChartTree {
@@ -174,7 +174,7 @@ function failed(
   if (result.timedOut)
     return `${what} did not finish within ${Math.round(request.limits.timeoutMs / 1000)} s and was stopped`;
   if (result.tooBig)
-    return `${what} wrote more than ${Math.round(request.limits.maxBytes / 1048576)} MiB and was stopped`;
+    return `${what} wrote more than ${formatBytes(request.limits.maxBytes)} and was stopped`;
   if (result.code === null) return `${what} could not be run: ${result.stderr.trim()}`;
   return undefined;
 }

@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { parseKustomizeError } from '../../core/render/errors';
+import { parseKustomizeError, type RenderError } from '../../core/render/errors';
 import { originPaths, type KustomizeRender } from '../../core/render/kustomize-map';
 import type { SourceFile } from '../../core/render/locate';
 import type { LocatedRenderError } from './helm';
-import { runTool, type RunLimits } from './run';
+import { formatBytes, runTool, type RunLimits } from './run';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -41,24 +41,16 @@ export async function renderOverlay(
       const message = result.timedOut
         ? `kustomize build did not finish within ${Math.round(limits.timeoutMs / 1000)} s and was stopped`
         : result.tooBig
-          ? `kustomize build wrote more than ${Math.round(limits.maxBytes / 1048576)} MiB and was stopped`
+          ? `kustomize build wrote more than ${formatBytes(limits.maxBytes)} and was stopped`
           : `kustomize build could not be run: ${result.stderr.trim()}`;
       return { ok: false, errors: [{ file: kustomization, line: 1, column: 1, message }] };
     }
     if (result.code !== 0) {
       return {
         ok: false,
-        errors: parseKustomizeError(result.stderr.split(wrapper).join('.')).map((e) => {
-          const candidates = e.file
-            ? [resolve(overlay, e.file), resolve(wrapper, e.file), resolve(e.file)]
-            : [];
-          return {
-            file: candidates.find((c) => existsSync(c)) ?? kustomization,
-            line: e.line ?? 1,
-            column: 1,
-            message: e.message,
-          };
-        }),
+        errors: parseKustomizeError(result.stderr.split(wrapper).join('.')).map((e) =>
+          locateKustomizeError(e, overlay, kustomization),
+        ),
       };
     }
     const origins = new Map<string, SourceFile>();
@@ -72,6 +64,50 @@ export async function renderOverlay(
   }
 }
 
+/**
+ * A file Kustomize names is opened at the line Kustomize gives; a file that does not exist is
+ * shown where a kustomization of the build lists it.
+ */
+function locateKustomizeError(e: RenderError, overlay: string, kustomization: string): LocatedRenderError {
+  const candidates = e.file ? [resolve(overlay, e.file), resolve(e.file)] : [];
+  const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
+  if (found) return { file: found, line: e.line ?? 1, column: 1, message: e.message };
+  if (e.file && /no such file or directory/.test(e.message)) {
+    for (const k of kustomizationChain(overlay, new Set())) {
+      const lines = readFileSync(k, 'utf8').split('\n');
+      const index = lines.findIndex((l) => l.includes(e.file as string));
+      if (index >= 0)
+        return {
+          file: k,
+          line: index + 1,
+          column: (lines[index] ?? '').indexOf(e.file) + 1,
+          message: `${e.file} is listed here but does not exist`,
+        };
+    }
+  }
+  return { file: kustomization, line: e.line ?? 1, column: 1, message: e.message };
+}
+
+/** The kustomization files of a build: the overlay's first, then its bases'. */
+function kustomizationChain(dir: string, seen: Set<string>): string[] {
+  const file = kustomizationIn(dir);
+  if (!file || seen.has(file)) return [];
+  seen.add(file);
+  let resources: unknown;
+  try {
+    resources = (parse(readFileSync(file, 'utf8')) as { resources?: unknown } | null)?.resources;
+  } catch {
+    return [file];
+  }
+  const out = [file];
+  for (const r of Array.isArray(resources) ? resources : []) {
+    if (typeof r !== 'string') continue;
+    const path = resolve(dirname(file), r);
+    if (existsSync(path) && statSync(path).isDirectory()) out.push(...kustomizationChain(path, seen));
+  }
+  return out;
+}
+
 /** Plain `kustomize build` (no origin annotations): what `kubectl apply -k` would send. */
 export async function buildOverlay(
   kustomize: string,
@@ -82,11 +118,15 @@ export async function buildOverlay(
   const kustomization = kustomizationIn(overlay) ?? join(overlay, 'kustomization.yaml');
   const result = await runTool(kustomize, ['build', overlay], limits);
   if (result.code === 0 && !result.timedOut && !result.tooBig) return { text: result.stdout };
+  if (result.code !== null && !result.timedOut && !result.tooBig)
+    return {
+      errors: parseKustomizeError(result.stderr).map((e) => locateKustomizeError(e, overlay, kustomization)),
+    };
   const message = result.timedOut
     ? `kustomize build did not finish within ${Math.round(limits.timeoutMs / 1000)} s and was stopped`
     : result.tooBig
-      ? `kustomize build wrote more than ${Math.round(limits.maxBytes / 1048576)} MiB and was stopped`
-      : (parseKustomizeError(result.stderr)[0]?.message ?? 'kustomize build failed');
+      ? `kustomize build wrote more than ${formatBytes(limits.maxBytes)} and was stopped`
+      : `kustomize build could not be run: ${result.stderr.trim()}`;
   return { errors: [{ file: kustomization, line: 1, column: 1, message }] };
 }
 

@@ -78,6 +78,13 @@ export function runTool(
   });
 }
 
+/** "64 MiB", "2 KiB": limits as people read them. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1048576) return `${Math.round(bytes / 1048576)} MiB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KiB`;
+  return `${bytes} bytes`;
+}
+
 /** An explicit path (a setting, `--helm`), else the first match on PATH. */
 export function findTool(name: string, explicit: string | undefined): string | undefined {
   if (explicit) return executable(explicit) ? explicit : undefined;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../../scripts/harness/paths';
+import { renderChart } from '../../../src/adapters/render/helm';
 import { fixtures, realTools, workspace } from './support';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
@@ -133,4 +134,38 @@ test('a render that hangs is stopped at --render-timeout and its process group k
   // Killed: gone, or a zombie nobody reaped yet (PID 1 in a container may not reap orphans).
   const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
   assert.ok(stat === '' || / Z /.test(stat), `the hung renderer's child still runs: ${stat}`);
+});
+
+test('kustomize missing, and an overlay naming a file that does not exist: at the kustomization', () => {
+  const overlay = join(fixtures, 'overlays', 'missing-resource');
+  const missing = lint([overlay], { PATH: '/nonexistent' });
+  assert.match(
+    missing.report.errors[0]?.message ?? '',
+    /kustomize not found on PATH.*--kustomize PATH.*shipshape\.kustomize\.path/,
+  );
+  const { code, report } = lint([overlay]);
+  assert.equal(code, 1);
+  const error = report.errors.find((e) => e.code === 'render-error');
+  assert.equal(
+    at(error ?? { file: '' }),
+    'test/fixtures/render/overlays/missing-resource/kustomization.yaml:5',
+  );
+  assert.match(error?.message ?? '', /does-not-exist\.yaml/);
+});
+
+test('a render larger than the output cap is stopped, not read into memory', async () => {
+  const outcome = await renderChart({
+    helm: realTools().helm,
+    chart: dataPlatform,
+    release: 'data-platform',
+    namespace: 'data-platform',
+    values: [],
+    set: [],
+    limits: { timeoutMs: 60_000, maxBytes: 4096 },
+  });
+  assert.equal(outcome.ok, false);
+  assert.match(
+    outcome.ok ? '' : (outcome.errors[0]?.message ?? ''),
+    /helm template wrote more than 4 KiB and was stopped/,
+  );
 });
