@@ -173,8 +173,7 @@ function failed(
 ): string | undefined {
   if (result.timedOut)
     return `${what} did not finish within ${Math.round(request.limits.timeoutMs / 1000)} s and was stopped`;
-  if (result.tooBig)
-    return `${what} wrote more than ${formatBytes(request.limits.maxBytes)} and was stopped`;
+  if (result.tooBig) return `${what} wrote more than ${formatBytes(request.limits.maxBytes)} and was stopped`;
   if (result.code === null) return `${what} could not be run: ${result.stderr.trim()}`;
   return undefined;
 }
