@@ -19,7 +19,7 @@ import {
   type PathStep,
   type TemplateDocument,
 } from './template-index';
-import { sentinelsIn, valuesLocation, type SentinelTable, type ValuesOrigin } from './values-probe';
+import { sentinelsIn, ValuesIndex, type SentinelTable, type ValuesOrigin } from './values-probe';
 
 /** Everything a Helm render produced and read, as text: the mapping itself does no I/O. */
 export interface HelmRender {
@@ -55,6 +55,7 @@ class HelmMapper {
   private readonly documents: RenderedDocument[];
   private readonly probed: RenderedDocument[];
   private readonly templates = new Map<string, TemplateDocument[]>();
+  private readonly valuesIndexes = new Map<string, ValuesIndex>();
 
   constructor(
     private readonly input: HelmRender,
@@ -114,7 +115,9 @@ class HelmMapper {
   private valuesAt(origin: ValuesOrigin): SourceLocation | undefined {
     if (origin.file === undefined) return undefined;
     const values = this.input.values.get(origin.file);
-    const at = values ? valuesLocation(values.text, origin.path) : undefined;
+    let index = this.valuesIndexes.get(origin.file);
+    if (values && !index) this.valuesIndexes.set(origin.file, (index = new ValuesIndex(values.text)));
+    const at = index?.locate(origin.path);
     if (!values || !at) return undefined;
     return { file: values.file, ...at, via: 'values' };
   }

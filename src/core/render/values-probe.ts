@@ -87,39 +87,52 @@ export interface LineRange {
   readonly endColumn: number;
 }
 
-/** Where a key path is written in a values file: the key (and its value when a scalar). */
-export function valuesLocation(text: string, path: readonly PathStep[]): LineRange | undefined {
-  const doc = parseDocument(text, { keepSourceTokens: false });
-  let node: Node | null | undefined = doc.contents;
-  let range: [number, number] | undefined;
-  for (const step of path) {
-    if (typeof step === 'number' && isSeq(node)) {
-      const item = node.items[step] as Node | undefined;
-      if (!item?.range) return undefined;
-      range = [item.range[0], isScalar(item) ? item.range[1] : item.range[0] + 1];
-      node = item;
-    } else if (isMap(node)) {
-      const pair = node.items.find(
-        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step),
-      );
-      const key = pair?.key as Node | undefined;
-      if (!pair || !key?.range) return undefined;
-      const value = pair.value as Node | null;
-      range = [key.range[0], isScalar(value) && value.range ? value.range[1] : key.range[1]];
-      node = value;
-    } else return undefined;
+/** A values file parsed once: many findings point into the same file. */
+export class ValuesIndex {
+  private readonly root: Node | null;
+  private readonly lines: LineIndex;
+
+  constructor(text: string) {
+    this.root = parseDocument(text).contents;
+    this.lines = new LineIndex(text);
   }
-  if (!range) return undefined;
-  const lines = new LineIndex(text);
-  const a = lines.positionAt(range[0]);
-  const b = lines.positionAt(range[1]);
-  // A multi-line scalar still points at its key's line.
-  return b.line === a.line
-    ? { line: a.line, column: a.character, endLine: b.line, endColumn: b.character }
-    : {
-        line: a.line,
-        column: a.character,
-        endLine: a.line,
-        endColumn: a.character + String(path.at(-1)).length,
-      };
+
+  /** Where a key path is written: the key (and its value when a scalar on the same line). */
+  locate(path: readonly PathStep[]): LineRange | undefined {
+    let node: Node | null | undefined = this.root;
+    let range: [number, number] | undefined;
+    for (const step of path) {
+      if (typeof step === 'number' && isSeq(node)) {
+        const item = node.items[step] as Node | undefined;
+        if (!item?.range) return undefined;
+        range = [item.range[0], isScalar(item) ? item.range[1] : item.range[0] + 1];
+        node = item;
+      } else if (isMap(node)) {
+        const pair = node.items.find(
+          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step),
+        );
+        const key = pair?.key as Node | undefined;
+        if (!pair || !key?.range) return undefined;
+        const value = pair.value as Node | null;
+        range = [key.range[0], isScalar(value) && value.range ? value.range[1] : key.range[1]];
+        node = value;
+      } else return undefined;
+    }
+    if (!range) return undefined;
+    const a = this.lines.positionAt(range[0]);
+    const b = this.lines.positionAt(range[1]);
+    // A multi-line scalar still points at its key's line.
+    return b.line === a.line
+      ? { line: a.line, column: a.character, endLine: b.line, endColumn: b.character }
+      : {
+          line: a.line,
+          column: a.character,
+          endLine: a.line,
+          endColumn: a.character + String(path.at(-1)).length,
+        };
+  }
+}
+
+export function valuesLocation(text: string, path: readonly PathStep[]): LineRange | undefined {
+  return new ValuesIndex(text).locate(path);
 }
