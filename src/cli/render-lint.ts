@@ -112,11 +112,14 @@ function located(m: MappedFinding, anchor: string): LocatedFinding {
   const loc = m.location;
   const note = loc?.via === 'action' && loc.note ? ` (${loc.note})` : '';
   const unplaced = loc ? '' : ` (in rendered ${m.rendered.source ?? `document ${m.rendered.document + 1}`})`;
+  const shared = m.sharedBy
+    ? ` (this line sets it for ${m.sharedBy.length} objects: ${m.sharedBy.join(', ')})`
+    : '';
   // Fixes edit the rendered text; at the source they come with Fix at source (a later slice).
   const { fix: _fix, ...finding } = m.finding;
   return {
     ...finding,
-    message: `${m.finding.message}${note}${unplaced}`,
+    message: `${m.finding.message}${note}${unplaced}${shared}`,
     file: loc?.file ?? anchor,
     range: loc
       ? {

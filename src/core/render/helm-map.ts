@@ -2,7 +2,7 @@ import { isScalar, type Node } from 'yaml';
 import { analyseFile, type AnalyseOptions } from '../rules/engine';
 import type { Finding } from '../rules/types';
 import type { ManifestFile, ParseProblem } from '../yaml/parse';
-import { targetOf, type MappedFinding, type SourceFile, type SourceLocation } from './locate';
+import { noteShared, targetOf, type MappedFinding, type SourceFile, type SourceLocation } from './locate';
 import {
   formatPath,
   leaves,
@@ -46,7 +46,7 @@ export function lintHelmRender(input: HelmRender, options: AnalyseOptions): Rend
   const mapper = new HelmMapper(input, file);
   return {
     file,
-    findings: analysis.findings.map((f) => mapper.map(f)),
+    findings: noteShared(analysis.findings.map((f) => mapper.map(f))),
     problems: analysis.problems.map((p) => ({ ...p, location: mapper.documentLocation(p.start) })),
   };
 }

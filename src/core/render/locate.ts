@@ -37,6 +37,30 @@ export interface MappedFinding {
   readonly finding: Finding;
   readonly location: SourceLocation | undefined;
   readonly rendered: RenderedAt;
+  /** Every object the same rule flags at the same source line (a shared values key), when more than one. */
+  readonly sharedBy?: readonly string[];
+}
+
+/**
+ * A values key read by several objects (`image.tag` for a coordinator and its workers) gives one
+ * finding per object on one line: each says which objects an edit there changes.
+ */
+export function noteShared(findings: readonly MappedFinding[]): MappedFinding[] {
+  const key = (m: MappedFinding) =>
+    m.location ? `${m.finding.rule}|${m.location.file}|${m.location.line}` : undefined;
+  const objects = new Map<string, Set<string>>();
+  for (const m of findings) {
+    const k = key(m);
+    if (k === undefined || m.location?.via !== 'values') continue;
+    const set = objects.get(k) ?? new Set<string>();
+    set.add(`${m.finding.object.kind ?? ''}/${m.finding.object.name ?? ''}`);
+    objects.set(k, set);
+  }
+  return findings.map((m) => {
+    const k = key(m);
+    const set = k === undefined ? undefined : objects.get(k);
+    return set && set.size > 1 ? { ...m, sharedBy: [...set].sort() } : m;
+  });
 }
 
 /**

@@ -53,6 +53,11 @@ test('JSON: the finding sits on the values line in use, and names the object as 
     path: 'spec.template.spec.containers[0].image',
   });
   assert.equal(tag?.fix, undefined, 'no fix is offered on rendered text');
+  // One values line, two objects: editing it changes both, and the finding says so.
+  assert.match(
+    tag?.message ?? '',
+    /\(this line sets it for 2 objects: Deployment\/data-platform-trino-coordinator, Deployment\/data-platform-trino-worker\)/,
+  );
   const service = findings.find((f) => f.rule === 'statefulset-service-name');
   assert.match(
     service?.message ?? '',
