@@ -58,7 +58,14 @@ export async function renderOverlay(
       const file = resolve(wrapper, path);
       if (existsSync(file)) origins.set(path, { file, text: readFileSync(file, 'utf8') });
     }
-    return { ok: true, render: { rendered: result.stdout, origins, patches: patchesOf(overlay, new Set()) } };
+    const kustomizations = kustomizationChain(overlay, new Set()).map((file) => ({
+      file,
+      text: readFileSync(file, 'utf8'),
+    }));
+    return {
+      ok: true,
+      render: { rendered: result.stdout, origins, patches: patchesOf(overlay, new Set()), kustomizations },
+    };
   } finally {
     rmSync(wrapper, { recursive: true, force: true });
   }

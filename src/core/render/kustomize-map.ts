@@ -1,4 +1,4 @@
-import { isMap, isScalar, parse } from 'yaml';
+import { isMap, isScalar, parse, type Node } from 'yaml';
 import { pairOf } from '../manifest/nodes';
 import { analyseFile, type AnalyseOptions } from '../rules/engine';
 import type { Finding } from '../rules/types';
@@ -16,6 +16,8 @@ export interface KustomizeRender {
   readonly origins: ReadonlyMap<string, SourceFile>;
   /** Strategic-merge patches of the build, in the order Kustomize applies them. */
   readonly patches: readonly SourceFile[];
+  /** The build's kustomization files, the overlay's first (their `images:` set tags). */
+  readonly kustomizations?: readonly SourceFile[];
 }
 
 /** The `path:` of an object's origin annotation. */
@@ -56,6 +58,8 @@ export function lintKustomizeRender(input: KustomizeRender, options: AnalyseOpti
       return isScalar(item) && typeof item.value === 'string' ? item.value : undefined;
     };
     const fieldExists = nodeAtPath(root, target.field) !== undefined;
+    const image = imageEntry(input.kustomizations ?? [], root, target.field, index);
+    if (image) return { finding, location: image, rendered };
     // A patch owns a node only when it writes that node (not just the list item's merge key).
     if (fieldExists && patchable(target.field)) {
       for (const patch of [...input.patches].reverse()) {
@@ -81,6 +85,35 @@ export function lintKustomizeRender(input: KustomizeRender, options: AnalyseOpti
     findings: analysis.findings.map(map),
     problems: analysis.problems.map((p) => ({ ...p, location: undefined })),
   };
+}
+
+/**
+ * `images: [{name, newName, newTag, digest}]` in a kustomization rewrites a container's image: a
+ * finding on that image belongs to the entry's tag line.
+ */
+function imageEntry(
+  kustomizations: readonly SourceFile[],
+  root: Node | null | undefined,
+  field: readonly PathStep[],
+  index: (source: SourceFile) => TemplateDocument[],
+): SourceLocation | undefined {
+  if (field.at(-1) !== 'image') return undefined;
+  const image = nodeAtPath(root, field);
+  if (!isScalar(image) || typeof image.value !== 'string') return undefined;
+  const repository = image.value.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
+  for (const k of kustomizations) {
+    const doc = index(k)[0];
+    const entries = doc?.nodes.filter((n) => n.path.length === 2 && n.path[0] === 'images') ?? [];
+    for (const entry of entries) {
+      const child = (key: string) =>
+        doc?.nodes.find((n) => n.path.length === 3 && n.path[1] === entry.path[1] && n.path[2] === key);
+      const name = child('newName') ?? child('name');
+      if (!name || name.value.replace(/^["']|["']$/g, '') !== repository) continue;
+      const line = child('digest') ?? child('newTag') ?? child('name') ?? entry;
+      return at(k, line.line, line.column, 'kustomization');
+    }
+  }
+  return undefined;
 }
 
 const STRUCTURE = new Set([

@@ -18,9 +18,10 @@ export interface SourceLocation {
   readonly endColumn: number;
   /**
    * template: written literally in the template; values: a values key (or block) in use;
-   * action: produced by a `{{ … }}` action on that template line; base/patch: a Kustomize file.
+   * action: produced by a `{{ … }}` action on that template line; base/patch: a Kustomize file;
+   * kustomization: an `images:` entry of a kustomization.
    */
-  readonly via: 'template' | 'values' | 'action' | 'base' | 'patch';
+  readonly via: 'template' | 'values' | 'action' | 'base' | 'patch' | 'kustomization';
   /** Said to the user when the line is not the node itself (an action, --set, a values block). */
   readonly note?: string;
 }

@@ -115,10 +115,12 @@ test('an overlay: base and patch lines; an error in the patch fails the run', ()
   );
   assert.equal(escalation?.via, 'patch');
   const tag = findings.find((f) => f.rule === 'image-tag-pinned');
+  // The base pins 1.0.3; the overlay's `images:` entry moves it to latest: that is the line to edit.
   assert.equal(
     `${tag?.file}:${tag?.range.start.line}`,
-    'demo/workspace/kustomize/portal-services/base/deployment.yaml:49',
+    'demo/workspace/kustomize/portal-services/overlays/prod/kustomization.yaml:11',
   );
+  assert.equal(tag?.via, 'kustomization');
   assert.match(tag?.rendered?.file ?? '', /base\/deployment\.yaml$/);
 });
 
