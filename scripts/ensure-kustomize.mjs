@@ -13,7 +13,7 @@ export function ensureKustomize() {
     module: 'sigs.k8s.io/kustomize/kustomize/v5',
     version: KUSTOMIZE_VERSION,
     binary: 'kustomize',
-    minutes: 'about 2 minutes',
+    minutes: 'about a minute',
   });
 }
 
