@@ -1,5 +1,5 @@
 // `npm test`: every tier, in order of cost. Bootstraps what it needs on a fresh clone (npm ci,
-// the Go build of the control plane, code-server, Chromium) — heavy tools are cached outside
+// the Go builds of the control plane, Helm and kustomize, code-server, Chromium) — heavy tools are cached outside
 // the clone. `node scripts/test.mjs <tier…>` runs a subset: static unit cluster e2e.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -94,6 +94,13 @@ function ensureCodeServer() {
 if (tiers.includes('unit')) {
   // The grammar tests tokenise with the YAML grammar of the VS Code that code-server bundles.
   step('code-server (cached)', ensureCodeServer);
+  // The chart tests render with real Helm 4 and kustomize, built from the Go module proxy.
+  step('helm and kustomize (cached)', () => {
+    for (const script of ['ensure-helm.mjs', 'ensure-kustomize.mjs'])
+      execFileSync(process.execPath, [join(repoRoot, 'scripts', script)], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+  });
   // The CLI tests run the bundle users run.
   step('build', () => run(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')]));
   step('unit tests', () => nodeTest(testFiles('test/unit'), { concurrency: 2 }));

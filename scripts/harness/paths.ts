@@ -7,7 +7,8 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 /** Kept equal to TOOL_PATH_MARKER in scripts/lib/cache.mjs (a unit test checks both). */
 export const TOOL_PATH_MARKER = 'SHIPSHAPE_TOOL_PATH=';
 
-export type EnsureScript = 'ensure-testcluster.mjs' | 'ensure-code-server.mjs';
+export type EnsureScript =
+  'ensure-testcluster.mjs' | 'ensure-code-server.mjs' | 'ensure-helm.mjs' | 'ensure-kustomize.mjs';
 
 /**
  * Runs one of the cache scripts and returns the tool path it announces. Only the marker line

@@ -27,6 +27,10 @@ export interface Range1 {
 export interface LocatedFinding extends Finding {
   readonly file: string;
   readonly range: Range1;
+  /** For a chart or overlay: the object as rendered (the finding itself sits on its source line). */
+  readonly rendered?: { readonly file: string; readonly document: number; readonly path: string };
+  /** How the source line was found (template, values, action, base, patch). */
+  readonly via?: string;
 }
 export interface FileProblem {
   readonly file: string;
@@ -43,6 +47,14 @@ export interface LintSink {
   findings(batch: readonly LocatedFinding[]): void;
   /** A file's problems, after its findings. */
   endFile(path: string, problems: readonly FileProblem[]): void;
+}
+
+/** Results gathered whole (rendered charts and overlays, which are small), not streamed. */
+export interface LintResult {
+  readonly files: number;
+  readonly bytes: number;
+  readonly findings: LocatedFinding[];
+  readonly problems: FileProblem[];
 }
 
 export interface LintTotals {

@@ -11,13 +11,17 @@ import type { Inspection } from '../core/sync/inspection';
 import { applyTargets } from '../core/sync/targets';
 import { parseManifestFile } from '../core/yaml/parse';
 import { one, parseArgs, UsageError } from './args';
+import { RENDER_VALUE_OPTIONS, renderRootOf } from './render-lint';
+import { renderSources } from './render-source';
 
 export const DIFF_USAGE = `usage: shipshape diff [paths…] [--kubeconfig FILE] [--context NAME]
 
 Asks the cluster what applying the manifests would change — a server-side apply dry run
 (dryRun=All, field manager "shipshape"), nothing is written — and prints a unified diff per
 object, live against planned, without status and server bookkeeping. Objects that do not exist
-yet diff against /dev/null. Helm templates are refused: render them first.
+yet diff against /dev/null. A chart or Kustomize directory is rendered first (helm template /
+kustomize build; --values, --set, --namespace, --release, --helm, --kustomize as for lint); a
+loose Helm template file is refused.
 Exit code 0 when nothing would change; 1 when something would; 2 on usage errors; 3 when an
 object cannot be checked (forbidden, invalid, unknown kind, unreachable cluster).`;
 
@@ -28,13 +32,30 @@ export async function diff(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<number> {
-  const args = parseArgs(argv, { values: ['kubeconfig', 'context'], flags: ['help'] });
+  const args = parseArgs(argv, {
+    values: ['kubeconfig', 'context', ...RENDER_VALUE_OPTIONS],
+    flags: ['help'],
+  });
   if (args.flags.has('help')) {
     out(`${DIFF_USAGE}\n`);
     return 0;
   }
-  const { files, missing } = collectFiles(args.positional.length > 0 ? args.positional : ['.']);
+  const paths = args.positional.length > 0 ? args.positional : ['.'];
+  const { files, missing } = collectFiles(paths.filter((p) => !renderRootOf(p)));
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
+  const rendered = await renderSources(
+    paths.flatMap((p) => renderRootOf(p) ?? []),
+    args,
+  );
+  for (const e of rendered.errors) err(`${e}\n`);
+  const inputs = [
+    ...files.map((f) => ({ name: display(f), read: () => readManifest(f), namespace: undefined })),
+    ...rendered.sources.map((r) => ({
+      name: r.name,
+      read: () => ({ text: r.text }),
+      namespace: r.namespace,
+    })),
+  ];
 
   let ctx: SyncContext;
   let contextName: string;
@@ -54,28 +75,29 @@ export async function diff(
   }
 
   let changed = 0;
-  let failed = 0;
+  let failed = rendered.errors.length;
   let same = 0;
   try {
-    for (const file of files) {
-      const read = readManifest(file);
+    for (const input of inputs) {
+      const read = input.read();
       if ('error' in read) {
-        err(`${display(file)}: ${read.error}\n`);
+        err(`${input.name}: ${read.error}\n`);
         failed++;
         continue;
       }
       const set = applyTargets(parseManifestFile(read.text));
       if ('refused' in set) {
-        err(`${display(file)}: ${set.refused}\n`);
+        err(`${input.name}: ${set.refused}\n`);
         failed++;
         continue;
       }
-      for (const problem of set.problems) err(`${display(file)}: ${problem.message}\n`);
+      for (const problem of set.problems) err(`${input.name}: ${problem.message}\n`);
       failed += set.problems.length;
+      const scoped = input.namespace ? { ...ctx, defaultNamespace: input.namespace } : ctx;
       // One object at a time: CI logs read in file order, and the API server is not flooded.
       for (const target of set.targets) {
-        const inspection = await inspect(ctx, target);
-        const outcome = report(inspection, display(file), out, err);
+        const inspection = await inspect(scoped, target);
+        const outcome = report(inspection, input.name, out, err);
         if (outcome === 'changed') changed++;
         else if (outcome === 'failed') failed++;
         else same++;

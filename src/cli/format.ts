@@ -148,6 +148,7 @@ export class JsonReport extends Reporter {
           ...(f.container !== undefined ? { container: f.container } : {}),
           ...(f.fix ? { fix: { class: f.fix.class, title: f.fix.title } } : {}),
           scope: f.scope,
+          ...(f.rendered ? { rendered: f.rendered, via: f.via } : {}),
         },
         this.head,
       );

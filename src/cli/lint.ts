@@ -3,20 +3,31 @@ import { collectFiles, type Skipped } from '../adapters/fs/files';
 import { DEFAULT_MAX_FILE_KB } from '../core/analysis/size-limit';
 import { rulesById } from '../core/rules/registry';
 import type { Severity } from '../core/rules/types';
-import { lintFiles, type LintConfig } from './analyse';
+import {
+  lintFiles,
+  type FileProblem,
+  type LintConfig,
+  type LintResult,
+  type LocatedFinding,
+} from './analyse';
 import { one, parseArgs, UsageError } from './args';
 import { JsonReport, SarifReport, TextReport, type Report } from './format';
 import { SyncWriter } from './output';
+import { lintRendered, RENDER_VALUE_OPTIONS, renderRootOf } from './render-lint';
 
 export const LINT_USAGE = `usage: shipshape lint [paths…] [--format text|json|sarif] [--include ID[,ID…]] [--exclude ID[,ID…]]
                       [--fail-on error|warning|info] [--kubernetes-version 1.N] [--threads N]
                       [--max-file-size KB] [--verbose]
+       shipshape lint <chart dir|kustomization dir> [--values FILE…] [--set K=V…] [--namespace NS]
+                      [--release NAME] [--helm PATH] [--kustomize PATH] [--render-timeout SECONDS]
 
 Analyses Kubernetes manifests. Directories are searched for *.yaml and *.yml, leaving out
 runbooks (*.runbook.yaml) and node_modules, dist and out folders: stderr says how many paths were
 left out, --verbose lists them. Files over --max-file-size (default ${DEFAULT_MAX_FILE_KB} KB, like the
 editor's shipshape.analysis.maxFileSizeKB) and anything that is not a regular file are reported,
-not read. Cross-resource rules (PDB coverage, dangling Services…) see every file given. Exit
+not read. Cross-resource rules (PDB coverage, dangling Services…) see every file given. A
+directory holding Chart.yaml or a kustomization is rendered with helm template / kustomize build
+and each finding is reported on the template, values, base or patch line that produced it. Exit
 code: 0 clean, 1 when a finding reaches --fail-on (default: error) or a file cannot be parsed,
 2 on usage errors and when a rule failed (RULE_FAILED: a Shipshape bug, please report it).`;
 
@@ -48,7 +59,16 @@ export async function lint(
   version: string,
 ): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['format', 'include', 'exclude', 'fail-on', 'kubernetes-version', 'threads', 'max-file-size'],
+    values: [
+      'format',
+      'include',
+      'exclude',
+      'fail-on',
+      'kubernetes-version',
+      'threads',
+      'max-file-size',
+      ...RENDER_VALUE_OPTIONS,
+    ],
     flags: ['help', 'no-color', 'verbose'],
   });
   if (args.flags.has('help')) {
@@ -60,7 +80,9 @@ export async function lint(
   const threads = positiveInteger(args, 'threads');
   const maxKB = positiveInteger(args, 'max-file-size') ?? DEFAULT_MAX_FILE_KB;
   const config = lintConfig(args);
-  const { files, missing, skipped } = collectFiles(args.positional.length > 0 ? args.positional : ['.']);
+  const paths = args.positional.length > 0 ? args.positional : ['.'];
+  const roots = paths.flatMap((p) => renderRootOf(p) ?? []);
+  const { files, missing, skipped } = collectFiles(paths.filter((p) => !renderRootOf(p)));
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
   reportSkipped(skipped, args.flags.has('verbose'), err);
   const total = files.reduce((n, f) => n + (statSize(f) ?? 0), 0);
@@ -75,9 +97,27 @@ export async function lint(
             failOn,
             process.stdout.isTTY && !args.flags.has('no-color') && !process.env['NO_COLOR'],
           );
-  const totals = await lintFiles(files, config, total, report, { threads, maxBytes: maxKB * 1024 });
-  report.end(totals);
+  const plain = await lintFiles(files, config, total, report, { threads, maxBytes: maxKB * 1024 });
+  const rendered = roots.length > 0 ? await lintRendered(roots, args, config) : undefined;
+  if (rendered) feed(report, rendered);
+  report.end(rendered ? { files: plain.files + rendered.files, bytes: plain.bytes + rendered.bytes } : plain);
   return lintExitCode(report);
+}
+
+/** Rendered results reach the report file by file, like plain files' (the text report groups by file). */
+function feed(report: Report, result: LintResult): void {
+  const byFile = new Map<string, { findings: LocatedFinding[]; problems: FileProblem[] }>();
+  const entry = (file: string) => {
+    let e = byFile.get(file);
+    if (!e) byFile.set(file, (e = { findings: [], problems: [] }));
+    return e;
+  };
+  for (const f of result.findings) entry(f.file).findings.push(f);
+  for (const p of result.problems) entry(p.file).problems.push(p);
+  for (const [file, e] of byFile) {
+    if (e.findings.length > 0) report.findings(e.findings);
+    report.endFile(file, e.problems);
+  }
 }
 
 /** A rule that crashed is Shipshape's fault, not the manifest's: exit 2, never a pass. */

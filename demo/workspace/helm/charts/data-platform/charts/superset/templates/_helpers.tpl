@@ -1,0 +1,8 @@
+{{- define "superset.fullname" -}}
+{{- printf "%s-superset" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "superset.selectorLabels" -}}
+app.kubernetes.io/name: superset
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
