@@ -130,7 +130,7 @@ export class KubeRest {
           this.log.trace(`${method} ${path} → ${res.statusCode ?? '?'} in ${Date.now() - started} ms`);
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) resolve(text);
-          else reject(fromStatus(status, text, options.what));
+          else reject(fromStatus(status, text, options.what, retryAfter(res)));
         });
         res.on('error', (e) => reject(fromNetwork(e, this.server)));
       });
@@ -177,7 +177,9 @@ export class KubeRest {
         if (status !== 200) {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => finish(fromStatus(status, Buffer.concat(chunks).toString('utf8'), 'watch')));
+          res.on('end', () =>
+            finish(fromStatus(status, Buffer.concat(chunks).toString('utf8'), 'watch', retryAfter(res))),
+          );
           return;
         }
         onOpen();
@@ -260,6 +262,11 @@ export class KubeRest {
     this.agent = undefined;
   }
 }
+
+const retryAfter = (res: http.IncomingMessage): string | undefined => {
+  const header: unknown = res.headers['retry-after'];
+  return typeof header === 'string' ? header : undefined;
+};
 
 function tlsFingerprint(opts: https.RequestOptions): string {
   const hash = createHash('sha256');
