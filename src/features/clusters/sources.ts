@@ -140,7 +140,7 @@ export class ClusterSources implements vscode.Disposable {
           } else {
             delete source.blocked;
           }
-          if (!same) old?.connection?.dispose();
+          if (!same && old) this.dropConnection(old);
           next.push(source);
         }
       }
@@ -176,7 +176,7 @@ export class ClusterSources implements vscode.Disposable {
       }
       next.push(source);
     }
-    for (const old of previous.values()) if (!next.includes(old)) old.connection?.dispose();
+    for (const old of previous.values()) if (!next.includes(old)) this.dropConnection(old);
     this.sources = next;
     this.emitter.fire(undefined);
   }
@@ -203,16 +203,23 @@ export class ClusterSources implements vscode.Disposable {
       },
     );
     source.connection = connection;
-    this.disposables.push(connection.onDidChange(() => this.emitter.fire(source)));
+    // Owned by the connection: its dispose() drops every listener. Kept in `disposables`, each
+    // reconnect left the old connection, and through it the old cluster state, reachable.
+    connection.onDidChange(() => this.emitter.fire(source));
     connection.start();
     this.log.info(`connecting to context ${source.context.name} (${source.context.server})`);
     this.emitter.fire(source);
   }
 
   disconnect(source: Source): void {
+    this.dropConnection(source);
+    this.emitter.fire(source);
+  }
+
+  /** A source dropped from the list may still be held by a tree item: it keeps no connection. */
+  private dropConnection(source: Source): void {
     source.connection?.dispose();
     delete source.connection;
-    this.emitter.fire(source);
   }
 
   status(source: Source): SourceStatus {
