@@ -162,7 +162,8 @@ export class Informer<T> {
         // Refresh (after the user signed in again, say) landed during this attempt: its answer
         // predates the change, so ask again rather than stop on an outdated 401 or 403.
         if (e.kind === 'aborted' || this.abort.signal.aborted) continue;
-        if (heldLongEnough(opened)) failures = 0;
+        const held = heldLongEnough(opened);
+        if (held) failures = 0;
         const retryAfter = (e.retryAfterSeconds ?? 0) * 1000;
         // A restarted server with new storage answers old resourceVersions with "too large".
         if (
@@ -173,10 +174,7 @@ export class Informer<T> {
           this.stats.relists++;
           // After a watch that held, 410 is routine (etcd compacted past it): list again now, or
           // when the server asks. 410 after 410 gets the same backoff as any other failure.
-          delay =
-            failures === 0 && opened !== undefined
-              ? retryAfter
-              : Math.max(retryAfter, backoffDelay(++failures));
+          delay = held ? retryAfter : Math.max(retryAfter, backoffDelay(++failures));
           this.log.debug(
             `${this.type.plural}${this.options.namespace ? ` in ${this.options.namespace}` : ''}: 410 Gone, listing again in ${Math.round(delay)} ms`,
           );

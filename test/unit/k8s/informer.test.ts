@@ -143,7 +143,8 @@ test("the continue token is read from a List's first bytes, and only from its me
  * Retry pacing, on mocked clocks (node:test's mock timers drive setTimeout and Date): the
  * scripted API answers at once, so any missing delay shows up as a burst of requests.
  */
-describe('backoff', () => {
+// A hot retry loop starves the event loop's immediates: the suite's timeout makes that a failure.
+describe('backoff', { timeout: 60_000 }, () => {
   /** LISTs answer a pod list; each watch does what `nextWatch` says. */
   class PacedApi extends ScriptedApi {
     watches = 0;
@@ -285,6 +286,22 @@ describe('backoff', () => {
       await advance(400);
       assert.equal(api.lists, 2);
       assert.equal(informer.stats.relists, 1);
+    } finally {
+      informer.stop();
+    }
+  });
+
+  test('410 Gone moments after each watch opens: the re-LISTs back off too', async () => {
+    const api = paced();
+    api.nextWatch = (_s, onOpen) => {
+      onOpen();
+      return Promise.reject(gone());
+    };
+    const informer = informerOn(api);
+    try {
+      informer.start();
+      await advance(60_000, 200);
+      assert.ok(api.lists >= 3 && api.lists <= 8, `${api.lists} LISTs in a minute`);
     } finally {
       informer.stop();
     }
