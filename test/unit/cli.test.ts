@@ -428,6 +428,21 @@ test('health --snapshot: totals, health % and ranked problems from the demo snap
   assert.equal(shipshape('health', '--snapshot', join(repoRoot, 'does-not-exist.json')).code, 1);
 });
 
+test('health --snapshot on `kubectl get pods,deployments -A -o json` (no ReplicaSets): never "no pods" beside its pods', () => {
+  // Pods name a ReplicaSet the dump lacks, and carry no pod-template-hash label.
+  const dump = join(repoRoot, 'test', 'fixtures', 'health', 'pods-and-deployments.json');
+  const r = shipshape('health', '--snapshot', dump, '--format', 'json');
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as {
+    problems: { reason: string; pod?: string; owner: { kind: string; name: string } }[];
+  };
+  assert.deepEqual(
+    report.problems.map((p) => [p.reason, p.pod !== undefined, `${p.owner.kind}/${p.owner.name}`]),
+    Array.from({ length: 5 }, () => ['NotReady', true, 'Deployment/superset-web']),
+  );
+  assert.doesNotMatch(shipshape('health', '--snapshot', dump).stdout, /NoPods|No pods are running/);
+});
+
 test('runbook --snapshot: failing checks with evidence, exit 1; --all lists every item; json is complete', () => {
   const snapshot = join(repoRoot, 'demo', 'snapshot.json');
   const text = shipshape('runbook', '--snapshot', snapshot);

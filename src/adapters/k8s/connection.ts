@@ -127,9 +127,11 @@ export class ClusterConnection {
       this.absent.delete(resource.key);
       if (namespace) this.forbidden.delete(namespace);
     }
-    // New namespaces appear: per-namespace watchers follow them.
-    if (resource.key === 'namespaces' && this.fellBack.size > 0)
+    // New namespaces appear and deleted ones go: per-namespace watchers follow them.
+    if (resource.key === 'namespaces' && this.fellBack.size > 0) {
       for (const r of this.fellBack) this.fallBackToNamespaces(r);
+      if (status.state === 'ready') this.pruneNamespaces();
+    }
     this.changed();
   }
 
@@ -138,6 +140,21 @@ export class ClusterConnection {
     this.namespaceScoped = true;
     this.fellBack.add(resource);
     for (const ns of this.knownNamespaces()) this.watch(resource, ns);
+  }
+
+  /**
+   * Stops the watchers of namespaces that are gone (neither listed nor pinned): each holds a
+   * dozen watches, and a deleted namespace's would otherwise run, and show its last pods, forever.
+   * Only called while the namespace list is live, so a dropped namespace watch prunes nothing.
+   */
+  private pruneNamespaces(): void {
+    const known = new Set(this.knownNamespaces());
+    for (const [key, { namespace, informer }] of this.informers) {
+      if (namespace === undefined || known.has(namespace)) continue;
+      informer.stop();
+      this.informers.delete(key);
+      this.forbidden.delete(namespace);
+    }
   }
 
   private knownNamespaces(): string[] {
@@ -259,12 +276,17 @@ export class ClusterConnection {
     this.changed();
   }
 
+  /**
+   * Stops every watch and lets go of the data: whoever still holds this object (a tree item, a
+   * subscription) must not keep a whole cluster's state alive after a reconnect.
+   */
   dispose(): void {
     this.stopped = true;
     clearTimeout(this.timer);
     for (const { informer } of this.informers.values()) informer.stop();
     this.informers.clear();
     this.listeners.clear();
+    this.cached = undefined;
     this.rest.dispose();
   }
 }

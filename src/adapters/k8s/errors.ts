@@ -28,6 +28,8 @@ export class KubeError extends Error {
     readonly apiMessage?: string,
     /** Status.details.causes: which fields were invalid, which managers own conflicting fields. */
     readonly causes?: readonly StatusCause[],
+    /** When the server asked to be left alone for a while (Status.details or Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'KubeError';
@@ -62,7 +64,33 @@ export interface StatusCause {
   readonly field?: string;
 }
 
-export function fromStatus(status: number, body: string, what: string): KubeError {
+export function fromStatus(status: number, body: string, what: string, retryAfterHeader?: string): KubeError {
+  const error = classify(status, body, what);
+  const retryAfter = retryAfterOf(body) ?? secondsOf(retryAfterHeader);
+  if (retryAfter === undefined) return error;
+  return new KubeError(error.kind, error.message, error.status, error.apiMessage, error.causes, retryAfter);
+}
+
+/** Retry-After as seconds (an HTTP date too), or undefined when absent or unreadable. */
+function secondsOf(header: string | undefined): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return seconds > 0 ? seconds : undefined;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000)) || undefined;
+}
+
+function retryAfterOf(body: string): number | undefined {
+  try {
+    const seconds = (JSON.parse(body) as { details?: { retryAfterSeconds?: unknown } } | null)?.details
+      ?.retryAfterSeconds;
+    return typeof seconds === 'number' && seconds > 0 ? seconds : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function classify(status: number, body: string, what: string): KubeError {
   let apiMessage: string | undefined;
   let reason: string | undefined;
   let causes: StatusCause[] | undefined;

@@ -44,6 +44,21 @@ export interface InformerOptions<T> {
 
 export type ChangeListener = () => void;
 
+/** client-go's reflector backoff: 800 ms doubling to 30 s, jittered so informers spread out. */
+const BACKOFF_BASE_MS = 800;
+const BACKOFF_CAP_MS = 30_000;
+/** A watch open this long was a real one: the next failure starts the backoff over. */
+const HEALTHY_WATCH_MS = 10_000;
+
+/** The wait before attempt `failures + 1`: exponential, capped, ±25 % jitter. */
+export function backoffDelay(failures: number, random: () => number = Math.random): number {
+  const exponential = BACKOFF_BASE_MS * 2 ** Math.min(Math.max(failures - 1, 0), 16);
+  return Math.min(BACKOFF_CAP_MS, exponential) * (0.75 + random() * 0.5);
+}
+
+const heldLongEnough = (opened: number | undefined): boolean =>
+  opened !== undefined && Date.now() - opened >= HEALTHY_WATCH_MS;
+
 const keyOf = (o: Record<string, unknown>) => {
   const meta = (o['metadata'] ?? {}) as { namespace?: string; name?: string };
   return `${meta.namespace ?? ''}/${meta.name ?? ''}`;
@@ -52,7 +67,9 @@ const keyOf = (o: Record<string, unknown>) => {
 /**
  * Paginated LIST, then WATCH from the list's resourceVersion with bookmarks; on a dropped watch
  * it reconnects with exponential backoff from where it stopped, and only on 410 Gone does it
- * list again (diffing against what it had, so the tree never shows duplicates).
+ * list again (diffing against what it had, so the tree never shows duplicates). The backoff
+ * grows across LIST and WATCH failures alike and resets only once a watch has held for a while,
+ * so a recovering API server sees each informer a handful of times, not once a second.
  */
 export class Informer<T> {
   readonly items = new Map<string, T>();
@@ -110,12 +127,14 @@ export class Informer<T> {
   }
 
   private async loop(): Promise<void> {
-    let attempt = 0;
+    // Consecutive attempts that did not end in a watch that held: the backoff exponent.
+    let failures = 0;
     while (!this.stopped) {
       this.abort = new AbortController();
+      let opened: number | undefined;
+      let delay = 0;
       try {
         if (this.resourceVersion === undefined) await this.list();
-        attempt = 0;
         this.stats.watches++;
         const timeoutSeconds = (this.options.watchSeconds ?? 300) + Math.floor(Math.random() * 60);
         await this.rest.watch(
@@ -128,47 +147,63 @@ export class Informer<T> {
           },
           (event) => this.apply(event),
           this.abort.signal,
-          () => this.markReady(),
+          () => {
+            opened = Date.now();
+            this.markReady();
+          },
         );
+        // The server's timeout ended it: resume at once. A watch ended as soon as it began (a
+        // proxy or an overloaded server closing every stream) is a failure, or this loop spins.
+        if (heldLongEnough(opened)) failures = 0;
+        else if (!this.abort.signal.aborted) delay = backoffDelay(++failures);
       } catch (error) {
         if (this.stopped) break;
         const e = error instanceof KubeError ? error : new KubeError('other', String(error));
         // Refresh (after the user signed in again, say) landed during this attempt: its answer
         // predates the change, so ask again rather than stop on an outdated 401 or 403.
         if (e.kind === 'aborted' || this.abort.signal.aborted) continue;
+        const held = heldLongEnough(opened);
+        if (held) failures = 0;
+        const retryAfter = (e.retryAfterSeconds ?? 0) * 1000;
         // A restarted server with new storage answers old resourceVersions with "too large".
         if (
           e.kind === 'gone' ||
           /too large resource version|resource version.*(expired|too old)/i.test(e.apiMessage ?? e.message)
         ) {
-          this.log.debug(
-            `${this.type.plural}${this.options.namespace ? ` in ${this.options.namespace}` : ''}: 410 Gone, listing again`,
-          );
           this.resourceVersion = undefined;
           this.stats.relists++;
-          continue;
-        }
-        if (e.needsAction) {
+          // After a watch that held, 410 is routine (etcd compacted past it): list again now, or
+          // when the server asks. 410 after 410 gets the same backoff as any other failure.
+          delay = held ? retryAfter : Math.max(retryAfter, backoffDelay(++failures));
+          this.log.debug(
+            `${this.type.plural}${this.options.namespace ? ` in ${this.options.namespace}` : ''}: 410 Gone, listing again in ${Math.round(delay)} ms`,
+          );
+        } else if (e.needsAction) {
           this.setStatus({ state: 'failed', error: e });
           this.running = false;
           return;
+        } else {
+          delay = Math.max(retryAfter, backoffDelay(++failures));
+          this.log.debug(`${this.type.plural}: ${e.message} — retrying in ${Math.round(delay)} ms`);
+          this.setStatus({ state: 'stale', since: this.lastReady, error: e, retryAt: Date.now() + delay });
         }
-        attempt++;
-        const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)) * (0.75 + Math.random() * 0.5);
-        this.log.debug(`${this.type.plural}: ${e.message} — retrying in ${Math.round(delay)} ms`);
-        this.setStatus({ state: 'stale', since: this.lastReady, error: e, retryAt: Date.now() + delay });
-        // Stay on the same resourceVersion: the next watch resumes where this one stopped.
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
       }
+      // Stay on the same resourceVersion (unless 410): the next watch resumes where this one stopped.
+      if (delay > 0) await this.sleep(delay);
     }
     this.running = false;
+  }
+
+  /** Waits `ms`, cut short by refresh() and stop(). */
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
   }
 
   private async list(): Promise<void> {

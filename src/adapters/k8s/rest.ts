@@ -23,6 +23,15 @@ export interface WatchEvent {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** Sockets for short requests; watches and log streams never take one of these. */
+const REQUEST_SOCKETS = 16;
+
+/**
+ * Short requests (GET, describe, dry runs, writes, LIST pages) and long-lived streams (watches,
+ * followed logs) get separate pools: a stream holds its socket for minutes, and sharing a capped
+ * pool let 16 of them queue every request behind them forever.
+ */
+type Pool = 'request' | 'stream';
 
 export interface KubeRestOptions {
   /** Overrides the exec credential plugin timeout (tests). */
@@ -36,7 +45,7 @@ export interface KubeRestOptions {
  */
 export class KubeRest {
   readonly server: string;
-  private agent: https.Agent | http.Agent | undefined;
+  private readonly agents = new Map<Pool, https.Agent | http.Agent>();
   private material = '';
   private readonly kc: KubeConfig;
   /** The user's exec plugin, run through the shared broker instead of client-node's ExecAuth. */
@@ -66,6 +75,7 @@ export class KubeRest {
     method: string,
     path: string,
     query: RequestOptions['query'],
+    pool: Pool = 'request',
   ): Promise<https.RequestOptions> {
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
@@ -100,12 +110,10 @@ export class KubeRest {
     // The TLS material is re-read per request (client-node reads cert files each time): a client
     // certificate renewed in place must not stay hidden behind the pooled agent's old one.
     const material = tlsFingerprint(opts);
-    if (this.agent && material !== this.material) {
-      this.agent.destroy();
-      this.agent = undefined;
-    }
+    if (material !== this.material) this.destroyAgents();
     this.material = material;
-    if (!this.agent) {
+    let agent = this.agents.get(pool);
+    if (!agent) {
       const tls = {
         ca: opts.ca,
         cert: opts.cert,
@@ -114,13 +122,17 @@ export class KubeRest {
         passphrase: opts.passphrase,
         ...(opts.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: opts.rejectUnauthorized }),
       };
-      this.agent = agentFor(this.server, this.proxy, {
+      // Streams are not capped: each is one watch or one open log view, and the API server's
+      // own limits (max-requests-inflight excludes watches) are what bound them.
+      const maxSockets = pool === 'request' ? REQUEST_SOCKETS : Infinity;
+      agent = agentFor(this.server, this.proxy, {
         keepAlive: true,
-        maxSockets: 16,
+        maxSockets,
         ...(url.protocol === 'https:' ? tls : {}),
       });
+      this.agents.set(pool, agent);
     }
-    opts.agent = this.agent;
+    opts.agent = agent;
     return opts;
   }
 
@@ -172,7 +184,7 @@ export class KubeRest {
           this.log.trace(`${method} ${path} → ${res.statusCode ?? '?'} in ${Date.now() - started} ms`);
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) resolve(text);
-          else reject(this.refused(opts, fromStatus(status, text, options.what)));
+          else reject(this.refused(opts, fromStatus(status, text, options.what, retryAfter(res))));
         });
         res.on('error', (e) => reject(fromNetwork(e, this.server)));
       });
@@ -180,6 +192,18 @@ export class KubeRest {
       req.setTimeout(timeout, () =>
         req.destroy(Object.assign(new Error(`timed out after ${timeout} ms`), { code: 'ETIMEDOUT' })),
       );
+      // The socket timeout above starts only once a socket is assigned: a request queued for a
+      // free one must time out too, or it waits forever behind slow ones. A request destroyed
+      // while queued says nothing until it gets a socket, so the rejection is ours to make.
+      const queued = setTimeout(() => {
+        const error = Object.assign(new Error(`timed out after ${timeout} ms waiting for a connection`), {
+          code: 'ETIMEDOUT',
+        });
+        reject(fromNetwork(error, this.server));
+        req.destroy(error);
+      }, timeout);
+      req.once('socket', () => clearTimeout(queued));
+      req.once('close', () => clearTimeout(queued));
       req.on('error', (e) => reject(fromNetwork(e, this.server)));
       const onAbort = () => req.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' }));
       options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -201,7 +225,7 @@ export class KubeRest {
     onOpen: () => void = () => undefined,
     idleMs = 120_000,
   ): Promise<void> {
-    const opts = await this.options('GET', path, { ...query, watch: 1 });
+    const opts = await this.options('GET', path, { ...query, watch: 1 }, 'stream');
     // Aborted while authenticating: the listener below would never fire and the watch would run on.
     if (signal.aborted) return;
     return new Promise<void>((resolve, reject) => {
@@ -220,7 +244,12 @@ export class KubeRest {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () =>
-            finish(this.refused(opts, fromStatus(status, Buffer.concat(chunks).toString('utf8'), 'watch'))),
+            finish(
+              this.refused(
+                opts,
+                fromStatus(status, Buffer.concat(chunks).toString('utf8'), 'watch', retryAfter(res)),
+              ),
+            ),
           );
           return;
         }
@@ -276,7 +305,7 @@ export class KubeRest {
     signal: AbortSignal,
     what: string,
   ): Promise<void> {
-    const opts = await this.options('GET', path, query);
+    const opts = await this.options('GET', path, query, 'stream');
     // Aborted while authenticating (a log view closed meanwhile): no socket may open after it.
     if (signal.aborted) return;
     opts.headers = { ...opts.headers, Accept: '*/*' };
@@ -309,10 +338,19 @@ export class KubeRest {
   }
 
   dispose(): void {
-    this.agent?.destroy();
-    this.agent = undefined;
+    this.destroyAgents();
+  }
+
+  private destroyAgents(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
   }
 }
+
+const retryAfter = (res: http.IncomingMessage): string | undefined => {
+  const header: unknown = res.headers['retry-after'];
+  return typeof header === 'string' ? header : undefined;
+};
 
 function tlsFingerprint(opts: https.RequestOptions): string {
   const hash = createHash('sha256');

@@ -1,4 +1,4 @@
-import type { ClusterState, KubeObject, OwnerReference, Pod } from '../k8s/types';
+import type { ClusterState, KubeObject, LabelSelector, OwnerReference, Pod } from '../k8s/types';
 import type { OwnerRef } from './types';
 
 /** Map key for a namespaced name ('/' cannot occur in either part). */
@@ -28,6 +28,8 @@ export interface Ownership {
 }
 
 const CRON_JOB_NAME = /^(.+)-\d+$/;
+/** What follows `<deployment>` in a ReplicaSet's name: `-` and a pod-template-hash (no dash). */
+const HASH_SUFFIX = /^-[a-z0-9]+$/;
 
 /**
  * Ownership chains through the state's ReplicaSets and Jobs, built once (O(objects)) so each
@@ -35,6 +37,10 @@ const CRON_JOB_NAME = /^(.+)-\d+$/;
  * inferred from the controllers' naming rules: a Deployment names its ReplicaSets
  * `<deployment>-<pod-template-hash>` and labels their pods with that hash; a CronJob names its
  * Jobs `<cronjob>-<scheduled minute>`, which we only trust when that CronJob is known.
+ * Without the hash label (a `kubectl get pods,deployments` dump holds no ReplicaSets, and some
+ * exporters drop labels) a known Deployment claims the pod when the ReplicaSet is named
+ * `<deployment>-<hash>` and its selector matches the pod, else when it is the only Deployment in
+ * the namespace whose selector does: a Deployment whose pods are in view is never "NoPods".
  */
 export function ownership(state: ClusterState): Ownership {
   const replicaSets = new Map<string, string | undefined>();
@@ -54,12 +60,40 @@ export function ownership(state: ClusterState): Ownership {
     );
   }
   const cronJobs = new Set(state.cronJobs.map((c) => nsKey(c.metadata?.namespace, c.metadata?.name)));
+  const deployments = new Map<string, { name: string; selector: LabelSelector | undefined }[]>();
+  for (const d of state.deployments) {
+    const ns = d.metadata?.namespace ?? '';
+    const list = deployments.get(ns) ?? [];
+    if (list.length === 0) deployments.set(ns, list);
+    list.push({ name: d.metadata?.name ?? '', selector: d.spec?.selector });
+  }
+  // Pods of one ReplicaSet share its template's labels: one verdict per ReplicaSet, so 20,000
+  // pods without their ReplicaSets cost one scan of the namespace's Deployments per ReplicaSet.
+  const claims = new Map<string, string | undefined>();
+  const claimedBy = (ns: string, rs: string, pod: Pod): string | undefined => {
+    const key = nsKey(ns, rs);
+    if (!claims.has(key)) claims.set(key, claimant(ns, rs, pod));
+    return claims.get(key);
+  };
+  const claimant = (ns: string, rs: string, pod: Pod): string | undefined => {
+    const candidates = deployments.get(ns) ?? [];
+    const labels = pod.metadata?.labels;
+    // A selector is required by apps/v1; a builder's or hand-made Deployment without one only
+    // has the name to go by.
+    const accepts = (d: { selector: LabelSelector | undefined }) =>
+      d.selector === undefined || selectorSelects(d.selector, labels);
+    const named = candidates.find((d) => HASH_SUFFIX.test(rs.slice(d.name.length)) && rs.startsWith(d.name));
+    if (named && accepts(named)) return named.name;
+    const selecting = candidates.filter((d) => d.selector !== undefined && accepts(d));
+    return selecting.length === 1 ? selecting[0]?.name : undefined;
+  };
 
   const deploymentOf = (ns: string, rs: string, pod?: Pod): string | undefined => {
     const key = nsKey(ns, rs);
     if (replicaSets.has(key)) return replicaSets.get(key);
     const hash = pod?.metadata?.labels?.['pod-template-hash'];
-    return hash && rs.endsWith(`-${hash}`) ? rs.slice(0, -hash.length - 1) : undefined;
+    if (hash && rs.endsWith(`-${hash}`)) return rs.slice(0, -hash.length - 1);
+    return pod ? claimedBy(ns, rs, pod) : undefined;
   };
   const cronJobOf = (ns: string, job: string): string | undefined => {
     const key = nsKey(ns, job);
@@ -91,4 +125,28 @@ export function ownership(state: ClusterState): Ownership {
     deploymentOf: (ns, rs) => deploymentOf(ns, rs),
     cronJobOf,
   };
+}
+
+/** Does a label selector select these labels? (`{}` selects everything, as the API says.) */
+export function selectorSelects(
+  selector: LabelSelector,
+  labels: Readonly<Record<string, string>> | undefined,
+): boolean {
+  const have = labels ?? {};
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (have[k] !== v) return false;
+  return (selector.matchExpressions ?? []).every((e) => {
+    const value = have[e.key];
+    switch (e.operator) {
+      case 'In':
+        return value !== undefined && (e.values ?? []).includes(value);
+      case 'NotIn':
+        return value === undefined || !(e.values ?? []).includes(value);
+      case 'Exists':
+        return value !== undefined;
+      case 'DoesNotExist':
+        return value === undefined;
+      default:
+        return false;
+    }
+  });
 }

@@ -138,7 +138,7 @@ export class ClusterSources implements vscode.Disposable {
         const fromWorkspace = this.kubeconfig.paths.some((p) => insideAny(p, folders));
         const contexts = contextsOf(this.kubeconfig);
         const merged = contextSources(previous, contexts, { trusted, fromWorkspace });
-        for (const old of merged.replaced) old.connection?.dispose();
+        for (const old of merged.replaced) this.dropConnection(old);
         next.push(...merged.next);
         for (const context of contexts) {
           if (!context.insecure || this.warnedInsecure.has(context.name)) continue;
@@ -179,7 +179,7 @@ export class ClusterSources implements vscode.Disposable {
       }
       next.push(source);
     }
-    for (const old of previous.values()) if (!next.includes(old)) old.connection?.dispose();
+    for (const old of previous.values()) if (!next.includes(old)) this.dropConnection(old);
     this.sources = next;
     this.emitter.fire(undefined);
   }
@@ -206,16 +206,23 @@ export class ClusterSources implements vscode.Disposable {
       },
     );
     source.connection = connection;
-    this.disposables.push(connection.onDidChange(() => this.emitter.fire(source)));
+    // Owned by the connection: its dispose() drops every listener. Kept in `disposables`, each
+    // reconnect left the old connection, and through it the old cluster state, reachable.
+    connection.onDidChange(() => this.emitter.fire(source));
     connection.start();
     this.log.info(`connecting to context ${source.context.name} (${source.context.server})`);
     this.emitter.fire(source);
   }
 
   disconnect(source: Source): void {
+    this.dropConnection(source);
+    this.emitter.fire(source);
+  }
+
+  /** A source dropped from the list may still be held by a tree item: it keeps no connection. */
+  private dropConnection(source: Source): void {
     source.connection?.dispose();
     delete source.connection;
-    this.emitter.fire(source);
   }
 
   status(source: Source): SourceStatus {

@@ -22,6 +22,7 @@ import {
   state,
   workload,
 } from './builders';
+import type { Workload } from '../../../src/core/k8s/types';
 
 const NS = 'data-platform';
 const rsPod = (name: string, rs: string, make = healthyPod, hash = rs.slice(rs.lastIndexOf('-') + 1)) =>
@@ -388,5 +389,94 @@ describe('Jobs and CronJobs', () => {
     );
     assert.deepEqual(h.problems[0]?.owner, { kind: 'CronJob', name: 'iceberg-compaction' });
     assert.deepEqual(find(h, 'CronJob', 'iceberg-compaction')?.pods, ['iceberg-compaction-29001-abc']);
+  });
+});
+
+/**
+ * `kubectl get pods,deployments -A -o json` holds no ReplicaSets: each pod names a ReplicaSet the
+ * state lacks. Dumps (and some exporters) may also drop the `pod-template-hash` label.
+ */
+describe('an incomplete owner chain (no ReplicaSets in view)', () => {
+  const selected = (name: string, labels: Record<string, string>): Workload => ({
+    ...deployment(name, NS, 5, { replicas: 5, readyReplicas: 0, availableReplicas: 0 }),
+    spec: { replicas: 5, selector: { matchLabels: labels } },
+  });
+  const notReadyPod = (name: string, rs: string | undefined, labels: Record<string, string>) =>
+    pod(
+      name,
+      {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'False' }],
+        containerStatuses: [running('app', { ready: false })],
+      },
+      { ...(rs ? { owner: { kind: 'ReplicaSet', name: rs } } : {}), meta: { labels } },
+    );
+
+  test('5 running-but-not-ready pods are the Deployment\'s, not "no pods"', () => {
+    const pods = [0, 1, 2, 3, 4].map((i) =>
+      notReadyPod(`superset-web-7d9f8c6b5-x${i}`, 'superset-web-7d9f8c6b5', { app: 'superset-web' }),
+    );
+    const h = summarise(
+      state({ deployments: [selected('superset-web', { app: 'superset-web' })], pods }),
+      NOW,
+    );
+    const w = find(h, 'Deployment', 'superset-web');
+    assert.deepEqual([w?.ready, w?.desired, w?.pods.length], [0, 5, 5]);
+    assert.notEqual(w?.reason, 'NoPods');
+    assert.ok(!h.problems.some((p) => p.reason === 'NoPods'), 'never "no pods" beside its 5 pods');
+    assert.deepEqual(
+      [...new Set(h.problems.map((p) => `${p.kind} ${p.owner.kind}/${p.owner.name}`))],
+      ['pod Deployment/superset-web'],
+      'the pods explain the Deployment and are listed under it',
+    );
+    assert.ok(!h.workloads.some((x) => x.kind === 'ReplicaSet'));
+  });
+
+  test('the ReplicaSet name picks the Deployment it is `<name>-<hash>` of, not a shorter prefix', () => {
+    const h = summarise(
+      state({
+        deployments: [selected('web', { tier: 'web' }), selected('web-api', { tier: 'web' })],
+        pods: [notReadyPod('web-api-5c4d8b9f7-aaaaa', 'web-api-5c4d8b9f7', { tier: 'web' })],
+      }),
+      NOW,
+    );
+    assert.deepEqual(find(h, 'Deployment', 'web-api')?.pods, ['web-api-5c4d8b9f7-aaaaa']);
+    assert.deepEqual(find(h, 'Deployment', 'web')?.pods, []);
+  });
+
+  test("a name that fits but labels the Deployment's selector rejects is not its pod", () => {
+    const h = summarise(
+      state({
+        deployments: [selected('web', { app: 'web' })],
+        pods: [notReadyPod('web-5c4d8b9f7-aaaaa', 'web-5c4d8b9f7', { app: 'other' })],
+      }),
+      NOW,
+    );
+    assert.deepEqual(find(h, 'Deployment', 'web')?.pods, []);
+    assert.equal(find(h, 'Deployment', 'web')?.reason, 'NoPods');
+  });
+
+  test('when the name says nothing, the one Deployment whose selector matches the pod owns it', () => {
+    const h = summarise(
+      state({
+        deployments: [selected('checkout', { app: 'checkout' }), selected('cart', { app: 'cart' })],
+        pods: [notReadyPod('renamed-rs-aaaaa', 'renamed-rs', { app: 'checkout', 'pod-template-hash': 'zz' })],
+      }),
+      NOW,
+    );
+    assert.deepEqual(find(h, 'Deployment', 'checkout')?.pods, ['renamed-rs-aaaaa']);
+    assert.equal(find(h, 'Deployment', 'cart')?.reason, 'NoPods');
+  });
+
+  test('a pod with no owner at all stays a bare pod, even when a selector matches it', () => {
+    const h = summarise(
+      state({
+        deployments: [selected('web', { app: 'web' })],
+        pods: [notReadyPod('debug', undefined, { app: 'web' })],
+      }),
+      NOW,
+    );
+    assert.deepEqual(find(h, 'Deployment', 'web')?.pods, []);
+    assert.deepEqual(h.problems.find((p) => p.kind === 'pod')?.owner, { kind: 'Pod', name: 'debug' });
   });
 });

@@ -34,3 +34,15 @@ test('RBAC, a missing API and a broken kubeconfig need the user too; the network
     assert.equal(e.transient, true, e.kind);
   }
 });
+
+test("the server's wish to be left alone is kept: Status.details.retryAfterSeconds, else Retry-After", () => {
+  const status = (details?: object) =>
+    JSON.stringify({ kind: 'Status', code: 429, ...(details ? { details } : {}) });
+  assert.equal(fromStatus(429, status({ retryAfterSeconds: 7 }), 'list pods').retryAfterSeconds, 7);
+  assert.equal(fromStatus(429, status(), 'list pods', '3').retryAfterSeconds, 3);
+  assert.equal(fromStatus(503, status(), 'list pods').retryAfterSeconds, undefined);
+  assert.equal(fromStatus(503, 'not json', 'list pods', 'soon').retryAfterSeconds, undefined);
+  const later = new Date(Date.now() + 20_000).toUTCString();
+  const dated = fromStatus(503, 'not json', 'list pods', later).retryAfterSeconds ?? 0;
+  assert.ok(dated >= 18 && dated <= 21, `${dated}`);
+});

@@ -1,6 +1,6 @@
 /** The informer's reaction to failures, against a scripted API (no server, no timers waited on). */
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import { fromStatus } from '../../../src/adapters/k8s/errors';
 import {
   Informer,
@@ -137,4 +137,186 @@ test("the continue token is read from a List's first bytes, and only from its me
   ]);
   assert.equal(peekContinue(sneaky), undefined);
   assert.equal(peekContinue(''), undefined);
+});
+
+/**
+ * Retry pacing, on mocked clocks (node:test's mock timers drive setTimeout and Date): the
+ * scripted API answers at once, so any missing delay shows up as a burst of requests.
+ */
+// A hot retry loop starves the event loop's immediates: the suite's timeout makes that a failure.
+describe('backoff', { timeout: 60_000 }, () => {
+  /** LISTs answer a pod list; each watch does what `nextWatch` says. */
+  class PacedApi extends ScriptedApi {
+    watches = 0;
+    nextWatch: (signal: AbortSignal, onOpen: () => void) => Promise<void> = () => Promise.resolve();
+    override watch(
+      _path: string,
+      _query: unknown,
+      _onEvent: unknown,
+      signal: AbortSignal,
+      onOpen: () => void,
+    ): Promise<void> {
+      this.watches++;
+      return this.nextWatch(signal, onOpen);
+    }
+  }
+  const paced = () => {
+    const api = new PacedApi();
+    api.answer = () => [{ name: 'web-1' }];
+    return api;
+  };
+  /** Lets the informer's promise chains run (real immediates; only timers are mocked). */
+  const flush = async () => {
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  };
+  /** Advances the mocked clock in small steps, letting the informer react between them. */
+  const advance = async (ms: number, step = 100) => {
+    for (let t = 0; t < ms; t += step) {
+      mock.timers.tick(step);
+      await flush();
+    }
+  };
+  const gone = (retryAfterSeconds?: number) =>
+    fromStatus(
+      410,
+      JSON.stringify({
+        kind: 'Status',
+        code: 410,
+        reason: 'Expired',
+        message: 'too old resource version: 1 (2)',
+        ...(retryAfterSeconds ? { details: { retryAfterSeconds } } : {}),
+      }),
+      'watch',
+    );
+
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 }));
+  afterEach(() => mock.timers.reset());
+
+  test('a watch the server closes at once is re-opened after growing delays, not in a loop', async () => {
+    const api = paced();
+    api.nextWatch = (_s, onOpen) => {
+      onOpen();
+      return new Promise((r) => setImmediate(r));
+    };
+    const informer = informerOn(api);
+    try {
+      informer.start();
+      await flush();
+      assert.ok(api.watches <= 2, `${api.watches} watches before any time passed`);
+      await advance(60_000, 200);
+      // 0.6 + 1.2 + 2.4 + 4.8 + 9.6 + 19.2 + 22.5 s at the shortest jitter is past a minute.
+      assert.ok(api.watches >= 3 && api.watches <= 8, `${api.watches} watches in a minute`);
+      assert.equal(api.lists, 1, 'resumed from the resourceVersion, never listed again');
+    } finally {
+      informer.stop();
+    }
+  });
+
+  test('a failing watch backs off exponentially up to a cap, and keeps its resourceVersion', async () => {
+    const api = paced();
+    api.nextWatch = () => Promise.reject(fromStatus(503, '{"kind":"Status","code":503}', 'watch'));
+    const informer = informerOn(api);
+    try {
+      informer.start();
+      await flush();
+      const retryAts: number[] = [];
+      for (let i = 0; i < 9; i++) {
+        const status = informer.status;
+        assert.equal(status.state, 'stale');
+        if (status.state !== 'stale') return;
+        retryAts.push(status.retryAt - Date.now());
+        await advance(status.retryAt - Date.now() + 100, 100);
+      }
+      assert.equal(api.watches, 10);
+      assert.equal(api.lists, 1);
+      // Each wait at least ~1.5× the one before (jitter ±25%) until the 30 s cap.
+      const waits = retryAts.map((w) => Math.round(w / 100) / 10);
+      assert.ok(waits[0]! < 1.5, `first wait ${waits[0]} s`);
+      assert.ok(waits[4]! >= 4, `fifth wait ${waits[4]} s (${waits.join(', ')})`);
+      assert.ok(Math.max(...waits) <= 37.5, `capped (${waits.join(', ')})`);
+      assert.ok(waits[8]! >= 22.5, `still long after many failures (${waits.join(', ')})`);
+    } finally {
+      informer.stop();
+    }
+  });
+
+  test('a watch that lived a while resets the backoff: its ordinary end re-opens at once', async () => {
+    const api = paced();
+    let failing = 4;
+    api.nextWatch = (signal, onOpen) => {
+      if (failing-- > 0) return Promise.reject(fromStatus(503, '{"kind":"Status","code":503}', 'watch'));
+      onOpen();
+      // A healthy watch: the server ends it after its timeout (5 minutes).
+      return new Promise((resolve) => {
+        const timer = setTimeout(resolve, 300_000);
+        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
+    };
+    const informer = informerOn(api);
+    try {
+      informer.start();
+      await advance(40_000, 200);
+      assert.equal(api.watches, 5, 'four failures, then the watch that holds');
+      assert.equal(informer.status.state, 'ready');
+      await advance(300_000, 1000);
+      assert.equal(api.watches, 6, 'ended after 5 minutes and re-opened with no wait');
+    } finally {
+      informer.stop();
+    }
+  });
+
+  test("410 Gone lists again when the server's retryAfterSeconds says, not at once", async () => {
+    const api = paced();
+    let answered = false;
+    api.nextWatch = (signal, onOpen) => {
+      if (!answered) {
+        answered = true;
+        return Promise.reject(gone(5));
+      }
+      onOpen();
+      return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    };
+    const informer = informerOn(api);
+    try {
+      informer.start();
+      await flush();
+      assert.equal(api.lists, 1);
+      await advance(4_800);
+      assert.equal(api.lists, 1, 'no LIST before the 5 s the server asked for');
+      await advance(400);
+      assert.equal(api.lists, 2);
+      assert.equal(informer.stats.relists, 1);
+    } finally {
+      informer.stop();
+    }
+  });
+
+  test('410 Gone moments after each watch opens: the re-LISTs back off too', async () => {
+    const api = paced();
+    api.nextWatch = (_s, onOpen) => {
+      onOpen();
+      return Promise.reject(gone());
+    };
+    const informer = informerOn(api);
+    try {
+      informer.start();
+      await advance(60_000, 200);
+      assert.ok(api.lists >= 3 && api.lists <= 8, `${api.lists} LISTs in a minute`);
+    } finally {
+      informer.stop();
+    }
+  });
+
+  test('410 Gone on every watch: the re-LISTs back off too', async () => {
+    const api = paced();
+    api.nextWatch = () => Promise.reject(gone());
+    const informer = informerOn(api);
+    try {
+      informer.start();
+      await advance(60_000, 200);
+      assert.ok(api.lists >= 3 && api.lists <= 8, `${api.lists} LISTs in a minute`);
+    } finally {
+      informer.stop();
+    }
+  });
 });
