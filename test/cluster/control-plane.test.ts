@@ -125,11 +125,18 @@ test('an expired client certificate gets 401', async () => {
 test('watch delivers ADDED and MODIFIED events for a status write', async () => {
   const rest = restFor(cluster.kubeconfig);
   await namespace(rest, 'watching');
+  // Watch from the list's resourceVersion, as informers do: events after it arrive however long
+  // the watch's own connection takes (streams have their own socket pool, so a new TLS handshake).
+  const list = await rest.request<{ metadata: { resourceVersion: string } }>(
+    'GET',
+    '/api/v1/namespaces/watching/pods',
+    { what: 'list' },
+  );
   const events: string[] = [];
   const abort = new AbortController();
   const done = rest.watch(
     '/api/v1/namespaces/watching/pods',
-    { timeoutSeconds: 30 },
+    { timeoutSeconds: 30, resourceVersion: list.metadata.resourceVersion },
     (e) =>
       events.push(`${e.type}:${String((e.object['status'] as { phase?: string } | undefined)?.phase ?? '')}`),
     abort.signal,
