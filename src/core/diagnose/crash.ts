@@ -68,11 +68,13 @@ export function explainCrash(pod: Pod, events: readonly KubeEvent[]): Finding[] 
     const prev = probes.get(key);
     probes.set(key, { text: e.message ?? '', count: (prev?.count ?? 0) + (e.count ?? 1) });
   }
+  // Without a crash, a failing readiness probe is the whole story (Running but never Ready).
+  const crashed = out.some((f) => f.level === 'cause');
   for (const { text, count } of probes.values()) {
     const liveness = /^Liveness/i.test(text);
     out.push(
-      (liveness ? cause : evidence)(
-        `${text} (${count}×)${liveness ? ' — the kubelet kills the container when liveness fails: check the probe path, port and initialDelaySeconds against how long the app takes to start.' : ''}`,
+      (liveness || !crashed ? cause : evidence)(
+        `${text} (${count}×)${liveness ? ' — the kubelet kills the container when liveness fails: check the probe path, port and initialDelaySeconds against how long the app takes to start.' : ' — the pod gets no traffic until the probe passes: check what the endpoint depends on, and the probe path and port.'}`,
       ),
     );
   }

@@ -14,14 +14,15 @@ export type { DiagnoseInput, Diagnosis } from './types';
 /** The actions (keys of src/constants.ts Commands) that apply to a pod in this class. */
 function actionsFor(health: PodHealth, owner: string, pending: Section | undefined): Todo[] {
   const todo: Todo[] = [];
-  const workload = !owner.startsWith('Pod/');
+  // Rollouts and manifests belong to long-running controllers; a Job's pod is fixed in its Job.
+  const workload = /^(Deployment|StatefulSet|DaemonSet)\//.test(owner);
   const oom = health.lastTermination?.reason === 'OOMKilled';
   switch (health.class) {
     case 'crashloop':
     case 'failed':
     case 'restarting':
     case 'notReady':
-      todo.push({ text: "Read the previous container's logs", action: 'showPreviousLogs' });
+      todo.push({ text: 'Show the previous container logs', action: 'showPreviousLogs' });
       if (oom)
         todo.push({ text: "Raise the container's memory limit in its manifest", action: 'raiseMemoryLimit' });
       if (workload) todo.push({ text: 'Open its manifest to fix the cause above', action: 'openManifest' });
