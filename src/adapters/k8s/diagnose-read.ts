@@ -71,3 +71,59 @@ export async function readForDiagnosis(
     unreadable: missing,
   };
 }
+
+/**
+ * What the explorer's slim, Warning-only model lacks for one namespace: the full pods named
+ * (env, volumes, tolerations), every event, and Secret/ConfigMap keys and PVCs — read on demand
+ * when the user asks to diagnose, not watched.
+ */
+export async function readNamespaceForDiagnosis(
+  rest: KubeRest,
+  namespace: string,
+  pods: readonly string[],
+): Promise<{ pods: Record<string, unknown>[]; events: Record<string, unknown>[]; inventory: Inventory }> {
+  const ns = encodeURIComponent(namespace);
+  const list = async (path: string): Promise<List | undefined> => {
+    try {
+      return await rest.request<List>('GET', path, { what: `list ${path}`, timeoutMs: 30_000 });
+    } catch (error) {
+      if (unreadable(error)) return undefined;
+      throw error;
+    }
+  };
+  const full = await Promise.all(
+    pods.map((name) =>
+      rest
+        .request<Record<string, unknown>>(
+          'GET',
+          `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(name)}`,
+          {
+            what: `read pod ${namespace}/${name}`,
+          },
+        )
+        .then((p) => ({ ...p, kind: 'Pod' })),
+    ),
+  );
+  const events = ((await list(`/api/v1/namespaces/${ns}/events`))?.items ?? []).map((e) => ({
+    ...e,
+    kind: 'Event',
+  }));
+  const secrets = (await list(`/api/v1/namespaces/${ns}/secrets`))?.items
+    ?.map(secretKeys)
+    .filter((s) => s !== undefined);
+  const configMaps = (await list(`/api/v1/namespaces/${ns}/configmaps`))?.items
+    ?.map(configMapKeys)
+    .filter((s) => s !== undefined);
+  const claims = (await list(`/api/v1/namespaces/${ns}/persistentvolumeclaims`))?.items
+    ?.map(claimInfo)
+    .filter((s) => s !== undefined);
+  return {
+    pods: full,
+    events,
+    inventory: {
+      ...(secrets ? { secrets } : {}),
+      ...(configMaps ? { configMaps } : {}),
+      ...(claims ? { claims } : {}),
+    },
+  };
+}
