@@ -1,11 +1,11 @@
-import type { Pod } from '../k8s/types';
+import type { Namespace, Pod } from '../k8s/types';
 import { classifyPod, type PodHealth } from '../health/pod';
 import { suggestionFor } from '../health/suggestions';
 import { explainCrash } from './crash';
 import { explainImagePull } from './image';
 import { explainPending, isUnscheduled } from './pending';
 import { unresolvedHosts, unresolvedReferences } from './refs';
-import { explainTerminating } from './terminating';
+import { explainNamespace, explainTerminating } from './terminating';
 import { eventsFor, ownerChain, timeline } from './timeline';
 import type { DiagnoseInput, Diagnosis, Section, Todo } from './types';
 
@@ -102,8 +102,40 @@ export function diagnose(pod: Pod, input: DiagnoseInput): Diagnosis {
   };
 }
 
-/** Every pod with a problem (severity > 0, completed and healthy pods left out), worst first. */
+/** A namespace stuck Terminating: what is left in it, its conditions and finalizers. */
+export function diagnoseNamespace(namespace: Namespace, input: DiagnoseInput): Diagnosis {
+  const name = namespace.metadata?.name ?? '';
+  const findings = explainNamespace(namespace, input);
+  const verdict = findings.find((f) => f.level === 'cause')?.text;
+  return {
+    namespace: name,
+    pod: '',
+    owner: `Namespace/${name}`,
+    reason: 'Terminating',
+    summary: `Namespace ${name} is being deleted`,
+    ...(verdict ? { verdict } : {}),
+    sections: [{ title: 'Why the namespace is stuck Terminating', findings }],
+    timeline: [],
+    todo: [
+      {
+        text: 'Delete or fix what is left (and any unavailable APIService), then the namespace controller finishes',
+      },
+    ],
+  };
+}
+
+/**
+ * Every pod with a problem (severity > 0, completed and healthy pods left out), worst first,
+ * then every namespace stuck Terminating.
+ */
 export function diagnoseAll(input: DiagnoseInput): Diagnosis[] {
+  const namespaces = input.state.namespaces
+    .filter((n) => n.status?.phase === 'Terminating' || n.metadata?.deletionTimestamp)
+    .map((n) => diagnoseNamespace(n, input));
+  return [...diagnosePods(input), ...namespaces];
+}
+
+function diagnosePods(input: DiagnoseInput): Diagnosis[] {
   return input.state.pods
     .map((pod) => ({ pod, health: classifyPod(pod, input.now) }))
     .filter(({ health }) => health.severity > 0)

@@ -34,7 +34,7 @@ function findingMarkdown(f: Finding): string {
 
 export function diagnosisMarkdown(d: Diagnosis): string {
   const out: string[] = [
-    `# Diagnose: ${escapeMarkdown(`${d.namespace}/${d.pod}`)}`,
+    `# Diagnose: ${escapeMarkdown(d.pod ? `${d.namespace}/${d.pod}` : d.owner)}`,
     '',
     `**${escapeMarkdown(d.reason)}** · ${escapeMarkdown(d.owner)} · ${escapeMarkdown(d.summary)}`,
     '',
@@ -71,7 +71,9 @@ export function diagnosisMarkdown(d: Diagnosis): string {
 }
 
 export function diagnosisText(d: Diagnosis): string {
-  const out: string[] = [`${d.namespace}/${d.pod} — ${d.reason} · ${d.owner} · ${d.summary}`];
+  const out: string[] = [
+    `${d.pod ? `${d.namespace}/${d.pod}` : d.owner} — ${d.reason} · ${d.owner} · ${d.summary}`,
+  ];
   if (d.verdict) out.push(`  WHY: ${d.verdict}`);
   for (const s of d.sections) {
     out.push(`  ${s.title}:`);

@@ -506,3 +506,41 @@ test('diagnoseAll covers every problem pod and skips healthy and completed ones;
   );
   assert.equal(diagnosePod(input({ pods: [bad] }), 'data-platform', 'nope'), undefined);
 });
+
+test('a namespace stuck Terminating: the objects left, a discovery failure (unavailable APIService) as the cause', () => {
+  const ns = {
+    kind: 'Namespace',
+    metadata: { name: 'old-team', deletionTimestamp: iso(3_600_000) },
+    status: {
+      phase: 'Terminating',
+      conditions: [
+        {
+          type: 'NamespaceDeletionDiscoveryFailure',
+          status: 'True',
+          message:
+            'Discovery failed for some groups, 1 failing: unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1: stale GroupVersion discovery',
+        },
+      ],
+    },
+  };
+  const left: Pod = {
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'old-team' },
+    status: { phase: 'Running' },
+  };
+  const all = diagnoseAll(
+    input({
+      namespaces: [ns, { kind: 'Namespace', metadata: { name: 'fine' }, status: { phase: 'Active' } }],
+      pods: [left],
+    }),
+  );
+  const d = all.find((x) => x.owner === 'Namespace/old-team');
+  assert.ok(d);
+  assert.equal(all.filter((x) => x.owner.startsWith('Namespace/')).length, 1);
+  assert.match(text(d), /Objects still in old-team: 1 Pod/);
+  assert.match(
+    text(d),
+    /NamespaceDeletionDiscoveryFailure: .*metrics\.k8s\.io\/v1beta1.* an unavailable APIService blocks namespace deletion/,
+  );
+  assert.match(diagnosisMarkdown(d), /^# Diagnose: Namespace\/old-team/);
+});
