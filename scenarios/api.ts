@@ -38,6 +38,7 @@ const PATHS: Record<string, (ns?: string) => string> = {
   Pod: (ns) => `/api/v1/namespaces/${ns ?? ''}/pods`,
   Service: (ns) => `/api/v1/namespaces/${ns ?? ''}/services`,
   ConfigMap: (ns) => `/api/v1/namespaces/${ns ?? ''}/configmaps`,
+  Secret: (ns) => `/api/v1/namespaces/${ns ?? ''}/secrets`,
   Event: (ns) => `/api/v1/namespaces/${ns ?? ''}/events`,
   ResourceQuota: (ns) => `/api/v1/namespaces/${ns ?? ''}/resourcequotas`,
   Deployment: (ns) => `/apis/apps/v1/namespaces/${ns ?? ''}/deployments`,

@@ -176,6 +176,14 @@ async function createNode(writer: Writer, n: Scenario['nodes'][number], now: num
       bootID: '',
     },
   });
+  // Admission taints every new node not-ready; the node lifecycle controller (absent from the test
+  // control plane) lifts it once the kubelet reports Ready. Left on, every pod would be unschedulable.
+  writer.writes++;
+  await writer.rest.request('PATCH', `/api/v1/nodes/${n.name}`, {
+    body: { spec: { taints: null } },
+    contentType: 'application/merge-patch+json',
+    what: `untaint node ${n.name}`,
+  });
 }
 
 async function waitForCrds(rest: KubeRest, names: readonly string[]): Promise<void> {

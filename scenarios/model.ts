@@ -51,6 +51,14 @@ export interface WorkloadSpec {
   readonly container?: string;
   readonly cpu?: string;
   readonly memory?: string;
+  /** The container's env, as the chart renders it (Secret references, in-cluster addresses). */
+  readonly env?: readonly Record<string, unknown>[];
+  readonly command?: readonly string[];
+  /**
+   * How the crashing container last ended, as the kubelet records it: with
+   * terminationMessagePolicy FallbackToLogsOnError the message is the tail of its log.
+   */
+  readonly lastExit?: { readonly exitCode: number; readonly reason?: string; readonly message?: string };
 }
 
 export interface NamespaceSpec {

@@ -26,7 +26,14 @@ export function podTemplate(w: WorkloadSpec, labels: Record<string, string>): Js
     metadata: {
       labels,
       ...(w.simulate
-        ? { annotations: { 'shipshape.dev/simulate': w.simulate, 'shipshape.dev/simulate-image': w.image } }
+        ? {
+            annotations: {
+              'shipshape.dev/simulate': w.simulate,
+              'shipshape.dev/simulate-image': w.image,
+              // Replacement pods end the same way: the simulator reads it back from here.
+              ...(w.lastExit ? { [LAST_EXIT]: JSON.stringify(w.lastExit) } : {}),
+            },
+          }
         : {}),
     },
     spec: {
@@ -34,6 +41,9 @@ export function podTemplate(w: WorkloadSpec, labels: Record<string, string>): Js
         {
           name: w.container ?? 'app',
           image: w.image,
+          ...(w.command ? { command: w.command } : {}),
+          ...(w.env ? { env: w.env } : {}),
+          ...(w.lastExit ? { terminationMessagePolicy: 'FallbackToLogsOnError' } : {}),
           ...(w.port ? { ports: [{ name: 'http', containerPort: w.port }] } : {}),
           resources: {
             requests: { cpu: w.cpu ?? '100m', memory: w.memory ?? '256Mi' },
@@ -43,6 +53,15 @@ export function podTemplate(w: WorkloadSpec, labels: Record<string, string>): Js
       ],
     },
   };
+}
+
+const LAST_EXIT = 'shipshape.dev/simulate-last-exit';
+
+function lastExitOf(template: Json): { exitCode: number; reason?: string; message?: string } | undefined {
+  const raw = (template['metadata'] as { annotations?: Record<string, string> } | undefined)?.annotations?.[
+    LAST_EXIT
+  ];
+  return raw ? (JSON.parse(raw) as { exitCode: number; reason?: string; message?: string }) : undefined;
 }
 
 export interface LoadContext {
@@ -89,7 +108,14 @@ export async function createPod(
   // Keep the QoS class the API server computed from the resources: it is immutable.
   const qosClass = (pod['status'] as { qosClass?: string } | undefined)?.qosClass;
   await ctx.writer.replaceStatus(pod, {
-    ...podStatus(spec.state, image, ctx.now, spec.restarts ?? 0, containerName(template)),
+    ...podStatus(
+      spec.state,
+      image,
+      ctx.now,
+      spec.restarts ?? 0,
+      containerName(template),
+      lastExitOf(template),
+    ),
     ...(qosClass ? { qosClass } : {}),
   });
   if (spec.state === 'terminating') await ctx.writer.remove('Pod', ns, name, { gracePeriodSeconds: 0 });

@@ -9,6 +9,7 @@ export function podStatus(
   now: number,
   restarts = 0,
   container = 'app',
+  lastExit?: { exitCode: number; reason?: string; message?: string },
 ): Record<string, unknown> {
   const started = iso(now - 3 * 3600_000);
   const base = { hostIP: '10.0.0.11', podIP: '10.244.1.10', startTime: started, qosClass: 'Burstable' };
@@ -34,7 +35,13 @@ export function podStatus(
     ...extra,
   });
   const lastTerminated = (reason: string, exitCode: number) => ({
-    terminated: { reason, exitCode, startedAt: iso(now - 4 * 60_000), finishedAt: iso(now - 3 * 60_000) },
+    terminated: {
+      reason: lastExit?.reason ?? reason,
+      exitCode: lastExit?.exitCode ?? exitCode,
+      ...(lastExit?.message ? { message: lastExit.message } : {}),
+      startedAt: iso(now - 4 * 60_000),
+      finishedAt: iso(now - 3 * 60_000),
+    },
   });
   switch (state) {
     case 'running':

@@ -26,7 +26,20 @@ const PATHS = [
   '/apis/networking.k8s.io/v1/networkpolicies',
   '/api/v1/events',
   '/apis/argoproj.io/v1alpha1/applications',
+  // For Diagnose: Secret and ConfigMap keys (values blanked below), PVCs.
+  '/api/v1/secrets',
+  '/api/v1/configmaps',
+  '/api/v1/persistentvolumeclaims',
 ];
+
+/** A snapshot in the repository carries key names only: every value is blanked. */
+function blankValues(item: Record<string, unknown>): void {
+  for (const field of ['data', 'stringData', 'binaryData']) {
+    const map = item[field];
+    if (map && typeof map === 'object')
+      item[field] = Object.fromEntries(Object.keys(map).map((k) => [k, '']));
+  }
+}
 
 const cluster = await startTestCluster();
 try {
@@ -43,6 +56,7 @@ try {
     for (const item of list.items) {
       const meta = item['metadata'] as Record<string, unknown>;
       delete meta['managedFields'];
+      if (kind === 'Secret' || kind === 'ConfigMap') blankValues(item);
       items.push({ apiVersion: list.apiVersion, kind, ...item });
     }
   }

@@ -50,6 +50,7 @@ export const Commands = {
   applyToCluster: 'shipshape.applyToCluster',
   refreshDrift: 'shipshape.refreshDrift',
   raiseMemoryLimit: 'shipshape.raiseMemoryLimit',
+  diagnose: 'shipshape.diagnose',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -8,10 +8,12 @@ import { registerClusters } from './features/clusters/register';
 import { registerRunbook } from './features/runbook/register';
 import { registerAnalysis } from './features/analysis/register';
 import { registerClusterSync } from './features/cluster-sync/register';
+import { registerDiagnose } from './features/diagnose/register';
 
 const features: readonly [string, FeatureRegistrar][] = [
   ['log', registerLog],
   ['clusters', registerClusters],
+  ['diagnose', registerDiagnose],
   ['analysis', registerAnalysis],
   ['runbook', registerRunbook],
   ['cluster sync', registerClusterSync],

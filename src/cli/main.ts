@@ -2,6 +2,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { runWorker } from './analyse';
 import { UsageError } from './args';
+import { diagnoseCommand, DIAGNOSE_USAGE } from './diagnose';
 import { diff, DIFF_USAGE } from './diff';
 import { fix, FIX_USAGE } from './fix';
 import { health, HEALTH_USAGE } from './health';
@@ -21,6 +22,7 @@ commands:
   health    summarise a cluster's (or a snapshot's) health
   runbook   evaluate a runbook's checks against a cluster or snapshot
   diff      what applying manifests would change in a cluster (server-side dry run)
+  diagnose  explain why a pod fails, with the evidence and what to do
 
 Run "shipshape <command> --help" for a command's options.
 `;
@@ -36,6 +38,7 @@ const COMMANDS: Readonly<
   health: { run: (argv) => health(argv, out), usage: HEALTH_USAGE },
   runbook: { run: (argv) => runbook(argv, out), usage: RUNBOOK_USAGE },
   diff: { run: (argv) => diff(argv, out, err), usage: DIFF_USAGE },
+  diagnose: { run: (argv) => diagnoseCommand(argv, out), usage: DIAGNOSE_USAGE },
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

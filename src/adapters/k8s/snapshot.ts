@@ -11,6 +11,11 @@ const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
  * folder of such files (a support bundle). Read-only: nothing here talks to a cluster.
  */
 export function readSnapshot(path: string): ClusterState {
+  return stateFromObjects(readSnapshotObjects(path));
+}
+
+/** The snapshot's objects as parsed, before they are grouped (Diagnose also reads Secrets' keys). */
+export function readSnapshotObjects(path: string): unknown[] {
   const stat = statSync(path);
   const files = stat.isDirectory()
     ? readdirSync(path)
@@ -28,7 +33,7 @@ export function readSnapshot(path: string): ClusterState {
       throw new Error(`The snapshot is larger than ${MAX_SNAPSHOT_BYTES / 1024 / 1024} MB.`);
     objects.push(...parseSnapshotText(text, file));
   }
-  return stateFromObjects(objects);
+  return objects;
 }
 
 export function parseSnapshotText(text: string, name: string): unknown[] {

@@ -1,0 +1,98 @@
+import type { Diagnosis, Finding } from './types';
+
+/**
+ * Markdown with cluster text made inert: HTML-significant characters are escaped outside code
+ * spans (a pod message like `<script>` stays text in any preview), table pipes and newlines are
+ * escaped inside cells.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .split(/(`[^`\n]*`)/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part
+            .replace(/&/g, '&amp;')
+            .replace(/</g, '&lt;')
+            .replace(/>/g, '&gt;')
+            .replace(/([*_[\]\\])/g, '\\$1'),
+    )
+    .join('');
+}
+
+const cell = (text: string) => escapeMarkdown(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+const LABEL: Record<Finding['level'], string> = { cause: 'Cause', evidence: 'Evidence', note: 'Note' };
+
+function findingMarkdown(f: Finding): string {
+  const [first = '', ...rest] = f.text.split('\n');
+  const head = `- **${LABEL[f.level]}:** ${escapeMarkdown(first)}`;
+  return rest.length
+    ? `${head}\n\n  \`\`\`text\n${rest.map((l) => `  ${l.replace(/```/g, "'''")}`).join('\n')}\n  \`\`\``
+    : head;
+}
+
+export function diagnosisMarkdown(d: Diagnosis): string {
+  const out: string[] = [
+    `# Diagnose: ${escapeMarkdown(d.pod ? `${d.namespace}/${d.pod}` : d.owner)}`,
+    '',
+    `**${escapeMarkdown(d.reason)}** · ${escapeMarkdown(d.owner)} · ${escapeMarkdown(d.summary)}`,
+    '',
+  ];
+  if (d.verdict) out.push(`> **Why:** ${escapeMarkdown(d.verdict)}`, '');
+  for (const s of d.sections) {
+    out.push(`## ${escapeMarkdown(s.title)}`, '');
+    for (const f of s.findings) out.push(findingMarkdown(f));
+    out.push('');
+    if (s.table && s.table.length > 1) {
+      const [header = [], ...rows] = s.table;
+      out.push(`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`);
+      for (const r of rows) out.push(`| ${r.map(cell).join(' | ')} |`);
+      out.push('');
+    }
+  }
+  out.push('## Events (pod, owners and node; oldest first)', '');
+  if (d.timeline.length === 0)
+    out.push('No events kept for these objects (the API server keeps them for an hour).', '');
+  else {
+    out.push('| When | Object | Type | Reason | Count | Message |', '| --- | --- | --- | --- | --- | --- |');
+    for (const e of d.timeline)
+      out.push(
+        `| ${cell(e.at ?? '')} | ${cell(e.object)} | ${cell(e.type ?? '')} | ${cell(e.reason ?? '')} | ${e.count ?? ''} | ${cell(e.message ?? '')} |`,
+      );
+    out.push('');
+  }
+  out.push('## What to do', '');
+  d.todo.forEach((t, i) =>
+    out.push(`${i + 1}. ${escapeMarkdown(t.text)}${t.action ? ` — action \`${t.action}\`` : ''}`),
+  );
+  out.push('');
+  return out.join('\n');
+}
+
+export function diagnosisText(d: Diagnosis): string {
+  const out: string[] = [
+    `${d.pod ? `${d.namespace}/${d.pod}` : d.owner} — ${d.reason} · ${d.owner} · ${d.summary}`,
+  ];
+  if (d.verdict) out.push(`  WHY: ${d.verdict}`);
+  for (const s of d.sections) {
+    out.push(`  ${s.title}:`);
+    for (const f of s.findings)
+      out.push(
+        `    ${f.level === 'cause' ? '✗' : f.level === 'evidence' ? '•' : '·'} ${f.text.replace(/\n/g, '\n      ')}`,
+      );
+    if (s.table && s.table.length > 1)
+      for (const r of s.table.slice(1))
+        out.push(`      ${(r[0] ?? '').padEnd(20)} ${(r[1] ?? '').padEnd(4)} ${r[2] ?? ''}`);
+  }
+  if (d.timeline.length) {
+    out.push('  Events:');
+    for (const e of d.timeline.slice(-10))
+      out.push(
+        `    ${e.at ?? ''} ${e.object} ${e.reason ?? ''}${e.count ? ` ×${e.count}` : ''}: ${e.message ?? ''}`,
+      );
+  }
+  out.push('  What to do:');
+  d.todo.forEach((t, i) => out.push(`    ${i + 1}. ${t.text}${t.action ? ` [${t.action}]` : ''}`));
+  return out.join('\n');
+}

@@ -1,0 +1,65 @@
+import type { KubeEvent, KubeObject, Pod } from '../k8s/types';
+import { controllerOf } from '../health/ownership';
+import type { DiagnoseInput, TimelineEntry } from './types';
+
+/** The pod, then each controller up its owner chain (ReplicaSet → Deployment, Job → CronJob). */
+export function ownerChain(pod: Pod, input: DiagnoseInput): KubeObject[] {
+  const ns = pod.metadata?.namespace;
+  const chain: KubeObject[] = [pod];
+  const lists: Record<string, readonly KubeObject[]> = {
+    ReplicaSet: input.state.replicaSets,
+    Deployment: input.state.deployments,
+    StatefulSet: input.state.statefulSets,
+    DaemonSet: input.state.daemonSets,
+    Job: input.state.jobs,
+    CronJob: input.state.cronJobs,
+  };
+  let current: KubeObject = pod;
+  for (let i = 0; i < 4; i++) {
+    const ref = controllerOf(current);
+    if (!ref) break;
+    const next: KubeObject | undefined = lists[ref.kind]?.find(
+      (o) => o.metadata?.namespace === ns && o.metadata?.name === ref.name,
+    );
+    chain.push(next ?? { kind: ref.kind, metadata: { name: ref.name, ...(ns ? { namespace: ns } : {}) } });
+    if (!next) break;
+    current = next;
+  }
+  return chain;
+}
+
+const when = (e: KubeEvent) => e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp;
+
+/** Events about `objects` (matched by uid, else kind/namespace/name), oldest first. */
+export function eventsFor(objects: readonly KubeObject[], events: readonly KubeEvent[]): KubeEvent[] {
+  const uids = new Set(objects.map((o) => o.metadata?.uid).filter((u): u is string => !!u));
+  const names = new Set(
+    objects.map((o) => `${o.kind ?? ''}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`),
+  );
+  return events
+    .filter((e) => {
+      const io = e.involvedObject;
+      if (!io) return false;
+      if (io.uid && uids.has(io.uid)) return true;
+      return names.has(`${io.kind ?? ''}/${io.namespace ?? ''}/${io.name ?? ''}`);
+    })
+    .sort((a, b) => (when(a) ?? '').localeCompare(when(b) ?? ''));
+}
+
+/** One merged, sorted timeline for the pod, its owners and its node. */
+export function timeline(pod: Pod, input: DiagnoseInput): TimelineEntry[] {
+  const objects = ownerChain(pod, input);
+  const node = pod.spec?.nodeName;
+  if (node) objects.push({ kind: 'Node', metadata: { name: node } });
+  return eventsFor(objects, input.state.events).map((e) => {
+    const at = when(e);
+    return {
+      ...(at ? { at } : {}),
+      object: `${e.involvedObject?.kind ?? '?'}/${e.involvedObject?.name ?? '?'}`,
+      ...(e.type ? { type: e.type } : {}),
+      ...(e.reason ? { reason: e.reason } : {}),
+      ...(e.message ? { message: e.message } : {}),
+      ...(e.count ? { count: e.count } : {}),
+    };
+  });
+}

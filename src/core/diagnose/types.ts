@@ -1,0 +1,81 @@
+import type { ClusterState } from '../k8s/types';
+
+/**
+ * A Secret or ConfigMap as Diagnose may know it: names and keys, never values. Near-misses and
+ * missing keys need nothing more, and what is not held cannot leak into a page, a CLI or a log.
+ */
+export interface NamedKeys {
+  readonly namespace: string;
+  readonly name: string;
+  /** Undefined when only metadata was read (keys unknown, so a missing key cannot be told). */
+  readonly keys?: readonly string[];
+}
+
+export interface ClaimInfo {
+  readonly namespace: string;
+  readonly name: string;
+  readonly phase?: string;
+  readonly storageClassName?: string;
+  readonly finalizers?: readonly string[];
+  readonly deletionTimestamp?: string;
+}
+
+/** What the explorer's ClusterState lacks; `undefined` = not read (RBAC, old snapshot): unknown. */
+export interface Inventory {
+  readonly secrets?: readonly NamedKeys[];
+  readonly configMaps?: readonly NamedKeys[];
+  readonly claims?: readonly ClaimInfo[];
+}
+
+export interface DiagnoseInput {
+  readonly state: ClusterState;
+  readonly inventory: Inventory;
+  /** ms epoch: a snapshot is judged at its own time. */
+  readonly now: number;
+}
+
+/** One line of evidence. `cause` lines are the answer; `evidence` supports it; `note` is context. */
+export interface Finding {
+  readonly level: 'cause' | 'evidence' | 'note';
+  readonly text: string;
+}
+
+export interface Section {
+  readonly title: string;
+  readonly findings: readonly Finding[];
+  /** Optional table (the per-node filter table): first row is the header. */
+  readonly table?: readonly (readonly string[])[];
+}
+
+export interface TimelineEntry {
+  readonly at?: string;
+  readonly object: string;
+  readonly type?: string;
+  readonly reason?: string;
+  readonly message?: string;
+  readonly count?: number;
+}
+
+/** A next step; `action` names a Shipshape command (a key of src/constants.ts Commands). */
+export interface Todo {
+  readonly text: string;
+  readonly action?: string;
+}
+
+export interface Diagnosis {
+  readonly namespace: string;
+  readonly pod: string;
+  /** "Deployment/superset-worker" or "Pod/x" for a naked pod. */
+  readonly owner: string;
+  readonly reason: string;
+  readonly summary: string;
+  /** The one-sentence answer, when an explainer found one. */
+  readonly verdict?: string;
+  readonly sections: readonly Section[];
+  readonly timeline: readonly TimelineEntry[];
+  readonly todo: readonly Todo[];
+}
+
+export const cause = (text: string): Finding => ({ level: 'cause', text });
+export const evidence = (text: string): Finding => ({ level: 'evidence', text });
+export const note = (text: string): Finding => ({ level: 'note', text });
