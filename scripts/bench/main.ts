@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   }
   if (only.length === 0 || only.includes('big-file')) {
     process.stderr.write('big-file benchmark…\n');
-    benchBigFile(report);
+    await benchBigFile(report);
   }
   if (only.length === 0 || only.includes('explorer')) {
     process.stderr.write('explorer benchmark…\n');
