@@ -10,7 +10,7 @@ import { analyseText } from '../../../src/core/rules/engine';
 import { allRules } from '../../../src/core/rules/registry';
 import { OffThreadAnalyser } from '../../../src/features/analysis/off-thread';
 import { repoRoot } from '../../../scripts/harness/paths';
-import { argoShaped } from '../../../scripts/bench/big-file';
+import { argoShaped } from '../../../scripts/bench/argo-shaped';
 import { corpusDocuments } from '../../../scripts/bench/corpus';
 
 const config = { generation: 1, severities: {}, options: {} };
