@@ -186,6 +186,13 @@ export class AnalysisService implements vscode.Disposable {
     return entry.analysis;
   }
 
+  /** The analysis of a document's current text, waiting for the worker if it is analysed off-thread. */
+  async analysed(document: vscode.TextDocument): Promise<FileAnalysis | undefined> {
+    if (this.settings.enabled && isManifestDocument(document) && lengthOf(document) > OFF_THREAD_BYTES)
+      await this.publishOffThread(document);
+    return this.analyse(document);
+  }
+
   /** A big document: its text goes to the worker; diagnostics follow when (and if) still current. */
   private async publishOffThread(document: vscode.TextDocument): Promise<void> {
     const entry = this.entryOf(document);
