@@ -63,7 +63,10 @@ export class DocumentState {
 
   /** Whether the document has an unterminated quote, which runs on into the next `---`. */
   get unterminated(): boolean {
-    return this.document?.problems.some((p) => p.code === 'MISSING_CHAR') ?? false;
+    // Unclosed flow collections stop at `---`; only quoted scalars run on (yaml says "closing quote").
+    return (
+      this.document?.problems.some((p) => p.code === 'MISSING_CHAR' && /quote/i.test(p.message)) ?? false
+    );
   }
 
   private run(rules: ActiveRules, index: ScopeIndex, options: RuleOptions): RuleResults {
