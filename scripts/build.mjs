@@ -1,4 +1,5 @@
-// One esbuild run for every bundle: the extension (Node, CJS, `vscode` external), the webviews
+// One esbuild run for every bundle: the extension (Node, CJS, `vscode` external) and its analysis
+// worker, the webviews
 // (browser), the CLI (Node, CJS, with a shebang) and the in-extension-host test entry points.
 // esbuild does not type-check: `npm run typecheck` does.
 import * as esbuild from 'esbuild';
@@ -44,6 +45,12 @@ function bundles(production) {
     {
       ...node,
       entryPoints: { extension: 'src/extension.ts' },
+      outdir: 'dist',
+    },
+    {
+      // Big files are analysed on a worker thread in the extension host (issue 19).
+      ...node,
+      entryPoints: { 'analysis-worker': 'src/features/analysis/worker-main.ts' },
       outdir: 'dist',
     },
     {

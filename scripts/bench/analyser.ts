@@ -157,8 +157,8 @@ export function benchAnalyser(report: Report, workDir: string, peersDir: string)
     section,
     metric: `keystroke re-analysis, ${lines}-line file (incremental)`,
     value: `p50 ${fmt(percentile(inc, 50), 2)} ms · p95 ${fmt(p95, 2)} ms`,
-    target: 'p95 ≤ 10 ms',
-    verdict: p95 <= 10 ? 'met' : 'missed',
+    target: 'p95 ≤ 4 ms',
+    verdict: p95 <= 4 ? 'met' : 'missed',
   });
   report.add({
     section,

@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../harness/paths';
 import { benchAnalyser } from './analyser';
+import { benchBigFile } from './big-file';
 import { benchExplorer } from './explorer';
 import { Report } from './report';
 
@@ -25,6 +26,10 @@ async function main(): Promise<void> {
   if (only.length === 0 || only.includes('analyser')) {
     process.stderr.write('analyser benchmark…\n');
     benchAnalyser(report, out, cache);
+  }
+  if (only.length === 0 || only.includes('big-file')) {
+    process.stderr.write('big-file benchmark…\n');
+    await benchBigFile(report);
   }
   if (only.length === 0 || only.includes('explorer')) {
     process.stderr.write('explorer benchmark…\n');

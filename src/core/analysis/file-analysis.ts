@@ -1,23 +1,13 @@
-import { isPair } from 'yaml';
-import { rangeOf } from '../manifest/nodes';
-import {
-  POD_CARRIERS,
-  objectsOfDocument,
-  type ManifestObject,
-  type ObjectIdentity,
-} from '../manifest/objects';
-import { activeRules, analyseObject, type AnalyseOptions } from '../rules/engine';
-import { indexObjects, type IndexedObject, type ScopeIndex } from '../rules/scope';
-import { parseSuppressions } from '../rules/suppress';
+import type { ObjectIdentity } from '../manifest/objects';
+import { activeRules, type AnalyseOptions } from '../rules/engine';
+import type { IndexedObject, ScopeIndex } from '../rules/scope';
 import { defaultRuleOptions, type Finding, type Scope } from '../rules/types';
-import {
-  composeSlice,
-  fileOf,
-  prepareText,
-  sliceDocuments,
-  type ManifestDocument,
-  type ParseProblem,
-} from '../yaml/parse';
+import { hasTemplateActions } from '../yaml/mask';
+import type { ParseProblem } from '../yaml/parse';
+import { parseDocuments, type DocumentState } from './document-state';
+import { SlicingAnalyser } from './sliced-analysis';
+
+export { summarise } from './document-state';
 
 /** Where an object sits, for code lenses and "reveal": plain data, no yaml nodes. */
 export interface ObjectSummary {
@@ -38,7 +28,7 @@ export interface FileAnalysis {
   /** This file's own entries for the workspace index. */
   readonly index: readonly IndexedObject[];
   readonly isTemplate: boolean;
-  /** Documents composed (not reused) by this update: the benchmark's "re-parse only what changed". */
+  /** Documents whose rules ran (not reused) in this update: the benchmark's "re-do only what changed". */
   readonly composed: number;
 }
 
@@ -50,16 +40,10 @@ export interface ExternalScope {
   readonly version: number;
 }
 
-interface CachedDocument {
-  readonly index: readonly IndexedObject[];
-  readonly suppressedErrors: number;
-  /** The document's [start, end) relative to the slice start: which `# shipshape-disable` is its own. */
-  readonly range: readonly [number, number];
-  /** Offsets relative to the slice start. */
-  findings?: readonly Finding[];
-  problems?: readonly ParseProblem[];
-  objects?: readonly ObjectSummary[];
-  analysedWith?: string;
+/** Observation points for tests and the benchmark: what an update really re-did. */
+export interface AnalyserHooks {
+  /** Called with the text of every CST parse (a document, a run of documents, or a whole file). */
+  readonly parsed?: (text: string) => void;
 }
 
 const shift = <T extends { start: number; end: number }>(item: T, delta: number): T => ({
@@ -68,128 +52,126 @@ const shift = <T extends { start: number; end: number }>(item: T, delta: number)
   end: item.end + delta,
 });
 
+/** Length of the common prefix and suffix of two texts, compared in chunks: a 2 MB file is common. */
+function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
+  const max = Math.min(a.length, b.length);
+  let prefix = 0;
+  for (const step of STEPS)
+    while (prefix + step <= max && a.slice(prefix, prefix + step) === b.slice(prefix, prefix + step))
+      prefix += step;
+  let suffix = 0;
+  const room = max - prefix;
+  for (const step of STEPS)
+    while (
+      suffix + step <= room &&
+      a.slice(a.length - suffix - step, a.length - suffix) ===
+        b.slice(b.length - suffix - step, b.length - suffix)
+    )
+      suffix += step;
+  return { prefix, suffix };
+}
+const STEPS = [65536, 4096, 256, 16, 1];
+
 /**
- * Editor-side analysis of one file that re-does only what a keystroke changed: the text is split
- * into documents with the CST parser, and documents whose text is unchanged reuse their previous
- * findings (offsets shifted) unless the cross-resource index changed. Results equal `analyseFile`.
+ * Editor-side analysis of one file that re-does only what a keystroke changed. Each YAML document
+ * (`---` section) is parsed on its own text and keeps its CST, objects, index entries and findings
+ * at offsets relative to its start; an edit re-parses only the documents it touches (and a
+ * neighbour when it adds or removes a `---`). Cross-resource rules re-run on other documents only
+ * when the scope's facts changed, and then on the kept CSTs, without parsing. Results equal
+ * `analyseFile` on the whole text. Template files, masked as a whole, take `SlicingAnalyser`.
  */
 export class IncrementalAnalyser {
-  private cache = new Map<string, CachedDocument>();
+  private text = '';
+  private documents: DocumentState[] | undefined;
+  private readonly sliced: SlicingAnalyser;
+  private readonly local: ReturnType<typeof activeRules>;
+  private readonly cross: ReturnType<typeof activeRules>;
 
   constructor(
     private readonly path: string,
     private readonly config: Omit<AnalyseOptions, 'index' | 'path'>,
-  ) {}
+    private readonly hooks: AnalyserHooks = {},
+  ) {
+    this.sliced = new SlicingAnalyser(path, config, hooks);
+    const rules = activeRules(config);
+    this.local = rules.filter((r) => !r.rule.crossResource);
+    this.cross = rules.filter((r) => r.rule.crossResource);
+  }
 
   update(text: string, external: ExternalScope = { scope: 'file', objects: [], version: 0 }): FileAnalysis {
-    const prepared = prepareText(text);
-    const { slices, comments } = sliceDocuments(prepared);
-    const next = new Map<string, CachedDocument>();
-    const composed = new Map<number, ManifestDocument>();
-    const entries: CachedDocument[] = [];
-    const fileStub = fileOf(prepared, [], comments);
-    for (const slice of slices) {
-      const source = text.slice(slice.start, slice.end);
-      let entry = next.get(source) ?? this.cache.get(source);
-      if (!entry) {
-        const document = composeSlice(prepared, slice);
-        composed.set(slice.index, document);
-        entry = {
-          index: indexObjects(objectsOfDocument(fileStub, document), this.path),
-          suppressedErrors: document.suppressedErrors,
-          range: [document.start - slice.start, document.end - slice.start],
-        };
-      }
-      next.set(source, entry);
-      entries.push(entry);
+    if (hasTemplateActions(text)) {
+      this.documents = undefined;
+      return this.sliced.update(text, external);
     }
-    this.cache = next;
-
-    const own = entries.flatMap((e) => e.index);
-    const index: ScopeIndex = {
-      scope: external.scope === 'file' ? 'file' : external.scope,
-      objects: [...external.objects, ...own],
-    };
-    const indexKey = `${external.version}|${JSON.stringify(own)}`;
-    const rules = activeRules({ ...this.config, index });
+    const documents = this.reparse(text);
+    const own = documents.flatMap((d) => d.index);
+    const crossKey = `${external.scope}|${external.version}|${documents.map((d) => d.indexKey).join('\n')}`;
+    let index: ScopeIndex | undefined;
+    const scopeIndex = () => (index ??= { scope: external.scope, objects: [...external.objects, ...own] });
     const options = { ...defaultRuleOptions, ...this.config.options };
-    // `# shipshape-disable` belongs to the document it sits in: resolve it against every document's
-    // range, reused ones included, and once per update rather than once per object.
-    const suppressions = parseSuppressions({
-      text,
-      lines: fileStub.lines,
-      comments,
-      documents: slices.map((slice, i) => {
-        const [start, end] = (entries[i] as CachedDocument).range;
-        return { index: slice.index, start: slice.start + start, end: slice.start + end };
-      }),
-    });
 
     const findings: Finding[] = [];
     const problems: ParseProblem[] = [];
     const objects: ObjectSummary[] = [];
-    let file = fileStub;
-    slices.forEach((slice, i) => {
-      const entry = entries[i] as CachedDocument;
-      if (entry.analysedWith !== indexKey || !entry.findings || !entry.problems || !entry.objects) {
-        const document = composed.get(slice.index) ?? composeSlice(prepared, slice);
-        if (file.documents.length === 0 || file === fileStub) file = fileOf(prepared, [document], comments);
-        const docObjects = objectsOfDocument(file, document);
-        const docProblems = [...document.problems];
-        const docFindings = document.problems.every(
-          (p) => p.severity !== 'error' || p.code === 'DUPLICATE_KEY',
-        )
-          ? docObjects.flatMap((o) => analyseObject(o, rules, index, options, suppressions, docProblems))
-          : [];
-        entry.findings = docFindings.map((f) => shift(f, -slice.start));
-        entry.problems = docProblems.map((p) => shift(p, -slice.start));
-        entry.objects = docObjects.map((o) => {
-          const summary = summarise(o);
-          // `shift` moves start/end only: the anchor is kept relative to the slice like them.
-          return { ...shift(summary, -slice.start), anchor: summary.anchor - slice.start };
-        });
-        entry.analysedWith = indexKey;
-      }
-      for (const f of entry.findings) findings.push({ ...shift(f, slice.start), documentIndex: slice.index });
-      for (const p of entry.problems) problems.push(shift(p, slice.start));
-      for (const o of entry.objects)
-        objects.push({
-          ...shift(o, slice.start),
-          anchor: o.anchor + slice.start,
-          documentIndex: slice.index,
-        });
+    let composed = 0;
+    let start = 0;
+    documents.forEach((document, documentIndex) => {
+      const results = document.results(this.local, this.cross, scopeIndex, crossKey, options);
+      if (results.ran) composed++;
+      for (const f of results.findings) findings.push({ ...shift(f, start), documentIndex });
+      for (const p of results.problems) problems.push(shift(p, start));
+      for (const o of document.summaries)
+        objects.push({ ...shift(o, start), anchor: o.anchor + start, documentIndex });
+      start += document.length;
     });
-    const suppressed = entries.reduce((n, e) => n + e.suppressedErrors, 0);
-    const fileProblems = fileOf(
-      prepared,
-      [{ suppressedErrors: suppressed } as ManifestDocument],
-      [],
-    ).problems;
     findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
-    return {
-      findings,
-      problems: [...fileProblems, ...suppressions.problems, ...problems],
-      objects,
-      index: own,
-      isTemplate: prepared.isTemplate,
-      composed: composed.size,
-    };
+    return { findings, problems, objects, index: own, isTemplate: false, composed };
   }
-}
 
-export function summarise(object: ManifestObject): ObjectSummary {
-  const [start, end] = rangeOf(object.node);
-  const kindPair = object.node.items.find(
-    (p) => isPair(p) && (p.key as { value?: unknown } | null)?.value === 'kind',
-  );
-  const summary: { -readonly [K in keyof ObjectSummary]: ObjectSummary[K] } = {
-    identity: object.identity,
-    documentIndex: object.document.index,
-    start,
-    end,
-    anchor: kindPair ? rangeOf(kindPair)[0] : start,
-    podCarrier: POD_CARRIERS.has(object.identity.kind ?? ''),
-  };
-  if (object.listIndex !== undefined) summary.listIndex = object.listIndex;
-  return summary;
+  /** The documents of `text`, re-parsing only those the edit from the previous text touched. */
+  private reparse(text: string): DocumentState[] {
+    const previous = this.documents;
+    const before = this.text;
+    this.text = text;
+    if (!previous || previous.length === 0) {
+      this.documents = parseDocuments(text, this.path, this.hooks);
+      return this.documents;
+    }
+    if (before === text) return previous;
+    const { prefix, suffix } = commonEnds(before, text);
+    const editEnd = before.length - suffix;
+    // Documents the edit touches, boundaries included: typing just before a `---` can break it.
+    let first = -1;
+    let last = -1;
+    let offset = 0;
+    let regionStart = 0;
+    let regionEnd = 0;
+    previous.forEach((document, i) => {
+      const end = offset + document.length;
+      if (first < 0 && end >= prefix) {
+        first = i;
+        regionStart = offset;
+      }
+      if (offset <= editEnd) {
+        last = i;
+        regionEnd = end;
+      }
+      offset = end;
+    });
+    // An edit on a document's `---` line can unmake the boundary: the previous document joins in.
+    const opening = before.indexOf('\n', regionStart);
+    if (first > 0 && (opening < 0 || prefix <= opening)) {
+      first--;
+      regionStart -= previous[first]?.length ?? 0;
+    }
+    const delta = text.length - before.length;
+    let replaced = parseDocuments(text.slice(regionStart, regionEnd + delta), this.path, this.hooks);
+    // An unterminated quote runs on through every later `---`: the rest of the file is one document.
+    if (last < previous.length - 1 && replaced.some((d) => d.unterminated)) {
+      last = previous.length - 1;
+      replaced = parseDocuments(text.slice(regionStart), this.path, this.hooks);
+    }
+    this.documents = [...previous.slice(0, first), ...replaced, ...previous.slice(last + 1)];
+    return this.documents;
+  }
 }

@@ -40,7 +40,7 @@ export function registerAnalysisCommands(
     const document = await documentFor(arg);
     if (!document || !isManifestDocument(document))
       return vscode.window.showWarningMessage('Shipshape: open a Kubernetes YAML file to analyse.');
-    const analysis = service.analyse(document);
+    const analysis = await service.analysed(document);
     const count = analysis?.findings.length ?? 0;
     const fixable = analysis?.findings.filter((f) => f.fix?.class === 'auto').length ?? 0;
     const choice = await vscode.window.showInformationMessage(

@@ -1,12 +1,17 @@
 import * as vscode from 'vscode';
 import { analysisSettings, type AnalysisSettings } from '../../adapters/vscode/config';
 import { problemToDiagnostic, rangeOf, toDiagnostic } from '../../adapters/vscode/convert';
-import { IncrementalAnalyser, type FileAnalysis } from '../../core/analysis/file-analysis';
+import {
+  IncrementalAnalyser,
+  type ExternalScope,
+  type FileAnalysis,
+} from '../../core/analysis/file-analysis';
 import { manifestVerdict } from '../../core/analysis/path-policy';
 import { sizeLimitNote } from '../../core/analysis/size-limit';
 import type { Logger } from '../../core/log';
 import { allRules } from '../../core/rules/registry';
 import type { AnalyseOptions } from '../../core/rules/engine';
+import { OFF_THREAD_BYTES, OffThreadAnalyser } from './off-thread';
 import { WorkspaceIndex } from './workspace-index';
 
 const RULE_IDS = allRules.map((r) => r.id);
@@ -33,9 +38,15 @@ interface Entry {
   tooLarge: string | undefined;
 }
 
+/** The length of a document's text without copying it out (`getText` on 2 MB is not free). */
+const lengthOf = (document: vscode.TextDocument): number =>
+  document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
+
 /**
  * Owns analysis state for open YAML documents: one incremental analyser each, results cached per
- * document version, diagnostics published after a short debounce while typing.
+ * document version, diagnostics published after a short debounce while typing. Documents over
+ * `OFF_THREAD_BYTES` are analysed on a worker thread, so the extension host never waits on them:
+ * their diagnostics (and lenses, code actions) arrive when ready and the old ones stay until then.
  */
 export class AnalysisService implements vscode.Disposable {
   readonly index: WorkspaceIndex;
@@ -45,6 +56,9 @@ export class AnalysisService implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidAnalyse = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly offThread: OffThreadAnalyser;
+  /** Bumped with the settings: the worker rebuilds its analysers. */
+  private generation = 0;
   settings: AnalysisSettings;
 
   constructor(
@@ -53,6 +67,10 @@ export class AnalysisService implements vscode.Disposable {
   ) {
     this.settings = analysisSettings(RULE_IDS);
     this.index = new WorkspaceIndex(log, () => this.settings.maxFileBytes);
+    this.offThread = new OffThreadAnalyser(
+      vscode.Uri.joinPath(extensionUri, 'dist', 'analysis-worker.js').fsPath,
+      log,
+    );
     this.disposables.push(
       this.index,
       this.diagnostics,
@@ -78,6 +96,7 @@ export class AnalysisService implements vscode.Disposable {
 
   private reconfigure(): void {
     this.settings = analysisSettings(RULE_IDS);
+    this.generation++;
     this.entries.clear();
     this.diagnostics.clear();
     this.refreshAll(0);
@@ -104,13 +123,12 @@ export class AnalysisService implements vscode.Disposable {
     const key = uri.toString();
     clearTimeout(this.timers.get(key));
     this.entries.delete(key);
+    this.offThread.forget(key);
     this.diagnostics.delete(uri);
     this.index.setOverride(uri, undefined);
   }
 
-  /** The analysis of a document's current text (computed now if stale). */
-  analyse(document: vscode.TextDocument): FileAnalysis | undefined {
-    if (!this.settings.enabled || !isManifestDocument(document)) return undefined;
+  private entryOf(document: vscode.TextDocument): Entry {
     const key = document.uri.toString();
     let entry = this.entries.get(key);
     if (!entry) {
@@ -123,8 +141,34 @@ export class AnalysisService implements vscode.Disposable {
       };
       this.entries.set(key, entry);
     }
-    if (entry.version === document.version && entry.indexVersion === this.index.version)
-      return entry.analysis;
+    return entry;
+  }
+
+  private external(document: vscode.TextDocument): ExternalScope {
+    const scope = this.settings.scope;
+    if (scope === 'file') return { scope: 'file', objects: [], version: 0 };
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+    return {
+      scope,
+      objects: this.index.objects(document.uri, scope === 'folder' ? folder?.uri : undefined),
+      version: this.index.version,
+    };
+  }
+
+  private fresh(entry: Entry, document: vscode.TextDocument): boolean {
+    return entry.version === document.version && entry.indexVersion === this.index.version;
+  }
+
+  /**
+   * The analysis of a document's current text: computed now if stale, except for files analysed
+   * off-thread, whose stale analysis is `undefined` until the worker's arrives (then
+   * `onDidAnalyse` fires): lenses and code actions never make the extension host wait.
+   */
+  analyse(document: vscode.TextDocument): FileAnalysis | undefined {
+    if (!this.settings.enabled || !isManifestDocument(document)) return undefined;
+    const entry = this.entryOf(document);
+    if (this.fresh(entry, document)) return entry.analysis;
+    if (lengthOf(document) > OFF_THREAD_BYTES) return undefined;
     const text = document.getText();
     entry.version = document.version;
     entry.indexVersion = this.index.version;
@@ -134,17 +178,7 @@ export class AnalysisService implements vscode.Disposable {
       return undefined;
     }
     const started = performance.now();
-    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
-    const scope = this.settings.scope;
-    const external =
-      scope === 'file'
-        ? { scope: 'file' as const, objects: [], version: 0 }
-        : {
-            scope,
-            objects: this.index.objects(document.uri, scope === 'folder' ? folder?.uri : undefined),
-            version: this.index.version,
-          };
-    entry.analysis = entry.analyser.update(text, external);
+    entry.analysis = entry.analyser.update(text, this.external(document));
     this.index.setOverride(document.uri, entry.analysis.index);
     const ms = performance.now() - started;
     if (ms > 50)
@@ -152,34 +186,95 @@ export class AnalysisService implements vscode.Disposable {
     return entry.analysis;
   }
 
+  /** The analysis of a document's current text, waiting for the worker if it is analysed off-thread. */
+  async analysed(document: vscode.TextDocument): Promise<FileAnalysis | undefined> {
+    if (this.settings.enabled && isManifestDocument(document) && lengthOf(document) > OFF_THREAD_BYTES)
+      await this.publishOffThread(document);
+    return this.analyse(document);
+  }
+
+  /** A big document: its text goes to the worker; diagnostics follow when (and if) still current. */
+  private async publishOffThread(document: vscode.TextDocument): Promise<void> {
+    const entry = this.entryOf(document);
+    if (this.fresh(entry, document)) return;
+    const version = document.version;
+    const indexVersion = this.index.version;
+    const text = document.getText();
+    const tooLarge = sizeLimitNote(text, this.settings.maxFileBytes);
+    if (tooLarge) {
+      entry.version = version;
+      entry.indexVersion = indexVersion;
+      entry.tooLarge = tooLarge;
+      entry.analysis = undefined;
+      this.show(document, entry, undefined);
+      return;
+    }
+    const started = performance.now();
+    const analysis = await this.offThread.analyse(
+      document.uri.toString(),
+      vscode.workspace.asRelativePath(document.uri),
+      text,
+      this.external(document),
+      { generation: this.generation, severities: this.settings.severities, options: this.settings.options },
+    );
+    // Superseded by a newer edit, or the document moved on meanwhile: the old diagnostics stay.
+    if (
+      !analysis ||
+      document.isClosed ||
+      document.version !== version ||
+      this.entries.get(document.uri.toString()) !== entry
+    )
+      return;
+    entry.version = version;
+    entry.indexVersion = indexVersion;
+    entry.tooLarge = undefined;
+    entry.analysis = analysis;
+    this.index.setOverride(document.uri, analysis.index);
+    this.log.debug(
+      `analysed ${vscode.workspace.asRelativePath(document.uri)} off-thread in ${(performance.now() - started).toFixed(1)} ms`,
+    );
+    this.show(document, entry, analysis);
+  }
+
+  private show(document: vscode.TextDocument, entry: Entry, analysis: FileAnalysis | undefined): void {
+    if (entry.tooLarge) {
+      const note = new vscode.Diagnostic(
+        rangeOf(document, 0, 0),
+        entry.tooLarge,
+        vscode.DiagnosticSeverity.Information,
+      );
+      note.source = 'shipshape';
+      this.diagnostics.set(document.uri, [note]);
+    } else if (analysis) {
+      this.diagnostics.set(document.uri, [
+        ...analysis.problems.map((p) => problemToDiagnostic(document, p)),
+        ...analysis.findings.map((f) => toDiagnostic(document, f, this.docsUri)),
+      ]);
+    } else {
+      this.diagnostics.delete(document.uri);
+    }
+    this.emitter.fire(document.uri);
+  }
+
   private publish(document: vscode.TextDocument): void {
     if (document.isClosed) return;
     try {
-      const analysis = this.analyse(document);
-      const entry = this.entries.get(document.uri.toString());
-      if (entry?.tooLarge) {
-        const note = new vscode.Diagnostic(
-          rangeOf(document, 0, 0),
-          entry.tooLarge,
-          vscode.DiagnosticSeverity.Information,
-        );
-        note.source = 'shipshape';
-        this.diagnostics.set(document.uri, [note]);
-      } else if (analysis) {
-        this.diagnostics.set(document.uri, [
-          ...analysis.problems.map((p) => problemToDiagnostic(document, p)),
-          ...analysis.findings.map((f) => toDiagnostic(document, f, this.docsUri)),
-        ]);
-      } else {
-        this.diagnostics.delete(document.uri);
+      if (this.settings.enabled && lengthOf(document) > OFF_THREAD_BYTES) {
+        this.publishOffThread(document).catch((error: unknown) => this.failed(document, error));
+        return;
       }
-      this.emitter.fire(document.uri);
+      const analysis = this.analyse(document);
+      this.show(document, this.entryOf(document), analysis);
     } catch (error) {
-      // Analysis must never break the editor: the log gets the detail, the file stays usable.
-      this.log.error(
-        `analysis of ${document.uri.toString()} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
+      this.failed(document, error);
     }
+  }
+
+  private failed(document: vscode.TextDocument, error: unknown): void {
+    // Analysis must never break the editor: the log gets the detail, the file stays usable.
+    this.log.error(
+      `analysis of ${document.uri.toString()} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   }
 
   /** Analysis options for one-shot operations (fixes) on a document. */
@@ -204,5 +299,6 @@ export class AnalysisService implements vscode.Disposable {
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     for (const d of this.disposables) d.dispose();
+    this.offThread.dispose();
   }
 }

@@ -1,0 +1,166 @@
+import { isPair } from 'yaml';
+import { rangeOf } from '../manifest/nodes';
+import { POD_CARRIERS, objectsOfDocument, type ManifestObject } from '../manifest/objects';
+import { analyseObject } from '../rules/engine';
+import { indexObjects, type IndexedObject, type ScopeIndex } from '../rules/scope';
+import { parseSuppressions, type Suppressions } from '../rules/suppress';
+import type { Finding, Rule, RuleOptions, Severity } from '../rules/types';
+import {
+  composeSlice,
+  fileOf,
+  prepareText,
+  sliceDocuments,
+  type ManifestDocument,
+  type ManifestFile,
+  type ParseProblem,
+} from '../yaml/parse';
+import type { AnalyserHooks, ObjectSummary } from './file-analysis';
+
+type ActiveRules = readonly { rule: Rule; severity: Severity | undefined }[];
+
+/** Results of one group of rules over a document, offsets relative to the document's slice. */
+interface RuleResults {
+  readonly findings: readonly Finding[];
+  readonly problems: readonly ParseProblem[];
+}
+
+/**
+ * One YAML document of an edited file. It keeps its CST, objects, index entries and findings at
+ * offsets relative to its own start, so they stay valid when an edit elsewhere moves it. It was
+ * parsed as part of `region` (the text of the documents one parse covered) at offset `base`.
+ */
+export class DocumentState {
+  readonly objects: readonly ManifestObject[];
+  readonly index: readonly IndexedObject[];
+  /** The index entries as JSON: whether an edit changed this document's cross-resource facts. */
+  readonly indexKey: string;
+  readonly summaries: readonly ObjectSummary[];
+  private local: RuleResults | undefined;
+  private cross: RuleResults | undefined;
+  private crossKey = '';
+
+  constructor(
+    private readonly region: Region,
+    /** Undefined for text with no document at all (only comments or blank lines). */
+    private readonly document: ManifestDocument | undefined,
+    private readonly base: number,
+    readonly length: number,
+    path: string,
+  ) {
+    this.objects = document ? objectsOfDocument(region.file, document) : [];
+    this.index = indexObjects(this.objects, path);
+    this.indexKey = JSON.stringify(this.index);
+    this.summaries = this.objects.map((o) => {
+      const summary = summarise(o);
+      return {
+        ...summary,
+        start: summary.start - base,
+        end: summary.end - base,
+        anchor: summary.anchor - base,
+      };
+    });
+  }
+
+  /** Whether the document has an unterminated quote, which runs on into the next `---`. */
+  get unterminated(): boolean {
+    // Unclosed flow collections stop at `---`; only quoted scalars run on (yaml says "closing quote").
+    return (
+      this.document?.problems.some((p) => p.code === 'MISSING_CHAR' && /quote/i.test(p.message)) ?? false
+    );
+  }
+
+  private run(rules: ActiveRules, index: ScopeIndex, options: RuleOptions): RuleResults {
+    const problems: ParseProblem[] = [];
+    const analysable = (this.document?.problems ?? []).every(
+      (p) => p.severity !== 'error' || p.code === 'DUPLICATE_KEY',
+    );
+    const findings = analysable
+      ? this.objects.flatMap((o) =>
+          analyseObject(o, rules, index, options, this.region.suppressions, problems),
+        )
+      : [];
+    return {
+      findings: findings.map((f) => shift(f, -this.base)),
+      problems: problems.map((p) => shift(p, -this.base)),
+    };
+  }
+
+  /**
+   * The document's findings and problems: rules that read no other object run once per text of
+   * the document; cross-resource rules run again only when `crossKey` (the scope's facts) changed.
+   */
+  results(
+    local: ActiveRules,
+    cross: ActiveRules,
+    index: () => ScopeIndex,
+    crossKey: string,
+    options: RuleOptions,
+  ): { findings: readonly Finding[]; problems: readonly ParseProblem[]; ran: boolean } {
+    let ran = false;
+    if (!this.local) {
+      this.local = this.run(local, index(), options);
+      ran = true;
+    }
+    if (!this.cross || this.crossKey !== crossKey) {
+      this.cross = this.run(cross, index(), options);
+      this.crossKey = crossKey;
+      ran = true;
+    }
+    const own = (p: ParseProblem) => p.start >= this.base && p.start < this.base + this.length;
+    const parsed = [...this.region.suppressions.problems.filter(own), ...(this.document?.problems ?? [])].map(
+      (p) => shift(p, -this.base),
+    );
+    return {
+      findings: [...this.local.findings, ...this.cross.findings],
+      problems: [...parsed, ...this.local.problems, ...this.cross.problems],
+      ran,
+    };
+  }
+}
+
+/** The text one parse covered, with what every document in it shares. */
+interface Region {
+  readonly file: ManifestFile;
+  readonly suppressions: Suppressions;
+}
+
+const shift = <T extends { start: number; end: number }>(item: T, delta: number): T => ({
+  ...item,
+  start: item.start + delta,
+  end: item.end + delta,
+});
+
+/**
+ * Parses a run of whole documents (a region starting at a document boundary, up to the whole
+ * file) with one CST parse. A keystroke inside one document parses just that document's text.
+ */
+export function parseDocuments(text: string, path: string, hooks: AnalyserHooks): DocumentState[] {
+  const prepared = prepareText(text);
+  hooks.parsed?.(text);
+  const { slices, comments } = sliceDocuments(prepared);
+  const documents = slices.map((slice) => composeSlice(prepared, slice));
+  const file = fileOf(prepared, documents, comments);
+  const region: Region = { file, suppressions: parseSuppressions(file) };
+  if (slices.length === 0)
+    return text === '' ? [] : [new DocumentState(region, undefined, 0, text.length, path)];
+  return slices.map(
+    (slice, i) => new DocumentState(region, documents[i], slice.start, slice.end - slice.start, path),
+  );
+}
+
+export function summarise(object: ManifestObject): ObjectSummary {
+  const [start, end] = rangeOf(object.node);
+  const kindPair = object.node.items.find(
+    (p) => isPair(p) && (p.key as { value?: unknown } | null)?.value === 'kind',
+  );
+  const summary: { -readonly [K in keyof ObjectSummary]: ObjectSummary[K] } = {
+    identity: object.identity,
+    documentIndex: object.document.index,
+    start,
+    end,
+    anchor: kindPair ? rangeOf(kindPair)[0] : start,
+    podCarrier: POD_CARRIERS.has(object.identity.kind ?? ''),
+  };
+  if (object.listIndex !== undefined) summary.listIndex = object.listIndex;
+  return summary;
+}

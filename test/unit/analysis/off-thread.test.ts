@@ -1,0 +1,55 @@
+/**
+ * The analysis worker (dist/analysis-worker.js: run `node scripts/build.mjs` first) answers with
+ * what a full analysis reports, and a request superseded by a newer one for the same document is
+ * skipped, not analysed.
+ */
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { analyseText } from '../../../src/core/rules/engine';
+import { allRules } from '../../../src/core/rules/registry';
+import { OffThreadAnalyser } from '../../../src/features/analysis/off-thread';
+import { repoRoot } from '../../../scripts/harness/paths';
+import { argoShaped } from '../../../scripts/bench/argo-shaped';
+import { corpusDocuments } from '../../../scripts/bench/corpus';
+
+const config = { generation: 1, severities: {}, options: {} };
+const external = { scope: 'file' as const, objects: [], version: 0 };
+const messages = (findings: readonly { rule: string; start: number; message: string }[]) =>
+  findings.map((f) => `${f.rule}@${f.start}:${f.message}`);
+
+test('the worker skips a superseded request and answers the newest with the full analysis', async () => {
+  const errors: string[] = [];
+  const worker = new OffThreadAnalyser(join(repoRoot, 'dist', 'analysis-worker.js'), {
+    error: (m: string) => errors.push(m),
+  });
+  try {
+    const small = corpusDocuments(8).join('---\n');
+    const edited = small.replace('replicas: 2', 'replicas: 1');
+    const order: string[] = [];
+    // Both edits of the small file queue up while the worker starts and works on the big one.
+    const big = worker.analyse('big', 'big.yaml', argoShaped(), external, config).then((a) => {
+      order.push('big');
+      return a;
+    });
+    const first = worker.analyse('small', 'small.yaml', small, external, config).then((a) => {
+      order.push('first');
+      return a;
+    });
+    const second = worker.analyse('small', 'small.yaml', edited, external, config).then((a) => {
+      order.push('second');
+      return a;
+    });
+    const [bigResult, firstResult, secondResult] = await Promise.all([big, first, second]);
+    assert.ok(bigResult && bigResult.findings.length > 0);
+    assert.equal(firstResult, undefined, 'the superseded request was skipped');
+    assert.ok(order.indexOf('first') < order.indexOf('second'), order.join());
+    assert.deepEqual(
+      messages(secondResult?.findings ?? []),
+      messages(analyseText(edited, { rules: allRules, path: 'small.yaml' }).findings),
+    );
+    assert.deepEqual(errors, []);
+  } finally {
+    worker.dispose();
+  }
+});

@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { EXTENSION_ID } from '../../../src/constants';
+import { argoShaped } from '../../../scripts/bench/argo-shaped';
+import { suite, test } from '../harness';
+
+/** Resolves when `uri` has diagnostics that pass `ok`; `events` records the moment in order. */
+function diagnosticsFor(
+  uri: vscode.Uri,
+  ok: (d: readonly vscode.Diagnostic[]) => boolean,
+  events: string[],
+  name: string,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!ok(vscode.languages.getDiagnostics(uri))) return false;
+      events.push(name);
+      resolve();
+      return true;
+    };
+    if (check()) return;
+    const listener = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString()) && check()) listener.dispose();
+    });
+  });
+}
+
+/** A round trip through the workbench and back: it completes only when the host's event loop is free. */
+async function roundTrip(events: string[]): Promise<void> {
+  await vscode.commands.executeCommand('setContext', 'shipshape.test.bigFile', Date.now());
+  events.push('round trip');
+}
+
+const POD = `---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: typed-in
+  namespace: argocd
+spec:
+  hostNetwork: true
+  containers:
+    - name: app
+      image: nginx:1.27
+`;
+
+suite('big file', () => {
+  test('a 2 MB manifest is analysed off the extension-host thread: the host answers while it runs, then diagnostics arrive', async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    const file = join(mkdtempSync(join(tmpdir(), 'shipshape-big-')), 'install.yaml');
+    writeFileSync(file, argoShaped());
+    const uri = vscode.Uri.file(file);
+    const events: string[] = [];
+    const first = diagnosticsFor(uri, (d) => d.length > 0, events, 'first diagnostics');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(document);
+    // Opening schedules the analysis at once; in-thread, it would hold the host until done.
+    await roundTrip(events);
+    await first;
+    assert.deepEqual(events, ['round trip', 'first diagnostics']);
+
+    // Typing: the old diagnostics stay until the edited document's arrive.
+    const typed = diagnosticsFor(
+      uri,
+      (d) => d.some((x) => String(typeof x.code === 'object' ? x.code.value : x.code) === 'host-network'),
+      events,
+      'edited document diagnostics',
+    );
+    const end = document.lineAt(document.lineCount - 1).range.end;
+    for (const chunk of [POD.slice(0, 60), POD.slice(60)])
+      await editor.edit((b) => b.insert(document.lineAt(document.lineCount - 1).range.end, chunk));
+    assert.ok(end.line > 0);
+    assert.ok(vscode.languages.getDiagnostics(uri).length > 0, 'the previous diagnostics are still shown');
+    await roundTrip(events);
+    await typed;
+    const found = vscode.languages.getDiagnostics(uri).filter((d) => d.range.start.line > end.line);
+    assert.ok(found.length > 0, 'the typed-in Pod has its findings');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }, 180_000);
+});
