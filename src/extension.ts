@@ -8,11 +8,13 @@ import { registerClusters } from './features/clusters/register';
 import { registerRunbook } from './features/runbook/register';
 import { registerAnalysis } from './features/analysis/register';
 import { registerClusterSync } from './features/cluster-sync/register';
+import { registerCharts } from './features/charts/register';
 
 const features: readonly [string, FeatureRegistrar][] = [
   ['log', registerLog],
   ['clusters', registerClusters],
   ['analysis', registerAnalysis],
+  ['charts', registerCharts],
   ['runbook', registerRunbook],
   ['cluster sync', registerClusterSync],
 ];

@@ -46,6 +46,11 @@ export class AnalysisService implements vscode.Disposable {
   readonly onDidAnalyse = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   settings: AnalysisSettings;
+  /**
+   * Files whose findings another feature publishes from a render (templates of a chart Shipshape
+   * renders): their literal-only findings would repeat, or contradict, the rendered ones.
+   */
+  renderedElsewhere: ((uri: vscode.Uri) => boolean) | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -168,7 +173,9 @@ export class AnalysisService implements vscode.Disposable {
       } else if (analysis) {
         this.diagnostics.set(document.uri, [
           ...analysis.problems.map((p) => problemToDiagnostic(document, p)),
-          ...analysis.findings.map((f) => toDiagnostic(document, f, this.docsUri)),
+          ...(this.renderedElsewhere?.(document.uri)
+            ? []
+            : analysis.findings.map((f) => toDiagnostic(document, f, this.docsUri))),
         ]);
       } else {
         this.diagnostics.delete(document.uri);
@@ -180,6 +187,11 @@ export class AnalysisService implements vscode.Disposable {
         `analysis of ${document.uri.toString()} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
     }
+  }
+
+  /** Publishes every open document again (a feature's `renderedElsewhere` answer changed). */
+  republish(): void {
+    this.refreshAll(0);
   }
 
   /** Analysis options for one-shot operations (fixes) on a document. */
