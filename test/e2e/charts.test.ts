@@ -4,7 +4,7 @@
  * edits; a template that no longer renders shows Helm's error at the line it names.
  */
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -32,16 +32,23 @@ const page = (): Page => {
 /** Quick Open by workspace-relative path (several charts have a values.yaml). */
 async function openPath(p: Page, path: string): Promise<void> {
   const name = path.slice(path.lastIndexOf('/') + 1);
+  const dir = path.slice(0, path.lastIndexOf('/'));
   await p.keyboard.press('Control+P');
   const input = p.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(path);
-  await p
+  // The row of that file (its folder is the row's description), not a recent one of the same name.
+  const row = p
     .locator('.quick-input-list .monaco-list-row', { hasText: name })
+    .filter({ hasText: dir })
+    .first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+  await p.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor({ timeout: 15_000 });
+  await p
+    .locator('.monaco-breadcrumbs', { hasText: dir.split('/').at(-1) ?? dir })
     .first()
     .waitFor({ timeout: 15_000 });
-  await input.press('Enter');
-  await p.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor({ timeout: 15_000 });
 }
 
 async function goToLine(p: Page, line: number): Promise<void> {
@@ -142,3 +149,61 @@ uiTest('a mis-indented template shows the Helm render error at the line it names
     await p.waitForTimeout(1_000);
   }
 });
+
+uiTest(
+  'a values quick fix edits values.yaml (comments kept) and the re-rendered chart no longer has the finding',
+  page,
+  async () => {
+    const p = page();
+    await openPath(p, 'charts/spark-history/values.yaml');
+    // `securityContext: {}` (line 9) is what the template's `with … toYaml | nindent` pulls in.
+    await nextProblem(p, 8, /allow-privilege-escalation/);
+    await p.keyboard.press('Escape');
+    await goToLine(p, 9);
+    const action = p.locator('.action-widget .monaco-list-row', {
+      hasText: 'values.yaml (securityContext.allowPrivilegeEscalation: false)',
+    });
+    for (let attempt = 0; ; attempt++) {
+      await p.keyboard.press('Control+.');
+      try {
+        await action.first().waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 2) throw error;
+        await p.keyboard.press('Escape');
+      }
+    }
+    await screenshot(p, 'charts-values-quick-fix');
+    // The action widget takes keys, not clicks on its rows: the fix is its first, focused entry.
+    await p
+      .locator('.action-widget .monaco-list-row.focused', { hasText: 'allowPrivilegeEscalation' })
+      .waitFor();
+    await p.keyboard.press('Enter');
+    const done = p.locator('.notifications-toasts .notification-toast', {
+      hasText: 'allow-privilege-escalation is gone',
+    });
+    await done.first().waitFor({ timeout: 60_000 });
+    await screenshot(p, 'charts-values-fixed');
+    const saved = readFileSync(
+      join(workspace, 'helm', 'charts', 'data-platform', 'charts', 'spark-history', 'values.yaml'),
+      'utf8',
+    );
+    assert.match(saved, /# The container's securityContext\. Empty on purpose in this demo/);
+    assert.match(saved, /^securityContext: \{ ?allowPrivilegeEscalation: false ?\}$/m);
+    // Next Problem goes through this file's problems first, then on to other files: the first
+    // ones are spark-history's, and its allowPrivilegeEscalation finding is not among them.
+    const widget = p.locator('.monaco-editor .marker-widget');
+    const seen: string[] = [];
+    await goToLine(p, 1);
+    for (let i = 0; i < 6; i++) {
+      await p.keyboard.press('F8');
+      seen.push((await widget.first().textContent({ timeout: 5_000 })) ?? '');
+    }
+    await p.keyboard.press('Escape');
+    assert.match(seen[0] ?? '', /"spark-history"/, seen.join('\n'));
+    assert.ok(
+      !seen.some((t) => /"spark-history" does not set allowPrivilegeEscalation/.test(t)),
+      seen.join('\n'),
+    );
+  },
+);

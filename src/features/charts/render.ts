@@ -4,6 +4,7 @@ import { kustomizationIn, renderOverlay } from '../../adapters/render/kustomize'
 import type { RunLimits } from '../../adapters/render/run';
 import { lintHelmRender, type RenderLint } from '../../core/render/helm-map';
 import { lintKustomizeRender } from '../../core/render/kustomize-map';
+import type { MappedFinding } from '../../core/render/locate';
 import type { AnalyseOptions } from '../../core/rules/engine';
 import type { Severity } from '../../core/rules/types';
 import type { SourceRoot } from './roots';
@@ -20,6 +21,8 @@ export interface SourceMark {
   /** A rule id, `render-error`, or a parse-problem code. */
   readonly code: string;
   readonly rule?: string;
+  /** The rendered finding behind it (quick fixes at the source start from it). */
+  readonly mapped?: MappedFinding;
 }
 
 export interface RootResult {
@@ -84,6 +87,7 @@ export async function renderRoot(
       severity: m.finding.severity,
       code: m.finding.rule,
       rule: m.finding.rule,
+      mapped: m,
     });
   }
   for (const p of lint.problems)

@@ -81,6 +81,44 @@ export class ChartsService implements vscode.Disposable {
     return this.states.get(root.dir)?.result;
   }
 
+  /** The rendered findings shown on a file's lines, with the render they came from. */
+  findingsOn(
+    uri: vscode.Uri,
+    range: vscode.Range,
+  ): { root: SourceRoot; result: RootResult; mark: SourceMark }[] {
+    const out: { root: SourceRoot; result: RootResult; mark: SourceMark }[] = [];
+    for (const root of this.roots) {
+      const result = this.states.get(root.dir)?.result;
+      for (const mark of result?.marks ?? [])
+        if (
+          mark.mapped &&
+          mark.file === uri.fsPath &&
+          mark.line >= range.start.line &&
+          mark.line <= range.end.line
+        )
+          out.push({ root, result: result as RootResult, mark });
+    }
+    return out;
+  }
+
+  /** Renders a root again now and resolves once no render of it is pending. */
+  rerender(root: SourceRoot): Promise<RootResult | undefined> {
+    this.schedule(root, 0);
+    return new Promise((resolve) => {
+      const check = () => {
+        const state = this.states.get(root.dir);
+        if (state?.timer || state?.controller) return;
+        sub.dispose();
+        resolve(state?.result);
+      };
+      const sub = this.onDidRender(check);
+    });
+  }
+
+  toolPath(kind: SourceRoot['kind']): string | undefined {
+    return this.toolFor(kind);
+  }
+
   rootsFor(uri: vscode.Uri): SourceRoot[] {
     return uri.scheme === 'file' ? rootsOf(this.roots, uri.fsPath) : [];
   }
@@ -141,6 +179,7 @@ export class ChartsService implements vscode.Disposable {
     const tool = this.toolFor(root.kind);
     if (!tool) {
       this.missing(root.kind);
+      this.emitter.fire();
       return;
     }
     // The next save cancels a render still running: its process group is killed, its result dropped.
@@ -166,8 +205,8 @@ export class ChartsService implements vscode.Disposable {
       );
     } finally {
       if (state.controller === controller) state.controller = undefined;
+      this.emitter.fire();
     }
-    this.emitter.fire();
   }
 
   private missing(kind: SourceRoot['kind']): void {
