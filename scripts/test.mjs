@@ -91,16 +91,18 @@ function ensureCodeServer() {
   });
 }
 
+function ensureRenderTools() {
+  for (const script of ['ensure-helm.mjs', 'ensure-kustomize.mjs'])
+    execFileSync(process.execPath, [join(repoRoot, 'scripts', script)], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+}
+
 if (tiers.includes('unit')) {
   // The grammar tests tokenise with the YAML grammar of the VS Code that code-server bundles.
   step('code-server (cached)', ensureCodeServer);
   // The chart tests render with real Helm 4 and kustomize, built from the Go module proxy.
-  step('helm and kustomize (cached)', () => {
-    for (const script of ['ensure-helm.mjs', 'ensure-kustomize.mjs'])
-      execFileSync(process.execPath, [join(repoRoot, 'scripts', script)], {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-  });
+  step('helm and kustomize (cached)', ensureRenderTools);
   // The CLI tests run the bundle users run.
   step('build', () => run(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')]));
   step('unit tests', () => nodeTest(testFiles('test/unit'), { concurrency: 2 }));
@@ -122,6 +124,8 @@ if (tiers.includes('e2e')) {
     ensureDebianPackages([debian.chromium]);
     ensureCodeServer();
   });
+  // The editor renders the demo charts with them (shipshape.helm.path / kustomize.path).
+  step('helm and kustomize (cached)', ensureRenderTools);
   const vsix = join(repoRoot, 'out', 'shipshape.vsix');
   step('package .vsix', () => run(process.execPath, [join(repoRoot, 'scripts', 'package.mjs'), vsix]));
   step('build (with in-host test bundle)', () =>

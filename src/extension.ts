@@ -9,12 +9,14 @@ import { registerRunbook } from './features/runbook/register';
 import { registerAnalysis } from './features/analysis/register';
 import { registerClusterSync } from './features/cluster-sync/register';
 import { registerDiagnose } from './features/diagnose/register';
+import { registerCharts } from './features/charts/register';
 
 const features: readonly [string, FeatureRegistrar][] = [
   ['log', registerLog],
   ['clusters', registerClusters],
   ['diagnose', registerDiagnose],
   ['analysis', registerAnalysis],
+  ['charts', registerCharts],
   ['runbook', registerRunbook],
   ['cluster sync', registerClusterSync],
 ];

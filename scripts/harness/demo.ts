@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCluster, type RunningCluster } from '../../scenarios/cli';
 import { startCodeServer, type CodeServer } from './code-server';
-import { repoRoot } from './paths';
+import { renderToolSettings, repoRoot } from './paths';
 import { freePort } from './process';
 import { execFileSync } from 'node:child_process';
 
@@ -64,7 +64,12 @@ async function main(): Promise<void> {
   const port = await portToUse();
   let server: CodeServer | undefined;
   try {
-    server = await startCodeServer({ port, env, logFile: join(state, 'code-server.log') });
+    server = await startCodeServer({
+      port,
+      env,
+      logFile: join(state, 'code-server.log'),
+      settings: renderToolSettings(),
+    });
     server.install(vsix);
   } catch (error) {
     await cluster?.stop();

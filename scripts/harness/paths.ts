@@ -35,3 +35,14 @@ export function toolPathFrom(stdout: string, script: string): string {
   }
   return last.slice(TOOL_PATH_MARKER.length).trim();
 }
+
+/**
+ * The editor renders charts with the user's helm and kustomize: the demo and the e2e tier point
+ * `shipshape.helm.path` / `shipshape.kustomize.path` at the cached builds (ensured here).
+ */
+export function renderToolSettings(): Record<string, string> {
+  return {
+    'shipshape.helm.path': ensureTool('ensure-helm.mjs'),
+    'shipshape.kustomize.path': ensureTool('ensure-kustomize.mjs'),
+  };
+}

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { ExtensionLogger } from '../adapters/vscode/logger';
 import type { FixPreview } from './analysis/preview';
 import type { AnalysisService } from './analysis/service';
+import type { ChartsService } from './charts/service';
 import type { HealthModel } from './clusters/model';
 import type { ClusterSources } from './clusters/sources';
 
@@ -14,6 +15,7 @@ export interface Services {
   health?: HealthModel;
   analysis?: AnalysisService;
   preview?: FixPreview;
+  charts?: ChartsService;
 }
 
 export type FeatureRegistrar = (services: Services) => vscode.Disposable;

@@ -7,7 +7,7 @@
  * trusting the folder turns them on without a reload.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
@@ -29,6 +29,9 @@ import {
 const workspace = mkdtempSync(join(tmpdir(), 'shipshape-e2e-untrusted-'));
 const marker = join(mkdtempSync(join(tmpdir(), 'shipshape-marker-')), 'exec-plugin-ran');
 const kubeconfig = join(workspace, 'kubeconfig');
+// The user's own helm (a user setting, honoured in Restricted Mode): it leaves a mark if run.
+const helmMarker = join(mkdtempSync(join(tmpdir(), 'shipshape-marker-')), 'helm-ran');
+const helm = join(mkdtempSync(join(tmpdir(), 'shipshape-helm-')), 'helm');
 let session: Session;
 
 before(async () => {
@@ -70,7 +73,21 @@ spec:
           securityContext: {privileged: true}
 `,
   );
-  session = await openWorkbench(workspace, { workspaceTrust: true, env: { KUBECONFIG: kubeconfig } });
+  // A chart: rendering it could run the workspace's Helm plugins and post-renderers.
+  mkdirSync(join(workspace, 'chart', 'templates'), { recursive: true });
+  writeFileSync(join(workspace, 'chart', 'Chart.yaml'), 'apiVersion: v2\nname: chart\nversion: 0.1.0\n');
+  writeFileSync(join(workspace, 'chart', 'values.yaml'), 'image: nginx:latest\n');
+  writeFileSync(
+    join(workspace, 'chart', 'templates', 'pod.yaml'),
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: {{ .Values.image }}}]\n',
+  );
+  writeFileSync(helm, `#!/bin/sh\ntouch ${helmMarker}\nexit 1\n`);
+  chmodSync(helm, 0o755);
+  session = await openWorkbench(workspace, {
+    workspaceTrust: true,
+    env: { KUBECONFIG: kubeconfig },
+    settings: { 'shipshape.helm.path': helm },
+  });
 });
 after(async () => {
   await session?.close();
@@ -85,6 +102,7 @@ uiTest(
       .locator('.statusbar-item', { hasText: 'Restricted Mode' })
       .first()
       .waitFor({ timeout: 30_000 });
+    await openFile(page, 'values.yaml');
     await openFile(page, 'app.yaml');
     await page
       .locator('.contentWidgets .codelens-decoration', { hasText: 'Harden' })
@@ -101,6 +119,7 @@ uiTest(
     // Given time to misbehave, nothing ran the plugin.
     await new Promise((r) => setTimeout(r, 3000));
     assert.equal(existsSync(marker), false, 'the exec credential plugin never ran');
+    assert.equal(existsSync(helmMarker), false, 'no chart was rendered: helm never ran');
   },
 );
 

@@ -7,6 +7,8 @@ export interface RunLimits {
   readonly timeoutMs: number;
   /** Output beyond this many bytes stops the process: a chart that renders gigabytes is refused. */
   readonly maxBytes: number;
+  /** The editor cancels a render when the next save starts another: the process group is killed. */
+  readonly signal?: AbortSignal;
 }
 
 export const DEFAULT_LIMITS: RunLimits = { timeoutMs: 60_000, maxBytes: 64 * 1024 * 1024 };
@@ -52,6 +54,8 @@ export function runTool(
       timedOut = true;
       kill();
     }, limits.timeoutMs);
+    if (limits.signal?.aborted) kill();
+    limits.signal?.addEventListener('abort', kill, { once: true });
     const take = (into: Buffer[]) => (chunk: Buffer) => {
       bytes += chunk.length;
       if (bytes > limits.maxBytes) {
@@ -65,6 +69,7 @@ export function runTool(
     child.stderr.on('data', take(err));
     const finish = (code: number | null, error?: Error) => {
       clearTimeout(timer);
+      limits.signal?.removeEventListener('abort', kill);
       resolve({
         code,
         stdout: Buffer.concat(out).toString('utf8'),

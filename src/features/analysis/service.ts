@@ -60,6 +60,11 @@ export class AnalysisService implements vscode.Disposable {
   /** Bumped with the settings: the worker rebuilds its analysers. */
   private generation = 0;
   settings: AnalysisSettings;
+  /**
+   * Files whose findings another feature publishes from a render (templates of a chart Shipshape
+   * renders): their literal-only findings would repeat, or contradict, the rendered ones.
+   */
+  renderedElsewhere: ((uri: vscode.Uri) => boolean) | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -259,9 +264,31 @@ export class AnalysisService implements vscode.Disposable {
   private publish(document: vscode.TextDocument): void {
     if (document.isClosed) return;
     try {
+<<<<<<< HEAD
       if (this.settings.enabled && lengthOf(document) > OFF_THREAD_BYTES) {
         this.publishOffThread(document).catch((error: unknown) => this.failed(document, error));
         return;
+=======
+      const analysis = this.analyse(document);
+      const entry = this.entries.get(document.uri.toString());
+      if (entry?.tooLarge) {
+        const note = new vscode.Diagnostic(
+          rangeOf(document, 0, 0),
+          entry.tooLarge,
+          vscode.DiagnosticSeverity.Information,
+        );
+        note.source = 'shipshape';
+        this.diagnostics.set(document.uri, [note]);
+      } else if (analysis) {
+        this.diagnostics.set(document.uri, [
+          ...analysis.problems.map((p) => problemToDiagnostic(document, p)),
+          ...(this.renderedElsewhere?.(document.uri)
+            ? []
+            : analysis.findings.map((f) => toDiagnostic(document, f, this.docsUri))),
+        ]);
+      } else {
+        this.diagnostics.delete(document.uri);
+>>>>>>> charts2
       }
       const analysis = this.analyse(document);
       this.show(document, this.entryOf(document), analysis);
@@ -270,11 +297,17 @@ export class AnalysisService implements vscode.Disposable {
     }
   }
 
+<<<<<<< HEAD
   private failed(document: vscode.TextDocument, error: unknown): void {
     // Analysis must never break the editor: the log gets the detail, the file stays usable.
     this.log.error(
       `analysis of ${document.uri.toString()} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
+=======
+  /** Publishes every open document again (a feature's `renderedElsewhere` answer changed). */
+  republish(): void {
+    this.refreshAll(0);
+>>>>>>> charts2
   }
 
   /** Analysis options for one-shot operations (fixes) on a document. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { Page } from 'playwright-core';
 import { runCluster, type RunningCluster } from '../../../scenarios/cli';
-import { repoRoot } from '../../../scripts/harness/paths';
+import { renderToolSettings, repoRoot } from '../../../scripts/harness/paths';
 import { openWorkbench, type Session } from './workbench';
 
 export interface SeededPlatform {
@@ -32,7 +32,10 @@ export function seededPlatform(name: string): SeededPlatform {
       kubeconfig: join(mkdtempSync(join(tmpdir(), 'kc-')), 'config'),
       log: () => undefined,
     });
-    session = await openWorkbench(workspace, { env: { KUBECONFIG: cluster.kubeconfig } });
+    session = await openWorkbench(workspace, {
+      env: { KUBECONFIG: cluster.kubeconfig },
+      settings: renderToolSettings(),
+    });
   });
   after(async () => {
     await session?.close();

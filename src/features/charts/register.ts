@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+import { DisposableStore } from '../../adapters/vscode/disposables';
+import type { Services } from '../services';
+import { ChartsService } from './service';
+import { registerValuesFix, ValuesFixActions } from './values-fix';
+
+/** Charts and overlays: rendered with the user's helm/kustomize, findings on the source lines. */
+export function registerCharts(services: Services): vscode.Disposable {
+  const store = new DisposableStore();
+  const charts = store.add(new ChartsService(services.log, services.analysis));
+  services.charts = charts;
+  store.add(
+    vscode.languages.registerCodeActionsProvider(
+      [{ language: 'yaml', scheme: 'file' }],
+      new ValuesFixActions(charts),
+      { providedCodeActionKinds: ValuesFixActions.kinds },
+    ),
+  );
+  store.add(registerValuesFix(charts, services.log));
+  const analysis = services.analysis;
+  if (analysis) {
+    // Inside a chart Shipshape renders, the rendered findings replace the literal-only ones.
+    analysis.renderedElsewhere = (uri) => charts.rendersFile(uri);
+    void charts.ready().then(() => analysis.republish());
+    store.add({ dispose: () => (analysis.renderedElsewhere = undefined) });
+  }
+  return store;
+}

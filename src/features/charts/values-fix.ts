@@ -1,0 +1,142 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
+import * as vscode from 'vscode';
+import { renderChart } from '../../adapters/render/helm';
+import { DEFAULT_LIMITS } from '../../adapters/render/run';
+import { toWorkspaceEdit } from '../../adapters/vscode/convert';
+import { applyEdits, type TextEdit } from '../../core/edit/text-edit';
+import { lintHelmRender } from '../../core/render/helm-map';
+import { valuesFixFor } from '../../core/render/values-fix';
+import type { Logger } from '../../core/log';
+import { allRules } from '../../core/rules/registry';
+import type { Finding } from '../../core/rules/types';
+import { RENDERED_SOURCE, type ChartsService } from './service';
+import type { SourceRoot } from './roots';
+
+export const APPLY_VALUES_FIX = 'shipshape.charts.applyValuesFix';
+const options = { rules: allRules };
+
+interface Target {
+  readonly rule: string;
+  readonly kind: string | undefined;
+  readonly name: string | undefined;
+}
+
+const targetOf = (f: Finding): Target => ({ rule: f.rule, kind: f.object.kind, name: f.object.name });
+const stillThere = (findings: readonly { finding: Finding }[], t: Target) =>
+  findings.some(
+    (m) => m.finding.rule === t.rule && m.finding.object.kind === t.kind && m.finding.object.name === t.name,
+  );
+
+/** "Fix in values.yaml": the rendered finding's fix, written to the values line that produced it. */
+export class ValuesFixActions implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+
+  constructor(private readonly charts: ChartsService) {}
+
+  provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
+    // The mapping is of the saved file: an unsaved edit may have moved the lines.
+    if (document.isDirty || !context.diagnostics.some((d) => d.source === RENDERED_SOURCE)) return [];
+    const actions: vscode.CodeAction[] = [];
+    const seen = new Set<string>();
+    for (const { root, result, mark } of this.charts.findingsOn(document.uri, range)) {
+      if (root.kind !== 'helm' || !result.lint || !mark.mapped?.finding.fix) continue;
+      const fix = valuesFixFor(result.lint, mark.mapped, document.getText(), options);
+      if (!fix) continue;
+      const key = fix.changes.join('|');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const action = new vscode.CodeAction(
+        `${fix.title} in ${basename(document.uri.fsPath)} (${fix.changes.join(', ')})`,
+        vscode.CodeActionKind.QuickFix,
+      );
+      action.diagnostics = context.diagnostics.filter(
+        (d) => d.source === RENDERED_SOURCE && d.code === mark.mapped?.finding.rule,
+      );
+      action.command = {
+        title: action.title,
+        command: APPLY_VALUES_FIX,
+        arguments: [document.uri, root, fix.edits, targetOf(mark.mapped.finding)],
+      };
+      actions.push(action);
+    }
+    return actions;
+  }
+}
+
+/**
+ * Applies a values fix only once a render of the chart with the edited values no longer has the
+ * finding; then saves, renders the workspace chart again and says what changed.
+ */
+export function registerValuesFix(charts: ChartsService, log: Logger): vscode.Disposable {
+  return vscode.commands.registerCommand(
+    APPLY_VALUES_FIX,
+    async (uri: vscode.Uri, root: SourceRoot, edits: readonly TextEdit[], target: Target) => {
+      const document = await vscode.workspace.openTextDocument(uri);
+      const helm = charts.toolPath('helm');
+      if (!helm) return;
+      const edited = applyEdits(document.getText(), edits);
+      const verdict = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: 'Shipshape: checking the fix with helm template…',
+        },
+        () => verify(helm, root, uri.fsPath, edited, target),
+      );
+      if (verdict !== 'cleared') {
+        const message = `Shipshape: not applied: with this change ${verdict}.`;
+        log.warn(message);
+        void vscode.window.showWarningMessage(message);
+        return;
+      }
+      await vscode.workspace.applyEdit(toWorkspaceEdit(uri, document, edits));
+      await document.save();
+      const result = await charts.rerender(root);
+      const gone = result?.lint && !stillThere(result.lint.findings, target);
+      const message = gone
+        ? `Shipshape: ${basename(uri.fsPath)} updated and the chart rendered again: ${target.rule} is gone for ${target.kind ?? ''} ${target.name ?? ''}.`
+        : `Shipshape: ${basename(uri.fsPath)} updated, but the chart rendered again still reports ${target.rule} (Undo restores it).`;
+      log.info(message);
+      if (gone) void vscode.window.showInformationMessage(message);
+      else void vscode.window.showWarningMessage(message);
+    },
+  );
+}
+
+/** Renders a copy of the chart with the edited values file: 'cleared', or what went wrong. */
+async function verify(
+  helm: string,
+  root: SourceRoot,
+  file: string,
+  text: string,
+  target: Target,
+): Promise<string> {
+  const work = mkdtempSync(join(tmpdir(), 'shipshape-values-fix-'));
+  try {
+    const copy = join(work, basename(root.dir));
+    cpSync(root.dir, copy, { recursive: true, filter: (src) => !/[\\/](\.git|node_modules)$/.test(src) });
+    writeFileSync(join(copy, relative(root.dir, file)), text);
+    const outcome = await renderChart({
+      helm,
+      chart: copy,
+      release: basename(root.dir),
+      namespace: 'default',
+      values: [],
+      set: [],
+      limits: DEFAULT_LIMITS,
+      probe: false,
+    });
+    if (!outcome.ok)
+      return `the chart no longer renders (${outcome.errors[0]?.message ?? 'helm template failed'})`;
+    return stillThere(lintHelmRender(outcome.render, options).findings, target)
+      ? `the rendered chart still reports ${target.rule}`
+      : 'cleared';
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { applyEdits } from '../../../src/core/edit/text-edit';
+import { valuesFixFor } from '../../../src/core/render/values-fix';
+import { allRules } from '../../../src/core/rules/registry';
+import { lintChart, workspace } from './support';
+
+const options = { rules: allRules };
+
+test('a finding on an empty values block is fixed in values.yaml, comments kept, and re-rendering clears it', async () => {
+  const chart = join(mkdtempSync(join(tmpdir(), 'values-fix-')), 'data-platform');
+  cpSync(join(workspace, 'helm', 'charts', 'data-platform'), chart, { recursive: true });
+  const valuesFile = join(chart, 'charts', 'spark-history', 'values.yaml');
+  const lint = await lintChart(chart);
+  const mapped = lint.findings.find(
+    (m) => m.finding.rule === 'allow-privilege-escalation' && m.location?.file === valuesFile,
+  );
+  assert.ok(mapped, 'the finding sits on the spark-history values block');
+  assert.equal(mapped.location?.line, 8);
+  const before = readFileSync(valuesFile, 'utf8');
+  const fix = valuesFixFor(lint, mapped, before, options);
+  assert.ok(fix, 'a values fix is offered');
+  assert.deepEqual(fix.changes, ['securityContext.allowPrivilegeEscalation: false']);
+  const after = applyEdits(before, fix.edits);
+  assert.match(after, /# The container's securityContext\. Empty on purpose/);
+  assert.match(after, /^securityContext: \{ ?allowPrivilegeEscalation: false ?\}$/m);
+  assert.equal(after.replace(/^securityContext:.*$/m, ''), before.replace(/^securityContext:.*$/m, ''));
+  writeFileSync(valuesFile, after);
+  const again = await lintChart(chart);
+  assert.equal(
+    again.findings.filter(
+      (m) =>
+        m.finding.rule === 'allow-privilege-escalation' &&
+        m.finding.object.name === mapped.finding.object.name,
+    ).length,
+    0,
+  );
+});
+
+test('a value the template does not pass through unchanged gets no values fix', async () => {
+  const lint = await lintChart(join(workspace, 'helm', 'charts', 'data-platform'));
+  const tag = lint.findings.find(
+    (m) => m.finding.rule === 'image-tag-pinned' && m.location?.via === 'values',
+  );
+  assert.ok(tag);
+  const file = tag.location?.file ?? '';
+  assert.equal(valuesFixFor(lint, tag, readFileSync(file, 'utf8'), options), undefined);
+});
