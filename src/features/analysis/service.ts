@@ -253,7 +253,10 @@ export class AnalysisService implements vscode.Disposable {
     } else if (analysis) {
       this.diagnostics.set(document.uri, [
         ...analysis.problems.map((p) => problemToDiagnostic(document, p)),
-        ...analysis.findings.map((f) => toDiagnostic(document, f, this.docsUri)),
+        // Inside a rendered chart the findings come from the render (on their source lines).
+        ...(this.renderedElsewhere?.(document.uri)
+          ? []
+          : analysis.findings.map((f) => toDiagnostic(document, f, this.docsUri))),
       ]);
     } else {
       this.diagnostics.delete(document.uri);
@@ -264,31 +267,9 @@ export class AnalysisService implements vscode.Disposable {
   private publish(document: vscode.TextDocument): void {
     if (document.isClosed) return;
     try {
-<<<<<<< HEAD
       if (this.settings.enabled && lengthOf(document) > OFF_THREAD_BYTES) {
         this.publishOffThread(document).catch((error: unknown) => this.failed(document, error));
         return;
-=======
-      const analysis = this.analyse(document);
-      const entry = this.entries.get(document.uri.toString());
-      if (entry?.tooLarge) {
-        const note = new vscode.Diagnostic(
-          rangeOf(document, 0, 0),
-          entry.tooLarge,
-          vscode.DiagnosticSeverity.Information,
-        );
-        note.source = 'shipshape';
-        this.diagnostics.set(document.uri, [note]);
-      } else if (analysis) {
-        this.diagnostics.set(document.uri, [
-          ...analysis.problems.map((p) => problemToDiagnostic(document, p)),
-          ...(this.renderedElsewhere?.(document.uri)
-            ? []
-            : analysis.findings.map((f) => toDiagnostic(document, f, this.docsUri))),
-        ]);
-      } else {
-        this.diagnostics.delete(document.uri);
->>>>>>> charts2
       }
       const analysis = this.analyse(document);
       this.show(document, this.entryOf(document), analysis);
@@ -297,17 +278,16 @@ export class AnalysisService implements vscode.Disposable {
     }
   }
 
-<<<<<<< HEAD
   private failed(document: vscode.TextDocument, error: unknown): void {
     // Analysis must never break the editor: the log gets the detail, the file stays usable.
     this.log.error(
       `analysis of ${document.uri.toString()} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
-=======
+  }
+
   /** Publishes every open document again (a feature's `renderedElsewhere` answer changed). */
   republish(): void {
     this.refreshAll(0);
->>>>>>> charts2
   }
 
   /** Analysis options for one-shot operations (fixes) on a document. */
