@@ -283,11 +283,16 @@ describe('many watches: 20 namespaces watched one by one (RBAC forbids listing a
         },
         what: 'finalize namespace',
       });
+      assert.ok(connection.watchedNamespaces().includes('scratch'));
       await eventually(
         () => {
           assert.equal(inScratch().length, 0, 'its pods left the model');
-          // Its 12 watches close (an idle keep-alive socket for requests may come or go meanwhile).
-          assert.ok(proxy.open <= open - 10, `${open} → ${proxy.open} sockets open`);
+          // Its informers are gone (a socket count is no proof on a busy machine: other watches
+          // expire and reconnect, and idle keep-alive sockets come and go meanwhile).
+          assert.ok(
+            !connection.watchedNamespaces().includes('scratch'),
+            `still watched: ${connection.watchedNamespaces().join(', ')} (${open} → ${proxy.open} sockets open)`,
+          );
         },
         30_000,
         'watches of the deleted namespace stopped',

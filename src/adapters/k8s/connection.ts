@@ -269,6 +269,13 @@ export class ClusterConnection {
     for (const { informer } of this.informers.values()) informer.refresh();
   }
 
+  /** The namespaces watched one by one (the per-namespace fallback), for the log and tests. */
+  watchedNamespaces(): string[] {
+    const names = new Set<string>();
+    for (const { namespace } of this.informers.values()) if (namespace !== undefined) names.add(namespace);
+    return [...names].sort();
+  }
+
   /** Re-watches a namespace the user pinned after connecting. */
   pinNamespace(namespace: string): void {
     this.pinned.add(namespace);
