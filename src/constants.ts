@@ -50,6 +50,10 @@ export const Commands = {
   applyToCluster: 'shipshape.applyToCluster',
   refreshDrift: 'shipshape.refreshDrift',
   raiseMemoryLimit: 'shipshape.raiseMemoryLimit',
+  openShell: 'shipshape.openShell',
+  runCommand: 'shipshape.runCommand',
+  portForward: 'shipshape.portForward',
+  stopPortForward: 'shipshape.stopPortForward',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Commands, Views } from '../../constants';
 import { DisposableStore } from '../../adapters/vscode/disposables';
 import type { Services } from '../services';
+import { registerPodCommands } from '../pods/commands';
 import { registerClusterCommands } from './commands';
 import { LIVE_SCHEME, LiveDocuments } from './inspect';
 import { HealthModel } from './model';
@@ -116,6 +117,7 @@ export function registerClusters(services: Services): vscode.Disposable {
     }),
   );
   store.add(registerClusterCommands(sources, model, tree, view, log));
+  store.add(registerPodCommands(sources));
   void vscode.commands.executeCommand('setContext', 'shipshape.onlyProblems', false);
   sources.reload();
   return store;
