@@ -221,6 +221,25 @@ describe('exec through the API server', () => {
   });
 });
 
+describe('a shell over exec (what Open Shell drives)', () => {
+  test('a terminal session echoes typed commands, follows resizes and ends with the shell', async () => {
+    const pod = await createPod('terminal', running);
+    let out = '';
+    const session = await openExec(
+      rest,
+      pod,
+      { container: 'app', command: ['sh'], stdin: true, tty: true },
+      { stdout: (d) => (out += d.toString('utf8')), stderr: () => undefined },
+    );
+    session.resize(132, 40);
+    session.write('stty size; echo "hello from $HOSTNAME"\r');
+    await eventually(() => assert.match(out, /40 132/));
+    await eventually(() => assert.match(out, /hello from terminal/));
+    session.write('exit 4\r');
+    assert.equal((await session.done).exitCode, 4);
+  });
+});
+
 describe('port-forward through the API server', () => {
   test('bytes round-trip to the pod port', async () => {
     const pod = await createPod('forwarded', running);
