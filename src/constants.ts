@@ -51,6 +51,10 @@ export const Commands = {
   refreshDrift: 'shipshape.refreshDrift',
   raiseMemoryLimit: 'shipshape.raiseMemoryLimit',
   diagnose: 'shipshape.diagnose',
+  openShell: 'shipshape.openShell',
+  runCommand: 'shipshape.runCommand',
+  portForward: 'shipshape.portForward',
+  stopPortForward: 'shipshape.stopPortForward',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -9,6 +9,10 @@ export interface TestCluster {
   readonly kubeconfig: string;
   readonly pid: number;
   readonly process: Managed;
+  /** The simulated kubelet every registered node points at (tools/testcluster/kubelet.go). */
+  readonly kubelet: string;
+  /** Where container logs live: see `writeContainerLog` in scripts/harness/pod-logs.ts. */
+  readonly podLogs: string;
   stop(): Promise<void>;
 }
 
@@ -49,14 +53,16 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   try {
     const ready = await waitForLine(
       managed,
-      /server: (\S+)\nkubeconfig: (\S+)\nready\n/,
+      /kubelet: (\S+)\npod-logs: (\S+)\nserver: (\S+)\nkubeconfig: (\S+)\nready\n/,
       120_000,
       'testcluster',
     );
     const pid = managed.child.pid ?? -1;
     return {
-      server: ready[1] ?? '',
-      kubeconfig: ready[2] ?? '',
+      kubelet: ready[1] ?? '',
+      podLogs: ready[2] ?? '',
+      server: ready[3] ?? '',
+      kubeconfig: ready[4] ?? '',
       pid,
       process: managed,
       async stop() {

@@ -98,7 +98,13 @@ func run() error {
 			_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
 		}()
 	}
-	go announceWhenReady(server, creds, *kubeconfigPath)
+	kubeletPort, kubelet, err := startKubelet(creds.authority, server, creds.adminPair, work)
+	if err != nil {
+		return fmt.Errorf("simulated kubelet: %w", err)
+	}
+	go kubelet.registerNodes(context.Background(), kubeletPort)
+	announce := fmt.Sprintf("kubelet: https://127.0.0.1:%d\npod-logs: %s\n", kubeletPort, kubelet.logDir)
+	go announceWhenReady(server, creds, *kubeconfigPath, announce)
 
 	cmd := app.NewAPIServerCommand()
 	cmd.SetArgs([]string{
@@ -120,6 +126,11 @@ func run() error {
 		"--service-account-signing-key-file=" + filepath.Join(work, "sa.key"),
 		"--endpoint-reconciler-type=none",
 		"--cert-dir=" + work,
+		// The simulated kubelet (kubelet.go) listens on loopback; every node reports 127.0.0.1.
+		"--kubelet-client-certificate=" + filepath.Join(work, "kubelet-client.crt"),
+		"--kubelet-client-key=" + filepath.Join(work, "kubelet-client.key"),
+		"--kubelet-certificate-authority=" + filepath.Join(work, "ca.crt"),
+		"--kubelet-preferred-address-types=InternalIP",
 		"--v=0",
 	})
 	// Execute installs the API server's own SIGTERM/SIGINT handler and returns after a graceful
@@ -130,6 +141,9 @@ func run() error {
 type credentials struct {
 	ca    *x509.CertPool
 	admin tls.Certificate
+	// The authority and admin pair again, for the simulated kubelet's server and its API client.
+	authority *authority
+	adminPair *keyPair
 }
 
 func writeCredentials(work, kubeconfigPath, server string, users, expired []string) (*credentials, error) {
@@ -183,7 +197,16 @@ func writeCredentials(work, kubeconfigPath, server string, users, expired []stri
 	if err != nil {
 		return nil, err
 	}
-	return &credentials{ca: pool, admin: adminCert}, nil
+	kubeletClient, err := ca.issue("kube-apiserver-kubelet-client", nil, false, time.Now().Add(7*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFiles(work, map[string][]byte{
+		"kubelet-client.crt": kubeletClient.certPEM, "kubelet-client.key": kubeletClient.keyPEM,
+	}); err != nil {
+		return nil, err
+	}
+	return &credentials{ca: pool, admin: adminCert, authority: ca, adminPair: admin}, nil
 }
 
 func startEtcd(dir string) (*embed.Etcd, string, error) {
@@ -227,7 +250,7 @@ func startEtcd(dir string) (*embed.Etcd, string, error) {
 
 // announceWhenReady prints the address and kubeconfig once /readyz answers, so a parent process
 // can wait on one line of stdout instead of polling.
-func announceWhenReady(server string, creds *credentials, kubeconfigPath string) {
+func announceWhenReady(server string, creds *credentials, kubeconfigPath, extra string) {
 	client := &http.Client{
 		Timeout: 2 * time.Second,
 		Transport: &http.Transport{TLSClientConfig: &tls.Config{
@@ -241,7 +264,7 @@ func announceWhenReady(server string, creds *credentials, kubeconfigPath string)
 		if err == nil {
 			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				fmt.Printf("server: %s\nkubeconfig: %s\nready\n", server, kubeconfigPath)
+				fmt.Printf("%sserver: %s\nkubeconfig: %s\nready\n", extra, server, kubeconfigPath)
 				return
 			}
 		}

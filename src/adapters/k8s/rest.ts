@@ -330,6 +330,32 @@ export class KubeRest {
     });
   }
 
+  /**
+   * Authenticated options for a WebSocket upgrade (exec, port-forward): the request pool's
+   * credentials and proxy, but an agent of its own, because a shell or a forwarded connection
+   * holds its socket for as long as it lives and must not starve the pool.
+   */
+  async upgradeOptions(path: string): Promise<https.RequestOptions> {
+    const opts = await this.options('GET', path, undefined);
+    // The API server passes a port-forward upgrade on to the kubelet as it came, and the
+    // kubelet's router answers 406 to a stream that asks for JSON.
+    const { Accept: _json, ...headers } = opts.headers as Record<string, string>;
+    opts.headers = headers;
+    const tls = {
+      ca: opts.ca,
+      cert: opts.cert,
+      key: opts.key,
+      pfx: opts.pfx,
+      passphrase: opts.passphrase,
+      ...(opts.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: opts.rejectUnauthorized }),
+    };
+    opts.agent = agentFor(this.server, this.proxy, {
+      keepAlive: false,
+      ...(opts.protocol === 'https:' ? tls : {}),
+    });
+    return opts;
+  }
+
   /** A 401 on a plugin's credential: drop it, so Refresh runs the plugin again (as client-go does). */
   private refused(opts: https.RequestOptions, error: KubeError): KubeError {
     const credential = this.issued.get(opts);

@@ -4,6 +4,7 @@ import { Commands, Views } from '../../constants';
 import { DisposableStore } from '../../adapters/vscode/disposables';
 import { redact } from '../../core/log';
 import type { Services } from '../services';
+import { registerPodCommands } from '../pods/commands';
 import { registerClusterCommands } from './commands';
 import { LIVE_SCHEME, LiveDocuments } from './inspect';
 import { HealthModel } from './model';
@@ -117,6 +118,7 @@ export function registerClusters(services: Services): vscode.Disposable {
     }),
   );
   store.add(registerClusterCommands(sources, model, tree, view, log));
+  store.add(registerPodCommands(sources));
   void vscode.commands.executeCommand('setContext', 'shipshape.onlyProblems', false);
   sources.reload();
   return store;
