@@ -3,10 +3,10 @@
 // the clone, so a fresh clone on the same machine rebuilds nothing.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { INSTALLER_STDIO, cacheRoot, log, printToolPath, repoRoot } from './lib/cache.mjs';
+import { INSTALLER_STDIO, cacheRoot, log, printToolPath, repoRoot, waitForLock } from './lib/cache.mjs';
 
 export const KUBERNETES_VERSION = 'v1.36.3';
 const source = join(repoRoot, 'tools', 'testcluster');
@@ -55,21 +55,6 @@ export function ensureTestcluster() {
     return bin;
   } finally {
     rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-/** A directory as a cross-process lock: two test runs never build the same binary at once. */
-function waitForLock(lock) {
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      return;
-    } catch {
-      // A lock older than an hour belongs to a build that died.
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 3600_000)
-        rmSync(lock, { recursive: true, force: true });
-      execFileSync('sleep', ['2']);
-    }
   }
 }
 

@@ -1,7 +1,7 @@
 // Where heavy tools live between runs: outside the clone, so a fresh clone on the same machine
 // (which is what CI is) reuses them. Keyed by version or content hash by the callers.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,3 +64,20 @@ export const debian = {
   ripgrep: { name: 'ripgrep', present: () => have('rg') },
   krb5: { name: 'libkrb5-dev', present: () => existsSync('/usr/include/gssapi/gssapi.h') },
 };
+
+/**
+ * A directory as a cross-process lock: two runs never build the same tool at once. One older than
+ * an hour belongs to a build that died.
+ */
+export function waitForLock(lock) {
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      return;
+    } catch {
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 3600_000)
+        rmSync(lock, { recursive: true, force: true });
+      execFileSync('sleep', ['2']);
+    }
+  }
+}

@@ -2,9 +2,9 @@
 // directory is the version, the marker says the build finished, and a lock keeps two test runs
 // (or two helpers) from building the same tool at once.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { INSTALLER_STDIO, cacheRoot, log } from './cache.mjs';
+import { INSTALLER_STDIO, cacheRoot, log, waitForLock } from './cache.mjs';
 
 /**
  * @param {{ name: string, module: string, version: string, binary: string, minutes: string }} tool
@@ -53,19 +53,5 @@ export function ensureGoTool(tool) {
     return bin;
   } finally {
     rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-/** A directory as a cross-process lock; one older than an hour belongs to a build that died. */
-function waitForLock(lock) {
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      return;
-    } catch {
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 3600_000)
-        rmSync(lock, { recursive: true, force: true });
-      execFileSync('sleep', ['2']);
-    }
   }
 }

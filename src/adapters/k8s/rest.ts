@@ -114,14 +114,7 @@ export class KubeRest {
     this.material = material;
     let agent = this.agents.get(pool);
     if (!agent) {
-      const tls = {
-        ca: opts.ca,
-        cert: opts.cert,
-        key: opts.key,
-        pfx: opts.pfx,
-        passphrase: opts.passphrase,
-        ...(opts.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: opts.rejectUnauthorized }),
-      };
+      const tls = tlsOf(opts);
       // Streams are not capped: each is one watch or one open log view, and the API server's
       // own limits (max-requests-inflight excludes watches) are what bound them.
       const maxSockets = pool === 'request' ? REQUEST_SOCKETS : Infinity;
@@ -341,14 +334,7 @@ export class KubeRest {
     // kubelet's router answers 406 to a stream that asks for JSON.
     const { Accept: _json, ...headers } = opts.headers as Record<string, string>;
     opts.headers = headers;
-    const tls = {
-      ca: opts.ca,
-      cert: opts.cert,
-      key: opts.key,
-      pfx: opts.pfx,
-      passphrase: opts.passphrase,
-      ...(opts.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: opts.rejectUnauthorized }),
-    };
+    const tls = tlsOf(opts);
     opts.agent = agentFor(this.server, this.proxy, {
       keepAlive: false,
       ...(opts.protocol === 'https:' ? tls : {}),
@@ -417,4 +403,16 @@ function withoutExec(kc: KubeConfig): { kc: KubeConfig; exec?: ExecConfig } {
     currentContext: kc.getCurrentContext(),
   });
   return { kc: plain, exec };
+}
+
+/** The TLS material of a request, for the agent that carries it. */
+function tlsOf(opts: https.RequestOptions): https.AgentOptions {
+  return {
+    ca: opts.ca,
+    cert: opts.cert,
+    key: opts.key,
+    pfx: opts.pfx,
+    passphrase: opts.passphrase,
+    ...(opts.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: opts.rejectUnauthorized }),
+  };
 }
