@@ -23,7 +23,13 @@ export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml'];
 /** For editor file searches (VS Code globs). */
 export const RUNBOOK_GLOB = '**/*.runbook.{yaml,yml}';
 export const MANIFEST_GLOB = '**/*.{yaml,yml}';
-export const MANIFEST_EXCLUDE_GLOB = `{${[...SKIPPED_FOLDERS.keys()].map((d) => `**/${d}/**`).join(',')},**/*.runbook.{yaml,yml}}`;
+// One flat alternation: ripgrep (behind VS Code's findFiles) refuses nested `{…}` groups, and an
+// exclude it cannot parse fails the whole search, leaving the workspace index empty.
+export const MANIFEST_EXCLUDE_GLOB = `{${[
+  ...[...SKIPPED_FOLDERS.keys()].map((d) => `**/${d}/**`),
+  '**/*.runbook.yaml',
+  '**/*.runbook.yml',
+].join(',')}}`;
 
 export type PathVerdict =
   | { readonly manifest: true }
