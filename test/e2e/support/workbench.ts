@@ -118,16 +118,26 @@ export async function setPaneExpanded(page: Page, name: string, expanded: boolea
   if (((await header.getAttribute('aria-expanded')) === 'true') !== expanded) await header.click();
 }
 
-/** Opens a workspace file by name through Quick Open, as a user would. */
+/**
+ * Opens a workspace file by name through Quick Open, as a user would. A file the test has just
+ * written may be missing from Quick Open's first search (its file cache follows the watcher), so
+ * the search is typed again, as a user would, until the file is listed.
+ */
 export async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await page
-    .locator('.quick-input-list .monaco-list-row', { hasText: name })
-    .first()
-    .waitFor({ timeout: 15_000 });
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(name);
+    try {
+      await row.waitFor({ timeout: 8_000 });
+      break;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (attempt === 4) throw error;
+    }
+  }
   await input.press('Enter');
   await page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().waitFor({ timeout: 15_000 });
 }
