@@ -14,6 +14,9 @@ const SHOTS = [
   'sync-diff',
   'sync-apply-conflicts',
   'sync-raise-memory-preview',
+  'sync-secret-masked',
+  'charts-values-quick-fix',
+  'diagnose-superset',
 ];
 const from = join(repoRoot, 'test-results');
 const to = join(repoRoot, 'media', 'screenshots');
