@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_LIMITS, findTool } from '../../adapters/render/run';
 import { severityOf } from '../../adapters/vscode/convert';
+import { MANIFEST_EXCLUDE_GLOB } from '../../core/analysis/path-policy';
 import type { Logger } from '../../core/log';
 import { allRules } from '../../core/rules/registry';
 import type { AnalysisService } from '../analysis/service';
@@ -9,7 +10,6 @@ import { inside, rootsFrom, rootsOf, type SourceRoot } from './roots';
 
 export const RENDERED_SOURCE = 'Shipshape (rendered)';
 const MARKERS = '**/{Chart.yaml,kustomization.yaml,kustomization.yml,Kustomization}';
-const EXCLUDE = '**/{node_modules,.git}/**';
 const SAVE_DEBOUNCE_MS = 300;
 
 interface RootState {
@@ -28,6 +28,7 @@ export class ChartsService implements vscode.Disposable {
   private roots: SourceRoot[] = [];
   private readonly states = new Map<string, RootState>();
   private readonly told = new Set<string>();
+  private readonly tools = new Map<SourceRoot['kind'], string | undefined>();
   private readonly emitter = new vscode.EventEmitter<void>();
   /** Fires after each render is published (tests and quick fixes wait on it). */
   readonly onDidRender = this.emitter.event;
@@ -54,6 +55,7 @@ export class ChartsService implements vscode.Disposable {
           e.affectsConfiguration('shipshape.kustomize.path')
         ) {
           this.told.clear();
+          this.tools.clear();
           for (const root of this.roots) this.schedule(root, 0);
         }
       }),
@@ -125,7 +127,7 @@ export class ChartsService implements vscode.Disposable {
 
   private rediscover(): void {
     if (!vscode.workspace.isTrusted) return;
-    this.discovered = Promise.resolve(vscode.workspace.findFiles(MARKERS, EXCLUDE)).then(
+    this.discovered = Promise.resolve(vscode.workspace.findFiles(MARKERS, MANIFEST_EXCLUDE_GLOB)).then(
       (uris) => {
         this.roots = rootsFrom(uris.map((u) => u.fsPath));
         this.log.debug(`charts and overlays: ${this.roots.map((r) => `${r.kind} ${r.dir}`).join(', ')}`);
@@ -169,14 +171,21 @@ export class ChartsService implements vscode.Disposable {
     return state;
   }
 
-  private toolFor(kind: SourceRoot['kind']): string | undefined {
+  /**
+   * The tool's path; `fresh` looks it up again (each render does). `rendersFile` runs on every
+   * keystroke's publish, so it reads the last answer instead of stat-ing every PATH entry.
+   */
+  private toolFor(kind: SourceRoot['kind'], fresh = false): string | undefined {
+    if (!fresh && this.tools.has(kind)) return this.tools.get(kind);
     const setting = vscode.workspace.getConfiguration('shipshape').get<string>(`${kind}.path`, '').trim();
-    return findTool(kind, setting || undefined);
+    const tool = findTool(kind, setting || undefined);
+    this.tools.set(kind, tool);
+    return tool;
   }
 
   private async run(root: SourceRoot): Promise<void> {
     const state = this.state(root);
-    const tool = this.toolFor(root.kind);
+    const tool = this.toolFor(root.kind, true);
     if (!tool) {
       this.missing(root.kind);
       this.emitter.fire();
