@@ -234,7 +234,8 @@ describe('backoff', { timeout: 60_000 }, () => {
       assert.ok(waits[0]! < 1.5, `first wait ${waits[0]} s`);
       assert.ok(waits[4]! >= 4, `fifth wait ${waits[4]} s (${waits.join(', ')})`);
       assert.ok(Math.max(...waits) <= 37.5, `capped (${waits.join(', ')})`);
-      assert.ok(waits[8]! >= 22.5, `still long after many failures (${waits.join(', ')})`);
+      // 22.5 s is the cap's shortest jitter; a wait is read up to one 100 ms step after it was chosen.
+      assert.ok(waits[8]! >= 22.3, `still long after many failures (${waits.join(', ')})`);
     } finally {
       informer.stop();
     }
