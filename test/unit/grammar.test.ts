@@ -247,15 +247,24 @@ test('the grammar is an injection into YAML values, and knows exactly the runboo
   assert.deepEqual(keys?.split('|'), Object.keys(CHECK_KINDS));
 });
 
-test('tokenising stays fast on a large manifest (no runaway look-behind)', async () => {
+// Its speed is measured by `npm run bench -- grammar`, not asserted here: a loaded CI machine took
+// 6 s for what takes 0.4 s on a quiet one.
+test('a large manifest tokenises to its end: the last document still gets its scopes', async () => {
   const { injected } = await grammars();
   const doc =
     readFileSync(join(grammarDir, 'quantities.yaml'), 'utf8') +
     readFileSync(join(grammarDir, 'images.yaml'), 'utf8');
   const big = Array.from({ length: 40 }, () => `---\n${doc}`).join('\n');
-  const started = performance.now();
-  const lines = tokenize(injected, big).length;
-  const ms = performance.now() - started;
-  assert.ok(lines > 3000);
-  assert.ok(ms < 5000, `${lines} lines took ${Math.round(ms)} ms`);
+  const lines = tokenize(injected, big);
+  assert.ok(lines.length > 3000);
+  // Every copy of the document tokenises like the first: the rule stack neither drifts nor leaks
+  // from one document into the next.
+  const per = doc.split(/\r?\n/).length + 1;
+  const scopes = (from: number) =>
+    lines.slice(from, from + per).map((l) => l.map((t) => t.scopes.join(' ')).join('|'));
+  assert.ok(
+    scopes(0).some((l) => l.includes('quantity')),
+    'the first copy has quantity scopes',
+  );
+  assert.deepEqual(scopes((40 - 1) * per), scopes(0));
 });
