@@ -6,6 +6,7 @@ import { repoRoot } from '../harness/paths';
 import { benchAnalyser } from './analyser';
 import { benchBigFile } from './big-file';
 import { benchExplorer } from './explorer';
+import { benchGrammar } from './grammar';
 import { Report } from './report';
 
 const only = process.argv.slice(2);
@@ -34,6 +35,10 @@ async function main(): Promise<void> {
   if (only.length === 0 || only.includes('explorer')) {
     process.stderr.write('explorer benchmark…\n');
     await benchExplorer(report);
+  }
+  if (only.length === 0 || only.includes('grammar')) {
+    process.stderr.write('grammar benchmark…\n');
+    await benchGrammar(report);
   }
   const markdown = report.markdown('Shipshape benchmark', machine);
   writeFileSync(join(out, 'report.md'), markdown);
