@@ -209,7 +209,7 @@ ${env}`);
     assert.equal(findings(text, 'schema-invalid').length, 25);
   });
 
-  test('fast enough for the CLI: 2,000 Deployments well under a second', () => {
+  test('2,000 valid Deployments give no schema issue', () => {
     const deployment = (i: number) => `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: d${i}, namespace: data-platform, labels: {app: d${i}}}
@@ -228,15 +228,11 @@ spec:
           readinessProbe: {httpGet: {path: /health, port: http}}
 `;
     const docs = parseAllDocuments(Array.from({ length: 2000 }, (_, i) => deployment(i)).join('---\n'));
-    const started = performance.now();
+    // Its speed is part of `npm run bench` (the analyser corpus), not a timing assertion here.
     let issues = 0;
     for (const doc of docs)
       issues += validateObject(doc.contents as YAMLMap, 'apps/v1', 'Deployment', doc).length;
-    const elapsed = performance.now() - started;
-    if (process.env['SHOW_TIMING'])
-      process.stdout.write(`# schema validation of 2000 Deployments: ${elapsed.toFixed(0)} ms\n`);
     assert.equal(issues, 0);
-    assert.ok(elapsed < 1000, `validation took ${elapsed.toFixed(0)} ms`);
   });
 });
 
