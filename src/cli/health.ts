@@ -43,7 +43,7 @@ export async function loadState(
     const deadline = Date.now() + 30_000;
     for (;;) {
       const status = connection.status();
-      if (status.state === 'ready' && !connection.loading()) break;
+      if (status.state === 'ready' && !connection.loading(true)) break;
       if (status.state === 'failed' || (status.state === 'stale' && Date.now() > deadline - 25_000))
         throw status.error ?? new KubeError('other', `cannot read context ${context}`);
       if (Date.now() > deadline)

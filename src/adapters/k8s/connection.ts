@@ -237,10 +237,14 @@ export class ClusterConnection {
     return { ...base, state: 'ready' };
   }
 
-  /** True while any (non-optional) informer has not finished its first LIST. */
-  loading(): boolean {
+  /**
+   * True while any informer has not finished its first LIST. The tree ignores optional ones (it
+   * shows what it has); a one-shot read (the CLI) counts them too, or an Argo CD Application list
+   * that answers a moment later reads as "not found". A missing CRD fails them at once.
+   */
+  loading(includeOptional = false): boolean {
     for (const { resource, informer } of this.informers.values()) {
-      if (informer.status.state === 'loading' && !resource.optional) return true;
+      if (informer.status.state === 'loading' && (includeOptional || !resource.optional)) return true;
     }
     return false;
   }
