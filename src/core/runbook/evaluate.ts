@@ -17,8 +17,6 @@ import type {
   RunbookEvaluation,
 } from './types';
 
-export type { Outcome } from './definition';
-
 /** The parts of the state a check reads: any of them missing makes its answer unknown. */
 export function needs(check: Check): (keyof ClusterState)[] {
   return checkDefinition(check.kind).needs(check, needs);
