@@ -1,4 +1,5 @@
 // @ts-check
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -17,6 +18,24 @@ const outsideWorld = {
     {
       group: ['**/adapters/**', '**/features/**'],
       message: 'Pure code must not depend on adapters or features.',
+    },
+  ],
+};
+
+/** src/core is also free of Node: it runs in the extension host, the CLI and the worker alike. */
+const noNode = 'src/core is pure: files, processes and the network go through src/adapters.';
+const pureCore = {
+  // Bare builtin names are exact paths, not patterns: a pattern "cluster" would match "./cluster".
+  paths: [...outsideWorld.paths, ...builtinModules.map((name) => ({ name, message: noNode }))],
+  patterns: [...outsideWorld.patterns, { group: ['node:*'], message: noNode }],
+};
+
+/** The CLI drives the core headless: a feature is VS Code UI. */
+const headlessCli = {
+  patterns: [
+    {
+      group: ['**/features', '**/features/**', 'vscode'],
+      message: 'The CLI imports no feature (and no vscode): put shared logic in src/core or src/adapters.',
     },
   ],
 };
@@ -70,6 +89,14 @@ export default tseslint.config(
   {
     files: ['src/core/**', 'src/protocol/**', 'src/webview/**'],
     rules: { 'no-restricted-imports': ['error', outsideWorld] },
+  },
+  {
+    files: ['src/core/**'],
+    rules: { 'no-restricted-imports': ['error', pureCore] },
+  },
+  {
+    files: ['src/cli/**'],
+    rules: { 'no-restricted-imports': ['error', headlessCli] },
   },
   {
     files: ['src/webview/**'],

@@ -47,3 +47,38 @@ test('lint allows vscode in features and client-node in adapters/k8s', async () 
     [],
   );
 });
+
+test('lint rejects Node built-ins in src/core, by node: prefix or bare name', async () => {
+  for (const spec of ['node:fs', 'node:path', 'fs', 'fs/promises', 'child_process'])
+    assert.equal(
+      (await lint('src/core/probe.ts', `import * as m from '${spec}';\nexport const x = m;\n`)).length,
+      1,
+      spec,
+    );
+  // A bare built-in name is matched exactly: core's own ./cluster module stays importable.
+  assert.deepEqual(
+    await lint('src/core/health/probe.ts', "import * as m from './cluster';\nexport const x = m;\n"),
+    [],
+  );
+  assert.deepEqual(
+    await lint('src/adapters/fs/probe.ts', "import * as m from 'node:fs';\nexport const x = m;\n"),
+    [],
+  );
+});
+
+test('lint rejects feature (and vscode) imports in the CLI, and allows core and adapters', async () => {
+  for (const spec of ['../features/runbook/controller', '../features/services', 'vscode'])
+    assert.equal(
+      (await lint('src/cli/probe.ts', `import * as m from '${spec}';\nexport const x = m;\n`)).length,
+      1,
+      spec,
+    );
+  assert.deepEqual(
+    await lint(
+      'src/cli/probe.ts',
+      "import * as a from '../core/runbook/evaluate';\nimport * as b from '../adapters/k8s/rest';\n" +
+        "import * as c from 'node:fs';\nexport const x = [a, b, c];\n",
+    ),
+    [],
+  );
+});

@@ -4,6 +4,8 @@
  * from the cluster state, one without is ticked by the operator.
  */
 import type { ClusterState } from '../k8s/types';
+import type { CheckOfDefinition } from './definition';
+import type { CHECK_DEFINITIONS } from './registry';
 
 export type Priority = 'critical' | 'high' | 'medium' | 'low';
 export const PRIORITIES: readonly Priority[] = ['critical', 'high', 'medium', 'low'];
@@ -16,63 +18,11 @@ export const CHECK_WORKLOAD_KINDS: readonly CheckWorkloadKind[] = ['Deployment',
 export type Labels = Readonly<Record<string, string>>;
 
 /**
- * A parsed check. In YAML the check kind is the single key of the `check` map (`{ healthAtLeast:
+ * A parsed check: the union of the check types the registry's definitions declare (one per kind,
+ * in catalog/). In YAML the check kind is the single key of the `check` map (`{ healthAtLeast:
  * 95 }`); here it is a `kind` field so that code can switch on it.
  */
-export type Check =
-  | { readonly kind: 'healthAtLeast'; readonly percent: number; readonly namespace?: string }
-  | { readonly kind: 'noPodsWithReason'; readonly reasons: readonly string[]; readonly namespace?: string }
-  | { readonly kind: 'noPendingWithoutReason'; readonly namespace?: string }
-  | {
-      readonly kind: 'workloadReady';
-      readonly workload: CheckWorkloadKind;
-      readonly namespace: string;
-      readonly name: string;
-      /** At least this many ready; without it, every desired replica (and at least one). */
-      readonly min?: number;
-      /** A workload deliberately scaled to 0 passes (the seeds' "scale down if not needed"). */
-      readonly allowScaledToZero?: boolean;
-    }
-  | {
-      readonly kind: 'podsReady';
-      readonly namespace: string;
-      readonly selector: Labels;
-      readonly min: number;
-    }
-  | {
-      readonly kind: 'pdbCovers';
-      readonly namespace: string;
-      readonly target:
-        | { readonly by: 'workload'; readonly workload: CheckWorkloadKind; readonly name: string }
-        | { readonly by: 'selector'; readonly selector: Labels }
-        | { readonly by: 'multiReplica' };
-    }
-  | { readonly kind: 'quotaInNamespaces'; readonly namespaces: readonly string[] }
-  | { readonly kind: 'quotaUsageBelow'; readonly percent: number; readonly namespace?: string }
-  | {
-      readonly kind: 'networkPolicySelects';
-      readonly namespace: string;
-      readonly selector?: Labels;
-      readonly policyType?: 'Ingress' | 'Egress';
-    }
-  | { readonly kind: 'cronJobSucceeded'; readonly namespace: string; readonly name?: string }
-  | {
-      readonly kind: 'argoApp';
-      /** Empty: every Application. */
-      readonly names: readonly string[];
-      readonly namespace?: string;
-      readonly sync?: string;
-      readonly health?: string;
-    }
-  | { readonly kind: 'noFailedJobs'; readonly namespace?: string }
-  | { readonly kind: 'noStuckTerminating'; readonly namespace?: string }
-  | {
-      readonly kind: 'serviceExternalName';
-      readonly namespace: string;
-      readonly name: string;
-      readonly equals: string;
-    }
-  | { readonly kind: 'allPass'; readonly checks: readonly Check[] };
+export type Check = CheckOfDefinition<(typeof CHECK_DEFINITIONS)[number]>;
 
 export type CheckKind = Check['kind'];
 

@@ -8,7 +8,7 @@ import { podHealth } from '../../../src/core/health/memo';
 import type { ClusterState } from '../../../src/core/k8s/types';
 import { HealthModel } from '../../../src/features/clusters/model';
 import type { ClusterSources, Source } from '../../../src/features/clusters/sources';
-import { NOW, SEC, pod, running, state } from '../health/builders';
+import { NOW, SEC, pod, running, state } from '../../support/k8s';
 
 const taken = new Date(NOW).toISOString();
 // Deleted 20 s before the snapshot with a 30 s grace period: still within it when the snapshot was taken.

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SUGGESTIONS } from '../../../src/core/health/suggestions';
 import { summarise } from '../../../src/core/health/summary';
-import { NOW, application, node, quota, state } from './builders';
+import { NOW, application, node, quota, state } from '../../support/k8s';
 
 describe('nodes', () => {
   test('pressure conditions that are True are a warning (2) naming every pressure', () => {

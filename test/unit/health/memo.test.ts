@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { podHealth, summariseMemoised } from '../../../src/core/health/memo';
 import { summarise } from '../../../src/core/health/summary';
-import { MIN, NOW, crashPod, healthyPod, imagePullPod, pod, running, state } from './builders';
+import { MIN, NOW, crashPod, healthyPod, imagePullPod, pod, running, state } from '../../support/k8s';
 
 test('a memoised summary equals a full one, before and after a watch update replaces one pod', () => {
   const pods = [healthyPod('a'), crashPod('b'), imagePullPod('c')];

@@ -20,7 +20,7 @@ import {
   terminated,
   unschedulablePod,
   waiting,
-} from './builders';
+} from '../../support/k8s';
 
 const classify = (p: Pod, threshold?: number) =>
   classifyPod(p, NOW, threshold === undefined ? {} : { restartThreshold: threshold });

@@ -11,7 +11,7 @@ import { SUGGESTIONS } from '../../../src/core/health/suggestions';
 import { formatPercent, summarise } from '../../../src/core/health/summary';
 import { namespacesOf, stateFromObjects } from '../../../src/core/k8s/state';
 import { repoRoot } from '../../../scripts/harness/paths';
-import { NOW } from './builders';
+import { NOW } from '../../support/k8s';
 
 const snapshot: unknown = JSON.parse(
   readFileSync(join(repoRoot, 'test', 'fixtures', 'health', 'snapshot.json'), 'utf8'),

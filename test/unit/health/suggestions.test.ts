@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SUGGESTIONS, suggestionFor } from '../../../src/core/health/suggestions';
-import { INSUFFICIENT_CPU } from './builders';
+import { INSUFFICIENT_CPU } from '../../support/k8s';
 
 test('every suggestion is one plain line of at most 140 characters', () => {
   for (const [key, text] of Object.entries(SUGGESTIONS)) {

@@ -19,7 +19,7 @@ import {
   state,
   terminated,
   unschedulablePod,
-} from './builders';
+} from '../../support/k8s';
 
 const times = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
 

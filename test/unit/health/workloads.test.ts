@@ -21,7 +21,7 @@ import {
   running,
   state,
   workload,
-} from './builders';
+} from '../../support/k8s';
 import type { Workload } from '../../../src/core/k8s/types';
 
 const NS = 'data-platform';
@@ -335,7 +335,7 @@ describe('Jobs and CronJobs', () => {
 
   test("a CronJob's verdict is its newest Job's; every failed Job is a problem owned by the CronJob", () => {
     const cron = (name: string, jobs: Parameters<typeof job>[2][]) => ({
-      cronJob: cronJob(name, NS, name === 'iceberg-compaction'),
+      cronJob: cronJob(name, NS, { suspend: name === 'iceberg-compaction' }),
       jobs: jobs.map((j, i) =>
         job(`${name}-2900${i}`, NS, { cronJob: name, created: ago((3 - i) * HOUR), ...j }),
       ),

@@ -4,26 +4,14 @@ import type { ClusterState, Pod } from '../../../src/core/k8s/types';
 import { evaluateCheck } from '../../../src/core/runbook/evaluate';
 import { Facts } from '../../../src/core/runbook/facts';
 import type { Check } from '../../../src/core/runbook/types';
-import {
-  ago,
-  app,
-  cronJob,
-  deployment,
-  externalName,
-  job,
-  netpol,
-  NOW,
-  pdb,
-  pod,
-  quota,
-  state,
-} from './cluster';
+import { ago, application, cronJob, externalName, netpol, NOW, pdb, quota, state } from '../../support/k8s';
+import { deploymentWithPods, jobRun, podIn } from '../../support/platform';
 
 const run = (check: Check, s: ClusterState, missing: (keyof ClusterState)[] = []) =>
   evaluateCheck(check, new Facts(s, NOW, new Set(missing)));
 
 const oomLooping = (name: string): Pod => ({
-  ...pod(name, 'crashloop'),
+  ...podIn(name, 'crashloop'),
   status: {
     phase: 'Running',
     conditions: [{ type: 'Ready', status: 'False' }],
@@ -42,10 +30,10 @@ const oomLooping = (name: string): Pod => ({
 test('healthAtLeast: per namespace, and unknown when nothing is counted', () => {
   const s = state({
     pods: [
-      pod('a', 'ready'),
-      pod('b', 'crashloop'),
-      pod('k', 'ready', { namespace: 'kafka' }),
-      pod('done', 'completed'),
+      podIn('a', 'ready'),
+      podIn('b', 'crashloop'),
+      podIn('k', 'ready', { namespace: 'kafka' }),
+      podIn('done', 'completed'),
     ],
   });
   assert.equal(run({ kind: 'healthAtLeast', percent: 100, namespace: 'kafka' }, s).status, 'pass');
@@ -61,7 +49,7 @@ test('healthAtLeast: per namespace, and unknown when nothing is counted', () => 
 
 test('noPodsWithReason: init containers, container states and how a crash loop last ended', () => {
   const init: Pod = {
-    ...pod('init', 'pending'),
+    ...podIn('init', 'pending'),
     status: {
       phase: 'Pending',
       initContainerStatuses: [
@@ -70,7 +58,7 @@ test('noPodsWithReason: init containers, container states and how a crash loop l
     },
   };
   const healedAfterOom: Pod = {
-    ...pod('healed', 'ready'),
+    ...podIn('healed', 'ready'),
     status: {
       phase: 'Running',
       conditions: [{ type: 'Ready', status: 'True' }],
@@ -103,7 +91,7 @@ test('noPodsWithReason: init containers, container states and how a crash loop l
 });
 
 test('evidence lists stop at five names', () => {
-  const pods = Array.from({ length: 7 }, (_, i) => pod(`crash-${i}`, 'crashloop'));
+  const pods = Array.from({ length: 7 }, (_, i) => podIn(`crash-${i}`, 'crashloop'));
   const r = run({ kind: 'noPodsWithReason', reasons: ['CrashLoopBackOff'] }, state({ pods }));
   assert.equal(
     r.evidence,
@@ -113,9 +101,9 @@ test('evidence lists stop at five names', () => {
 });
 
 test('noPendingWithoutReason: reasons given pass, silence fails, new pods get a grace period', () => {
-  const fresh = pod('fresh', 'pending', { createdAgo: 60_000 });
-  const stale = pod('stale', 'pending', { createdAgo: 20 * 60_000 });
-  const waiting = pod('spark', 'unschedulable');
+  const fresh = podIn('fresh', 'pending', { createdAgo: 60_000 });
+  const stale = podIn('stale', 'pending', { createdAgo: 20 * 60_000 });
+  const waiting = podIn('spark', 'unschedulable');
   assert.equal(run({ kind: 'noPendingWithoutReason' }, state({ pods: [fresh] })).status, 'pass');
   const explained = run({ kind: 'noPendingWithoutReason' }, state({ pods: [fresh, waiting] }));
   assert.equal(explained.status, 'pass');
@@ -129,11 +117,11 @@ test('noPendingWithoutReason: reasons given pass, silence fails, new pods get a 
 });
 
 test('workloadReady: missing, scaled to zero, min below desired, other kinds', () => {
-  const api = deployment('dolphinscheduler-api', {
+  const api = deploymentWithPods('dolphinscheduler-api', {
     replicas: 8,
     pods: ['ready', 'ready', 'ready', 'ready', 'ready', 'ready', 'crashloop', 'crashloop'],
   });
-  const idle = deployment('trino-worker', { replicas: 0, pods: [] });
+  const idle = deploymentWithPods('trino-worker', { replicas: 0, pods: [] });
   const s = state({ deployments: [api.workload, idle.workload], pods: api.pods });
   const check = (extra: Partial<Extract<Check, { kind: 'workloadReady' }>>) =>
     run(
@@ -183,10 +171,10 @@ test('podsReady: counts ready pods with the labels, terminal pods aside', () => 
   const labels = { 'ray.io/cluster': 'ml-cluster', 'ray.io/node-type': 'worker' };
   const s = state({
     pods: [
-      pod('w1', 'ready', { namespace: 'ml-platform', labels }),
-      pod('w2', 'crashloop', { namespace: 'ml-platform', labels }),
-      pod('w3', 'completed', { namespace: 'ml-platform', labels }),
-      pod('other', 'ready', { namespace: 'ml-platform', labels: { 'ray.io/cluster': 'other' } }),
+      podIn('w1', 'ready', { namespace: 'ml-platform', labels }),
+      podIn('w2', 'crashloop', { namespace: 'ml-platform', labels }),
+      podIn('w3', 'completed', { namespace: 'ml-platform', labels }),
+      podIn('other', 'ready', { namespace: 'ml-platform', labels: { 'ray.io/cluster': 'other' } }),
     ],
   });
   const r = run({ kind: 'podsReady', namespace: 'ml-platform', selector: labels, min: 2 }, s);
@@ -204,8 +192,8 @@ test('podsReady: counts ready pods with the labels, terminal pods aside', () => 
 });
 
 test('pdbCovers: double coverage, null and empty selectors, multi-replica workloads', () => {
-  const api = deployment('dolphinscheduler-api', { replicas: 6 });
-  const single = deployment('trino-coordinator');
+  const api = deploymentWithPods('dolphinscheduler-api', { replicas: 6 });
+  const single = deploymentWithPods('trino-coordinator');
   const both = [
     pdb('a', 'data-platform', { app: 'dolphinscheduler-api' }),
     pdb('b', 'data-platform', { app: 'dolphinscheduler-api' }),
@@ -244,8 +232,12 @@ test('pdbCovers: double coverage, null and empty selectors, multi-replica worklo
 
 test('quotas: presence per namespace, usage threshold, usage not reported yet', () => {
   const hard = { 'requests.cpu': '10', 'requests.memory': '20Gi', pods: '50' };
-  const tight = quota('kafka', { 'requests.cpu': '9500m', 'requests.memory': '10Gi', pods: '12' }, hard);
-  const fresh = { ...quota('ml-platform', {}, hard), status: { hard } };
+  const tight = quota('kafka-quota', 'kafka', hard, {
+    'requests.cpu': '9500m',
+    'requests.memory': '10Gi',
+    pods: '12',
+  });
+  const fresh = { ...quota('ml-platform-quota', 'ml-platform', hard, {}), status: { hard } };
   const s = state({ resourceQuotas: [tight, fresh] });
   assert.equal(
     run({ kind: 'quotaInNamespaces', namespaces: ['kafka', 'data-platform'] }, s).evidence,
@@ -262,8 +254,8 @@ test('quotas: presence per namespace, usage threshold, usage not reported yet', 
 
 test('networkPolicySelects: policy types as the API defaults them, partial coverage, selectors', () => {
   const pods = [
-    pod('etl', 'ready', { labels: { app: 'etl' } }),
-    pod('web', 'ready', { labels: { app: 'web' } }),
+    podIn('etl', 'ready', { labels: { app: 'etl' } }),
+    podIn('web', 'ready', { labels: { app: 'web' } }),
   ];
   const ingressOnly = { ...netpol('ingress', 'data-platform', []), spec: { podSelector: {} } };
   const etlEgress = netpol('etl-egress', 'data-platform', ['Egress'], { app: 'etl' });
@@ -298,17 +290,28 @@ test('cronJobSucceeded: from Jobs, from status when Jobs are unreadable, never-r
   const cron = 'commodity-price-pipeline';
   const ok = { lastScheduleTime: ago(3_600_000), lastSuccessfulTime: ago(3_000_000) };
   const check = { kind: 'cronJobSucceeded', namespace: 'data-platform', name: cron } as const;
-  assert.equal(run(check, state({ cronJobs: [cronJob(cron, ok)] }), ['jobs']).status, 'pass');
+  assert.equal(
+    run(check, state({ cronJobs: [cronJob(cron, 'data-platform', { status: ok })] }), ['jobs']).status,
+    'pass',
+  );
   const late = { lastScheduleTime: ago(600_000), lastSuccessfulTime: ago(90_000_000) };
   assert.match(
-    run(check, state({ cronJobs: [cronJob(cron, late)] }), ['jobs']).evidence,
+    run(check, state({ cronJobs: [cronJob(cron, 'data-platform', { status: late })] }), ['jobs']).evidence,
     /last scheduled 10m ago, no successful run recorded since/,
   );
   const active = { lastScheduleTime: ago(600_000), active: [{ name: `${cron}-1` }] };
-  assert.equal(run(check, state({ cronJobs: [cronJob(cron, active)] }), ['jobs']).status, 'unknown');
   assert.equal(
-    run(check, state({ cronJobs: [cronJob(cron, active)], jobs: [job(`${cron}-1`, 'running', { cron })] }))
-      .status,
+    run(check, state({ cronJobs: [cronJob(cron, 'data-platform', { status: active })] }), ['jobs']).status,
+    'unknown',
+  );
+  assert.equal(
+    run(
+      check,
+      state({
+        cronJobs: [cronJob(cron, 'data-platform', { status: active })],
+        jobs: [jobRun(`${cron}-1`, 'running', { cron })],
+      }),
+    ).status,
     'unknown',
   );
   assert.equal(
@@ -317,13 +320,16 @@ test('cronJobSucceeded: from Jobs, from status when Jobs are unreadable, never-r
   );
   // The newest finished Job decides; a running one does not hide it.
   const jobs = [
-    job(`${cron}-2`, 'running', { cron, startedAgo: 60_000 }),
-    job(`${cron}-1`, 'complete', { cron, startedAgo: 86_400_000 }),
+    jobRun(`${cron}-2`, 'running', { cron, startedAgo: 60_000 }),
+    jobRun(`${cron}-1`, 'complete', { cron, startedAgo: 86_400_000 }),
   ];
-  assert.equal(run(check, state({ cronJobs: [cronJob(cron, active)], jobs })).status, 'pass');
+  assert.equal(
+    run(check, state({ cronJobs: [cronJob(cron, 'data-platform', { status: active })], jobs })).status,
+    'pass',
+  );
   const all = run(
     { kind: 'cronJobSucceeded', namespace: 'data-platform' },
-    state({ cronJobs: [cronJob(cron, ok), cronJob('nightly')] }),
+    state({ cronJobs: [cronJob(cron, 'data-platform', { status: ok }), cronJob('nightly')] }),
     ['jobs'],
   );
   assert.equal(all.status, 'fail');
@@ -336,7 +342,10 @@ test('cronJobSucceeded: from Jobs, from status when Jobs are unreadable, never-r
 
 test('argoApp: by name, all, health only; unknown without the CRD', () => {
   const s = state({
-    applications: [app('ml-platform', 'Synced', 'Progressing'), app('data-platform', 'Synced', 'Healthy')],
+    applications: [
+      application('ml-platform', 'Synced', 'Progressing'),
+      application('data-platform', 'Synced', 'Healthy'),
+    ],
   });
   assert.equal(run({ kind: 'argoApp', names: ['ml-platform'] }, s).status, 'fail');
   assert.equal(run({ kind: 'argoApp', names: ['ml-platform'], sync: 'Synced' }, s).status, 'pass');
@@ -355,8 +364,8 @@ test('argoApp: by name, all, health only; unknown without the CRD', () => {
 
 test('noFailedJobs and noStuckTerminating honour the namespace', () => {
   const s = state({
-    jobs: [job('init-db-job', 'failed'), job('ok', 'complete', { namespace: 'kafka' })],
-    pods: [pod('doris-fe-0', 'stuck')],
+    jobs: [jobRun('init-db-job', 'failed'), jobRun('ok', 'complete', { namespace: 'kafka' })],
+    pods: [podIn('doris-fe-0', 'stuck')],
   });
   assert.equal(
     run({ kind: 'noFailedJobs', namespace: 'kafka' }, s).evidence,
@@ -392,11 +401,11 @@ test('serviceExternalName: type, case and the trailing dot', () => {
 test('cronJobSucceeded: Jobs without an owner are matched by name literally, crafted names included', () => {
   for (const cron of ['a(b', '[', 'nightly.*']) {
     const check = { kind: 'cronJobSucceeded', namespace: 'data-platform', name: cron } as const;
-    const s = state({ cronJobs: [cronJob(cron)], jobs: [job(`${cron}-17`, 'complete')] });
+    const s = state({ cronJobs: [cronJob(cron)], jobs: [jobRun(`${cron}-17`, 'complete')] });
     assert.equal(run(check, s).status, 'pass', cron);
   }
   // A dot is a dot: `a.b` does not claim `axb-1`.
   const check = { kind: 'cronJobSucceeded', namespace: 'data-platform', name: 'a.b' } as const;
-  const s = state({ cronJobs: [cronJob('a.b')], jobs: [job('axb-1', 'complete')] });
+  const s = state({ cronJobs: [cronJob('a.b')], jobs: [jobRun('axb-1', 'complete')] });
   assert.equal(run(check, s).status, 'fail');
 });

@@ -7,7 +7,8 @@ import type { ClusterState } from '../../../src/core/k8s/types';
 import { evaluate } from '../../../src/core/runbook/evaluate';
 import { parseRunbook } from '../../../src/core/runbook/parse';
 import type { Runbook } from '../../../src/core/runbook/types';
-import { failingPlatform, NOW, remediatedPlatform } from './cluster';
+import { NOW } from '../../support/k8s';
+import { failingPlatform, remediatedPlatform } from '../../support/platform';
 
 function builtIn(): Runbook {
   const { runbook } = parseRunbook(

@@ -1,6 +1,7 @@
 /**
- * Small plain-object builders for health tests: each returns what the API server would, minus
- * what the test does not care about. Names and numbers echo the seeds' platform.
+ * The test kit: small plain-object builders, each returning what the API server would minus
+ * what the test does not care about. One name, one signature; the seeds' platform built from
+ * them is in platform.ts. Names and numbers echo the seeds' platform.
  */
 import type {
   ArgoApplication,
@@ -9,13 +10,16 @@ import type {
   ContainerStatus,
   CronJob,
   Job,
+  NetworkPolicy,
   Node,
   Pod,
+  PodDisruptionBudget,
   PodSpec,
   ResourceQuota,
+  Service,
   Workload,
-} from '../../../src/core/k8s/types';
-import { emptyClusterState } from '../../../src/core/k8s/types';
+} from '../../src/core/k8s/types';
+import { emptyClusterState } from '../../src/core/k8s/types';
 
 export const NOW = Date.parse('2025-10-24T18:00:00Z');
 export const SEC = 1000;
@@ -269,12 +273,17 @@ export const failedCondition = (reason = 'BackoffLimitExceeded') => ({
 });
 export const completeCondition = { type: 'Complete', status: 'True' };
 
-export function cronJob(name: string, namespace: string, suspend = false): CronJob {
+export function cronJob(
+  name: string,
+  namespace = 'data-platform',
+  o: { suspend?: boolean; status?: CronJob['status'] } = {},
+): CronJob {
   return {
     apiVersion: 'batch/v1',
     kind: 'CronJob',
     metadata: meta(name, namespace),
-    spec: { schedule: '0 3 * * *', ...(suspend ? { suspend: true } : {}) },
+    spec: { schedule: '0 3 * * *', ...(o.suspend ? { suspend: true } : {}) },
+    ...(o.status ? { status: o.status } : {}),
   };
 }
 
@@ -322,3 +331,34 @@ export function quota(
     status: { hard, used },
   };
 }
+
+export const pdb = (
+  name: string,
+  namespace: string,
+  matchLabels: Record<string, string>,
+  minAvailable = 1,
+): PodDisruptionBudget => ({
+  apiVersion: 'policy/v1',
+  kind: 'PodDisruptionBudget',
+  metadata: { name, namespace },
+  spec: { minAvailable, selector: { matchLabels } },
+});
+
+export const netpol = (
+  name: string,
+  namespace: string,
+  types: string[],
+  matchLabels?: Record<string, string>,
+): NetworkPolicy => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name, namespace },
+  spec: { podSelector: matchLabels ? { matchLabels } : {}, policyTypes: types },
+});
+
+export const externalName = (name: string, namespace: string, target: string): Service => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace },
+  spec: { type: 'ExternalName', externalName: target },
+});

@@ -1,32 +1,14 @@
 /**
- * ClusterState fixtures for runbook checks, as plain objects the API server would return. Names
- * and numbers echo the seeds' platform: `failingPlatform()` is Day 1 morning (crash loops,
- * ImagePullBackOff, pending Spark History Server, failed init job, wrong ExternalName, no PDBs or
- * quotas), `remediatedPlatform()` the same cluster after each task's fix.
+ * The seeds' platform for runbook checks, built from the kit (k8s.ts): pods by named state, a
+ * Deployment with its pods, Job runs by outcome, and two whole clusters — `failingPlatform()` is
+ * Day 1 morning (crash loops, ImagePullBackOff, pending Spark History Server, failed init job,
+ * wrong ExternalName, no PDBs or quotas), `remediatedPlatform()` the same cluster after each
+ * task's fix.
  */
-import type {
-  ArgoApplication,
-  ClusterState,
-  Condition,
-  CronJob,
-  Job,
-  NetworkPolicy,
-  Pod,
-  PodDisruptionBudget,
-  ResourceQuota,
-  Service,
-  Workload,
-} from '../../../src/core/k8s/types';
-import { emptyClusterState } from '../../../src/core/k8s/types';
+import type { ClusterState, Condition, Job, Pod, Workload } from '../../src/core/k8s/types';
+import { ago, application, cronJob, externalName, HOUR, MIN, netpol, pdb, quota, state } from './k8s';
 
-export const NOW = Date.parse('2025-10-24T18:00:00Z');
-const MIN = 60_000;
-const HOUR = 60 * MIN;
-export const ago = (ms: number): string => new Date(NOW - ms).toISOString();
-
-export const state = (parts: Partial<ClusterState>): ClusterState => ({ ...emptyClusterState(), ...parts });
-
-type PodState =
+export type PodState =
   'ready' | 'crashloop' | 'imagepull' | 'unschedulable' | 'pending' | 'failed' | 'stuck' | 'completed';
 
 const conditions = (ready: boolean, scheduled = true): Condition[] => [
@@ -42,7 +24,7 @@ export interface PodOptions {
   createdAgo?: number;
 }
 
-export function pod(name: string, how: PodState, o: PodOptions = {}): Pod {
+export function podIn(name: string, how: PodState, o: PodOptions = {}): Pod {
   const namespace = o.namespace ?? 'data-platform';
   const meta = {
     name,
@@ -116,14 +98,17 @@ export interface DeploymentOptions {
 }
 
 /** A Deployment and its pods (owned through a ReplicaSet named like the controller does). */
-export function deployment(name: string, o: DeploymentOptions = {}): { workload: Workload; pods: Pod[] } {
+export function deploymentWithPods(
+  name: string,
+  o: DeploymentOptions = {},
+): { workload: Workload; pods: Pod[] } {
   const namespace = o.namespace ?? 'data-platform';
   const replicas = o.replicas ?? 1;
   const states = o.pods ?? Array.from({ length: replicas }, () => 'ready' as const);
   const labels = o.labels ?? { app: name };
   const hash = '5d8f7c9b6';
   const pods = states.map((s, i) =>
-    pod(`${name}-${hash}-${String.fromCharCode(97 + i)}x${i}`, s, {
+    podIn(`${name}-${hash}-${String.fromCharCode(97 + i)}x${i}`, s, {
       namespace,
       labels: { ...labels, 'pod-template-hash': hash },
       owner: { kind: 'ReplicaSet', name: `${name}-${hash}` },
@@ -147,50 +132,7 @@ export function deployment(name: string, o: DeploymentOptions = {}): { workload:
   };
 }
 
-export const pdb = (
-  name: string,
-  namespace: string,
-  matchLabels: Record<string, string>,
-  minAvailable = 1,
-): PodDisruptionBudget => ({
-  apiVersion: 'policy/v1',
-  kind: 'PodDisruptionBudget',
-  metadata: { name, namespace },
-  spec: { minAvailable, selector: { matchLabels } },
-});
-
-export const quota = (
-  namespace: string,
-  used: Record<string, string>,
-  hard: Record<string, string>,
-): ResourceQuota => ({
-  apiVersion: 'v1',
-  kind: 'ResourceQuota',
-  metadata: { name: `${namespace}-quota`, namespace },
-  spec: { hard },
-  status: { hard, used },
-});
-
-export const netpol = (
-  name: string,
-  namespace: string,
-  types: string[],
-  matchLabels?: Record<string, string>,
-): NetworkPolicy => ({
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'NetworkPolicy',
-  metadata: { name, namespace },
-  spec: { podSelector: matchLabels ? { matchLabels } : {}, policyTypes: types },
-});
-
-export const externalName = (name: string, namespace: string, target: string): Service => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name, namespace },
-  spec: { type: 'ExternalName', externalName: target },
-});
-
-export function job(
+export function jobRun(
   name: string,
   outcome: 'complete' | 'failed' | 'running',
   o: { namespace?: string; cron?: string; startedAgo?: number } = {},
@@ -231,25 +173,6 @@ export function job(
   };
 }
 
-export const cronJob = (
-  name: string,
-  status: CronJob['status'] = {},
-  namespace = 'data-platform',
-): CronJob => ({
-  apiVersion: 'batch/v1',
-  kind: 'CronJob',
-  metadata: { name, namespace },
-  spec: { schedule: '0 2 * * *', concurrencyPolicy: 'Forbid' },
-  status,
-});
-
-export const app = (name: string, sync: string, health: string): ArgoApplication => ({
-  apiVersion: 'argoproj.io/v1alpha1',
-  kind: 'Application',
-  metadata: { name, namespace: 'argocd' },
-  status: { sync: { status: sync }, health: { status: health } },
-});
-
 const kafkaLabels = (i: number) => ({
   'strimzi.io/cluster': 'datahub-kafka',
   'strimzi.io/kind': 'Kafka',
@@ -262,31 +185,31 @@ const rayLabels = (type: 'head' | 'worker') => ({ 'ray.io/cluster': 'ml-cluster'
 /** Pods the platform runs in either state: Kafka brokers, Ray, DolphinScheduler, Grafana… */
 function steadyParts() {
   const deployments = [
-    deployment('dolphinscheduler-api', { replicas: 6 }),
-    deployment('datahub-frontend'),
-    deployment('superset-web'),
-    deployment('trino-coordinator'),
-    deployment('grafana', { namespace: 'monitoring' }),
+    deploymentWithPods('dolphinscheduler-api', { replicas: 6 }),
+    deploymentWithPods('datahub-frontend'),
+    deploymentWithPods('superset-web'),
+    deploymentWithPods('trino-coordinator'),
+    deploymentWithPods('grafana', { namespace: 'monitoring' }),
   ];
   const kafka = [0, 1, 2].map((i) =>
-    pod(`datahub-kafka-kafka-pool-${i}`, 'ready', {
+    podIn(`datahub-kafka-kafka-pool-${i}`, 'ready', {
       namespace: 'kafka',
       labels: kafkaLabels(i),
       owner: { kind: 'StrimziPodSet', name: 'datahub-kafka-kafka-pool' },
     }),
   );
   const ray = [
-    pod('ml-cluster-head-k7x2p', 'ready', {
+    podIn('ml-cluster-head-k7x2p', 'ready', {
       namespace: 'ml-platform',
       labels: rayLabels('head'),
       owner: { kind: 'RayCluster', name: 'ml-cluster' },
     }),
-    pod('ml-cluster-worker-group-4h8dq', 'ready', {
+    podIn('ml-cluster-worker-group-4h8dq', 'ready', {
       namespace: 'ml-platform',
       labels: rayLabels('worker'),
       owner: { kind: 'RayCluster', name: 'ml-cluster' },
     }),
-    pod('ml-cluster-worker-group-9zm3c', 'ready', {
+    podIn('ml-cluster-worker-group-9zm3c', 'ready', {
       namespace: 'ml-platform',
       labels: rayLabels('worker'),
       owner: { kind: 'RayCluster', name: 'ml-cluster' },
@@ -317,38 +240,37 @@ function assemble(parts: { workload: Workload; pods: Pod[] }[], extra: Partial<C
 export function failingPlatform(): ClusterState {
   const steady = steadyParts();
   const failing = [
-    deployment('datahub-gms', { pods: ['crashloop'] }),
-    deployment('spark-history-server', { pods: ['unschedulable'] }),
-    deployment('mlflow', { pods: ['crashloop'] }),
-    deployment('redis', { pods: ['imagepull'] }),
-    deployment('superset-beat', { pods: ['crashloop'] }),
-    deployment('superset-worker', { pods: ['crashloop'] }),
-    deployment('trino-worker', { pods: ['crashloop'] }),
-    deployment('portal-services', { pods: ['pending'] }),
+    deploymentWithPods('datahub-gms', { pods: ['crashloop'] }),
+    deploymentWithPods('spark-history-server', { pods: ['unschedulable'] }),
+    deploymentWithPods('mlflow', { pods: ['crashloop'] }),
+    deploymentWithPods('redis', { pods: ['imagepull'] }),
+    deploymentWithPods('superset-beat', { pods: ['crashloop'] }),
+    deploymentWithPods('superset-worker', { pods: ['crashloop'] }),
+    deploymentWithPods('trino-worker', { pods: ['crashloop'] }),
+    deploymentWithPods('portal-services', { pods: ['pending'] }),
   ];
   return assemble([...steady.deployments, ...failing], {
     pods: [
       ...steady.pods,
-      pod('init-db-job-7qk2w', 'failed', { owner: { kind: 'Job', name: 'init-db-job' } }),
-      pod('doris-fe-0', 'stuck', { owner: { kind: 'StatefulSet', name: 'doris-fe' } }),
+      podIn('init-db-job-7qk2w', 'failed', { owner: { kind: 'Job', name: 'init-db-job' } }),
+      podIn('doris-fe-0', 'stuck', { owner: { kind: 'StatefulSet', name: 'doris-fe' } }),
     ],
     jobs: [
-      job('init-db-job', 'failed', { startedAgo: 5 * HOUR }),
-      job('commodity-price-pipeline-29354520', 'failed', { cron: 'commodity-price-pipeline' }),
+      jobRun('init-db-job', 'failed', { startedAgo: 5 * HOUR }),
+      jobRun('commodity-price-pipeline-29354520', 'failed', { cron: 'commodity-price-pipeline' }),
     ],
     cronJobs: [
-      cronJob('commodity-price-pipeline', {
-        lastScheduleTime: ago(HOUR),
-        lastSuccessfulTime: ago(25 * HOUR),
+      cronJob('commodity-price-pipeline', 'data-platform', {
+        status: { lastScheduleTime: ago(HOUR), lastSuccessfulTime: ago(25 * HOUR) },
       }),
     ],
     services: [
       externalName('postgres-shared-service', 'data-platform', 'postgres-temp.kong.svc.cluster.local'),
     ],
     applications: [
-      app('data-platform', 'OutOfSync', 'Degraded'),
-      app('ml-platform', 'OutOfSync', 'Degraded'),
-      app('kyverno', 'Synced', 'Healthy'),
+      application('data-platform', 'OutOfSync', 'Degraded'),
+      application('ml-platform', 'OutOfSync', 'Degraded'),
+      application('kyverno', 'Synced', 'Healthy'),
     ],
   });
 }
@@ -356,14 +278,14 @@ export function failingPlatform(): ClusterState {
 export function remediatedPlatform(): ClusterState {
   const steady = steadyParts();
   const fixed = [
-    deployment('datahub-gms'),
-    deployment('spark-history-server'),
-    deployment('mlflow'),
-    deployment('redis'),
-    deployment('superset-beat'),
-    deployment('superset-worker'),
-    deployment('trino-worker'),
-    deployment('portal-services'),
+    deploymentWithPods('datahub-gms'),
+    deploymentWithPods('spark-history-server'),
+    deploymentWithPods('mlflow'),
+    deploymentWithPods('redis'),
+    deploymentWithPods('superset-beat'),
+    deploymentWithPods('superset-worker'),
+    deploymentWithPods('trino-worker'),
+    deploymentWithPods('portal-services'),
   ];
   const hard = {
     'requests.cpu': '100',
@@ -380,19 +302,18 @@ export function remediatedPlatform(): ClusterState {
   return assemble([...steady.deployments, ...fixed], {
     pods: [...steady.pods],
     jobs: [
-      job('commodity-price-pipeline-29354520', 'complete', {
+      jobRun('commodity-price-pipeline-29354520', 'complete', {
         cron: 'commodity-price-pipeline',
         startedAgo: 2 * HOUR,
       }),
-      job('commodity-price-pipeline-29353080', 'failed', {
+      jobRun('commodity-price-pipeline-29353080', 'failed', {
         cron: 'commodity-price-pipeline',
         startedAgo: 26 * HOUR,
       }),
     ],
     cronJobs: [
-      cronJob('commodity-price-pipeline', {
-        lastScheduleTime: ago(2 * HOUR),
-        lastSuccessfulTime: ago(HOUR + 55 * MIN),
+      cronJob('commodity-price-pipeline', 'data-platform', {
+        status: { lastScheduleTime: ago(2 * HOUR), lastSuccessfulTime: ago(HOUR + 55 * MIN) },
       }),
     ],
     services: [
@@ -403,13 +324,13 @@ export function remediatedPlatform(): ClusterState {
       pdb('kafka-broker-pdb', 'kafka', { 'strimzi.io/cluster': 'datahub-kafka' }, 2),
     ],
     resourceQuotas: ['data-platform', 'kafka', 'ml-platform', 'monitoring', 'victoria-metrics'].map((ns) =>
-      quota(ns, used, hard),
+      quota(`${ns}-quota`, ns, hard, used),
     ),
     networkPolicies: [netpol('allow-external-egress', 'data-platform', ['Egress'])],
     applications: [
-      app('data-platform', 'Synced', 'Healthy'),
-      app('ml-platform', 'Synced', 'Healthy'),
-      app('kyverno', 'Synced', 'Healthy'),
+      application('data-platform', 'Synced', 'Healthy'),
+      application('ml-platform', 'Synced', 'Healthy'),
+      application('kyverno', 'Synced', 'Healthy'),
     ],
   });
 }
