@@ -13,6 +13,7 @@ import { parseArgs } from '../../../src/cli/args';
 import { lintRendered, RENDER_VALUE_OPTIONS, renderRootOf } from '../../../src/cli/render-lint';
 import { lintHelmRender } from '../../../src/core/render/helm-map';
 import { allRules } from '../../../src/core/rules/registry';
+import { renderRoot } from '../../../src/features/charts/render';
 import { fixtures, realTools, workspace } from './support';
 
 const argo = join(fixtures, 'argo');
@@ -131,4 +132,29 @@ spec:
     assert.fail('a values file that is not YAML does not render');
   }
   assert.equal(outcome.errors[0]?.file, apps);
+});
+
+test('the editor: a root renders once per Application, labelled when there are several', async () => {
+  const root = { kind: 'helm' as const, dir: join(argo, 'charts', 'shop') };
+  const plans = plansInFile(apps).filter((p) => p.dir === root.dir);
+  const result = await renderRoot(root, realTools().helm, { rules: allRules }, DEFAULT_LIMITS, { plans });
+  const tag = result.marks.find((m) => m.rule === 'image-tag-pinned' && m.plan?.app === 'shop-prod');
+  assert.equal(at(tag?.file ?? '', (tag?.line ?? 0) + 1), at(join(argo, 'charts/shop/values-prod.yaml'), 4));
+  assert.match(tag?.message ?? '', /^\[shop-prod\] /);
+  assert.ok(tag?.mapped && tag.lint, 'a values-file finding keeps its quick fix, with its own render');
+  const inline = result.marks.find((m) => m.rule === 'min-replicas' && m.plan?.app === 'shop-canary');
+  assert.equal(at(inline?.file ?? '', (inline?.line ?? 0) + 1), at(apps, 37));
+  assert.equal(inline?.mapped, undefined, 'no values-file quick fix on an Application');
+  const missing = result.marks.find((m) => m.code === 'argo-app');
+  assert.equal(at(missing?.file ?? '', (missing?.line ?? 0) + 1), at(apps, 34));
+});
+
+test('the editor without an Application: default values, in the chosen namespace', async () => {
+  const root = { kind: 'helm' as const, dir: join(argo, 'charts', 'shop') };
+  const result = await renderRoot(root, realTools().helm, { rules: allRules }, DEFAULT_LIMITS, {
+    namespace: 'shop-dev',
+  });
+  assert.ok(result.lint);
+  assert.match(result.lint.file.text, /namespace: shop-dev\n/);
+  assert.ok(!result.marks.some((m) => m.file.endsWith('values-prod.yaml')), 'values-prod.yaml is not read');
 });
