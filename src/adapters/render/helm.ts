@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parseHelmError, renderedSection, templateLineFor, type RenderError } from '../../core/render/errors';
 import type { HelmRender } from '../../core/render/helm-map';
@@ -246,7 +246,7 @@ function locateHelmErrors(
         file: join(owner, 'Chart.yaml'),
         line: Math.max(1, dependencyLine(owner, e.dependency)),
         column: 1,
-        message: `${e.message} (helm dependency build ${relative(process.cwd(), owner) || '.'})`,
+        message: `${e.message} (helm dependency build ${shownDir(owner)})`,
       };
     }
     if (e.fileKind === 'template' && e.file) {
@@ -267,6 +267,12 @@ function locateHelmErrors(
     }
     return { file: join(tree.root, 'Chart.yaml'), line: 1, column: 1, message: e.message };
   });
+}
+
+/** A folder as the user's shell would name it: relative below the working directory, else absolute (the editor's). */
+function shownDir(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? dir : rel;
 }
 
 /** The 1-based line of `- name: <dependency>` in a chart's Chart.yaml, or 0. */

@@ -8,6 +8,8 @@ import type { SourceRoot } from './roots';
 
 export const NAMESPACE_SETTING = 'shipshape.charts.namespace';
 
+const SCAN_BATCH = 32;
+
 /** An Application file is small; a bigger YAML file (a CRD bundle) is not read for this. */
 const MAX_APP_FILE_BYTES = 1024 * 1024;
 
@@ -30,7 +32,9 @@ export class ArgoApps {
       return;
     }
     this.byFile.clear();
-    for (const uri of uris) await this.read(uri.fsPath);
+    // A few reads in flight at a time: the first render waits for this scan.
+    for (let i = 0; i < uris.length; i += SCAN_BATCH)
+      await Promise.all(uris.slice(i, i + SCAN_BATCH).map((uri) => this.read(uri.fsPath)));
     const plans = [...this.byFile.values()].flat();
     if (plans.length > 0)
       this.log.debug(
