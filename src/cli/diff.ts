@@ -19,9 +19,9 @@ export const DIFF_USAGE = `usage: shipshape diff [paths…] [--kubeconfig FILE] 
 Asks the cluster what applying the manifests would change — a server-side apply dry run
 (dryRun=All, field manager "shipshape"), nothing is written — and prints a unified diff per
 object, live against planned, without status and server bookkeeping. Objects that do not exist
-yet diff against /dev/null. A chart or Kustomize directory is rendered first (helm template /
-kustomize build; --values, --set, --namespace, --release, --helm, --kustomize as for lint); a
-loose Helm template file is refused.
+yet diff against /dev/null. A chart or Kustomize directory, or a file of Argo CD Applications, is
+rendered first (helm template / kustomize build; --values, --set, --set-string, --namespace,
+--release, --helm, --kustomize as for lint); a loose Helm template file is refused.
 Exit code 0 when nothing would change; 1 when something would; 2 on usage errors; 3 when an
 object cannot be checked (forbidden, invalid, unknown kind, unreachable cluster).`;
 

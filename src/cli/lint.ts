@@ -18,8 +18,9 @@ import { lintRendered, RENDER_VALUE_OPTIONS, renderRootOf } from './render-lint'
 export const LINT_USAGE = `usage: shipshape lint [paths…] [--format text|json|sarif] [--include ID[,ID…]] [--exclude ID[,ID…]]
                       [--fail-on error|warning|info] [--kubernetes-version 1.N] [--threads N]
                       [--max-file-size KB] [--verbose]
-       shipshape lint <chart dir|kustomization dir> [--values FILE…] [--set K=V…] [--namespace NS]
-                      [--release NAME] [--helm PATH] [--kustomize PATH] [--render-timeout SECONDS]
+       shipshape lint <chart dir|kustomization dir|Argo CD Application file> [--values FILE…]
+                      [--set K=V…] [--set-string K=V…] [--namespace NS] [--release NAME]
+                      [--helm PATH] [--kustomize PATH] [--render-timeout SECONDS]
 
 Analyses Kubernetes manifests. Directories are searched for *.yaml and *.yml, leaving out
 runbooks (*.runbook.yaml) and node_modules, dist and out folders: stderr says how many paths were
@@ -27,7 +28,10 @@ left out, --verbose lists them. Files over --max-file-size (default ${DEFAULT_MA
 editor's shipshape.analysis.maxFileSizeKB) and anything that is not a regular file are reported,
 not read. Cross-resource rules (PDB coverage, dangling Services…) see every file given. A
 directory holding Chart.yaml or a kustomization is rendered with helm template / kustomize build
-and each finding is reported on the template, values, base or patch line that produced it. Exit
+and each finding is reported on the template, values, base or patch line that produced it. A
+file of Argo CD Applications renders each source the way Argo CD would (releaseName, valueFiles,
+parameters, values/valuesObject, destination namespace, kustomize options; the options given
+here come after the Application's); its path is looked up from the file's folder upwards. Exit
 code: 0 clean, 1 when a finding reaches --fail-on (default: error) or a file cannot be parsed,
 2 on usage errors and when a rule failed (RULE_FAILED: a Shipshape bug, please report it).`;
 

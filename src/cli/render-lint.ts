@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
+import { appsInFile, planFor, renderPlanChart, type AppPlan, type AppProblem } from '../adapters/render/argo';
 import { renderChart } from '../adapters/render/helm';
 import { kustomizationIn, renderOverlay } from '../adapters/render/kustomize';
 import { findTool } from '../adapters/render/run';
@@ -16,6 +17,7 @@ import { renderLimits } from './render-source';
 export const RENDER_VALUE_OPTIONS = [
   'values',
   'set',
+  'set-string',
   'namespace',
   'release',
   'helm',
@@ -23,14 +25,77 @@ export const RENDER_VALUE_OPTIONS = [
   'render-timeout',
 ];
 
-export type RenderRoot = { readonly kind: 'helm' | 'kustomize'; readonly dir: string };
+export type RenderRoot =
+  | {
+      readonly kind: 'helm' | 'kustomize';
+      readonly dir: string;
+      /** Rendered the way this Argo CD Application says. */
+      readonly plan?: AppPlan;
+      /** Several Applications render this folder: messages name theirs. */
+      readonly label?: string;
+    }
+  /** An Application file none of whose sources is on this machine: only its problems. */
+  | { readonly kind: 'app'; readonly file: string; readonly problems: readonly AppProblem[] };
 
-/** A directory given on the command line that is a chart or a Kustomize root is rendered. */
-export function renderRootOf(path: string): RenderRoot | undefined {
-  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return undefined;
-  if (existsSync(join(path, 'Chart.yaml'))) return { kind: 'helm', dir: path };
-  if (kustomizationIn(path)) return { kind: 'kustomize', dir: path };
+/**
+ * A directory given on the command line that is a chart or a Kustomize root is rendered; so is a
+ * file of Argo CD Applications, each source the way Argo CD renders it.
+ */
+export function renderRootOf(path: string): RenderRoot[] | undefined {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat?.isFile()) return appRoots(path);
+  if (!stat?.isDirectory()) return undefined;
+  if (existsSync(join(path, 'Chart.yaml'))) return [{ kind: 'helm', dir: path }];
+  if (kustomizationIn(path)) return [{ kind: 'kustomize', dir: path }];
   return undefined;
+}
+
+function appRoots(file: string): RenderRoot[] | undefined {
+  const apps = appsInFile(file);
+  if (apps.length === 0) return undefined;
+  const roots: RenderRoot[] = [];
+  const problems: AppProblem[] = [];
+  for (const app of apps)
+    for (const source of app.sources) {
+      const plan = planFor(file, app, source);
+      if (plan) roots.push({ kind: plan.kind, dir: relative(process.cwd(), plan.dir) || '.', plan });
+      else if (source.chart)
+        problems.push({
+          line: app.line,
+          message: `Argo CD app ${app.name}: chart ${source.chart} comes from a Helm repository, not this workspace; not rendered`,
+          severity: 'warning',
+        });
+      else if (source.path)
+        problems.push({
+          line: app.line,
+          message: `Argo CD app ${app.name}: no folder above ${file} holds ${source.path} as a chart or kustomization; not rendered`,
+          severity: 'error',
+        });
+    }
+  const count = new Map<string, number>();
+  for (const r of roots) if (r.kind !== 'app') count.set(r.dir, (count.get(r.dir) ?? 0) + 1);
+  const labelled = roots.map((r) =>
+    r.kind !== 'app' && r.plan && (count.get(r.dir) ?? 0) > 1 ? { ...r, label: r.plan.app } : r,
+  );
+  return problems.length > 0 ? [...labelled, { kind: 'app', file, problems }] : labelled;
+}
+
+/** The command line's --values, --set, --namespace and --release come after (over) the app's. */
+export function withArgs(plan: AppPlan, args: ParsedArgs): AppPlan {
+  if (!plan.helm) return plan;
+  const namespace = one(args, 'namespace') ?? plan.helm.namespace;
+  return {
+    ...plan,
+    namespace,
+    helm: {
+      ...plan.helm,
+      release: one(args, 'release') ?? plan.helm.release,
+      namespace,
+      values: [...plan.helm.values, ...(args.values.get('values') ?? []).map((v) => resolve(v))],
+      set: [...plan.helm.set, ...(args.values.get('set') ?? [])],
+      setString: [...plan.helm.setString, ...(args.values.get('set-string') ?? [])],
+    },
+  };
 }
 
 export async function lintRendered(
@@ -49,6 +114,12 @@ export async function lintRendered(
   const problems: FileProblem[] = [];
   let bytes = 0;
   for (const root of roots) {
+    if (root.kind === 'app') {
+      problems.push(...root.problems.map((p) => appProblem(root.file, p)));
+      continue;
+    }
+    const plan = root.plan ? withArgs(root.plan, args) : undefined;
+    for (const p of plan?.problems ?? []) problems.push(appProblem(plan?.appFile ?? root.dir, p));
     const anchor = join(
       root.dir,
       root.kind === 'helm' ? 'Chart.yaml' : basename(kustomizationIn(root.dir) ?? 'kustomization.yaml'),
@@ -62,7 +133,15 @@ export async function lintRendered(
       continue;
     }
     let lint: RenderLint;
-    if (root.kind === 'helm') {
+    if (plan?.helm) {
+      const outcome = await renderPlanChart(tool, plan, limits);
+      if (!outcome.ok) {
+        problems.push(...outcome.errors.map((e) => renderProblem(e.file, e.line, e.column, e.message)));
+        continue;
+      }
+      bytes += outcome.render.rendered.length;
+      lint = outcome.relocate(lintHelmRender(outcome.render, options));
+    } else if (root.kind === 'helm') {
       const outcome = await renderChart({
         helm: tool,
         chart: root.dir,
@@ -70,6 +149,7 @@ export async function lintRendered(
         namespace: one(args, 'namespace') ?? 'default',
         values: args.values.get('values') ?? [],
         set: args.values.get('set') ?? [],
+        setString: args.values.get('set-string') ?? [],
         limits,
       });
       if (!outcome.ok) {
@@ -79,7 +159,7 @@ export async function lintRendered(
       bytes += outcome.render.rendered.length;
       lint = lintHelmRender(outcome.render, options);
     } else {
-      const outcome = await renderOverlay(tool, root.dir, limits);
+      const outcome = await renderOverlay(tool, root.dir, limits, plan?.kustomize?.overlay);
       if (!outcome.ok) {
         problems.push(...outcome.errors.map((e) => renderProblem(e.file, e.line, e.column, e.message)));
         continue;
@@ -94,7 +174,7 @@ export async function lintRendered(
         code: 'render-empty',
         severity: 'warning',
       });
-    for (const m of lint.findings) findings.push(located(m, anchor));
+    for (const m of lint.findings) findings.push(located(m, anchor, root.label));
     for (const p of lint.problems)
       problems.push({
         file: p.location?.file ?? anchor,
@@ -108,9 +188,13 @@ export async function lintRendered(
   return { files: roots.length, bytes, findings, problems };
 }
 
-function located(m: MappedFinding, anchor: string): LocatedFinding {
+function appProblem(file: string, p: AppProblem): FileProblem {
+  return { file, message: p.message, code: 'argo-app', severity: p.severity, range: point(p.line + 1, 1) };
+}
+
+function located(m: MappedFinding, anchor: string, label: string | undefined): LocatedFinding {
   const loc = m.location;
-  const note = loc?.via === 'action' && loc.note ? ` (${loc.note})` : '';
+  const note = loc?.note ? ` (${loc.note})` : '';
   const unplaced = loc ? '' : ` (in rendered ${m.rendered.source ?? `document ${m.rendered.document + 1}`})`;
   const shared = m.sharedBy
     ? ` (this line sets it for ${m.sharedBy.length} objects: ${m.sharedBy.join(', ')})`
@@ -119,7 +203,7 @@ function located(m: MappedFinding, anchor: string): LocatedFinding {
   const { fix: _fix, ...finding } = m.finding;
   return {
     ...finding,
-    message: `${m.finding.message}${note}${unplaced}${shared}`,
+    message: `${label ? `[${label}] ` : ''}${m.finding.message}${note}${unplaced}${shared}`,
     file: loc?.file ?? anchor,
     range: loc
       ? {

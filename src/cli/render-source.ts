@@ -3,7 +3,8 @@ import { renderChart } from '../adapters/render/helm';
 import { buildOverlay } from '../adapters/render/kustomize';
 import { DEFAULT_LIMITS, findTool, type RunLimits } from '../adapters/render/run';
 import { one, type ParsedArgs, UsageError } from './args';
-import type { RenderRoot } from './render-lint';
+import { renderPlanChart } from '../adapters/render/argo';
+import { withArgs, type RenderRoot } from './render-lint';
 
 /** A chart or overlay rendered to plain manifests, for commands that read manifests (diff). */
 export interface RenderedSource {
@@ -32,14 +33,28 @@ export async function renderSources(
   const errors: string[] = [];
   const display = (file: string) => relative(process.cwd(), file) || file;
   for (const root of roots) {
-    const name = `${display(root.dir)} (${root.kind === 'helm' ? 'helm template' : 'kustomize build'})`;
+    if (root.kind === 'app') {
+      errors.push(...root.problems.map((p) => `${display(root.file)}:${p.line + 1}: ${p.message}`));
+      continue;
+    }
+    const plan = root.plan ? withArgs(root.plan, args) : undefined;
+    for (const p of plan?.problems ?? [])
+      if (p.severity === 'error')
+        errors.push(`${display(plan?.appFile ?? root.dir)}:${p.line + 1}: ${p.message}`);
+    const how = root.kind === 'helm' ? 'helm template' : 'kustomize build';
+    const name = `${display(root.dir)} (${plan ? `${how}, Argo CD app ${plan.app}` : how})`;
     const tool = findTool(root.kind, one(args, root.kind));
     if (!tool) {
       errors.push(`${display(root.dir)}: ${root.kind} not found: install it or pass --${root.kind} PATH`);
       continue;
     }
-    const namespace = one(args, 'namespace');
-    if (root.kind === 'helm') {
+    const namespace = plan?.namespace ?? one(args, 'namespace');
+    if (plan?.helm) {
+      const outcome = await renderPlanChart(tool, plan, limits, { probe: false });
+      if (outcome.ok)
+        sources.push({ name, text: outcome.render.rendered, ...(namespace ? { namespace } : {}) });
+      else errors.push(...outcome.errors.map((e) => `${display(e.file)}:${e.line}: ${e.message}`));
+    } else if (root.kind === 'helm') {
       const outcome = await renderChart({
         helm: tool,
         chart: root.dir,
@@ -47,6 +62,7 @@ export async function renderSources(
         namespace: namespace ?? 'default',
         values: args.values.get('values') ?? [],
         set: args.values.get('set') ?? [],
+        setString: args.values.get('set-string') ?? [],
         limits,
         probe: false,
       });
@@ -54,7 +70,7 @@ export async function renderSources(
         sources.push({ name, text: outcome.render.rendered, ...(namespace ? { namespace } : {}) });
       else errors.push(...outcome.errors.map((e) => `${display(e.file)}:${e.line}: ${e.message}`));
     } else {
-      const outcome = await buildOverlay(tool, root.dir, limits);
+      const outcome = await buildOverlay(tool, root.dir, limits, plan?.kustomize?.overlay);
       if ('text' in outcome) sources.push({ name, text: outcome.text, ...(namespace ? { namespace } : {}) });
       else errors.push(...outcome.errors.map((e) => `${display(e.file)}:${e.line}: ${e.message}`));
     }

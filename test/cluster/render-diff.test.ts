@@ -69,3 +69,18 @@ test('a chart that does not render: its error at the template line, exit 3', asy
   assert.equal(result.code, 3);
   assert.match(result.stderr, /superset-secrets\.yaml:7: superset\.secretKey is required/);
 });
+
+test('an Argo CD Application file: rendered as Argo CD would (value files, release, destination namespace)', async () => {
+  // No --namespace, no --release, no --values: all three come from the Application.
+  const result = await run(join(repoRoot, 'demo', 'workspace', 'helm', 'argocd', 'data-platform.yaml'));
+  // The file's other Application renders Kyverno PolicyExceptions, a kind this cluster lacks: exit 3.
+  assert.equal(result.code, 3, result.stderr);
+  assert.match(result.stderr, /\(helm template, Argo CD app platform-policies\): .*PolicyException/);
+  const superset =
+    /^\+\+\+ planned\/Deployment data-platform\/data-platform-superset$([\s\S]*?)(?=^--- |(?![\s\S]))/m.exec(
+      result.stdout,
+    )?.[1] ?? '';
+  // values-prod.yaml, after values.yaml: two replicas and a 1Gi memory limit (the chart's default: 1, none).
+  assert.match(superset, /^\+ {2}replicas: 2$/m, result.stdout);
+  assert.match(superset, /^\+\s+memory: 1Gi$/m);
+});

@@ -115,6 +115,22 @@ uiTest(
   },
 );
 
+uiTest(
+  'the Argo CD Application renders the chart with values-prod.yaml: its override line shows the finding',
+  page,
+  async () => {
+    const p = page();
+    // helm/argocd/data-platform.yaml: valueFiles [values.yaml, values-prod.yaml]; the prod file
+    // replaces superset's resources block, and that block has no CPU limit.
+    await openPath(p, 'helm/charts/data-platform/values-prod.yaml');
+    const shown = await nextProblem(p, 1, /cpu-limit/);
+    await cursorAt(p, 4);
+    assert.match(shown, /Container "superset" has no CPU limit/);
+    assert.match(shown, /Shipshape \(rendered\)/);
+    await p.keyboard.press('Escape');
+  },
+);
+
 uiTest('a mis-indented template shows the Helm render error at the line it names', page, async () => {
   const p = page();
   await openPath(p, 'charts/spark-history/templates/spark-history.yaml');

@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parseHelmError, renderedSection, templateLineFor, type RenderError } from '../../core/render/errors';
 import type { HelmRender } from '../../core/render/helm-map';
@@ -88,6 +88,12 @@ export interface HelmRequest {
   readonly namespace: string;
   readonly values: readonly string[];
   readonly set: readonly string[];
+  /** `--set-string` (Argo CD parameters with forceString). */
+  readonly setString?: readonly string[];
+  /** `--set-file name=path`. */
+  readonly setFile?: readonly string[];
+  /** `--skip-crds`, `--kube-version`, `--api-versions`: passed to both renders as given. */
+  readonly extraArgs?: readonly string[];
   readonly limits: RunLimits;
   /** The second, value-tracing render; only mapping needs it (default: true). */
   readonly probe?: boolean;
@@ -105,7 +111,13 @@ export type HelmOutcome =
   | { readonly ok: true; readonly render: HelmRender; readonly tree: ChartTree }
   | { readonly ok: false; readonly errors: readonly LocatedRenderError[] };
 
-const args = (r: HelmRequest, chart: string, values: readonly string[], set: readonly string[]) => [
+const args = (
+  r: HelmRequest,
+  chart: string,
+  values: readonly string[],
+  set: readonly string[],
+  setString: readonly string[] = r.setString ?? [],
+) => [
   'template',
   r.release,
   chart,
@@ -113,6 +125,9 @@ const args = (r: HelmRequest, chart: string, values: readonly string[], set: rea
   r.namespace,
   ...values.flatMap((v) => ['--values', v]),
   ...set.flatMap((s) => ['--set', s]),
+  ...setString.flatMap((s) => ['--set-string', s]),
+  ...(r.setFile ?? []).flatMap((s) => ['--set-file', s]),
+  ...(r.extraArgs ?? []),
 ];
 
 /** `helm template`, then the probe render that traces values (see core/render/values-probe). */
@@ -202,7 +217,12 @@ async function probeRender(
       return out;
     });
     const set = request.set.map((s) => probeSet(s, table));
-    const result = await runTool(request.helm, args(request, copy, userFiles, set), request.limits);
+    const setString = (request.setString ?? []).map((s) => probeSet(s, table));
+    const result = await runTool(
+      request.helm,
+      args(request, copy, userFiles, set, setString),
+      request.limits,
+    );
     // A chart that does arithmetic or string comparisons on a value may not render probed:
     // the mapping then falls back to template lines.
     if (result.code !== 0) return undefined;
@@ -226,7 +246,7 @@ function locateHelmErrors(
         file: join(owner, 'Chart.yaml'),
         line: Math.max(1, dependencyLine(owner, e.dependency)),
         column: 1,
-        message: `${e.message} (helm dependency build ${relative(process.cwd(), owner) || '.'})`,
+        message: `${e.message} (helm dependency build ${shownDir(owner)})`,
       };
     }
     if (e.fileKind === 'template' && e.file) {
@@ -247,6 +267,12 @@ function locateHelmErrors(
     }
     return { file: join(tree.root, 'Chart.yaml'), line: 1, column: 1, message: e.message };
   });
+}
+
+/** A folder as the user's shell would name it: relative below the working directory, else absolute (the editor's). */
+function shownDir(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? dir : rel;
 }
 
 /** The 1-based line of `- name: <dependency>` in a chart's Chart.yaml, or 0. */

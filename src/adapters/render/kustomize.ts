@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { parseKustomizeError, type RenderError } from '../../core/render/errors';
 import { originPaths, type KustomizeRender } from '../../core/render/kustomize-map';
 import type { SourceFile } from '../../core/render/locate';
@@ -27,13 +27,19 @@ export async function renderOverlay(
   kustomize: string,
   dir: string,
   limits: RunLimits,
+  /** Kustomization fields laid over the overlay (an Argo CD app's `kustomize` options). */
+  options?: Readonly<Record<string, unknown>>,
 ): Promise<KustomizeOutcome> {
   const overlay = resolve(dir);
   const wrapper = mkdtempSync(join(tmpdir(), 'shipshape-kustomize-'));
   try {
     writeFileSync(
       join(wrapper, 'kustomization.yaml'),
-      `resources:\n  - ${JSON.stringify(relative(wrapper, overlay))}\nbuildMetadata: [originAnnotations]\n`,
+      stringify({
+        ...options,
+        resources: [relative(wrapper, overlay)],
+        buildMetadata: ['originAnnotations'],
+      }),
     );
     const result = await runTool(kustomize, ['build', wrapper], limits);
     const kustomization = kustomizationIn(overlay) ?? join(overlay, 'kustomization.yaml');
@@ -120,10 +126,19 @@ export async function buildOverlay(
   kustomize: string,
   dir: string,
   limits: RunLimits,
+  options?: Readonly<Record<string, unknown>>,
 ): Promise<{ text: string } | { errors: LocatedRenderError[] }> {
   const overlay = resolve(dir);
   const kustomization = kustomizationIn(overlay) ?? join(overlay, 'kustomization.yaml');
-  const result = await runTool(kustomize, ['build', overlay], limits);
+  const wrapper = options ? mkdtempSync(join(tmpdir(), 'shipshape-kustomize-')) : undefined;
+  if (wrapper)
+    writeFileSync(
+      join(wrapper, 'kustomization.yaml'),
+      stringify({ ...options, resources: [relative(wrapper, overlay)] }),
+    );
+  const result = await runTool(kustomize, ['build', wrapper ?? overlay], limits).finally(() => {
+    if (wrapper) rmSync(wrapper, { recursive: true, force: true });
+  });
   if (result.code === 0 && !result.timedOut && !result.tooBig) return { text: result.stdout };
   if (result.code !== null && !result.timedOut && !result.tooBig)
     return {

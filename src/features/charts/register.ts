@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../adapters/vscode/disposables';
 import type { Services } from '../services';
+import { registerRenderNamespace } from './namespace';
 import { ChartsService } from './service';
 import { registerValuesFix, ValuesFixActions } from './values-fix';
 
@@ -17,6 +18,7 @@ export function registerCharts(services: Services): vscode.Disposable {
     ),
   );
   store.add(registerValuesFix(charts, services.log));
+  store.add(registerRenderNamespace(services.clusters));
   const analysis = services.analysis;
   if (analysis) {
     // Inside a chart Shipshape renders, the rendered findings replace the literal-only ones.

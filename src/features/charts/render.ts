@@ -1,4 +1,5 @@
 import { basename, join } from 'node:path';
+import { renderPlanChart, type AppPlan } from '../../adapters/render/argo';
 import { renderChart, type LocatedRenderError } from '../../adapters/render/helm';
 import { kustomizationIn, renderOverlay } from '../../adapters/render/kustomize';
 import type { RunLimits } from '../../adapters/render/run';
@@ -23,6 +24,9 @@ export interface SourceMark {
   readonly rule?: string;
   /** The rendered finding behind it (quick fixes at the source start from it). */
   readonly mapped?: MappedFinding;
+  /** The Argo CD Application whose render it comes from, and that render's lint. */
+  readonly plan?: AppPlan;
+  readonly lint?: RenderLint;
 }
 
 export interface RootResult {
@@ -38,24 +42,77 @@ export function anchorOf(root: SourceRoot): string {
     : (kustomizationIn(root.dir) ?? join(root.dir, 'kustomization.yaml'));
 }
 
+/** How to render a root: as its Argo CD Applications say, else with defaults in a namespace. */
+export interface RenderHow {
+  /** The Applications that point at the root; several are each rendered, messages name theirs. */
+  readonly plans?: readonly AppPlan[];
+  /** The namespace without an Application (`shipshape.charts.namespace`). */
+  readonly namespace?: string;
+}
+
 /**
  * Renders a root with the user's tool and maps every finding to its source line: the same pieces
- * as `shipshape lint <chart|overlay>`, with the chart's default values and release = folder name.
+ * as `shipshape lint <chart|overlay|Application file>`. Without an Application: the chart's
+ * default values, release = folder name.
  */
 export async function renderRoot(
   root: SourceRoot,
   tool: string,
   options: AnalyseOptions,
   limits: RunLimits,
+  how: RenderHow = {},
+): Promise<RootResult> {
+  const plans = how.plans ?? [];
+  if (plans.length === 0) return renderOnce(root, tool, options, limits, undefined, how.namespace);
+  const marks: SourceMark[] = [];
+  let lint: RenderLint | undefined;
+  for (const plan of plans) {
+    const label = plans.length > 1 ? plan.app : undefined;
+    for (const p of plan.problems)
+      marks.push({
+        file: plan.appFile,
+        line: p.line,
+        column: 0,
+        endLine: p.line,
+        endColumn: Number.MAX_SAFE_INTEGER,
+        message: p.message,
+        severity: p.severity,
+        code: 'argo-app',
+      });
+    const result = await renderOnce(root, tool, options, limits, plan);
+    lint ??= result.lint;
+    marks.push(
+      ...result.marks.map((m) => ({
+        ...m,
+        ...(label ? { message: `[${label}] ${m.message}` } : {}),
+        plan,
+        ...(result.lint ? { lint: result.lint } : {}),
+      })),
+    );
+  }
+  return { marks, ...(lint ? { lint } : {}) };
+}
+
+async function renderOnce(
+  root: SourceRoot,
+  tool: string,
+  options: AnalyseOptions,
+  limits: RunLimits,
+  plan: AppPlan | undefined,
+  namespace = 'default',
 ): Promise<RootResult> {
   const anchor = anchorOf(root);
   let lint: RenderLint;
-  if (root.kind === 'helm') {
+  if (plan?.helm) {
+    const outcome = await renderPlanChart(tool, plan, limits);
+    if (!outcome.ok) return { marks: outcome.errors.map((e) => errorMark(e, 'helm template')) };
+    lint = outcome.relocate(lintHelmRender(outcome.render, options));
+  } else if (root.kind === 'helm') {
     const outcome = await renderChart({
       helm: tool,
       chart: root.dir,
       release: basename(root.dir),
-      namespace: 'default',
+      namespace,
       values: [],
       set: [],
       limits,
@@ -63,14 +120,14 @@ export async function renderRoot(
     if (!outcome.ok) return { marks: outcome.errors.map((e) => errorMark(e, 'helm template')) };
     lint = lintHelmRender(outcome.render, options);
   } else {
-    const outcome = await renderOverlay(tool, root.dir, limits);
+    const outcome = await renderOverlay(tool, root.dir, limits, plan?.kustomize?.overlay);
     if (!outcome.ok) return { marks: outcome.errors.map((e) => errorMark(e, 'kustomize build')) };
     lint = lintKustomizeRender(outcome.render, options);
   }
   const marks: SourceMark[] = [];
   for (const m of lint.findings) {
     const loc = m.location;
-    const note = loc?.via === 'action' && loc.note ? ` (${loc.note})` : '';
+    const note = loc?.note ? ` (${loc.note})` : '';
     const unplaced = loc
       ? ''
       : ` (in rendered ${m.rendered.source ?? `document ${m.rendered.document + 1}`})`;
@@ -87,7 +144,8 @@ export async function renderRoot(
       severity: m.finding.severity,
       code: m.finding.rule,
       rule: m.finding.rule,
-      mapped: m,
+      // A finding on an Application's inline values has no values-file quick fix.
+      ...(loc && loc.file === plan?.appFile ? {} : { mapped: m }),
     });
   }
   for (const p of lint.problems)

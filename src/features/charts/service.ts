@@ -5,6 +5,8 @@ import { MANIFEST_EXCLUDE_GLOB } from '../../core/analysis/path-policy';
 import type { Logger } from '../../core/log';
 import { allRules } from '../../core/rules/registry';
 import type { AnalysisService } from '../analysis/service';
+import type { AppPlan } from '../../adapters/render/argo';
+import { ArgoApps, NAMESPACE_SETTING } from './apps';
 import { renderRoot, type RootResult, type SourceMark } from './render';
 import { inside, rootsFrom, rootsOf, type SourceRoot } from './roots';
 
@@ -34,11 +36,14 @@ export class ChartsService implements vscode.Disposable {
   readonly onDidRender = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private discovered: Promise<void> | undefined;
+  /** The workspace's Argo CD Applications: a root one points at renders the way it says. */
+  private readonly apps: ArgoApps;
 
   constructor(
     private readonly log: Logger,
     private readonly analysis: AnalysisService | undefined,
   ) {
+    this.apps = new ArgoApps(log);
     const watcher = vscode.workspace.createFileSystemWatcher(MARKERS);
     this.disposables.push(
       this.diagnostics,
@@ -47,7 +52,10 @@ export class ChartsService implements vscode.Disposable {
       watcher.onDidCreate(() => this.rediscover()),
       watcher.onDidDelete(() => this.rediscover()),
       vscode.workspace.onDidOpenTextDocument((d) => this.touched(d.uri, 0)),
-      vscode.workspace.onDidSaveTextDocument((d) => this.touched(d.uri, SAVE_DEBOUNCE_MS)),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        this.touched(d.uri, SAVE_DEBOUNCE_MS);
+        if (vscode.workspace.isTrusted && d.uri.scheme === 'file') void this.appSaved(d.uri.fsPath);
+      }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.rediscover()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (
@@ -57,7 +65,10 @@ export class ChartsService implements vscode.Disposable {
           this.told.clear();
           this.tools.clear();
           for (const root of this.roots) this.schedule(root, 0);
-        }
+        } else if (e.affectsConfiguration(NAMESPACE_SETTING))
+          for (const root of this.roots)
+            if (this.apps.plansFor(root).length === 0 && this.states.get(root.dir)?.result)
+              this.schedule(root, 0);
       }),
     );
     if (!vscode.workspace.isTrusted)
@@ -117,6 +128,17 @@ export class ChartsService implements vscode.Disposable {
     });
   }
 
+  /** The Argo CD Applications a root is rendered with (none: defaults). */
+  plansFor(root: SourceRoot): AppPlan[] {
+    return this.apps.plansFor(root);
+  }
+
+  /** An Application file saved: the roots it names (before or after the edit) render again. */
+  private async appSaved(file: string): Promise<void> {
+    const dirs = await this.apps.update(file);
+    for (const root of this.roots) if (dirs.includes(root.dir)) this.schedule(root, SAVE_DEBOUNCE_MS);
+  }
+
   toolPath(kind: SourceRoot['kind']): string | undefined {
     return this.toolFor(kind);
   }
@@ -128,7 +150,8 @@ export class ChartsService implements vscode.Disposable {
   private rediscover(): void {
     if (!vscode.workspace.isTrusted) return;
     this.discovered = Promise.resolve(vscode.workspace.findFiles(MARKERS, MANIFEST_EXCLUDE_GLOB)).then(
-      (uris) => {
+      async (uris) => {
+        await this.apps.scan();
         this.roots = rootsFrom(uris.map((u) => u.fsPath));
         this.log.debug(`charts and overlays: ${this.roots.map((r) => `${r.kind} ${r.dir}`).join(', ')}`);
         for (const d of vscode.workspace.textDocuments) this.touched(d.uri, 0);
@@ -201,7 +224,14 @@ export class ChartsService implements vscode.Disposable {
       const options = settings
         ? { rules: allRules, severities: settings.severities, options: settings.options }
         : { rules: allRules };
-      const result = await renderRoot(root, tool, options, { ...DEFAULT_LIMITS, signal: controller.signal });
+      const how = { plans: this.apps.plansFor(root), namespace: renderNamespace() };
+      const result = await renderRoot(
+        root,
+        tool,
+        options,
+        { ...DEFAULT_LIMITS, signal: controller.signal },
+        how,
+      );
       if (controller.signal.aborted) return;
       state.result = result;
       this.log.debug(
@@ -253,6 +283,12 @@ export class ChartsService implements vscode.Disposable {
     }
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Where a root without an Argo CD Application is rendered (`helm template --namespace`). */
+export function renderNamespace(): string {
+  const value = vscode.workspace.getConfiguration('shipshape').get<string>('charts.namespace', 'default');
+  return value.trim() || 'default';
 }
 
 function toDiagnostic(m: SourceMark): vscode.Diagnostic {

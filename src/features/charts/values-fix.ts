@@ -11,8 +11,9 @@ import { valuesFixFor } from '../../core/render/values-fix';
 import type { Logger } from '../../core/log';
 import { allRules } from '../../core/rules/registry';
 import type { Finding } from '../../core/rules/types';
-import { RENDERED_SOURCE, type ChartsService } from './service';
-import type { SourceRoot } from './roots';
+import { renderPlanChart, type AppPlan } from '../../adapters/render/argo';
+import { RENDERED_SOURCE, renderNamespace, type ChartsService } from './service';
+import { inside, type SourceRoot } from './roots';
 
 export const APPLY_VALUES_FIX = 'shipshape.charts.applyValuesFix';
 const options = { rules: allRules };
@@ -45,8 +46,9 @@ export class ValuesFixActions implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     const seen = new Set<string>();
     for (const { root, result, mark } of this.charts.findingsOn(document.uri, range)) {
-      if (root.kind !== 'helm' || !result.lint || !mark.mapped?.finding.fix) continue;
-      const fix = valuesFixFor(result.lint, mark.mapped, document.getText(), options);
+      const lint = mark.lint ?? result.lint;
+      if (root.kind !== 'helm' || !lint || !mark.mapped?.finding.fix) continue;
+      const fix = valuesFixFor(lint, mark.mapped, document.getText(), options);
       if (!fix) continue;
       const key = fix.changes.join('|');
       if (seen.has(key)) continue;
@@ -61,7 +63,7 @@ export class ValuesFixActions implements vscode.CodeActionProvider {
       action.command = {
         title: action.title,
         command: APPLY_VALUES_FIX,
-        arguments: [document.uri, root, fix.edits, targetOf(mark.mapped.finding)],
+        arguments: [document.uri, root, fix.edits, targetOf(mark.mapped.finding), mark.plan?.app],
       };
       actions.push(action);
     }
@@ -76,7 +78,7 @@ export class ValuesFixActions implements vscode.CodeActionProvider {
 export function registerValuesFix(charts: ChartsService, log: Logger): vscode.Disposable {
   return vscode.commands.registerCommand(
     APPLY_VALUES_FIX,
-    async (uri: vscode.Uri, root: SourceRoot, edits: readonly TextEdit[], target: Target) => {
+    async (uri: vscode.Uri, root: SourceRoot, edits: readonly TextEdit[], target: Target, app?: string) => {
       const document = await vscode.workspace.openTextDocument(uri);
       const helm = charts.toolPath('helm');
       if (!helm) return;
@@ -86,7 +88,15 @@ export function registerValuesFix(charts: ChartsService, log: Logger): vscode.Di
           location: vscode.ProgressLocation.Notification,
           title: 'Shipshape: checking the fix with helm template…',
         },
-        () => verify(helm, root, uri.fsPath, edited, target),
+        () =>
+          verify(
+            helm,
+            root,
+            uri.fsPath,
+            edited,
+            target,
+            charts.plansFor(root).find((p) => p.app === app),
+          ),
       );
       if (verdict !== 'cleared') {
         const message = `Shipshape: not applied: with this change ${verdict}.`;
@@ -97,7 +107,9 @@ export function registerValuesFix(charts: ChartsService, log: Logger): vscode.Di
       await vscode.workspace.applyEdit(toWorkspaceEdit(uri, document, edits));
       await document.save();
       const result = await charts.rerender(root);
-      const gone = result?.lint && !stillThere(result.lint.findings, target);
+      const lints = (result?.marks ?? []).flatMap((m) => (m.plan?.app === app && m.lint ? [m.lint] : []));
+      const lint = lints[0] ?? result?.lint;
+      const gone = lint && !stillThere(lint.findings, target);
       const message = gone
         ? `Shipshape: ${basename(uri.fsPath)} updated and the chart rendered again: ${target.rule} is gone for ${target.kind ?? ''} ${target.name ?? ''}.`
         : `Shipshape: ${basename(uri.fsPath)} updated, but the chart rendered again still reports ${target.rule} (Undo restores it).`;
@@ -108,29 +120,44 @@ export function registerValuesFix(charts: ChartsService, log: Logger): vscode.Di
   );
 }
 
-/** Renders a copy of the chart with the edited values file: 'cleared', or what went wrong. */
+/**
+ * Renders a copy of the chart with the edited values file, the way the workspace renders it (its
+ * Argo CD Application's value files and parameters, if any): 'cleared', or what went wrong.
+ */
 async function verify(
   helm: string,
   root: SourceRoot,
   file: string,
   text: string,
   target: Target,
+  plan: AppPlan | undefined,
 ): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), 'shipshape-values-fix-'));
   try {
     const copy = join(work, basename(root.dir));
     cpSync(root.dir, copy, { recursive: true, filter: (src) => !/[\\/](\.git|node_modules)$/.test(src) });
-    writeFileSync(join(copy, relative(root.dir, file)), text);
-    const outcome = await renderChart({
-      helm,
-      chart: copy,
-      release: basename(root.dir),
-      namespace: 'default',
-      values: [],
-      set: [],
-      limits: DEFAULT_LIMITS,
-      probe: false,
-    });
+    // A value file outside the chart (`$values/envs/prod.yaml`) is edited in a copy of its own.
+    const edited = inside(file, root.dir) ? join(copy, relative(root.dir, file)) : join(work, 'edited.yaml');
+    writeFileSync(edited, text);
+    const moved = (f: string) =>
+      f === file ? edited : inside(f, root.dir) ? join(copy, relative(root.dir, f)) : f;
+    const outcome = plan?.helm
+      ? await renderPlanChart(
+          helm,
+          { ...plan, dir: copy, helm: { ...plan.helm, values: plan.helm.values.map(moved) } },
+          DEFAULT_LIMITS,
+          { probe: false },
+        )
+      : await renderChart({
+          helm,
+          chart: copy,
+          release: basename(root.dir),
+          namespace: renderNamespace(),
+          values: [],
+          set: [],
+          limits: DEFAULT_LIMITS,
+          probe: false,
+        });
     if (!outcome.ok)
       return `the chart no longer renders (${outcome.errors[0]?.message ?? 'helm template failed'})`;
     return stillThere(lintHelmRender(outcome.render, options).findings, target)
