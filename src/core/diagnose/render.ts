@@ -1,9 +1,12 @@
 import type { Diagnosis, Finding } from './types';
 
 /**
- * Markdown with cluster text made inert: HTML-significant characters are escaped outside code
- * spans (a pod message like `<script>` stays text in any preview), table pipes and newlines are
- * escaped inside cells.
+ * Markdown with cluster text made inert, and escaped only where a character would otherwise be
+ * markup, so the source reads as plain text too (SUPERSET_SECRET_KEY, not SUPERSET\_SECRET\_KEY).
+ * HTML-significant characters become entities outside code spans (a pod message like `<script>`
+ * stays text in any preview). An underscore between two letters or digits never starts or ends
+ * emphasis (CommonMark's intraword rule), and a backslash is only an escape before punctuation,
+ * so those stay as they are. Table pipes and newlines are escaped inside cells.
  */
 export function escapeMarkdown(text: string): string {
   return text
@@ -15,7 +18,9 @@ export function escapeMarkdown(text: string): string {
             .replace(/&/g, '&amp;')
             .replace(/</g, '&lt;')
             .replace(/>/g, '&gt;')
-            .replace(/([*_[\]\\])/g, '\\$1'),
+            .replace(/\\(?=[!-/:-@[-`{-~])/g, '\\\\')
+            .replace(/[*[\]~]/g, '\\$&')
+            .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_'),
     )
     .join('');
 }
@@ -39,7 +44,8 @@ export function diagnosisMarkdown(d: Diagnosis): string {
     `**${escapeMarkdown(d.reason)}** · ${escapeMarkdown(d.owner)} · ${escapeMarkdown(d.summary)}`,
     '',
   ];
-  if (d.verdict) out.push(`> **Why:** ${escapeMarkdown(d.verdict)}`, '');
+  // One line: a second line would continue the quote lazily, or end it and start a block.
+  if (d.verdict) out.push(`> **Why:** ${escapeMarkdown(d.verdict.replace(/\n/g, ' '))}`, '');
   for (const s of d.sections) {
     out.push(`## ${escapeMarkdown(s.title)}`, '');
     for (const f of s.findings) out.push(findingMarkdown(f));
