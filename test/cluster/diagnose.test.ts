@@ -7,6 +7,7 @@ import { diagnoseCommand } from '../../src/cli/diagnose';
 import { diagnosePod } from '../../src/core/diagnose/diagnose';
 import type { DiagnoseInput, Diagnosis } from '../../src/core/diagnose/types';
 import { stateFromObjects } from '../../src/core/k8s/state';
+import { writeContainerLog } from '../../scripts/harness/pod-logs';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
 import { restFor } from './support/kube';
 
@@ -99,4 +100,34 @@ test('shipshape diagnose --context --all: every problem pod explained, as json',
   assert.equal(diagnoses.length, 19);
   for (const d of diagnoses) assert.ok(d.verdict, `${d.namespace}/${d.pod} has no verdict`);
   assert.equal(printed.includes('Y2hhbmdlLW1l'), false);
+});
+
+test("mlflow (OOMKilled): the previous container's last log lines, read through the API server from the node's kubelet", async () => {
+  const pod = input.state.pods.find((p) => p.metadata?.name?.startsWith('mlflow-'));
+  const name = pod?.metadata?.name ?? '';
+  const status = pod?.status?.containerStatuses?.[0];
+  assert.equal(status?.lastState?.terminated?.reason, 'OOMKilled');
+  assert.equal(status?.restartCount, 14);
+  // The kubelet keeps one file per container start: restart 13 is the instance that was killed.
+  const log = { namespace: 'data-platform', name, container: status?.name ?? '' };
+  writeContainerLog(cluster.podLogs, { ...log, restart: 13 }, [
+    '[INFO] Starting gunicorn 21.2.0',
+    { text: 'Loading model registry cache: 120000 runs', stream: 'stderr' },
+  ]);
+  writeContainerLog(cluster.podLogs, { ...log, restart: 14 }, ['the current instance, not this one']);
+  let printed = '';
+  const code = await diagnoseCommand(
+    [`data-platform/${name}`, '--kubeconfig', cluster.kubeconfig, '--format', 'json'],
+    (s) => (printed += s),
+  );
+  assert.equal(code, 0);
+  const [d] = (JSON.parse(printed) as { diagnoses: Diagnosis[] }).diagnoses;
+  assert.match(d?.verdict ?? '', /OOMKilled: the kernel killed it/);
+  assert.match(
+    text(d),
+    new RegExp(
+      `Last 2 log lines of ${status?.name ?? ''}'s previous container \\(before restart 14\\):\n {4}\\[INFO\\] Starting gunicorn 21\\.2\\.0\n {4}Loading model registry cache: 120000 runs`,
+    ),
+  );
+  assert.doesNotMatch(printed, /the current instance/);
 });

@@ -76,7 +76,10 @@ export function diagnose(pod: Pod, input: DiagnoseInput): Diagnosis {
       findings: explainImagePull(pod, podEvents, input),
     });
   else if (['crashloop', 'failed', 'restarting', 'notReady', 'config'].includes(health.class))
-    sections.push({ title: 'Why it fails', findings: explainCrash(pod, podEvents) });
+    sections.push({
+      title: 'Why it fails',
+      findings: explainCrash(pod, podEvents, input.inventory.previousLogs),
+    });
   const refs = [...unresolvedReferences(pod, input), ...unresolvedHosts(pod, input.state.services)];
   if (refs.length > 0) sections.push({ title: 'References that do not resolve', findings: refs });
   if (input.inventory.secrets === undefined)
@@ -135,10 +138,14 @@ export function diagnoseAll(input: DiagnoseInput): Diagnosis[] {
   return [...diagnosePods(input), ...namespaces];
 }
 
+/** The pods `diagnoseAll` explains: those with a problem (completed and healthy ones left out). */
+export function problemPods(input: DiagnoseInput): Pod[] {
+  return input.state.pods.filter((pod) => classifyPod(pod, input.now).severity > 0);
+}
+
 function diagnosePods(input: DiagnoseInput): Diagnosis[] {
-  return input.state.pods
+  return problemPods(input)
     .map((pod) => ({ pod, health: classifyPod(pod, input.now) }))
-    .filter(({ health }) => health.severity > 0)
     .sort(
       (a, b) =>
         b.health.severity - a.health.severity ||

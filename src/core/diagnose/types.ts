@@ -20,11 +20,22 @@ export interface ClaimInfo {
   readonly deletionTimestamp?: string;
 }
 
+/** The last lines a container wrote before it was restarted (`pods/log?previous=true`). */
+export interface ContainerLog {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+  /** Empty: read, and the container wrote nothing. */
+  readonly lines: readonly string[];
+}
+
 /** What the explorer's ClusterState lacks; `undefined` = not read (RBAC, old snapshot): unknown. */
 export interface Inventory {
   readonly secrets?: readonly NamedKeys[];
   readonly configMaps?: readonly NamedKeys[];
   readonly claims?: readonly ClaimInfo[];
+  /** Previous containers' logs, for the containers previousLogsWanted names; absent = not read. */
+  readonly previousLogs?: readonly ContainerLog[];
 }
 
 export interface DiagnoseInput {

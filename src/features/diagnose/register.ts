@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readNamespaceForDiagnosis } from '../../adapters/k8s/diagnose-read';
+import { readNamespaceForDiagnosis, readPreviousLogs } from '../../adapters/k8s/diagnose-read';
 import { readSnapshotObjects } from '../../adapters/k8s/snapshot';
 import { Commands } from '../../constants';
 import { DisposableStore } from '../../adapters/vscode/disposables';
@@ -115,6 +115,8 @@ class DiagnoseDocuments implements vscode.TextDocumentContentProvider {
         inventory: extra.inventory,
         now,
       };
+      const previousLogs = await readPreviousLogs(source.connection.rest, podsOf(input.state, t, now));
+      input = { ...input, inventory: { ...input.inventory, previousLogs } };
     } else {
       // A snapshot's Secrets (if it has any) are reduced to their keys as the file is read.
       const inventory = source.path ? inventoryFromObjects(readSnapshotObjects(source.path)) : {};
