@@ -6,7 +6,7 @@ import { explainImagePull } from './image';
 import { explainPending, isUnscheduled } from './pending';
 import { unresolvedHosts, unresolvedReferences } from './refs';
 import { explainNamespace, explainTerminating } from './terminating';
-import { eventsFor, ownerChain, timeline } from './timeline';
+import { eventsFor, expiredEventsNote, ownerChain, timeline } from './timeline';
 import type { DiagnoseInput, Diagnosis, Section, Todo } from './types';
 
 export type { DiagnoseInput, Diagnosis } from './types';
@@ -92,6 +92,7 @@ export function diagnose(pod: Pod, input: DiagnoseInput): Diagnosis {
   // A missing reference is the root cause more often than what the crash shows: lead with it.
   const causes = [...refs, ...sections.flatMap((s) => s.findings)].filter((f) => f.level === 'cause');
   const todo: Todo[] = [{ text: suggestionFor(health) }, ...actionsFor(health, owner, pending)];
+  const eventsNote = expiredEventsNote(pod, input);
   return {
     namespace: pod.metadata?.namespace ?? '',
     pod: pod.metadata?.name ?? '',
@@ -101,6 +102,7 @@ export function diagnose(pod: Pod, input: DiagnoseInput): Diagnosis {
     ...(causes[0] ? { verdict: causes[0].text } : {}),
     sections,
     timeline: timeline(pod, input),
+    ...(eventsNote ? { eventsNote } : {}),
     todo,
   };
 }

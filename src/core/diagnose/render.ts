@@ -58,9 +58,11 @@ export function diagnosisMarkdown(d: Diagnosis): string {
     }
   }
   out.push('## Events (pod, owners and node; oldest first)', '');
-  if (d.timeline.length === 0)
-    out.push('No events kept for these objects (the API server keeps them for an hour).', '');
-  else {
+  if (d.eventsNote) out.push(`_${escapeMarkdown(d.eventsNote)}_`, '');
+  if (d.timeline.length === 0) {
+    if (!d.eventsNote)
+      out.push('No events kept for these objects (the API server keeps them for an hour).', '');
+  } else {
     out.push('| When | Object | Type | Reason | Count | Message |', '| --- | --- | --- | --- | --- | --- |');
     for (const e of d.timeline)
       out.push(
@@ -91,8 +93,9 @@ export function diagnosisText(d: Diagnosis): string {
       for (const r of s.table.slice(1))
         out.push(`      ${(r[0] ?? '').padEnd(20)} ${(r[1] ?? '').padEnd(4)} ${r[2] ?? ''}`);
   }
+  if (d.timeline.length === 0 && d.eventsNote) out.push(`  Events: ${d.eventsNote}`);
   if (d.timeline.length) {
-    out.push('  Events:');
+    out.push(d.eventsNote ? `  Events (${d.eventsNote}):` : '  Events:');
     for (const e of d.timeline.slice(-10))
       out.push(
         `    ${e.at ?? ''} ${e.object} ${e.reason ?? ''}${e.count ? ` ×${e.count}` : ''}: ${e.message ?? ''}`,

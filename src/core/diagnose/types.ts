@@ -84,6 +84,8 @@ export interface Diagnosis {
   readonly verdict?: string;
   readonly sections: readonly Section[];
   readonly timeline: readonly TimelineEntry[];
+  /** Set when events the timeline would show have expired on the API server (its TTL). */
+  readonly eventsNote?: string;
   readonly todo: readonly Todo[];
 }
 
