@@ -1,5 +1,5 @@
 import { previousLogsWanted } from '../../core/diagnose/crash';
-import { claimInfo, configMapKeys, secretKeys } from '../../core/diagnose/inventory';
+import { apiServiceInfo, claimInfo, configMapKeys, secretKeys } from '../../core/diagnose/inventory';
 import type { ContainerLog, Inventory } from '../../core/diagnose/types';
 import type { Pod } from '../../core/k8s/types';
 import { KubeError } from './errors';
@@ -63,12 +63,17 @@ export async function readForDiagnosis(
   const claims = (await list('/api/v1/persistentvolumeclaims'))?.items
     ?.map(claimInfo)
     .filter((s) => s !== undefined);
+  // An unavailable aggregated API is what holds a namespace in Terminating.
+  const apiServices = (await list('/apis/apiregistration.k8s.io/v1/apiservices'))?.items
+    ?.map(apiServiceInfo)
+    .filter((s) => s !== undefined);
   return {
     objects,
     inventory: {
       ...(keysOnly ? { secrets: keysOnly } : {}),
       ...(configMaps ? { configMaps } : {}),
       ...(claims ? { claims } : {}),
+      ...(apiServices ? { apiServices } : {}),
     },
     unreadable: missing,
   };

@@ -5,9 +5,9 @@ import { explainCrash } from './crash';
 import { explainImagePull } from './image';
 import { explainPending, isUnscheduled } from './pending';
 import { unresolvedHosts, unresolvedReferences } from './refs';
-import { explainNamespace, explainTerminating } from './terminating';
+import { explainFinalizer, explainNamespace, explainTerminating } from './terminating';
 import { eventsFor, expiredEventsNote, ownerChain, timeline } from './timeline';
-import type { DiagnoseInput, Diagnosis, Section, Todo } from './types';
+import type { ClaimInfo, DiagnoseInput, Diagnosis, Section, Todo } from './types';
 
 export type { DiagnoseInput, Diagnosis } from './types';
 
@@ -129,15 +129,41 @@ export function diagnoseNamespace(namespace: Namespace, input: DiagnoseInput): D
   };
 }
 
+/** A PersistentVolumeClaim being deleted that its finalizers hold (pvc-protection: a pod uses it). */
+export function diagnoseClaim(claim: ClaimInfo, input: DiagnoseInput): Diagnosis {
+  const object = {
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: claim.name, namespace: claim.namespace, finalizers: [...(claim.finalizers ?? [])] },
+  };
+  const findings = (claim.finalizers ?? []).map((f) => explainFinalizer(f, object, input));
+  const verdict = findings.find((f) => f.level === 'cause')?.text;
+  return {
+    namespace: claim.namespace,
+    pod: '',
+    owner: `PersistentVolumeClaim/${claim.name}`,
+    reason: 'Terminating',
+    summary: `PersistentVolumeClaim ${claim.namespace}/${claim.name} is being deleted${claim.phase ? ` (${claim.phase})` : ''}`,
+    ...(verdict ? { verdict } : {}),
+    sections: [{ title: 'Why the claim is stuck Terminating', findings }],
+    timeline: [],
+    todo: [
+      { text: 'Delete the pods that use the claim (or scale their workload down); the claim goes next' },
+    ],
+  };
+}
+
 /**
  * Every pod with a problem (severity > 0, completed and healthy pods left out), worst first,
- * then every namespace stuck Terminating.
+ * then every namespace and PersistentVolumeClaim stuck Terminating.
  */
 export function diagnoseAll(input: DiagnoseInput): Diagnosis[] {
   const namespaces = input.state.namespaces
     .filter((n) => n.status?.phase === 'Terminating' || n.metadata?.deletionTimestamp)
     .map((n) => diagnoseNamespace(n, input));
-  return [...diagnosePods(input), ...namespaces];
+  const claims = (input.inventory.claims ?? [])
+    .filter((c) => c.deletionTimestamp && (c.finalizers ?? []).length > 0)
+    .map((c) => diagnoseClaim(c, input));
+  return [...diagnosePods(input), ...namespaces, ...claims];
 }
 
 /** The pods `diagnoseAll` explains: those with a problem (completed and healthy ones left out). */

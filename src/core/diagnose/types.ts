@@ -29,6 +29,16 @@ export interface ContainerLog {
   readonly lines: readonly string[];
 }
 
+/** An aggregated API (APIService) and whether the API server can reach it. */
+export interface APIServiceInfo {
+  readonly name: string;
+  /** namespace/name of the Service behind it; absent for the API server's own (Local) groups. */
+  readonly service?: string;
+  readonly available: boolean;
+  readonly reason?: string;
+  readonly message?: string;
+}
+
 /** What the explorer's ClusterState lacks; `undefined` = not read (RBAC, old snapshot): unknown. */
 export interface Inventory {
   readonly secrets?: readonly NamedKeys[];
@@ -36,6 +46,7 @@ export interface Inventory {
   readonly claims?: readonly ClaimInfo[];
   /** Previous containers' logs, for the containers previousLogsWanted names; absent = not read. */
   readonly previousLogs?: readonly ContainerLog[];
+  readonly apiServices?: readonly APIServiceInfo[];
 }
 
 export interface DiagnoseInput {
