@@ -62,6 +62,28 @@ before(async () => {
   await node('n2', '4', {}, []);
   await node('gpu-1', '8', { pool: 'gpu' }, [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }]);
   await pod('filler', '3', { nodeName: 'n1' });
+  const broker = { labels: { app: 'broker' } };
+  await create(`/api/v1/namespaces/${NS}/pods`, {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'broker-0', namespace: NS, ...broker },
+    spec: { nodeName: 'n2', containers: [{ name: 'app', image: 'busybox:1.36' }] },
+  });
+  await create(`/api/v1/namespaces/${NS}/pods`, {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'broker-1', namespace: NS, ...broker },
+    spec: {
+      containers: [{ name: 'app', image: 'busybox:1.36', resources: { requests: { cpu: '2' } } }],
+      affinity: {
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            { labelSelector: { matchLabels: broker.labels }, topologyKey: 'kubernetes.io/hostname' },
+          ],
+        },
+      },
+    },
+  });
   await pod('big', '6');
   await pod('gpu-job', '1', { nodeSelector: { pool: 'gpu' } });
   await create(`/api/v1/namespaces/${NS}/persistentvolumeclaims`, {
@@ -76,7 +98,6 @@ before(async () => {
     },
   });
   await pod('writer', '100m', { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'scratch' } }] });
-  await pod('fits', '1');
 });
 after(async () => {
   rest?.dispose();
@@ -97,7 +118,9 @@ function schedulerReasons(message: string): Record<string, number> {
       ? 'untolerated taint'
       : /node affinity\/selector/.test(text)
         ? 'node selector'
-        : text;
+        : /pod anti-affinity rules/.test(text)
+          ? 'pod anti-affinity'
+          : text;
     out[key] = (out[key] ?? 0) + Number(m[1]);
   }
   return out;
@@ -154,6 +177,18 @@ test('taint and node selector: the reserved node for its taint, the others for t
   );
 });
 
+test('pod anti-affinity: the node running the other broker, as the scheduler says', async () => {
+  const { scheduler, diagnosis } = await judged('broker-1');
+  assert.deepEqual(
+    schedulerReasons(scheduler),
+    { 'Insufficient cpu': 1, 'pod anti-affinity': 1, 'untolerated taint': 1 },
+    scheduler,
+  );
+  assert.deepEqual(shipshapeReasons(diagnosis?.verdict ?? ''), schedulerReasons(scheduler), scheduler);
+  const table = diagnosis?.sections.find((s) => s.title === 'Why it is Pending')?.table ?? [];
+  assert.match(table.find((r) => r[0] === 'n2')?.[2] ?? '', /^pod anti-affinity: broker-0 \(app=broker\)/);
+});
+
 test('unbound PVC: the scheduler waits on the claim; Diagnose names it', async () => {
   const { scheduler, diagnosis } = await judged('writer');
   assert.match(scheduler, /unbound immediate PersistentVolumeClaims/);
@@ -161,6 +196,8 @@ test('unbound PVC: the scheduler waits on the claim; Diagnose names it', async (
 });
 
 test('the oracle is live: a pod that fits is bound, never to the tainted node', async () => {
+  // Created last: where it lands changes what is free on n1 or n2.
+  await pod('fits', '1');
   const bound = await eventually(
     async () => {
       const p = await rest.request<{ spec?: { nodeName?: string } }>(
