@@ -30,6 +30,8 @@ export interface TestClusterOptions {
   readonly dataDir?: string;
   /** Certificates and kubeconfig here (reused across restarts when given). */
   readonly workDir?: string;
+  /** Also run the real kube-scheduler: it binds every Pod without a nodeName. */
+  readonly scheduler?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   if (options.port) args.push('--port', String(options.port));
   if (options.dataDir) args.push('--data-dir', options.dataDir);
   if (options.kubeconfig) args.push('--kubeconfig', options.kubeconfig);
+  if (options.scheduler) args.push('--scheduler');
   for (const user of options.users ?? []) args.push('--user', user);
   for (const user of options.expiredUsers ?? []) args.push('--expired-user', user);
   const managed = spawnManaged(bin, args, options.logFile ? { logFile: options.logFile } : {});

@@ -1,8 +1,8 @@
-import { readForDiagnosis } from '../adapters/k8s/diagnose-read';
+import { readForDiagnosis, readPreviousLogs } from '../adapters/k8s/diagnose-read';
 import { forContext, kubeconfigPaths, loadKubeconfig } from '../adapters/k8s/kubeconfig';
 import { KubeRest } from '../adapters/k8s/rest';
 import { readSnapshotObjects } from '../adapters/k8s/snapshot';
-import { diagnoseAll, diagnosePod } from '../core/diagnose/diagnose';
+import { diagnoseAll, diagnosePod, problemPods } from '../core/diagnose/diagnose';
 import { inventoryFromObjects } from '../core/diagnose/inventory';
 import { diagnosisMarkdown, diagnosisText } from '../core/diagnose/render';
 import type { DiagnoseInput, Diagnosis } from '../core/diagnose/types';
@@ -17,12 +17,14 @@ Explains why a pod is failing, with the evidence: Pending (the scheduler's filte
 and the smallest change that fits), crashes (exit code, termination message, probe failures),
 Secret/ConfigMap references and in-cluster hostnames that do not resolve (with the near-miss that
 exists), image pulls (the registry's answer, pull secrets, which nodes run the image), stuck
-Terminating (each finalizer and who removes it); the events timeline and what to do. --all
+Terminating (each finalizer and who removes it); the events timeline and what to do. With
+--context, the last lines of each restarted container's previous log are read too. --all
 explains every problem pod. Secrets are read for their names and keys only, never their values.
 Exit code 0; 1 when the cluster cannot be read or the pod is not found; 2 on usage errors.`;
 
 async function loadInput(
   args: ReturnType<typeof parseArgs>,
+  target: { namespace: string; pod: string } | undefined,
 ): Promise<{ input: DiagnoseInput; source: string }> {
   const snapshot = one(args, 'snapshot');
   if (snapshot) {
@@ -39,10 +41,15 @@ async function loadInput(
     throw new UsageError(`no context "${context}" in ${source.paths.join(', ')}`);
   const rest = new KubeRest(forContext(source, context), silentLogger);
   const { objects, inventory } = await readForDiagnosis(rest);
-  return {
-    input: { state: stateFromObjects(objects), inventory, now: Date.now() },
-    source: `context ${context}`,
-  };
+  const input: DiagnoseInput = { state: stateFromObjects(objects), inventory, now: Date.now() };
+  // Only the pods being explained: a log read is a round trip to a kubelet each.
+  const pods = target
+    ? input.state.pods.filter(
+        (p) => p.metadata?.namespace === target.namespace && p.metadata?.name === target.pod,
+      )
+    : problemPods(input);
+  const previousLogs = await readPreviousLogs(rest, pods);
+  return { input: { ...input, inventory: { ...inventory, previousLogs } }, source: `context ${context}` };
 }
 
 export async function diagnoseCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
@@ -67,7 +74,7 @@ export async function diagnoseCommand(argv: readonly string[], out: (s: string) 
   let results: Diagnosis[];
   let source: string;
   try {
-    const loaded = await loadInput(args);
+    const loaded = await loadInput(args, all ? undefined : { namespace: namespace ?? '', pod: pod ?? '' });
     source = loaded.source;
     if (all) results = diagnoseAll(loaded.input);
     else {

@@ -2,7 +2,7 @@
  * Diagnose in real VS Code against the real API server with the seeded platform: from a problem
  * in the Problems view to a read-only Markdown page with the cause and its evidence.
  */
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { contextMenu, openShipshape, screenshot, setPaneExpanded, uiTest } from './support/workbench';
 import { seededPlatform } from './support/seeded';
 
@@ -12,10 +12,29 @@ const problem = (page: Page, pattern: RegExp) =>
   page.locator('.pane-body .monaco-list-row', { hasText: pattern }).first();
 
 /**
- * Diagnose from the problem's context menu; the page opens as a read-only Markdown editor.
- * Monaco renders spaces as no-break spaces and wraps long lines: words are matched across \W+.
+ * The Markdown preview's content frame (a webview: an iframe inside an iframe) that shows `text`.
+ * Other webviews (the Runbook view) may exist too, so each frame is asked.
  */
-async function diagnose(page: Page, pattern: RegExp, expect: RegExp): Promise<void> {
+async function previewShowing(page: Page, text: RegExp): Promise<Frame> {
+  for (let i = 0; i < 120; i++) {
+    for (const frame of page.frames())
+      if (
+        await frame
+          .locator('.markdown-body', { hasText: text })
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`no Markdown preview shows ${String(text)}`);
+}
+
+/**
+ * Diagnose from the problem's context menu; the page opens in VS Code's Markdown preview, rendered:
+ * the cluster's words as they are, no Markdown escapes (SUPERSET_SECRET_KEY, not SUPERSET\_…).
+ */
+async function diagnose(page: Page, pattern: RegExp, expect: RegExp): Promise<Frame> {
   const row = problem(page, pattern);
   await page
     .locator('.pane-body .monaco-list-row', { hasText: /CrashLoopBackOff/ })
@@ -31,13 +50,11 @@ async function diagnose(page: Page, pattern: RegExp, expect: RegExp): Promise<vo
   }
   await row.waitFor({ timeout: 30_000 });
   await contextMenu(page, row, 'Diagnose');
-  await page.locator('.tab.active', { hasText: /\.md/ }).waitFor({ timeout: 30_000 });
-  await page
-    .locator('.editor-instance .view-lines', { hasText: expect })
-    .first()
-    .waitFor({ timeout: 60_000 });
+  await page.locator('.tab.active', { hasText: /Preview .*\.md/ }).waitFor({ timeout: 30_000 });
+  const preview = await previewShowing(page, expect);
   // No tooltip over the page in the screenshot.
   await page.mouse.move(900, 700);
+  return preview;
 }
 
 uiTest(
@@ -54,13 +71,18 @@ uiTest(
     await setPaneExpanded(page, 'Clusters', false);
     await setPaneExpanded(page, 'Runbook', false);
     await setPaneExpanded(page, 'Problems', true);
-    await diagnose(
+    const preview = await diagnose(
       page,
       /CrashLoopBackOff · superset-worker-/,
-      /Secret\W+`superset-secret`\W+not\W+found\W+in\W+data-platform/,
+      /Secret superset-secret not found in data-platform \(env SUPERSET_SECRET_KEY of container app\); superset-secrets exists in this namespace/,
     );
-    await page
-      .locator('.editor-instance .view-lines', { hasText: /`superset-secrets`\W+exists\W+in\W+this/ })
+    // Rendered: the names are code, the answer is quoted, the events are a table.
+    await preview
+      .locator('blockquote code', { hasText: /^superset-secret$/ })
+      .first()
+      .waitFor();
+    await preview
+      .locator('table td', { hasText: /BackOff/ })
       .first()
       .waitFor();
     await screenshot(page, 'diagnose-superset');
@@ -72,13 +94,11 @@ uiTest(
   () => platform.page,
   async () => {
     const { page } = platform.session;
-    await diagnose(page, /CrashLoopBackOff · doris-fe-0/, /Exit\W+127:\W+command\W+not\W+found/);
-    await page
-      .locator('.editor-instance .view-lines', {
-        hasText: /start_fe\.sh:\W+No\W+such\W+file\W+or\W+directory/,
-      })
+    const preview = await diagnose(page, /CrashLoopBackOff · doris-fe-0/, /Exit 127: command not found/);
+    await preview
+      .locator('pre', { hasText: /start_fe\.sh: No such file or directory/ })
       .first()
-      .waitFor({ timeout: 30_000 });
+      .waitFor();
     await screenshot(page, 'diagnose-doris-fe');
   },
 );

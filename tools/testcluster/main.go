@@ -1,6 +1,7 @@
 // Command testcluster runs the real kube-apiserver in-process against an embedded etcd on
-// loopback, for Shipshape's tests, benchmarks and demo. No controller-manager or scheduler runs:
-// callers create Pods themselves and write their status through the status subresource.
+// loopback, for Shipshape's tests, benchmarks and demo. No controller-manager runs, and the
+// scheduler only with -scheduler: callers create Pods themselves and write their status through
+// the status subresource.
 package main
 
 import (
@@ -42,6 +43,7 @@ func run() error {
 	workDir := flag.String("work-dir", "", "where certificates and the kubeconfig are written; default: a temporary folder removed at exit")
 	kubeconfigPath := flag.String("kubeconfig", "", "kubeconfig output path (default <work-dir>/kubeconfig)")
 	stdinWatchdog := flag.Bool("exit-on-stdin-close", false, "stop when standard input closes (the parent died)")
+	withScheduler := flag.Bool("scheduler", false, "also run the real kube-scheduler once the API server is ready")
 	var users, expiredUsers listFlag
 	flag.Var(&users, "user", "extra client-certificate user without any RBAC grant (repeatable); context <name>@testcluster")
 	flag.Var(&expiredUsers, "expired-user", "extra user whose client certificate has already expired (repeatable)")
@@ -104,7 +106,12 @@ func run() error {
 	}
 	go kubelet.registerNodes(context.Background(), kubeletPort)
 	announce := fmt.Sprintf("kubelet: https://127.0.0.1:%d\npod-logs: %s\n", kubeletPort, kubelet.logDir)
-	go announceWhenReady(server, creds, *kubeconfigPath, announce)
+	go func() {
+		announceWhenReady(server, creds, *kubeconfigPath, announce)
+		if *withScheduler {
+			runScheduler(*kubeconfigPath)
+		}
+	}()
 
 	cmd := app.NewAPIServerCommand()
 	cmd.SetArgs([]string{

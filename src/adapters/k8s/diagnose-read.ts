@@ -1,5 +1,7 @@
-import { claimInfo, configMapKeys, secretKeys } from '../../core/diagnose/inventory';
-import type { Inventory } from '../../core/diagnose/types';
+import { previousLogsWanted } from '../../core/diagnose/crash';
+import { apiServiceInfo, claimInfo, configMapKeys, secretKeys } from '../../core/diagnose/inventory';
+import type { ContainerLog, Inventory } from '../../core/diagnose/types';
+import type { Pod } from '../../core/k8s/types';
 import { KubeError } from './errors';
 import type { KubeRest } from './rest';
 
@@ -61,12 +63,17 @@ export async function readForDiagnosis(
   const claims = (await list('/api/v1/persistentvolumeclaims'))?.items
     ?.map(claimInfo)
     .filter((s) => s !== undefined);
+  // An unavailable aggregated API is what holds a namespace in Terminating.
+  const apiServices = (await list('/apis/apiregistration.k8s.io/v1/apiservices'))?.items
+    ?.map(apiServiceInfo)
+    .filter((s) => s !== undefined);
   return {
     objects,
     inventory: {
       ...(keysOnly ? { secrets: keysOnly } : {}),
       ...(configMaps ? { configMaps } : {}),
       ...(claims ? { claims } : {}),
+      ...(apiServices ? { apiServices } : {}),
     },
     unreadable: missing,
   };
@@ -126,4 +133,46 @@ export async function readNamespaceForDiagnosis(
       ...(claims ? { claims } : {}),
     },
   };
+}
+
+/** Enough lines to show what a process said before it died; bytes capped for a chatty one. */
+const TAIL_LINES = 20;
+const LIMIT_BYTES = 16_384;
+const LINE_CHARS = 500;
+
+/**
+ * The last lines of each restarted container's previous instance (`pods/log?previous=true`,
+ * served by the node's kubelet through the API server). A log that cannot be read — the kubelet
+ * gone with its node, rotated away, no permission for pods/log — is left out: unknown, and the
+ * rest of the diagnosis stands.
+ */
+export async function readPreviousLogs(rest: KubeRest, pods: readonly Pod[]): Promise<ContainerLog[]> {
+  const wanted = pods.flatMap((p) =>
+    previousLogsWanted(p).map((container) => ({
+      namespace: p.metadata?.namespace ?? '',
+      pod: p.metadata?.name ?? '',
+      container,
+    })),
+  );
+  const out: ContainerLog[] = [];
+  // A few at a time: each is a round trip through the API server to a kubelet.
+  for (let i = 0; i < wanted.length; i += 4)
+    await Promise.all(
+      wanted.slice(i, i + 4).map(async (w) => {
+        const path = `/api/v1/namespaces/${encodeURIComponent(w.namespace)}/pods/${encodeURIComponent(w.pod)}/log`;
+        try {
+          const text = await rest.raw('GET', path, {
+            query: { container: w.container, previous: true, tailLines: TAIL_LINES, limitBytes: LIMIT_BYTES },
+            what: `read the previous log of ${w.namespace}/${w.pod} ${w.container}`,
+            timeoutMs: 15_000,
+          });
+          const lines = text.split('\n').map((l) => l.slice(0, LINE_CHARS));
+          if (lines[lines.length - 1] === '') lines.pop();
+          out.push({ ...w, lines: lines.slice(-TAIL_LINES) });
+        } catch {
+          // Unknown, not empty: see above.
+        }
+      }),
+    );
+  return out;
 }

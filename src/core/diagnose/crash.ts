@@ -1,5 +1,5 @@
 import type { ContainerStatus, KubeEvent, Pod } from '../k8s/types';
-import { cause, evidence, note, type Finding } from './types';
+import { cause, evidence, note, type ContainerLog, type Finding } from './types';
 
 /** What an exit code means, in the words an on-call engineer needs. */
 export function explainExit(code: number | undefined, reason: string | undefined, signal?: number): string {
@@ -37,13 +37,46 @@ export function explainExit(code: number | undefined, reason: string | undefined
 
 const PROBE = /^(Liveness|Readiness|Startup) probe (failed|errored):?\s*(.*)$/i;
 
-/** The crash of each failing container: how it ended last time, and what it said. */
-export function explainCrash(pod: Pod, events: readonly KubeEvent[]): Finding[] {
-  const out: Finding[] = [];
-  const statuses: ContainerStatus[] = [
-    ...(pod.status?.initContainerStatuses ?? []),
-    ...(pod.status?.containerStatuses ?? []),
+const statusesOf = (pod: Pod): ContainerStatus[] => [
+  ...(pod.status?.initContainerStatuses ?? []),
+  ...(pod.status?.containerStatuses ?? []),
+];
+
+/**
+ * The containers whose previous instance ended and was replaced: the kubelet keeps that one log
+ * (`previous=true`), and it holds what the process said before it died.
+ */
+export function previousLogsWanted(pod: Pod): string[] {
+  return statusesOf(pod)
+    .filter((s) => (s.restartCount ?? 0) > 0 && s.lastState?.terminated)
+    .map((s) => s.name);
+}
+
+function previousLog(s: ContainerStatus, log: ContainerLog | undefined, message: string[]): Finding[] {
+  if (!log) return [];
+  if (log.lines.length === 0) return [note(`${s.name}'s previous container wrote no log lines.`)];
+  // The kubelet copies the log tail into the message (FallbackToLogsOnError): said once is enough.
+  if (log.lines.every((l) => message.includes(l.trim()))) return [];
+  return [
+    evidence(
+      `Last ${log.lines.length} log lines of ${s.name}'s previous container (before restart ${s.restartCount ?? 0}):\n${log.lines.map((l) => `    ${l}`).join('\n')}`,
+    ),
   ];
+}
+
+/** The crash of each failing container: how it ended last time, what it said, and its last log lines. */
+export function explainCrash(
+  pod: Pod,
+  events: readonly KubeEvent[],
+  logs: readonly ContainerLog[] = [],
+): Finding[] {
+  const out: Finding[] = [];
+  const statuses = statusesOf(pod);
+  const logOf = (container: string) =>
+    logs.find(
+      (l) =>
+        l.namespace === pod.metadata?.namespace && l.pod === pod.metadata?.name && l.container === container,
+    );
   for (const s of statuses) {
     const t = s.state?.terminated ?? s.lastState?.terminated;
     const waiting = s.state?.waiting?.reason;
@@ -53,12 +86,18 @@ export function explainCrash(pod: Pod, events: readonly KubeEvent[]): Finding[] 
         `Container ${s.name}${s.restartCount ? ` (${s.restartCount} restarts)` : ''} last ended: ${explainExit(t.exitCode, t.reason, t.signal)}`,
       ),
     );
-    if (t.message) {
-      const lines = t.message.trim().split('\n').slice(-8);
+    const message = t.message ? t.message.trim().split('\n').slice(-8) : [];
+    if (message.length > 0)
       out.push(
-        evidence(`Its termination message / last log lines:\n${lines.map((l) => `    ${l}`).join('\n')}`),
+        evidence(`Its termination message / last log lines:\n${message.map((l) => `    ${l}`).join('\n')}`),
       );
-    }
+    out.push(
+      ...previousLog(
+        s,
+        logOf(s.name),
+        message.map((l) => l.trim()),
+      ),
+    );
   }
   const probes = new Map<string, { text: string; count: number }>();
   for (const e of events) {

@@ -5,9 +5,9 @@ import { explainCrash } from './crash';
 import { explainImagePull } from './image';
 import { explainPending, isUnscheduled } from './pending';
 import { unresolvedHosts, unresolvedReferences } from './refs';
-import { explainNamespace, explainTerminating } from './terminating';
-import { eventsFor, ownerChain, timeline } from './timeline';
-import type { DiagnoseInput, Diagnosis, Section, Todo } from './types';
+import { explainFinalizer, explainNamespace, explainTerminating } from './terminating';
+import { eventsFor, expiredEventsNote, ownerChain, timeline } from './timeline';
+import type { ClaimInfo, DiagnoseInput, Diagnosis, Section, Todo } from './types';
 
 export type { DiagnoseInput, Diagnosis } from './types';
 
@@ -76,7 +76,10 @@ export function diagnose(pod: Pod, input: DiagnoseInput): Diagnosis {
       findings: explainImagePull(pod, podEvents, input),
     });
   else if (['crashloop', 'failed', 'restarting', 'notReady', 'config'].includes(health.class))
-    sections.push({ title: 'Why it fails', findings: explainCrash(pod, podEvents) });
+    sections.push({
+      title: 'Why it fails',
+      findings: explainCrash(pod, podEvents, input.inventory.previousLogs),
+    });
   const refs = [...unresolvedReferences(pod, input), ...unresolvedHosts(pod, input.state.services)];
   if (refs.length > 0) sections.push({ title: 'References that do not resolve', findings: refs });
   if (input.inventory.secrets === undefined)
@@ -89,6 +92,7 @@ export function diagnose(pod: Pod, input: DiagnoseInput): Diagnosis {
   // A missing reference is the root cause more often than what the crash shows: lead with it.
   const causes = [...refs, ...sections.flatMap((s) => s.findings)].filter((f) => f.level === 'cause');
   const todo: Todo[] = [{ text: suggestionFor(health) }, ...actionsFor(health, owner, pending)];
+  const eventsNote = expiredEventsNote(pod, input);
   return {
     namespace: pod.metadata?.namespace ?? '',
     pod: pod.metadata?.name ?? '',
@@ -98,6 +102,7 @@ export function diagnose(pod: Pod, input: DiagnoseInput): Diagnosis {
     ...(causes[0] ? { verdict: causes[0].text } : {}),
     sections,
     timeline: timeline(pod, input),
+    ...(eventsNote ? { eventsNote } : {}),
     todo,
   };
 }
@@ -124,21 +129,51 @@ export function diagnoseNamespace(namespace: Namespace, input: DiagnoseInput): D
   };
 }
 
+/** A PersistentVolumeClaim being deleted that its finalizers hold (pvc-protection: a pod uses it). */
+export function diagnoseClaim(claim: ClaimInfo, input: DiagnoseInput): Diagnosis {
+  const object = {
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: claim.name, namespace: claim.namespace, finalizers: [...(claim.finalizers ?? [])] },
+  };
+  const findings = (claim.finalizers ?? []).map((f) => explainFinalizer(f, object, input));
+  const verdict = findings.find((f) => f.level === 'cause')?.text;
+  return {
+    namespace: claim.namespace,
+    pod: '',
+    owner: `PersistentVolumeClaim/${claim.name}`,
+    reason: 'Terminating',
+    summary: `PersistentVolumeClaim ${claim.namespace}/${claim.name} is being deleted${claim.phase ? ` (${claim.phase})` : ''}`,
+    ...(verdict ? { verdict } : {}),
+    sections: [{ title: 'Why the claim is stuck Terminating', findings }],
+    timeline: [],
+    todo: [
+      { text: 'Delete the pods that use the claim (or scale their workload down); the claim goes next' },
+    ],
+  };
+}
+
 /**
  * Every pod with a problem (severity > 0, completed and healthy pods left out), worst first,
- * then every namespace stuck Terminating.
+ * then every namespace and PersistentVolumeClaim stuck Terminating.
  */
 export function diagnoseAll(input: DiagnoseInput): Diagnosis[] {
   const namespaces = input.state.namespaces
     .filter((n) => n.status?.phase === 'Terminating' || n.metadata?.deletionTimestamp)
     .map((n) => diagnoseNamespace(n, input));
-  return [...diagnosePods(input), ...namespaces];
+  const claims = (input.inventory.claims ?? [])
+    .filter((c) => c.deletionTimestamp && (c.finalizers ?? []).length > 0)
+    .map((c) => diagnoseClaim(c, input));
+  return [...diagnosePods(input), ...namespaces, ...claims];
+}
+
+/** The pods `diagnoseAll` explains: those with a problem (completed and healthy ones left out). */
+export function problemPods(input: DiagnoseInput): Pod[] {
+  return input.state.pods.filter((pod) => classifyPod(pod, input.now).severity > 0);
 }
 
 function diagnosePods(input: DiagnoseInput): Diagnosis[] {
-  return input.state.pods
+  return problemPods(input)
     .map((pod) => ({ pod, health: classifyPod(pod, input.now) }))
-    .filter(({ health }) => health.severity > 0)
     .sort(
       (a, b) =>
         b.health.severity - a.health.severity ||

@@ -1,4 +1,4 @@
-import type { ClaimInfo, Inventory, NamedKeys } from './types';
+import type { APIServiceInfo, ClaimInfo, Inventory, NamedKeys } from './types';
 
 type Plain = Record<string, unknown>;
 const isObject = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -56,10 +56,33 @@ export function claimInfo(claim: unknown): ClaimInfo | undefined {
   return out;
 }
 
+/** An APIService reduced to what a stuck namespace needs: its backing Service and Available condition. */
+export function apiServiceInfo(apiService: unknown): APIServiceInfo | undefined {
+  if (!isObject(apiService) || !isObject(apiService['metadata'])) return undefined;
+  const name = str(apiService['metadata']['name']);
+  if (!name) return undefined;
+  const spec = isObject(apiService['spec']) ? apiService['spec'] : {};
+  const service = isObject(spec['service']) ? spec['service'] : undefined;
+  const status = isObject(apiService['status']) ? apiService['status'] : {};
+  const conditions = Array.isArray(status['conditions']) ? (status['conditions'] as unknown[]) : [];
+  const available = conditions.filter(isObject).find((c) => c['type'] === 'Available');
+  const reason = str(available?.['reason']);
+  const message = str(available?.['message']);
+  return {
+    name,
+    ...(service ? { service: `${str(service['namespace']) ?? ''}/${str(service['name']) ?? ''}` } : {}),
+    // No condition yet: not judged, so not blamed.
+    available: available?.['status'] !== 'False',
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
+  };
+}
+
 const KINDS = {
   Secret: 'secrets',
   ConfigMap: 'configMaps',
   PersistentVolumeClaim: 'claims',
+  APIService: 'apiServices',
 } as const;
 
 /**
@@ -68,7 +91,12 @@ const KINDS = {
  * not claim every referenced Secret is missing.
  */
 export function inventoryFromObjects(objects: readonly unknown[]): Inventory {
-  const found: { secrets?: NamedKeys[]; configMaps?: NamedKeys[]; claims?: ClaimInfo[] } = {};
+  const found: {
+    secrets?: NamedKeys[];
+    configMaps?: NamedKeys[];
+    claims?: ClaimInfo[];
+    apiServices?: APIServiceInfo[];
+  } = {};
   const add = (value: unknown, inferred?: string): void => {
     if (Array.isArray(value)) {
       for (const v of value as unknown[]) add(v, inferred);
@@ -86,6 +114,7 @@ export function inventoryFromObjects(objects: readonly unknown[]): Inventory {
     if (kind === 'Secret') (found.secrets ??= []).push(...opt(secretKeys(value)));
     else if (kind === 'ConfigMap') (found.configMaps ??= []).push(...opt(configMapKeys(value)));
     else if (kind === 'PersistentVolumeClaim') (found.claims ??= []).push(...opt(claimInfo(value)));
+    else if (kind === 'APIService') (found.apiServices ??= []).push(...opt(apiServiceInfo(value)));
   };
   for (const o of objects) add(o);
   return found;

@@ -1,6 +1,7 @@
 import type { Node, Pod } from '../k8s/types';
 import { parseQuantity } from '../health/quantity';
-import { formatResource, podRequests, specOf, type SelectorRequirement, type Toleration } from './spec';
+import { podAffinityFailures } from './affinity';
+import { formatResource, matches, podRequests, specOf, type Toleration } from './spec';
 import { cause, evidence, note, type DiagnoseInput, type Finding, type Section } from './types';
 
 interface NodeVerdict {
@@ -23,26 +24,6 @@ const tolerates = (
         ? t.key === undefined || t.key === '' || t.key === taint.key
         : t.key === taint.key && (t.value ?? '') === (taint.value ?? '')),
   );
-
-function matches(req: SelectorRequirement, labels: Record<string, string>): boolean {
-  const v = labels[req.key];
-  switch (req.operator) {
-    case 'In':
-      return v !== undefined && (req.values ?? []).includes(v);
-    case 'NotIn':
-      return v === undefined || !(req.values ?? []).includes(v);
-    case 'Exists':
-      return v !== undefined;
-    case 'DoesNotExist':
-      return v === undefined;
-    case 'Gt':
-      return v !== undefined && Number(v) > Number(req.values?.[0]);
-    case 'Lt':
-      return v !== undefined && Number(v) < Number(req.values?.[0]);
-    default:
-      return false;
-  }
-}
 
 /** What the pods already bound to a node request (terminal pods hold nothing). */
 function requestedOn(
@@ -103,6 +84,11 @@ function judgeNode(pod: Pod, node: Node, input: DiagnoseInput): NodeVerdict {
       placement = true;
     }
   }
+  const affinity = podAffinityFailures(pod, node, input.state.nodes, input.state.pods);
+  if (affinity.length > 0) {
+    failures.push(...affinity);
+    placement = true;
+  }
   const allocatable = node.status?.allocatable ?? node.status?.capacity ?? {};
   const { sums, count } = requestedOn(name, input.state.pods, pod);
   const maxPods = parseQuantity(allocatable['pods']);
@@ -135,8 +121,8 @@ export function isUnscheduled(pod: Pod): boolean {
 
 /**
  * The scheduler's filters, node by node, with numbers, and the smallest change that would make
- * the pod fit. Pod (anti-)affinity and volume zones are not judged here: they are named as
- * unknown rather than guessed.
+ * the pod fit. Volume zones and existing pods' anti-affinity are not judged here: they are named
+ * as unknown rather than guessed.
  */
 export function explainPending(pod: Pod, input: DiagnoseInput): Section {
   const findings: Finding[] = [];
@@ -172,7 +158,7 @@ export function explainPending(pod: Pod, input: DiagnoseInput): Section {
   else if (fitting.length > 0)
     findings.push(
       note(
-        `${fitting.length}/${nodes.length} nodes pass these filters (${fitting.map((v) => v.node).join(', ')}): the cause is elsewhere — pod affinity, volume binding, or the scheduler has not retried yet.`,
+        `${fitting.length}/${nodes.length} nodes pass these filters (${fitting.map((v) => v.node).join(', ')}): the cause is elsewhere — volume binding or zones, existing pods' anti-affinity, or the scheduler has not retried yet.`,
       ),
     );
   else {

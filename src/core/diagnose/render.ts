@@ -1,9 +1,12 @@
 import type { Diagnosis, Finding } from './types';
 
 /**
- * Markdown with cluster text made inert: HTML-significant characters are escaped outside code
- * spans (a pod message like `<script>` stays text in any preview), table pipes and newlines are
- * escaped inside cells.
+ * Markdown with cluster text made inert, and escaped only where a character would otherwise be
+ * markup, so the source reads as plain text too (SUPERSET_SECRET_KEY, not SUPERSET\_SECRET\_KEY).
+ * HTML-significant characters become entities outside code spans (a pod message like `<script>`
+ * stays text in any preview). An underscore between two letters or digits never starts or ends
+ * emphasis (CommonMark's intraword rule), and a backslash is only an escape before punctuation,
+ * so those stay as they are. Table pipes and newlines are escaped inside cells.
  */
 export function escapeMarkdown(text: string): string {
   return text
@@ -15,7 +18,9 @@ export function escapeMarkdown(text: string): string {
             .replace(/&/g, '&amp;')
             .replace(/</g, '&lt;')
             .replace(/>/g, '&gt;')
-            .replace(/([*_[\]\\])/g, '\\$1'),
+            .replace(/\\(?=[!-/:-@[-`{-~])/g, '\\\\')
+            .replace(/[*[\]~]/g, '\\$&')
+            .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_'),
     )
     .join('');
 }
@@ -39,7 +44,8 @@ export function diagnosisMarkdown(d: Diagnosis): string {
     `**${escapeMarkdown(d.reason)}** · ${escapeMarkdown(d.owner)} · ${escapeMarkdown(d.summary)}`,
     '',
   ];
-  if (d.verdict) out.push(`> **Why:** ${escapeMarkdown(d.verdict)}`, '');
+  // One line: a second line would continue the quote lazily, or end it and start a block.
+  if (d.verdict) out.push(`> **Why:** ${escapeMarkdown(d.verdict.replace(/\n/g, ' '))}`, '');
   for (const s of d.sections) {
     out.push(`## ${escapeMarkdown(s.title)}`, '');
     for (const f of s.findings) out.push(findingMarkdown(f));
@@ -52,9 +58,11 @@ export function diagnosisMarkdown(d: Diagnosis): string {
     }
   }
   out.push('## Events (pod, owners and node; oldest first)', '');
-  if (d.timeline.length === 0)
-    out.push('No events kept for these objects (the API server keeps them for an hour).', '');
-  else {
+  if (d.eventsNote) out.push(`_${escapeMarkdown(d.eventsNote)}_`, '');
+  if (d.timeline.length === 0) {
+    if (!d.eventsNote)
+      out.push('No events kept for these objects (the API server keeps them for an hour).', '');
+  } else {
     out.push('| When | Object | Type | Reason | Count | Message |', '| --- | --- | --- | --- | --- | --- |');
     for (const e of d.timeline)
       out.push(
@@ -85,8 +93,9 @@ export function diagnosisText(d: Diagnosis): string {
       for (const r of s.table.slice(1))
         out.push(`      ${(r[0] ?? '').padEnd(20)} ${(r[1] ?? '').padEnd(4)} ${r[2] ?? ''}`);
   }
+  if (d.timeline.length === 0 && d.eventsNote) out.push(`  Events: ${d.eventsNote}`);
   if (d.timeline.length) {
-    out.push('  Events:');
+    out.push(d.eventsNote ? `  Events (${d.eventsNote}):` : '  Events:');
     for (const e of d.timeline.slice(-10))
       out.push(
         `    ${e.at ?? ''} ${e.object} ${e.reason ?? ''}${e.count ? ` ×${e.count}` : ''}: ${e.message ?? ''}`,

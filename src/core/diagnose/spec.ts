@@ -13,6 +13,16 @@ export interface SelectorRequirement {
   operator: string;
   values?: string[];
 }
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: SelectorRequirement[];
+}
+export interface PodAffinityTerm {
+  labelSelector?: LabelSelector;
+  namespaces?: string[];
+  namespaceSelector?: LabelSelector;
+  topologyKey: string;
+}
 export interface FullPodSpec extends PodSpec {
   tolerations?: Toleration[];
   nodeSelector?: Record<string, string>;
@@ -25,6 +35,8 @@ export interface FullPodSpec extends PodSpec {
         }[];
       };
     };
+    podAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[] };
+    podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[] };
   };
   overhead?: Record<string, string>;
 }
@@ -85,4 +97,33 @@ export function formatResource(resource: string, value: number): string {
     return `${Math.round(value / 2 ** 20)}Mi`;
   }
   return String(Math.round(value * 1000) / 1000);
+}
+
+/** One node-selector or label-selector requirement against a set of labels. */
+export function matches(req: SelectorRequirement, labels: Record<string, string>): boolean {
+  const v = labels[req.key];
+  switch (req.operator) {
+    case 'In':
+      return v !== undefined && (req.values ?? []).includes(v);
+    case 'NotIn':
+      return v === undefined || !(req.values ?? []).includes(v);
+    case 'Exists':
+      return v !== undefined;
+    case 'DoesNotExist':
+      return v === undefined;
+    case 'Gt':
+      return v !== undefined && Number(v) > Number(req.values?.[0]);
+    case 'Lt':
+      return v !== undefined && Number(v) < Number(req.values?.[0]);
+    default:
+      return false;
+  }
+}
+
+/** A label selector (matchLabels and matchExpressions, all must hold); an empty one selects all. */
+export function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
+  return (
+    Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+    (selector.matchExpressions ?? []).every((r) => matches(r, labels))
+  );
 }

@@ -130,7 +130,15 @@ export function explainTerminating(pod: Pod, input: DiagnoseInput): Finding[] {
 /** A namespace stuck Terminating: what is left in it and what its status conditions say. */
 export function explainNamespace(namespace: Namespace, input: DiagnoseInput): Finding[] {
   const name = namespace.metadata?.name ?? '';
-  const out: Finding[] = [];
+  // First: the namespace controller stops at the first group it cannot list, before any condition
+  // it writes says so (and with no controller running, it never will).
+  const out: Finding[] = (input.inventory.apiServices ?? [])
+    .filter((a) => !a.available && a.service)
+    .map((a) =>
+      cause(
+        `APIService ${a.name} is unavailable (${[a.reason, a.message].filter(Boolean).join(': ') || 'Available=False'}): the namespace controller cannot list its resources in ${name}, so deletion waits — fix Service ${a.service ?? ''} or delete the APIService.`,
+      ),
+    );
   const left = new Map<string, number>();
   for (const o of allObjects(input.state))
     if (o.metadata?.namespace === name) left.set(o.kind ?? '?', (left.get(o.kind ?? '?') ?? 0) + 1);

@@ -1,5 +1,6 @@
 import type { KubeEvent, KubeObject, Pod } from '../k8s/types';
 import { controllerOf } from '../health/ownership';
+import { formatAge, parseTime } from '../health/time';
 import type { DiagnoseInput, TimelineEntry } from './types';
 
 /** The pod, then each controller up its owner chain (ReplicaSet → Deployment, Job → CronJob). */
@@ -46,12 +47,40 @@ export function eventsFor(objects: readonly KubeObject[], events: readonly KubeE
     .sort((a, b) => (when(a) ?? '').localeCompare(when(b) ?? ''));
 }
 
-/** One merged, sorted timeline for the pod, its owners and its node. */
-export function timeline(pod: Pod, input: DiagnoseInput): TimelineEntry[] {
+/** kube-apiserver's --event-ttl default: an event is deleted an hour after its last update. */
+const EVENT_TTL_MS = 3_600_000;
+/** Events a controller writes right after creating the pod (Scheduled, Pulling) come this soon. */
+const FIRST_EVENT_SLACK_MS = 5 * 60_000;
+
+function timelineObjects(pod: Pod, input: DiagnoseInput): KubeObject[] {
   const objects = ownerChain(pod, input);
   const node = pod.spec?.nodeName;
   if (node) objects.push({ kind: 'Node', metadata: { name: node } });
-  return eventsFor(objects, input.state.events).map((e) => {
+  return objects;
+}
+
+/**
+ * What the timeline cannot show: for a pod older than the event TTL, the events the API server has
+ * already deleted. Undefined when the pod is young, or its first events are still there.
+ */
+export function expiredEventsNote(pod: Pod, input: DiagnoseInput): string | undefined {
+  const created = parseTime(pod.metadata?.creationTimestamp);
+  if (created === undefined || input.now - created <= EVENT_TTL_MS) return undefined;
+  const earliest = Math.min(
+    ...eventsFor([pod], input.state.events).map(
+      (e) => parseTime(e.firstTimestamp ?? e.eventTime ?? e.lastTimestamp) ?? Infinity,
+    ),
+  );
+  if (earliest - created <= FIRST_EVENT_SLACK_MS) return undefined;
+  const why = `the pod is ${formatAge(input.now - created)} old and the API server deletes events an hour after their last update (kube-apiserver --event-ttl)`;
+  return Number.isFinite(earliest)
+    ? `Events before ${new Date(earliest).toISOString()} have expired: ${why}.`
+    : `No events are left: ${why}, so what happened earlier has expired.`;
+}
+
+/** One merged, sorted timeline for the pod, its owners and its node. */
+export function timeline(pod: Pod, input: DiagnoseInput): TimelineEntry[] {
+  return eventsFor(timelineObjects(pod, input), input.state.events).map((e) => {
     const at = when(e);
     return {
       ...(at ? { at } : {}),

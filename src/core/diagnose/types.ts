@@ -20,11 +20,33 @@ export interface ClaimInfo {
   readonly deletionTimestamp?: string;
 }
 
+/** The last lines a container wrote before it was restarted (`pods/log?previous=true`). */
+export interface ContainerLog {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+  /** Empty: read, and the container wrote nothing. */
+  readonly lines: readonly string[];
+}
+
+/** An aggregated API (APIService) and whether the API server can reach it. */
+export interface APIServiceInfo {
+  readonly name: string;
+  /** namespace/name of the Service behind it; absent for the API server's own (Local) groups. */
+  readonly service?: string;
+  readonly available: boolean;
+  readonly reason?: string;
+  readonly message?: string;
+}
+
 /** What the explorer's ClusterState lacks; `undefined` = not read (RBAC, old snapshot): unknown. */
 export interface Inventory {
   readonly secrets?: readonly NamedKeys[];
   readonly configMaps?: readonly NamedKeys[];
   readonly claims?: readonly ClaimInfo[];
+  /** Previous containers' logs, for the containers previousLogsWanted names; absent = not read. */
+  readonly previousLogs?: readonly ContainerLog[];
+  readonly apiServices?: readonly APIServiceInfo[];
 }
 
 export interface DiagnoseInput {
@@ -73,6 +95,8 @@ export interface Diagnosis {
   readonly verdict?: string;
   readonly sections: readonly Section[];
   readonly timeline: readonly TimelineEntry[];
+  /** Set when events the timeline would show have expired on the API server (its TTL). */
+  readonly eventsNote?: string;
   readonly todo: readonly Todo[];
 }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readNamespaceForDiagnosis } from '../../adapters/k8s/diagnose-read';
+import { readNamespaceForDiagnosis, readPreviousLogs } from '../../adapters/k8s/diagnose-read';
 import { readSnapshotObjects } from '../../adapters/k8s/snapshot';
 import { Commands } from '../../constants';
 import { DisposableStore } from '../../adapters/vscode/disposables';
@@ -51,11 +51,25 @@ function podsOf(
 }
 
 /**
- * Diagnose pages as read-only virtual Markdown documents. Markdown, not a webview: cluster text
- * stays text (escaped, never HTML we build), the page can be copied into an incident as is, and
- * VS Code's own preview renders it when asked.
+ * Diagnose pages as read-only virtual Markdown documents, shown in VS Code's own Markdown preview
+ * (rendered: tables, no escapes in sight; its source a click away). Markdown, not our own webview:
+ * cluster text stays text (escaped, never HTML we build) and the page can be copied into an
+ * incident as is.
  */
 class DiagnoseDocuments implements vscode.TextDocumentContentProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  /** Diagnosing again reads the cluster again: an open page would otherwise keep its old content. */
+  refresh(uri: vscode.Uri): void {
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()))
+      this.changed.fire(uri);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
   constructor(
     private readonly sources: ClusterSources,
     private readonly log: Logger,
@@ -101,6 +115,8 @@ class DiagnoseDocuments implements vscode.TextDocumentContentProvider {
         inventory: extra.inventory,
         now,
       };
+      const previousLogs = await readPreviousLogs(source.connection.rest, podsOf(input.state, t, now));
+      input = { ...input, inventory: { ...input.inventory, previousLogs } };
     } else {
       // A snapshot's Secrets (if it has any) are reduced to their keys as the file is read.
       const inventory = source.path ? inventoryFromObjects(readSnapshotObjects(source.path)) : {};
@@ -118,7 +134,7 @@ export function registerDiagnose(services: Services): vscode.Disposable {
   const sources = services.clusters;
   if (!sources) throw new Error('the clusters feature must register first');
   const store = new DisposableStore();
-  const provider = new DiagnoseDocuments(sources, services.log);
+  const provider = store.add(new DiagnoseDocuments(sources, services.log));
   store.add(vscode.workspace.registerTextDocumentContentProvider(DIAGNOSE_SCHEME, provider));
   store.add(
     vscode.commands.registerCommand(Commands.diagnose, async (arg: unknown) => {
@@ -129,9 +145,17 @@ export function registerDiagnose(services: Services): vscode.Disposable {
         );
         return;
       }
-      const doc = await vscode.workspace.openTextDocument(diagnoseUri(t));
-      await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-      await vscode.window.showTextDocument(doc, { preview: false });
+      const uri = diagnoseUri(t);
+      provider.refresh(uri);
+      try {
+        await vscode.commands.executeCommand('markdown.showPreview', uri);
+      } catch (error) {
+        // The built-in Markdown extension can be disabled: the source is the same page, unrendered.
+        services.log.info(`diagnose: no Markdown preview (${String(error)}); opening the source`);
+        const doc = await vscode.workspace.openTextDocument(uri);
+        await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+        await vscode.window.showTextDocument(doc, { preview: false });
+      }
     }),
   );
   return store;
