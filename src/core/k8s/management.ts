@@ -122,7 +122,7 @@ export function managementOf(
 /** Why Shipshape does not apply a managed object, and what to do instead. */
 export function managedRefusal(m: Management): string {
   if (m.argo) {
-    const helm = m.helm ? ` (chart release ${m.helm.release})` : '';
+    const helm = m.helm ? ` (Helm release ${m.helm.release})` : '';
     return `managed by Argo CD app ${m.argo.app}: commit and sync (argocd app sync ${m.argo.app})${helm}; Argo CD would revert a direct apply`;
   }
   const helm = m.helm as HelmRelease;
