@@ -21,6 +21,11 @@ uiTest(
   async () => {
     const { page } = platform.session;
     await openShipshape(page);
+    // Connected first (the tree shows the context's health), then room for the Problems view.
+    await page
+      .locator('.pane-body .monaco-list-row', { hasText: /testcluster.*% healthy/ })
+      .first()
+      .waitFor({ timeout: 120_000 });
     await setPaneExpanded(page, 'Clusters', false);
     await setPaneExpanded(page, 'Runbook', false);
     await setPaneExpanded(page, 'Problems', true);

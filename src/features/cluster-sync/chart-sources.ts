@@ -58,6 +58,8 @@ export class ChartSources {
 
   /** The render of the workspace that produces `ref`, rendering roots not rendered yet. */
   async renderedFor(ref: RenderedRef, managed: Management | undefined): Promise<Rendered | undefined> {
+    // Rendering runs the user's Helm plugins and Kustomize exec plugins: never in Restricted Mode.
+    if (!vscode.workspace.isTrusted) return undefined;
     await this.charts.ready();
     const release = managed?.helm?.release ?? managed?.argo?.app;
     const roots = [...this.charts.allRoots()]
