@@ -59,6 +59,11 @@ export interface WorkloadSpec {
    * terminationMessagePolicy FallbackToLogsOnError the message is the tail of its log.
    */
   readonly lastExit?: { readonly exitCode: number; readonly reason?: string; readonly message?: string };
+  /**
+   * Installed by a Helm release (and synced by an Argo CD app): the workload carries the chart's
+   * labels, Helm's release annotations and Argo CD's tracking id, as a real install leaves them.
+   */
+  readonly helm?: { readonly release: string; readonly chart: string; readonly app?: string };
 }
 
 export interface NamespaceSpec {

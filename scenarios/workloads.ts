@@ -9,6 +9,40 @@ import { createPod, owner, podTemplate, type LoadContext } from './pods';
 
 const ready = (specs: readonly PodSpec[]) => specs.filter((p) => HEALTHY.has(p.state)).length;
 
+const GROUP: Record<WorkloadSpec['kind'], string> = {
+  Deployment: 'apps',
+  StatefulSet: 'apps',
+  DaemonSet: 'apps',
+  Job: 'batch',
+  CronJob: 'batch',
+};
+
+/**
+ * The workload's own metadata: its selector labels, plus what `helm install` and an Argo CD sync
+ * leave on it (never on the selector: the chart's labels are not the pods' identity).
+ */
+export function workloadMeta(ns: string, w: WorkloadSpec, labels: Record<string, string>): Json {
+  const h = w.helm;
+  if (!h) return { name: w.name, namespace: ns, labels };
+  return {
+    name: w.name,
+    namespace: ns,
+    labels: {
+      ...labels,
+      'app.kubernetes.io/managed-by': 'Helm',
+      'app.kubernetes.io/instance': h.release,
+      'helm.sh/chart': h.chart,
+    },
+    annotations: {
+      'meta.helm.sh/release-name': h.release,
+      'meta.helm.sh/release-namespace': ns,
+      ...(h.app
+        ? { 'argocd.argoproj.io/tracking-id': `${h.app}:${GROUP[w.kind]}/${w.kind}:${ns}/${w.name}` }
+        : {}),
+    },
+  };
+}
+
 export async function loadWorkload(ctx: LoadContext, ns: string, w: WorkloadSpec): Promise<void> {
   const labels: Record<string, string> = { app: w.name, ...w.labels };
   const template = podTemplate(w, labels);
@@ -19,7 +53,7 @@ export async function loadWorkload(ctx: LoadContext, ns: string, w: WorkloadSpec
     const d = await write.create({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: w.name, namespace: ns, labels },
+      metadata: workloadMeta(ns, w, labels),
       spec: { replicas, selector: { matchLabels: labels }, template },
     });
     const rsFor = async (hash: string, rsReplicas: number, pods: readonly PodSpec[]) => {
@@ -81,7 +115,7 @@ export async function loadWorkload(ctx: LoadContext, ns: string, w: WorkloadSpec
     const s = await write.create({
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
-      metadata: { name: w.name, namespace: ns, labels },
+      metadata: workloadMeta(ns, w, labels),
       spec: { replicas, serviceName: w.name, selector: { matchLabels: labels }, template },
     });
     const revision = `${w.name}-${suffix(w.name, 10)}`;
@@ -117,7 +151,7 @@ export async function loadWorkload(ctx: LoadContext, ns: string, w: WorkloadSpec
     const ds = await write.create({
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
-      metadata: { name: w.name, namespace: ns, labels },
+      metadata: workloadMeta(ns, w, labels),
       spec: { selector: { matchLabels: labels }, template },
     });
     await Promise.all(
@@ -156,7 +190,7 @@ export async function loadWorkload(ctx: LoadContext, ns: string, w: WorkloadSpec
     const cron = await write.create({
       apiVersion: 'batch/v1',
       kind: 'CronJob',
-      metadata: { name: w.name, namespace: ns, labels },
+      metadata: workloadMeta(ns, w, labels),
       spec: { schedule: w.schedule ?? '0 * * * *', suspend: w.suspend ?? false, jobTemplate },
     });
     const jobs = w.jobs ?? [];

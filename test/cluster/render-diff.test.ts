@@ -40,13 +40,13 @@ async function run(...argv: string[]) {
 test('a chart is rendered with its values, then dry-run applied into --namespace', async () => {
   const result = await run(chart, '--namespace', 'data-platform', '--release', 'data-platform');
   assert.equal(result.code, 1, result.stderr);
-  assert.match(result.stdout, /^\+\+\+ planned\/Deployment data-platform\/data-platform-trino-worker$/m);
+  assert.match(result.stdout, /^\+\+\+ planned\/Deployment data-platform\/trino-worker$/m);
   // The parent's values win over the subchart's: trino.worker.replicas is 3 in the umbrella chart.
   assert.match(result.stdout, /^\+ {2}replicas: 3$/m);
   assert.match(result.stdout, /^\+\s+image: trinodb\/trino:latest$/m);
   assert.match(result.stderr, /13 object\(s\) would change, 0 unchanged/);
   const live = await restFor(cluster.kubeconfig)
-    .request('GET', '/apis/apps/v1/namespaces/data-platform/deployments/data-platform-trino-worker', {
+    .request('GET', '/apis/apps/v1/namespaces/data-platform/deployments/trino-worker', {
       what: 'read',
     })
     .then(

@@ -6,6 +6,7 @@ import { ClusterConnection } from '../../src/adapters/k8s/connection';
 import { forContext, loadKubeconfig } from '../../src/adapters/k8s/kubeconfig';
 import { health, healthJson } from '../../src/cli/health';
 import { summarise } from '../../src/core/health/summary';
+import { managementOf } from '../../src/core/k8s/management';
 import { silentLogger } from '../../src/core/log';
 import { isAlive } from '../../scripts/harness/process';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
@@ -249,4 +250,61 @@ test('shipshape health --context reports what the Clusters view computes, and wh
     if (!['Running', 'NotReady'].includes(status))
       assert.equal(p.reason, status, `${p.namespace}/${p.pod ?? ''}`);
   }
+});
+
+test('what the demo chart renders carries its Helm release and Argo CD app; the OOMKilled pod is one of them', async () => {
+  const rest = restFor(cluster.kubeconfig);
+  type Meta = {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: { kind: string; name: string; controller?: boolean }[];
+  };
+  const read = async (path: string) =>
+    (await rest.request<{ metadata: Meta }>('GET', path, { what: 'read' })).metadata;
+  const worker = await read('/apis/apps/v1/namespaces/data-platform/deployments/trino-worker');
+  assert.equal(worker.labels?.['app.kubernetes.io/managed-by'], 'Helm');
+  assert.equal(worker.labels?.['app.kubernetes.io/instance'], 'data-platform');
+  assert.equal(worker.labels?.['helm.sh/chart'], 'trino-0.2.1');
+  assert.equal(worker.annotations?.['meta.helm.sh/release-name'], 'data-platform');
+  assert.equal(worker.annotations?.['meta.helm.sh/release-namespace'], 'data-platform');
+  assert.equal(
+    worker.annotations?.['argocd.argoproj.io/tracking-id'],
+    'data-platform:apps/Deployment:data-platform/trino-worker',
+  );
+  const cron = await read('/apis/batch/v1/namespaces/data-platform/cronjobs/iceberg-compaction');
+  assert.equal(
+    cron.annotations?.['argocd.argoproj.io/tracking-id'],
+    'data-platform:batch/CronJob:data-platform/iceberg-compaction',
+  );
+  // Not in the chart: no release.
+  const mlflow = await read('/apis/apps/v1/namespaces/data-platform/deployments/mlflow');
+  assert.equal(mlflow.labels?.['app.kubernetes.io/managed-by'], undefined);
+
+  // The OOMKilled trino worker pod leads to the release through its ReplicaSet and Deployment.
+  const pods = await rest.request<{
+    items: {
+      metadata: Meta;
+      status?: { containerStatuses?: { name: string; lastState?: { terminated?: { reason?: string } } }[] };
+    }[];
+  }>('GET', '/api/v1/namespaces/data-platform/pods?labelSelector=app%3Dtrino-worker', { what: 'list' });
+  const pod = pods.items.find((p) =>
+    p.status?.containerStatuses?.some((c) => c.lastState?.terminated?.reason === 'OOMKilled'),
+  );
+  assert.ok(pod, 'a trino-worker pod was OOMKilled');
+  assert.equal(pod.status?.containerStatuses?.[0]?.name, 'worker', 'the container the chart names');
+  const owners: Record<string, string> = { ReplicaSet: 'replicasets', Deployment: 'deployments' };
+  const metas = new Map<string, Meta>();
+  for (let meta: Meta | undefined = pod.metadata; meta?.ownerReferences?.[0];) {
+    const ref = meta.ownerReferences[0];
+    meta = await read(`/apis/apps/v1/namespaces/data-platform/${owners[ref.kind] ?? ''}/${ref.name}`);
+    metas.set(`${ref.kind}/${ref.name}`, meta);
+  }
+  const m = managementOf('Pod', pod.metadata, (kind, _ns, name) => metas.get(`${kind}/${name}`));
+  assert.deepEqual(m, {
+    helm: { release: 'data-platform', namespace: 'data-platform', chart: 'trino', version: '0.2.1' },
+    argo: { app: 'data-platform' },
+    object: { kind: 'Deployment', name: 'trino-worker', namespace: 'data-platform' },
+  });
 });

@@ -113,7 +113,7 @@ test('a rollout restart replaces the pods; a crash loop survives it, a fixed ima
     assert.equal(status?.state?.waiting?.reason, 'CrashLoopBackOff', 'still crash-looping after a restart');
   }, 20_000);
   await rest.request('PATCH', '/apis/apps/v1/namespaces/data-platform/deployments/trino-worker', {
-    body: { spec: { template: { spec: { containers: [{ name: 'trino', image: 'trinodb/trino:436' }] } } } },
+    body: { spec: { template: { spec: { containers: [{ name: 'worker', image: 'trinodb/trino:436' }] } } } },
     contentType: 'application/strategic-merge-patch+json',
     what: 'set image',
   });

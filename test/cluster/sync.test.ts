@@ -20,6 +20,7 @@ import { KubeRest, type RequestOptions } from '../../src/adapters/k8s/rest';
 import { diff } from '../../src/cli/diff';
 import { silentLogger } from '../../src/core/log';
 import { unifiedDiff } from '../../src/core/sync/compare';
+import { planLine } from '../../src/core/sync/inspection';
 import { applyTargets, type ApplyTarget } from '../../src/core/sync/targets';
 import { parseManifestFile } from '../../src/core/yaml/parse';
 import { applyFile, type ApplyPrompts } from '../../src/features/cluster-sync/apply-flow';
@@ -371,5 +372,88 @@ test('Apply: a forced takeover is refused when the object changed after the dry 
     'configured',
   ]);
   assert.equal(await live(), 'fast');
+  rest.dispose();
+});
+
+test('Apply leaves objects a Helm release or an Argo CD app manages to them, with what to do instead', async () => {
+  const rest = restFor(cluster.kubeconfig);
+  // Installed by `helm install`, since synced by Argo CD: what the seeded data platform carries.
+  await rest.request('PATCH', '/api/v1/namespaces/shop/configmaps/release-settings', {
+    body: {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'release-settings',
+        namespace: 'shop',
+        labels: { 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/instance': 'shop' },
+        annotations: {
+          'meta.helm.sh/release-name': 'shop',
+          'meta.helm.sh/release-namespace': 'shop',
+          'argocd.argoproj.io/tracking-id': 'shop-app:/ConfigMap:shop/release-settings',
+        },
+      },
+      data: { mode: 'slow' },
+    },
+    contentType: 'application/apply-patch+yaml',
+    query: { fieldManager: 'helm', force: true },
+    what: 'helm installs',
+  });
+  const live = async () =>
+    (
+      await rest.request<{ data: { mode: string } }>(
+        'GET',
+        '/api/v1/namespaces/shop/configmaps/release-settings',
+        { what: 'read' },
+      )
+    ).data.mode;
+  const ctx = context();
+  const plain = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: release-settings\ndata:\n  mode: fast\n---\n${configMaps(['beside-release'])}`;
+  const prompts = answering({ confirm: () => Promise.resolve(true) });
+  const outcome = await applyFile(
+    { ctx, contextName: 'testcluster', protected: false, fileName: 'settings.yaml', targets: targets(plain) },
+    prompts,
+  );
+  assert.deepEqual(
+    prompts.asked,
+    ['Apply 1 object(s) from settings.yaml?'],
+    'the managed one is not offered',
+  );
+  assert.equal(outcome.status, 'applied');
+  const results = outcome.status === 'applied' ? outcome.results : [];
+  assert.deepEqual(
+    results.map((r) => [r.label, r.outcome]),
+    [
+      ['ConfigMap shop/beside-release', 'created'],
+      ['ConfigMap shop/release-settings', 'skipped'],
+    ],
+  );
+  assert.match(
+    results[1]?.message ?? '',
+    /^managed by Argo CD app shop-app: commit and sync \(argocd app sync shop-app\)/,
+  );
+  assert.equal(await live(), 'slow', 'the release keeps its value');
+
+  // Rendered output of a chart (its labels say Helm) is refused before it exists in the cluster.
+  const rendered = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rendered-settings\n  labels:\n    app.kubernetes.io/managed-by: Helm\n    app.kubernetes.io/instance: shop\n    helm.sh/chart: shop-1.0.0\ndata:\n  mode: fast\n`;
+  const nothing = await applyFile(
+    {
+      ctx,
+      contextName: 'testcluster',
+      protected: false,
+      fileName: 'rendered.yaml',
+      targets: targets(rendered),
+    },
+    answering({ confirm: () => Promise.reject(new Error('nothing to confirm')) }),
+  );
+  assert.equal(nothing.status, 'nothing');
+  const [inspection] = nothing.status === 'nothing' ? nothing.inspections : [];
+  assert.equal(inspection?.state, 'missing');
+  assert.match(
+    inspection ? planLine(inspection) : '',
+    /ConfigMap shop\/rendered-settings — not applied: managed by Helm release shop: helm upgrade shop/,
+  );
+  assert.equal(await exists('/api/v1/namespaces/shop/configmaps/rendered-settings'), false);
+  // A plain object in the same file flow is applied as before (the conflict step is unchanged).
+  assert.equal(await exists('/api/v1/namespaces/shop/configmaps/beside-release'), true);
   rest.dispose();
 });

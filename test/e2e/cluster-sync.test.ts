@@ -92,18 +92,39 @@ uiTest(
 );
 
 uiTest(
-  '"Apply to Cluster…" names the objects, asks again before taking over owned fields, and applies',
+  '"Apply to Cluster…" leaves what Argo CD deploys to it, and asks again before taking over owned fields',
   () => platform.page,
   async () => {
     const { page } = platform.session;
     await runCommand(page, 'View: Close All Editors');
+    // trino.yaml (hardened above) describes what the Argo CD app data-platform deploys from its chart.
     await openFile(page, 'trino.yaml');
+    await runCommand(page, 'Shipshape: Apply to Cluster…');
+    await page
+      .locator('.notifications-toasts', {
+        hasText:
+          /nothing applied to testcluster: Deployment data-platform\/trino-coordinator — not applied: managed by Argo CD app data-platform: commit and sync/,
+      })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const untouched = await trinoWorker();
+    assert.equal(
+      untouched.spec.template.spec.containers[0]?.securityContext?.['readOnlyRootFilesystem'],
+      undefined,
+    );
+
+    await runCommand(page, 'View: Close All Editors');
+    await openFile(page, 'dolphinscheduler.yaml');
     await runCommand(page, 'Shipshape: Apply to Cluster…');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 30_000 });
     const first = (await dialog.textContent()) ?? '';
-    assert.match(first, /Apply 2 object\(s\) from data-platform\/trino\.yaml\?/);
-    assert.match(first, /Deployment data-platform\/trino-worker — conflicts with/);
+    assert.match(first, /Apply \d object\(s\) from data-platform\/dolphinscheduler\.yaml\?/);
+    assert.match(
+      first,
+      /Deployment data-platform\/dolphinscheduler-api — not applied: managed by Argo CD app data-platform: commit and sync/,
+    );
+    assert.match(first, /StatefulSet data-platform\/dolphinscheduler-worker — conflicts with/);
     assert.match(first, /Context: testcluster/);
     await screenshot(page, 'sync-apply-confirm');
     await dialog.locator('.monaco-button', { hasText: 'Apply to testcluster' }).click();
@@ -117,22 +138,24 @@ uiTest(
       .locator('.notifications-toasts', { hasText: /applied to testcluster — .*configured/ })
       .first()
       .waitFor({ timeout: 30_000 });
-    const live = await trinoWorker();
+    const live = await restFor(platform.cluster.kubeconfig).request<{
+      spec: { replicas: number; template: { spec: { containers: Container[] } } };
+    }>('GET', '/apis/apps/v1/namespaces/data-platform/statefulsets/dolphinscheduler-worker', {
+      what: 'read',
+    });
     // The live pod template's container has the manifest's name: apply merged into it, not beside it.
     assert.deepEqual(
       live.spec.template.spec.containers.map((c) => c.name),
-      ['trino'],
+      ['worker'],
     );
-    const trino = live.spec.template.spec.containers.find((c) => c.name === 'trino');
-    assert.equal(trino?.securityContext?.['readOnlyRootFilesystem'], true);
-    assert.equal(trino?.securityContext?.['privileged'], false);
-    assert.equal(live.spec.replicas, 2);
+    assert.equal(live.spec.template.spec.containers[0]?.securityContext?.['runAsUser'], 1000);
+    assert.equal(live.spec.replicas, 6);
     // The lens re-checks after the apply: the manifest and the cluster now agree.
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+Home');
     await lenses()
       .filter({ hasText: /In testcluster: same/ })
-      .nth(1)
+      .first()
       .waitFor({ timeout: 30_000 });
     await screenshot(page, 'sync-applied');
   },

@@ -1,3 +1,5 @@
+import { managementOfMeta } from '../../core/k8s/management';
+import type { ObjectMeta } from '../../core/k8s/types';
 import { compareObjects } from '../../core/sync/compare';
 import { conflictsOf } from '../../core/sync/conflicts';
 import {
@@ -139,9 +141,14 @@ export async function inspect(ctx: SyncContext, target: ApplyTarget): Promise<In
       if (!(error instanceof KubeError && error.kind === 'notFound')) throw error;
     }
     const resourceVersion = (live?.['metadata'] as { resourceVersion?: string } | undefined)?.resourceVersion;
+    const kind = target.identity.kind;
+    const managedBy =
+      managementOfMeta(kind, live?.['metadata'] as ObjectMeta | undefined) ??
+      managementOfMeta(kind, at.body['metadata'] as ObjectMeta | undefined);
     const rv = {
       ...(resourceVersion ? { resourceVersion } : {}),
       ...(at.namespace ? { namespace: at.namespace } : {}),
+      ...(managedBy ? { managedBy } : {}),
     };
     try {
       const planned = await apply(ctx, at, { dryRun: true, force: false }, `dry-run apply ${label}`);

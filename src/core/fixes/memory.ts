@@ -15,6 +15,12 @@ export function formatMemory(bytes: number): string {
   return `${Math.ceil(bytes / MI)}Mi`;
 }
 
+/** `base` times `factor` (default 2), in the unit people write; 1Gi when there is no base. */
+export function raisedLimit(base: string | undefined, factor = 2): string {
+  const bytes = base ? parseQuantity(base) : 0;
+  return bytes > 0 ? formatMemory(Math.ceil(bytes * factor)) : '1Gi';
+}
+
 export interface MemoryRaise {
   readonly edits: readonly TextEdit[];
   readonly container: string;
@@ -50,9 +56,7 @@ export function raiseMemoryLimit(
   const doc = object.document.doc;
   const resources = (key: string) => str(getMapPath(container.node, ['resources', key], doc), 'memory', doc);
   const from = resources('limits');
-  const base = from ?? options.liveLimit ?? resources('requests');
-  const bytes = base ? parseQuantity(base) : 0;
-  const to = bytes > 0 ? formatMemory(Math.ceil(bytes * (options.factor ?? 2))) : '1Gi';
+  const to = raisedLimit(from ?? options.liveLimit ?? resources('requests'), options.factor);
   const edits = new YamlEditor(file).setIn(container.node, ['resources', 'limits', 'memory'], to);
   return { edits, container: container.name, ...(from ? { from } : {}), to };
 }

@@ -1,3 +1,4 @@
+import { MANAGEMENT_ANNOTATIONS } from './management';
 import type { Container, ContainerStatus, KubeObject, ObjectMeta, Pod } from './types';
 
 /**
@@ -18,6 +19,14 @@ const pick = <T extends object>(
 };
 
 export function slimMeta(meta: ObjectMeta | undefined): ObjectMeta {
+  const out = slimBase(meta);
+  // Who deploys it (Helm, Argo CD) is all live → source needs of the annotations.
+  const kept = Object.entries(meta?.annotations ?? {}).filter(([k]) => MANAGEMENT_ANNOTATIONS.includes(k));
+  if (kept.length > 0) out.annotations = Object.fromEntries(kept);
+  return out;
+}
+
+function slimBase(meta: ObjectMeta | undefined): ObjectMeta {
   return (
     pick(meta, [
       'name',

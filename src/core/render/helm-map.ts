@@ -37,6 +37,11 @@ export interface RenderLint {
   readonly file: ManifestFile;
   readonly findings: MappedFinding[];
   readonly problems: readonly (ParseProblem & { readonly location: SourceLocation | undefined })[];
+  /**
+   * Where a person edits any node of a rendered document (a finding or not): live → source and
+   * edits that start from the cluster (a memory limit) ask it. Absent on lints built elsewhere.
+   */
+  readonly locate?: (documentIndex: number, path: readonly PathStep[]) => SourceLocation | undefined;
 }
 
 /** Analyses a chart's rendered output and puts every finding on the line a person would edit. */
@@ -48,6 +53,7 @@ export function lintHelmRender(input: HelmRender, options: AnalyseOptions): Rend
     file,
     findings: noteShared(analysis.findings.map((f) => mapper.map(f))),
     problems: analysis.problems.map((p) => ({ ...p, location: mapper.documentLocation(p.start) })),
+    locate: (index, path) => mapper.locatePath(index, path),
   };
 }
 
@@ -80,6 +86,13 @@ class HelmMapper {
     return { finding, location, rendered };
   }
 
+  /** Any node of a rendered document: its values key or block when it came from values, else its template line. */
+  locatePath(index: number, path: readonly PathStep[]): SourceLocation | undefined {
+    const doc = this.documents[index];
+    if (!doc) return undefined;
+    return this.fromValues(undefined, doc, [...path]) ?? this.fromTemplate(doc, [...path], [...path]);
+  }
+
   /** A parse problem in the output belongs to the template that wrote that document. */
   documentLocation(offset: number): SourceLocation | undefined {
     const doc = this.documents.find((d) => d.document.start <= offset && offset <= d.document.end);
@@ -89,7 +102,11 @@ class HelmMapper {
       : undefined;
   }
 
-  private fromValues(finding: Finding, doc: RenderedDocument, field: PathStep[]): SourceLocation | undefined {
+  private fromValues(
+    finding: Finding | undefined,
+    doc: RenderedDocument,
+    field: PathStep[],
+  ): SourceLocation | undefined {
     const table = this.input.sentinels;
     const twin = this.probed.find(
       (p) => p.source === doc.source && p.kind === doc.kind && p.ordinal === doc.ordinal,
@@ -122,11 +139,15 @@ class HelmMapper {
     return { file: values.file, ...at, via: 'values' };
   }
 
-  private scalarOrigin(finding: Finding, node: Node, table: SentinelTable): ValuesOrigin | undefined {
+  private scalarOrigin(
+    finding: Finding | undefined,
+    node: Node,
+    table: SentinelTable,
+  ): ValuesOrigin | undefined {
     const origins = sentinelsIn((node as { value?: unknown }).value).flatMap((id) => table.get(id) ?? []);
     if (origins.length <= 1) return origins[0];
     // `image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"`: image rules are about the tag.
-    if (finding.rule.startsWith('image-')) {
+    if (finding?.rule.startsWith('image-')) {
       const tag = origins.find((o) => o.path.at(-1) === 'tag');
       if (tag) return tag;
     }

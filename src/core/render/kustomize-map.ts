@@ -80,10 +80,25 @@ export function lintKustomizeRender(input: KustomizeRender, options: AnalyseOpti
       rendered,
     };
   };
+  /** Any node: the base (origin) file's line for it, or its deepest written ancestor. */
+  const locate = (documentIndex: number, path: readonly PathStep[]): SourceLocation | undefined => {
+    const doc = documents[documentIndex];
+    const origin = doc ? originOf(doc) : undefined;
+    const source = origin ? input.origins.get(origin) : undefined;
+    const bdoc = source && doc ? sameObject(index(source), doc) : undefined;
+    if (!source || !bdoc || !doc) return undefined;
+    const renderedName = (prefix: readonly PathStep[]) => {
+      const item = nodeAtPath(doc.document.root, [...prefix, 'name']);
+      return isScalar(item) && typeof item.value === 'string' ? item.value : undefined;
+    };
+    const node = matchPath(bdoc, path, renderedName).node;
+    return node ? at(source, node.line, node.column, 'base') : at(source, 0, 0, 'base');
+  };
   return {
     file,
     findings: analysis.findings.map(map),
     problems: analysis.problems.map((p) => ({ ...p, location: undefined })),
+    locate,
   };
 }
 

@@ -1,3 +1,4 @@
+import { managedRefusal, type Management } from '../k8s/management';
 import type { ObjectComparison } from './compare';
 import type { FieldConflict } from './conflicts';
 import { targetLabel, type ApplyTarget } from './targets';
@@ -20,6 +21,11 @@ export interface Inspection {
   readonly message?: string;
   /** The live object's resourceVersion when it was read (what watch events are compared with). */
   readonly resourceVersion?: string;
+  /**
+   * Who deploys the object (the live object's labels and annotations, else the manifest's):
+   * Apply leaves it to them, since Helm or Argo CD would put their version back.
+   */
+  readonly managedBy?: Management;
 }
 
 export const labelOf = (target: ApplyTarget) => targetLabel(target.identity);
@@ -36,8 +42,13 @@ export function verbOf(i: Inspection): 'created' | 'configured' | 'unchanged' | 
   return undefined;
 }
 
+/** Whether Apply must leave the object to its Helm release or Argo CD app (it would change it). */
+export const refusedAsManaged = (i: Inspection): boolean =>
+  i.managedBy !== undefined && applicable(i) && i.state !== 'same';
+
 /** One line per object for a confirmation: "Deployment data-platform/redis — configured". */
 export function planLine(i: Inspection): string {
+  if (refusedAsManaged(i) && i.managedBy) return `${i.label} — not applied: ${managedRefusal(i.managedBy)}`;
   switch (i.state) {
     case 'same':
       return `${i.label} — unchanged`;

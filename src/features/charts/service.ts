@@ -139,6 +139,16 @@ export class ChartsService implements vscode.Disposable {
     for (const root of this.roots) if (dirs.includes(root.dir)) this.schedule(root, SAVE_DEBOUNCE_MS);
   }
 
+  /** Every chart and overlay root found (after `ready()`), for live → source look-ups. */
+  allRoots(): readonly SourceRoot[] {
+    return this.roots;
+  }
+
+  /** A root's last render, or a render now when it has none yet (the user asked for it). */
+  async resultNow(root: SourceRoot): Promise<RootResult | undefined> {
+    return this.resultFor(root) ?? (await this.rerender(root));
+  }
+
   toolPath(kind: SourceRoot['kind']): string | undefined {
     return this.toolFor(kind);
   }

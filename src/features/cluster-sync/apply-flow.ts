@@ -1,6 +1,13 @@
 import { applyInspected, applyOrder, type SyncContext } from '../../adapters/k8s/sync';
 import { describeConflicts } from '../../core/sync/conflicts';
-import { applicable, planLine, type ApplyResult, type Inspection } from '../../core/sync/inspection';
+import { managedRefusal } from '../../core/k8s/management';
+import {
+  applicable,
+  planLine,
+  refusedAsManaged,
+  type ApplyResult,
+  type Inspection,
+} from '../../core/sync/inspection';
 import type { ApplyTarget } from '../../core/sync/targets';
 import { inspectAll, type CancelToken } from './target';
 
@@ -58,7 +65,9 @@ export async function applyFile(request: ApplyRequest, prompts: ApplyPrompts): P
   });
   // A cancelled check leaves some objects unchecked: applying the others is not what was asked.
   if (cancelled) return { status: 'cancelled' };
-  const sendable = inspections.filter((i) => applicable(i) && i.state !== 'same');
+  // A Helm release's or Argo CD app's object is theirs to change: an apply would be reverted.
+  const managed = inspections.filter(refusedAsManaged);
+  const sendable = inspections.filter((i) => applicable(i) && i.state !== 'same' && !refusedAsManaged(i));
   const refused = inspections.filter((i) => !applicable(i));
   if (sendable.length === 0) return { status: 'nothing', inspections };
   if (request.protected && (await prompts.typeContextName(contextName)) !== contextName)
@@ -100,6 +109,9 @@ export async function applyFile(request: ApplyRequest, prompts: ApplyPrompts): P
   }
   for (const i of inspections.filter((x) => x.state === 'same'))
     results.push({ label: i.label, outcome: 'unchanged' });
+  for (const i of managed)
+    if (i.managedBy)
+      results.push({ label: i.label, outcome: 'skipped', message: managedRefusal(i.managedBy) });
   for (const i of refused)
     results.push({ label: i.label, outcome: 'failed', message: `${i.state}: ${i.message ?? ''}` });
   return { status: 'applied', results };

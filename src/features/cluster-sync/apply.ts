@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../constants';
 import type { Logger } from '../../core/log';
-import { planLine, summariseResults, type ApplyResult } from '../../core/sync/inspection';
+import { planLine, refusedAsManaged, summariseResults, type ApplyResult } from '../../core/sync/inspection';
 import type { ApplyTarget } from '../../core/sync/targets';
 import { typedContextName } from '../clusters/protection';
 import { applyFile, type ApplyPrompts } from './apply-flow';
@@ -50,10 +50,17 @@ export async function confirmAndApply(
     case 'declined':
       return [];
     case 'nothing': {
-      const refused = outcome.inspections.filter((i) => i.state !== 'same');
+      const managed = outcome.inspections.filter(refusedAsManaged);
+      const refused = outcome.inspections.filter((i) => i.state !== 'same' && !refusedAsManaged(i));
       const why = refused.length
         ? ` ${refused.length} object(s) could not be checked: ${refused.map(planLine).join('; ')}`
         : '';
+      if (managed.length > 0) {
+        const message = `Shipshape: nothing applied to ${contextName}: ${managed.map(planLine).join('; ')}.${why}`;
+        log.warn(message);
+        void vscode.window.showWarningMessage(message);
+        return [];
+      }
       void vscode.window.showInformationMessage(
         `Shipshape: ${fileName} is already in sync with ${contextName}.${why}`,
       );
@@ -71,7 +78,10 @@ function report(results: readonly ApplyResult[], contextName: string, log: Logge
     if (r.outcome === 'failed') log.warn(line);
     else log.info(line);
   }
-  const summary = `Shipshape: applied to ${contextName} — ${summariseResults(results)}.`;
+  const left = results.filter((r) => r.outcome === 'skipped' && r.message?.startsWith('managed by'));
+  const summary = `Shipshape: applied to ${contextName} — ${summariseResults(results)}.${left
+    .map((r) => ` ${r.label} not applied: ${r.message ?? ''}.`)
+    .join('')}`;
   const failed = results.filter((r) => r.outcome === 'failed');
   const show = (choice: string | undefined) =>
     choice ? vscode.commands.executeCommand(Commands.showLog) : undefined;

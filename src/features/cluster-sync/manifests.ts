@@ -8,6 +8,7 @@ import type { AnalysisService } from '../analysis/service';
 import type { ClusterNode } from '../clusters/nodes';
 import type { ProblemNode } from '../clusters/problems';
 import type { ClusterSources } from '../clusters/sources';
+import { liveManagement, type ChartSources } from './chart-sources';
 
 /** The workload a tree item or problem comes from: a pod's top-level owner, else the object. */
 export function ownerOf(arg: unknown): ObjectName | undefined {
@@ -42,7 +43,15 @@ export class ManifestLinks {
     private readonly analysis: AnalysisService,
     private readonly sources: ClusterSources,
     private readonly preview: FixPreview,
+    /** Charts and overlays rendered in the workspace (absent without the charts feature). */
+    private readonly charts?: ChartSources,
   ) {}
+
+  /** Who manages the item's object in the cluster it came from (Helm release, Argo CD app). */
+  private managed(arg: unknown, ref: ObjectName) {
+    const source = (arg as { source?: Parameters<ClusterSources['clusterState']>[0] } | undefined)?.source;
+    return source ? liveManagement(this.sources.clusterState(source), ref) : undefined;
+  }
 
   /** The manifest document defining `ref` (the user picks when several do), or undefined after saying why. */
   private async documentDefining(ref: ObjectName): Promise<vscode.TextDocument | undefined> {
@@ -69,6 +78,13 @@ export class ManifestLinks {
   async open(arg: unknown): Promise<void> {
     const ref = ownerOf(arg);
     if (!ref) return;
+    const managed = this.managed(arg, ref);
+    // A Helm release's object is written by its chart's templates, not by a manifest.
+    if (managed && (await this.charts?.open(ref, managed))) return;
+    await this.analysis.index.ready();
+    // Not in a plain manifest: perhaps rendered by a chart or overlay (Kustomize: its base).
+    if (this.analysis.index.filesDefining(ref).length === 0 && (await this.charts?.open(ref, undefined)))
+      return;
     const document = await this.documentDefining(ref);
     if (!document) return;
     const object = findObject(parseManifestFile(document.getText()), ref);
@@ -82,8 +98,6 @@ export class ManifestLinks {
     const ref = ownerOf(arg);
     if (!node || !('problem' in node) || !ref) return;
     const { problem, source } = node;
-    const document = await this.documentDefining(ref);
-    if (!document) return;
     const containerName = problem.lastTermination?.container ?? problem.container;
     const pod = this.sources
       .clusterState(source)
@@ -91,6 +105,18 @@ export class ManifestLinks {
     const liveLimit = pod?.spec?.containers?.find((c) => c.name === containerName)?.resources?.limits?.[
       'memory'
     ];
+    const managed = this.managed(arg, ref);
+    // A Helm release: the limit is raised in the values (or template) its chart reads.
+    if (
+      managed?.helm &&
+      (await this.charts?.raiseMemoryLimit(ref, managed, {
+        ...(containerName ? { container: containerName } : {}),
+        ...(liveLimit ? { liveLimit } : {}),
+      }))
+    )
+      return;
+    const document = await this.documentDefining(ref);
+    if (!document) return;
     const result = raiseMemoryLimit(parseManifestFile(document.getText()), ref, {
       ...(containerName ? { container: containerName } : {}),
       ...(liveLimit ? { liveLimit } : {}),

@@ -11,6 +11,7 @@ import type { Services } from '../services';
 import { confirmAndApply } from './apply';
 import { ClusterDiffView } from './diff-view';
 import { DriftLenses, identityKey, type ObjectRefArg } from './drift';
+import { ChartSources } from './chart-sources';
 import { ManifestLinks } from './manifests';
 import { currentTarget, documentTargets, inspectAll, type SyncTarget } from './target';
 
@@ -37,7 +38,12 @@ export function registerClusterSync(services: Services): vscode.Disposable {
   reg(Commands.diffObject, (arg: ObjectRefArg) => commands.diffObject(arg));
   reg(Commands.applyToCluster, (arg?: unknown) => commands.apply(arg));
   reg(Commands.refreshDrift, () => drift.invalidate());
-  const links = new ManifestLinks(analysis, clusters, preview);
+  const links = new ManifestLinks(
+    analysis,
+    clusters,
+    preview,
+    services.charts ? new ChartSources(services.charts, preview, log) : undefined,
+  );
   reg(Commands.openManifest, (arg: unknown) => links.open(arg));
   reg(Commands.raiseMemoryLimit, (arg: unknown) => links.raiseMemoryLimit(arg));
   return store;

@@ -56,7 +56,7 @@ test('JSON: the finding sits on the values line in use, and names the object as 
   // One values line, two objects: editing it changes both, and the finding says so.
   assert.match(
     tag?.message ?? '',
-    /\(this line sets it for 2 objects: Deployment\/data-platform-trino-coordinator, Deployment\/data-platform-trino-worker\)/,
+    /\(this line sets it for 2 objects: Deployment\/trino-coordinator, Deployment\/trino-worker\)/,
   );
   const service = findings.find((f) => f.rule === 'statefulset-service-name');
   assert.match(
@@ -76,9 +76,7 @@ test('--values and --set are rendered as Helm would, and traced to their file', 
   );
   const cpu = findings.find((f) => f.rule === 'cpu-limit' && f.container === 'superset');
   assert.equal(`${cpu?.file}:${cpu?.range.start.line}`, `${chart}/values-prod.yaml:4`);
-  assert.ok(
-    !findings.some((f) => f.rule === 'pdb-missing' && f.object.name === 'data-platform-trino-worker'),
-  );
+  assert.ok(!findings.some((f) => f.rule === 'pdb-missing' && f.object.name === 'trino-worker'));
 });
 
 test('SARIF: regions on values.yaml and template lines, for code scanning', () => {

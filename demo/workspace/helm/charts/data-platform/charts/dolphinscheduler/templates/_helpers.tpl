@@ -1,5 +1,5 @@
 {{- define "dolphinscheduler.fullname" -}}
-{{- printf "%s-dolphinscheduler" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- default .Chart.Name .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
 {{- define "dolphinscheduler.labels" -}}

@@ -1,5 +1,5 @@
 {{- define "superset.fullname" -}}
-{{- printf "%s-superset" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- default .Chart.Name .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
 {{- define "superset.selectorLabels" -}}

@@ -1,6 +1,6 @@
-{{/* Name of the release's Trino objects. */}}
+{{/* The platform's objects kept their pre-Helm names (the runbooks quote them): no release prefix. */}}
 {{- define "trino.fullname" -}}
-{{- printf "%s-trino" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- default .Chart.Name .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
 {{- define "trino.labels" -}}
