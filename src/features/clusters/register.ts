@@ -14,6 +14,7 @@ import { registerSignInPrompts } from './sign-in';
 import { ClusterSources } from './sources';
 import { HealthStatusBar } from './status-bar';
 import { ClustersTree } from './tree';
+import { ClusterUsage } from './usage';
 
 /** The Clusters and Problems views, the status-bar health item, and every cluster action. */
 export function registerClusters(services: Services): vscode.Disposable {
@@ -24,7 +25,8 @@ export function registerClusters(services: Services): vscode.Disposable {
   services.clusters = sources;
   const model = new HealthModel(sources);
   services.health = model;
-  const tree = new ClustersTree(sources, model);
+  const usage = store.add(new ClusterUsage(sources, log));
+  const tree = new ClustersTree(sources, model, usage);
   const problems = new ProblemsTree(sources, model);
   const view = store.add(
     vscode.window.createTreeView(Views.clusters, { treeDataProvider: tree, showCollapseAll: true }),
@@ -50,8 +52,10 @@ export function registerClusters(services: Services): vscode.Disposable {
   };
   // Watch events arrive in bursts; the connection already debounces, this coalesces sources.
   let pending: NodeJS.Timeout | undefined;
+  store.add(usage.onDidChange(() => tree.refresh()));
   store.add(
     sources.onDidChange(() => {
+      usage.sourcesChanged();
       if (pending) return;
       pending = setTimeout(() => {
         pending = undefined;
