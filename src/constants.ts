@@ -55,6 +55,7 @@ export const Commands = {
   runCommand: 'shipshape.runCommand',
   portForward: 'shipshape.portForward',
   stopPortForward: 'shipshape.stopPortForward',
+  showTop: 'shipshape.showTop',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

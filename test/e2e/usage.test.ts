@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openShipshape, screenshot, setPaneExpanded, uiTest } from './support/workbench';
+import { contextMenu, openShipshape, screenshot, setPaneExpanded, uiTest } from './support/workbench';
 import { seededPlatform } from './support/seeded';
 
 const platform = seededPlatform('usage', { metricsServer: true });
@@ -82,5 +82,18 @@ uiTest(
     const text = ((await hover.textContent()) ?? '').replace(/\s+/g, ' ');
     assert.match(text, /app: memory [\d.]+[KMG]i \/ 1Gi limit · \d+ %; CPU \d+m \/ 1 limit · \d+ %/);
     await screenshot(page, 'explorer-usage');
+
+    // The namespace's top list: kafka-connect's containers with their limits, busiest first.
+    await page.mouse.move(0, 0);
+    await contextMenu(page, row(page, 'kafka'), 'Show Top Pods');
+    const top = page
+      .locator('.monaco-editor .view-lines', {
+        hasText: /Top\s+pods\s+in\s+kafka\s+\(testcluster\),\s+by\s+memory/,
+      })
+      .first();
+    await top.waitFor({ timeout: 30_000 });
+    const table = ((await top.textContent()) ?? '').replace(/\s+/g, ' ');
+    assert.match(table, /NAMESPACE POD CONTAINER CPU CPU LIMIT MEMORY MEMORY LIMIT OF LIMIT/);
+    assert.match(table, /kafka kafka-connect-\S+ app \d+m 1 [\d.]+[KMG]i 1Gi \d+%/);
   },
 );

@@ -14,6 +14,7 @@ import { registerSignInPrompts } from './sign-in';
 import { ClusterSources } from './sources';
 import { HealthStatusBar } from './status-bar';
 import { ClustersTree } from './tree';
+import { registerTopView } from './top-view';
 import { ClusterUsage } from './usage';
 
 /** The Clusters and Problems views, the status-bar health item, and every cluster action. */
@@ -123,6 +124,7 @@ export function registerClusters(services: Services): vscode.Disposable {
   );
   store.add(registerClusterCommands(sources, model, tree, view, log));
   store.add(registerPodCommands(sources));
+  store.add(registerTopView(usage, sources));
   void vscode.commands.executeCommand('setContext', 'shipshape.onlyProblems', false);
   sources.reload();
   return store;
