@@ -1,5 +1,5 @@
 /**
- * `npm run cluster [-- --scenario seeds|large] [--kubeconfig PATH] [--no-simulator]`: the real
+ * `npm run cluster [-- --scenario seeds|large] [--kubeconfig PATH] [--no-simulator] [--no-metrics-server]`: the real
  * control plane with a scenario loaded, in the foreground. Prints one line
  * `ready: <absolute kubeconfig path>` when everything is loaded; Ctrl-C or SIGTERM stops it all.
  */
@@ -22,13 +22,21 @@ export async function runCluster(options: {
   scenario: 'seeds' | 'large';
   kubeconfig?: string;
   simulator?: boolean;
+  /** The real metrics-server beside it, so usage (metrics.k8s.io) answers as in a real cluster. */
+  metricsServer?: boolean;
   log?: (line: string) => void;
 }): Promise<RunningCluster> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const kubeconfig = resolve(options.kubeconfig ?? join(repoRoot, '.shipshape', 'cluster', 'kubeconfig'));
   mkdirSync(dirname(kubeconfig), { recursive: true });
-  log('starting kube-apiserver v1.36.3 with embedded etcd…');
-  const cluster = await startTestCluster({ kubeconfig, logFile: join(dirname(kubeconfig), 'apiserver.log') });
+  log(
+    `starting kube-apiserver v1.36.3 with embedded etcd${options.metricsServer ? ' and metrics-server' : ''}…`,
+  );
+  const cluster = await startTestCluster({
+    kubeconfig,
+    logFile: join(dirname(kubeconfig), 'apiserver.log'),
+    ...(options.metricsServer ? { metricsServer: true } : {}),
+  });
   try {
     log(`loading the ${options.scenario} scenario…`);
     const loaded = await loadScenario(kubeconfig, options.scenario);
@@ -87,6 +95,7 @@ async function main(): Promise<void> {
   const running = await runCluster({
     scenario,
     simulator: !args.includes('--no-simulator'),
+    metricsServer: !args.includes('--no-metrics-server'),
     ...(kubeconfig ? { kubeconfig } : {}),
   });
   state.running = running;

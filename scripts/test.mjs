@@ -114,6 +114,12 @@ if (tiers.includes('cluster')) {
       stdio: ['ignore', 'ignore', 'inherit'],
     }),
   );
+  // The usage tests run the real metrics-server beside the API server (built once per version).
+  step('metrics-server build (cached)', () =>
+    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'ensure-metrics-server.mjs')], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }),
+  );
   step('cluster tests (real kube-apiserver)', () =>
     nodeTest(testFiles('test/cluster'), { timeoutMs: 600_000 }),
   );

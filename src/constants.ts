@@ -56,6 +56,7 @@ export const Commands = {
   portForward: 'shipshape.portForward',
   stopPortForward: 'shipshape.stopPortForward',
   setRenderNamespace: 'shipshape.setRenderNamespace',
+  showTop: 'shipshape.showTop',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     cluster = await runCluster({
       scenario: 'seeds',
       kubeconfig: join(state, 'kubeconfig'),
+      metricsServer: true,
       log: (l) => log(l),
     });
     env['KUBECONFIG'] = cluster.kubeconfig;

@@ -8,7 +8,11 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 export const TOOL_PATH_MARKER = 'SHIPSHAPE_TOOL_PATH=';
 
 export type EnsureScript =
-  'ensure-testcluster.mjs' | 'ensure-code-server.mjs' | 'ensure-helm.mjs' | 'ensure-kustomize.mjs';
+  | 'ensure-testcluster.mjs'
+  | 'ensure-code-server.mjs'
+  | 'ensure-helm.mjs'
+  | 'ensure-kustomize.mjs'
+  | 'ensure-metrics-server.mjs';
 
 /**
  * Runs one of the cache scripts and returns the tool path it announces. Only the marker line

@@ -9,10 +9,10 @@ export interface TestCluster {
   readonly kubeconfig: string;
   readonly pid: number;
   readonly process: Managed;
-  /** The simulated kubelet every registered node points at (tools/testcluster/kubelet.go). */
-  readonly kubelet: string;
   /** Where container logs live: see `writeContainerLog` in scripts/harness/pod-logs.ts. */
   readonly podLogs: string;
+  /** The metrics-server serving metrics.k8s.io, when asked for (`metricsServer`). */
+  readonly metricsServer?: string;
   stop(): Promise<void>;
 }
 
@@ -32,6 +32,12 @@ export interface TestClusterOptions {
   readonly workDir?: string;
   /** Also run the real kube-scheduler: it binds every Pod without a nodeName. */
   readonly scheduler?: boolean;
+  /**
+   * Run the real metrics-server (built once per version, scripts/ensure-metrics-server.mjs)
+   * beside the API server, registered as the v1beta1.metrics.k8s.io APIService; it scrapes the
+   * simulated nodes' /metrics/resource every 10 s, so usage answers within about 20 s.
+   */
+  readonly metricsServer?: boolean;
 }
 
 /**
@@ -48,6 +54,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   if (options.scheduler) args.push('--scheduler');
   for (const user of options.users ?? []) args.push('--user', user);
   for (const user of options.expiredUsers ?? []) args.push('--expired-user', user);
+  if (options.metricsServer) args.push('--metrics-server', ensureTool('ensure-metrics-server.mjs'));
   const managed = spawnManaged(bin, args, options.logFile ? { logFile: options.logFile } : {});
   const cleanup = async () => {
     await managed.stop();
@@ -56,14 +63,14 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   try {
     const ready = await waitForLine(
       managed,
-      /kubelet: (\S+)\npod-logs: (\S+)\nserver: (\S+)\nkubeconfig: (\S+)\nready\n/,
+      /pod-logs: (\S+)\n(?:metrics-server: (\S+)\n)?server: (\S+)\nkubeconfig: (\S+)\nready\n/,
       120_000,
       'testcluster',
     );
     const pid = managed.child.pid ?? -1;
     return {
-      kubelet: ready[1] ?? '',
-      podLogs: ready[2] ?? '',
+      podLogs: ready[1] ?? '',
+      ...(ready[2] ? { metricsServer: ready[2] } : {}),
       server: ready[3] ?? '',
       kubeconfig: ready[4] ?? '',
       pid,

@@ -8,6 +8,7 @@ import { fix, FIX_USAGE } from './fix';
 import { health, HEALTH_USAGE } from './health';
 import { lint, LINT_USAGE } from './lint';
 import { runbook, RUNBOOK_USAGE } from './runbook';
+import { top, TOP_USAGE } from './top';
 
 declare const SHIPSHAPE_VERSION: string | undefined;
 const VERSION = typeof SHIPSHAPE_VERSION === 'string' ? SHIPSHAPE_VERSION : '0.0.0-dev';
@@ -23,6 +24,7 @@ commands:
   runbook   evaluate a runbook's checks against a cluster or snapshot
   diff      what applying manifests would change in a cluster (server-side dry run)
   diagnose  explain why a pod fails, with the evidence and what to do
+  top       CPU and memory in use per pod, container and node, with the share of each limit
 
 Run "shipshape <command> --help" for a command's options.
 `;
@@ -39,6 +41,7 @@ const COMMANDS: Readonly<
   runbook: { run: (argv) => runbook(argv, out), usage: RUNBOOK_USAGE },
   diff: { run: (argv) => diff(argv, out, err), usage: DIFF_USAGE },
   diagnose: { run: (argv) => diagnoseCommand(argv, out), usage: DIAGNOSE_USAGE },
+  top: { run: (argv) => top(argv, out, err), usage: TOP_USAGE },
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

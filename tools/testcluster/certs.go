@@ -26,8 +26,14 @@ type authority struct {
 // loadOrCreateAuthority reuses the CA in dir when there is one, so a restarted server (same
 // --work-dir) still trusts the client certificates of kubeconfigs handed out before.
 func loadOrCreateAuthority(dir string) (*authority, error) {
-	certPEM, err1 := os.ReadFile(filepath.Join(dir, "ca.crt"))
-	keyPEM, err2 := os.ReadFile(filepath.Join(dir, "ca.key"))
+	return loadOrCreateNamedAuthority(dir, "ca", "shipshape-testcluster-ca")
+}
+
+// loadOrCreateNamedAuthority is loadOrCreateAuthority for <base>.crt / <base>.key: the front
+// proxy (the aggregator's client identity) has its own CA, as kubeadm sets it up.
+func loadOrCreateNamedAuthority(dir, base, cn string) (*authority, error) {
+	certPEM, err1 := os.ReadFile(filepath.Join(dir, base+".crt"))
+	keyPEM, err2 := os.ReadFile(filepath.Join(dir, base+".key"))
 	if err1 == nil && err2 == nil {
 		certBlock, _ := pem.Decode(certPEM)
 		keyBlock, _ := pem.Decode(keyPEM)
@@ -43,7 +49,7 @@ func loadOrCreateAuthority(dir string) (*authority, error) {
 			return &authority{cert: cert, key: key, pem: certPEM}, nil
 		}
 	}
-	ca, err := newAuthority()
+	ca, err := newAuthority(cn)
 	if err != nil {
 		return nil, err
 	}
@@ -51,17 +57,17 @@ func loadOrCreateAuthority(dir string) (*authority, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ca, writeFiles(dir, map[string][]byte{"ca.crt": ca.pem, "ca.key": pemBlock("EC PRIVATE KEY", keyDER)})
+	return ca, writeFiles(dir, map[string][]byte{base + ".crt": ca.pem, base + ".key": pemBlock("EC PRIVATE KEY", keyDER)})
 }
 
-func newAuthority() (*authority, error) {
+func newAuthority(cn string) (*authority, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial(),
-		Subject:               pkix.Name{CommonName: "shipshape-testcluster-ca"},
+		Subject:               pkix.Name{CommonName: cn},
 		NotBefore:             time.Now().Add(-time.Hour),
 		NotAfter:              time.Now().Add(7 * 24 * time.Hour),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
@@ -85,7 +91,8 @@ type keyPair struct {
 }
 
 // issue signs a leaf certificate. notAfter in the past makes an expired credential on purpose.
-func (a *authority) issue(cn string, orgs []string, server bool, notAfter time.Time) (*keyPair, error) {
+// A server certificate is for 127.0.0.1 and the API server's names, or the dnsNames given.
+func (a *authority) issue(cn string, orgs []string, server bool, notAfter time.Time, dnsNames ...string) (*keyPair, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
@@ -102,6 +109,9 @@ func (a *authority) issue(cn string, orgs []string, server bool, notAfter time.T
 		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
 		tmpl.IPAddresses = []net.IP{net.ParseIP("127.0.0.1")}
 		tmpl.DNSNames = []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"}
+		if len(dnsNames) > 0 {
+			tmpl.DNSNames = dnsNames
+		}
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, a.cert, &key.PublicKey, a.key)
 	if err != nil {

@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/creack/pty"
@@ -41,38 +42,38 @@ import (
 	remotecommandserver "k8s.io/cri-streaming/pkg/streaming/remotecommand"
 	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
 	kubeletserver "k8s.io/kubernetes/pkg/kubelet/server"
-	"k8s.io/kubernetes/pkg/kubelet/server/stats"
 	utilexec "k8s.io/utils/exec"
 )
 
 type simKubelet struct {
-	// Methods the simulated node does not serve (stats, checkpoints, …) stay unimplemented: the
-	// kubelet server only calls them on requests our tests never make, and a call fails that
+	// Methods the simulated node does not serve (checkpoints, cAdvisor, …) stay unimplemented:
+	// the kubelet server only calls them on requests our tests never make, and a call fails that
 	// one request, not the process.
 	kubeletserver.HostInterface
 	client    kubernetes.Interface
 	logDir    string
 	sandboxes string
 	streams   streaming.Server
+	tls       *tls.Config
+
+	mu sync.Mutex
+	// One kubelet server per node, each on its own loopback port as each real node has its own
+	// address: the API server and metrics-server tell nodes apart by where they connect, and a
+	// node's stats and /metrics/resource must cover only its own pods.
+	ports map[string]int
 }
 
-// noAnalyzer stands in for cAdvisor-backed stats, which a simulated node does not have.
-type noAnalyzer struct{ stats.ResourceAnalyzer }
-
-// startKubelet serves the kubelet API over TLS on loopback and returns its port. Only clients
-// with a certificate from the cluster CA (the API server) are accepted.
-func startKubelet(ca *authority, server string, admin *keyPair, work string) (int, *simKubelet, error) {
-	port, err := freePort()
-	if err != nil {
-		return 0, nil, err
-	}
+// startKubelet prepares the simulated nodes' kubelet API over TLS on loopback (one listener per
+// registered node, see serveNode). Only clients with a certificate from the cluster CA (the API
+// server, metrics-server) are accepted.
+func startKubelet(ca *authority, server string, admin *keyPair, work string) (*simKubelet, error) {
 	streamPort, err := freePort()
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	serving, err := ca.issue("simulated-kubelet", nil, true, time.Now().Add(7*24*time.Hour))
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	client, err := kubernetes.NewForConfig(&rest.Config{
 		Host: server,
@@ -81,33 +82,48 @@ func startKubelet(ca *authority, server string, admin *keyPair, work string) (in
 		},
 	})
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
-	k := &simKubelet{client: client, logDir: filepath.Join(work, "pod-logs"), sandboxes: filepath.Join(work, "containers")}
-	cfg := streaming.DefaultConfig
-	cfg.Addr = fmt.Sprintf("127.0.0.1:%d", streamPort)
-	if k.streams, err = streaming.NewServer(cfg, &simRuntime{k}); err != nil {
-		return 0, nil, err
-	}
-	go func() { _ = k.streams.Start(true) }()
-
-	handler := kubeletserver.NewServer(context.Background(), k, noAnalyzer{}, nil, nil, nil,
-		&kubeletconfig.KubeletConfiguration{EnableDebuggingHandlers: true})
 	pair, err := tls.X509KeyPair(serving.certPEM, serving.keyPEM)
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(ca.pem)
-	listener, err := tls.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port), &tls.Config{
-		Certificates: []tls.Certificate{pair}, ClientCAs: pool,
-		ClientAuth: tls.RequireAndVerifyClientCert, MinVersion: tls.VersionTLS12,
-	})
-	if err != nil {
-		return 0, nil, err
+	k := &simKubelet{
+		client: client, logDir: filepath.Join(work, "pod-logs"), sandboxes: filepath.Join(work, "containers"),
+		tls: &tls.Config{
+			Certificates: []tls.Certificate{pair}, ClientCAs: pool,
+			ClientAuth: tls.RequireAndVerifyClientCert, MinVersion: tls.VersionTLS12,
+		},
+		ports: map[string]int{},
 	}
+	cfg := streaming.DefaultConfig
+	cfg.Addr = fmt.Sprintf("127.0.0.1:%d", streamPort)
+	if k.streams, err = streaming.NewServer(cfg, &simRuntime{k}); err != nil {
+		return nil, err
+	}
+	go func() { _ = k.streams.Start(true) }()
+	return k, nil
+}
+
+// serveNode starts (once) the kubelet server of one node and returns its port.
+func (k *simKubelet) serveNode(node string) (int, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if port, ok := k.ports[node]; ok {
+		return port, nil
+	}
+	listener, err := tls.Listen("tcp", "127.0.0.1:0", k.tls)
+	if err != nil {
+		return 0, err
+	}
+	handler := kubeletserver.NewServer(context.Background(), k, newNodeUsage(k, node), nil, nil, nil,
+		&kubeletconfig.KubeletConfiguration{EnableDebuggingHandlers: true})
 	go func() { _ = (&http.Server{Handler: &handler, ReadHeaderTimeout: time.Minute}).Serve(listener) }()
-	return port, k, nil
+	port := listener.Addr().(*net.TCPAddr).Port
+	k.ports[node] = port
+	return port, nil
 }
 
 func (k *simKubelet) pod(namespace, name string) (*v1.Pod, error) {
@@ -372,9 +388,9 @@ func (r *simRuntime) PortForward(ctx context.Context, _ string, port int32, stre
 }
 
 // registerNodes plays the part of each node's kubelet reporting where it listens: every Node
-// whose status has been written (nodeInfo set) gets InternalIP 127.0.0.1 and our port, so the API
-// server proxies logs, exec and port-forward here.
-func (k *simKubelet) registerNodes(ctx context.Context, port int) {
+// whose status has been written (nodeInfo set) gets InternalIP 127.0.0.1 and its own port, so the
+// API server proxies logs, exec and port-forward there and metrics-server scrapes it.
+func (k *simKubelet) registerNodes(ctx context.Context) {
 	for ctx.Err() == nil {
 		w, err := k.client.CoreV1().Nodes().Watch(ctx, metav1.ListOptions{})
 		if err != nil {
@@ -386,7 +402,15 @@ func (k *simKubelet) registerNodes(ctx context.Context, port int) {
 			if !ok || (event.Type != watch.Added && event.Type != watch.Modified) {
 				continue
 			}
-			if node.Status.NodeInfo.KubeletVersion == "" || registered(node, port) {
+			if node.Status.NodeInfo.KubeletVersion == "" {
+				continue
+			}
+			port, err := k.serveNode(node.Name)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "testcluster: kubelet for node", node.Name+":", err)
+				continue
+			}
+			if registered(node, port) {
 				continue
 			}
 			addresses := []v1.NodeAddress{{Type: v1.NodeInternalIP, Address: "127.0.0.1"}}

@@ -44,6 +44,7 @@ func run() error {
 	kubeconfigPath := flag.String("kubeconfig", "", "kubeconfig output path (default <work-dir>/kubeconfig)")
 	stdinWatchdog := flag.Bool("exit-on-stdin-close", false, "stop when standard input closes (the parent died)")
 	withScheduler := flag.Bool("scheduler", false, "also run the real kube-scheduler once the API server is ready")
+	metricsServerBin := flag.String("metrics-server", "", "a metrics-server binary to run beside the API server, registered as v1beta1.metrics.k8s.io")
 	var users, expiredUsers listFlag
 	flag.Var(&users, "user", "extra client-certificate user without any RBAC grant (repeatable); context <name>@testcluster")
 	flag.Var(&expiredUsers, "expired-user", "extra user whose client certificate has already expired (repeatable)")
@@ -100,14 +101,16 @@ func run() error {
 			_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
 		}()
 	}
-	kubeletPort, kubelet, err := startKubelet(creds.authority, server, creds.adminPair, work)
+	kubelet, err := startKubelet(creds.authority, server, creds.adminPair, work)
 	if err != nil {
 		return fmt.Errorf("simulated kubelet: %w", err)
 	}
-	go kubelet.registerNodes(context.Background(), kubeletPort)
-	announce := fmt.Sprintf("kubelet: https://127.0.0.1:%d\npod-logs: %s\n", kubeletPort, kubelet.logDir)
+	go kubelet.registerNodes(context.Background())
+	announce := fmt.Sprintf("pod-logs: %s\n", kubelet.logDir)
+	metrics := &metricsServer{bin: *metricsServerBin, work: work, kubeconfig: *kubeconfigPath, client: kubelet.client}
+	defer metrics.stop()
 	go func() {
-		announceWhenReady(server, creds, *kubeconfigPath, announce)
+		announceWhenReady(server, creds, *kubeconfigPath, announce, metrics)
 		if *withScheduler {
 			runScheduler(*kubeconfigPath)
 		}
@@ -138,6 +141,15 @@ func run() error {
 		"--kubelet-client-key=" + filepath.Join(work, "kubelet-client.key"),
 		"--kubelet-certificate-authority=" + filepath.Join(work, "ca.crt"),
 		"--kubelet-preferred-address-types=InternalIP",
+		// The aggregation layer, as kubeadm configures it: the API server proxies aggregated APIs
+		// (metrics.k8s.io) with the front proxy's client certificate and the user in headers.
+		"--requestheader-client-ca-file=" + filepath.Join(work, "front-proxy-ca.crt"),
+		"--requestheader-allowed-names=front-proxy-client",
+		"--requestheader-username-headers=X-Remote-User",
+		"--requestheader-group-headers=X-Remote-Group",
+		"--requestheader-extra-headers-prefix=X-Remote-Extra-",
+		"--proxy-client-cert-file=" + filepath.Join(work, "front-proxy-client.crt"),
+		"--proxy-client-key-file=" + filepath.Join(work, "front-proxy-client.key"),
 		"--v=0",
 	})
 	// Execute installs the API server's own SIGTERM/SIGINT handler and returns after a graceful
@@ -208,8 +220,24 @@ func writeCredentials(work, kubeconfigPath, server string, users, expired []stri
 	if err != nil {
 		return nil, err
 	}
+	frontProxyCA, err := loadOrCreateNamedAuthority(work, "front-proxy-ca", "front-proxy-ca")
+	if err != nil {
+		return nil, err
+	}
+	frontProxy, err := frontProxyCA.issue("front-proxy-client", nil, false, time.Now().Add(7*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	// An aggregated API server (metrics-server) is reached through its Service's DNS name.
+	aggregated, err := ca.issue("metrics-server", nil, true, time.Now().Add(7*24*time.Hour),
+		"metrics-server.kube-system.svc", "localhost")
+	if err != nil {
+		return nil, err
+	}
 	if err := writeFiles(work, map[string][]byte{
 		"kubelet-client.crt": kubeletClient.certPEM, "kubelet-client.key": kubeletClient.keyPEM,
+		"front-proxy-client.crt": frontProxy.certPEM, "front-proxy-client.key": frontProxy.keyPEM,
+		"metrics-server.crt": aggregated.certPEM, "metrics-server.key": aggregated.keyPEM,
 	}); err != nil {
 		return nil, err
 	}
@@ -257,7 +285,7 @@ func startEtcd(dir string) (*embed.Etcd, string, error) {
 
 // announceWhenReady prints the address and kubeconfig once /readyz answers, so a parent process
 // can wait on one line of stdout instead of polling.
-func announceWhenReady(server string, creds *credentials, kubeconfigPath, extra string) {
+func announceWhenReady(server string, creds *credentials, kubeconfigPath, extra string, metrics *metricsServer) {
 	client := &http.Client{
 		Timeout: 2 * time.Second,
 		Transport: &http.Transport{TLSClientConfig: &tls.Config{
@@ -271,6 +299,15 @@ func announceWhenReady(server string, creds *credentials, kubeconfigPath, extra 
 		if err == nil {
 			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
+				if metrics.bin != "" {
+					url, err := metrics.start(ctx, creds.authority)
+					if err != nil {
+						fmt.Fprintln(os.Stderr, "testcluster: metrics-server:", err)
+						_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
+						return
+					}
+					extra += "metrics-server: " + url + "\n"
+				}
 				fmt.Printf("%sserver: %s\nkubeconfig: %s\nready\n", extra, server, kubeconfigPath)
 				return
 			}

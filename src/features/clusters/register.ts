@@ -14,6 +14,8 @@ import { registerSignInPrompts } from './sign-in';
 import { ClusterSources } from './sources';
 import { HealthStatusBar } from './status-bar';
 import { ClustersTree } from './tree';
+import { registerTopView } from './top-view';
+import { ClusterUsage } from './usage';
 
 /** The Clusters and Problems views, the status-bar health item, and every cluster action. */
 export function registerClusters(services: Services): vscode.Disposable {
@@ -24,7 +26,8 @@ export function registerClusters(services: Services): vscode.Disposable {
   services.clusters = sources;
   const model = new HealthModel(sources);
   services.health = model;
-  const tree = new ClustersTree(sources, model);
+  const usage = store.add(new ClusterUsage(sources, log));
+  const tree = new ClustersTree(sources, model, usage);
   const problems = new ProblemsTree(sources, model);
   const view = store.add(
     vscode.window.createTreeView(Views.clusters, { treeDataProvider: tree, showCollapseAll: true }),
@@ -50,8 +53,10 @@ export function registerClusters(services: Services): vscode.Disposable {
   };
   // Watch events arrive in bursts; the connection already debounces, this coalesces sources.
   let pending: NodeJS.Timeout | undefined;
+  store.add(usage.onDidChange(() => tree.refresh()));
   store.add(
     sources.onDidChange(() => {
+      usage.sourcesChanged();
       if (pending) return;
       pending = setTimeout(() => {
         pending = undefined;
@@ -119,6 +124,7 @@ export function registerClusters(services: Services): vscode.Disposable {
   );
   store.add(registerClusterCommands(sources, model, tree, view, log));
   store.add(registerPodCommands(sources));
+  store.add(registerTopView(usage, sources));
   void vscode.commands.executeCommand('setContext', 'shipshape.onlyProblems', false);
   sources.reload();
   return store;

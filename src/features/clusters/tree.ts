@@ -17,6 +17,8 @@ import {
 import type { ClusterSources, Source } from './sources';
 import { contextNotes, type ContextNotes } from './context-notes';
 import { statusLine, type StatusLine } from './status-line';
+import type { ClusterUsage } from './usage';
+import { nodeUsageLine, podUsageLines, podUsageTooltip } from './usage-render';
 
 /** Per-health lookups, built once per health object (i.e. once per batch of cluster changes). */
 interface TreeIndex {
@@ -48,6 +50,7 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
   constructor(
     private readonly sources: ClusterSources,
     private readonly model: HealthModel,
+    private readonly usage?: ClusterUsage,
   ) {}
 
   refresh(): void {
@@ -370,6 +373,15 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
           index?.suggestions.get(key(node.namespace, node.name)),
         );
         item.contextValue = `shipshape:pod:${rw}:${h.class}`;
+        const used = this.usage?.pod(source, node.namespace, node.name);
+        if (used) {
+          const lines = podUsageLines(used.metrics, pod);
+          // A healthy pod's news is its usage, and a narrow sidebar cuts the end of the line.
+          item.description = h.healthy
+            ? `${lines.description} · ${h.summary}`
+            : `${h.summary} · ${lines.description}`;
+          podUsageTooltip(item.tooltip, lines, used.samples);
+        }
         return item;
       }
       case 'nodes': {
@@ -377,6 +389,12 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
         const nodes = health?.nodes ?? [];
         item.description = `${nodes.filter((n) => n.ready).length}/${nodes.length} ready`;
         item.iconPath = new vscode.ThemeIcon('vm');
+        // Said here once for the cluster, instead of on every pod and node.
+        const missing = this.usage?.unavailable(source);
+        if (missing) {
+          item.description += ` · ${missing.replace(/ \(.*$/, '')}`;
+          item.tooltip = missing;
+        }
         return item;
       }
       case 'node': {
@@ -388,6 +406,9 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
           ...(n?.unschedulable ? ['SchedulingDisabled'] : []),
         ];
         item.description = troubles.length > 0 ? troubles.join(' · ') : 'Ready';
+        const used = this.usage?.node(source, node.name);
+        const state = used ? this.sources.clusterState(source) : undefined;
+        if (used && state) item.description += ` · ${nodeUsageLine(used, state)}`;
         item.iconPath = severityIcon('vm', n && !n.ready ? 4 : troubles.length > 0 ? 2 : 0);
         item.contextValue = 'shipshape:node';
         return item;

@@ -21,7 +21,7 @@ export interface SeededPlatform {
  * extension) on a copy of the demo workspace with KUBECONFIG pointing at it. Started in
  * `before`, stopped in `after`, even when a test fails.
  */
-export function seededPlatform(name: string): SeededPlatform {
+export function seededPlatform(name: string, options: { metricsServer?: boolean } = {}): SeededPlatform {
   const workspace = mkdtempSync(join(tmpdir(), `shipshape-e2e-${name}-`));
   cpSync(join(repoRoot, 'demo', 'workspace'), workspace, { recursive: true });
   let cluster: RunningCluster | undefined;
@@ -30,6 +30,7 @@ export function seededPlatform(name: string): SeededPlatform {
     cluster = await runCluster({
       scenario: 'seeds',
       kubeconfig: join(mkdtempSync(join(tmpdir(), 'kc-')), 'config'),
+      ...(options.metricsServer ? { metricsServer: true } : {}),
       log: () => undefined,
     });
     session = await openWorkbench(workspace, {
