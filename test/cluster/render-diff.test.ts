@@ -77,7 +77,7 @@ test('an Argo CD Application file: rendered as Argo CD would (value files, relea
   assert.equal(result.code, 3, result.stderr);
   assert.match(result.stderr, /\(helm template, Argo CD app platform-policies\): .*PolicyException/);
   const superset =
-    /^\+\+\+ planned\/Deployment data-platform\/data-platform-superset$([\s\S]*?)(?=^--- |(?![\s\S]))/m.exec(
+    /^\+\+\+ planned\/Deployment data-platform\/superset-web$([\s\S]*?)(?=^--- |(?![\s\S]))/m.exec(
       result.stdout,
     )?.[1] ?? '';
   // values-prod.yaml, after values.yaml: two replicas and a 1Gi memory limit (the chart's default: 1, none).
