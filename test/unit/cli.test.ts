@@ -504,3 +504,46 @@ test('lint text: the summary counts every file problem it lists, warnings includ
     new RegExp(`; ${listed.length} file problem\\(s\\), ${errors} of them error\\(s\\)$`, 'm'),
   );
 });
+
+test('start-up: a lint compiles only the lint bundle; the other commands load on demand', () => {
+  // What `shipshape lint` compiles before it starts work is most of its start-up (issue 18): the
+  // hook counts the JavaScript Node compiles, a size that does not depend on the machine's load.
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-startup-'));
+  const hook = join(dir, 'count.cjs');
+  writeFileSync(
+    hook,
+    `const Module = require('node:module');
+const compile = Module.prototype._compile;
+const seen = [];
+Module.prototype._compile = function (content, filename) {
+  seen.push([require('node:path').basename(filename), content.length]);
+  return compile.call(this, content, filename);
+};
+process.on('exit', () => process.stderr.write('\\nCOMPILED ' + JSON.stringify(seen) + '\\n'));
+`,
+  );
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, ['--require', hook, cli, ...args], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    const line = r.stderr.split('\n').find((l) => l.startsWith('COMPILED ')) ?? 'COMPILED []';
+    return { code: r.status, stdout: r.stdout, compiled: JSON.parse(line.slice(9)) as [string, number][] };
+  };
+  const lint = run('lint', join(rules, 'privileged-container', 'pass.yaml'), '--format', 'json');
+  assert.equal(lint.code, 0);
+  assert.deepEqual(
+    lint.compiled.map(([name]) => name),
+    ['cli.js'],
+  );
+  const bytes = lint.compiled.reduce((n, [, size]) => n + size, 0);
+  assert.ok(bytes < 1_000_000, `lint compiled ${bytes} bytes of JavaScript`);
+
+  const health = run('health', '--snapshot', join(repoRoot, 'demo', 'snapshot.json'), '--format', 'json');
+  assert.equal(health.code, 0);
+  assert.ok((JSON.parse(health.stdout) as { pods: unknown }).pods !== undefined);
+  assert.deepEqual(
+    health.compiled.map(([name]) => name),
+    ['cli.js', 'cli-commands.js'],
+  );
+});
