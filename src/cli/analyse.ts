@@ -251,7 +251,7 @@ async function lintWithWorkers(
     const indexed = await Promise.all(
       pool.map(({ batch, worker }) => ask(worker, { type: 'parse', paths: batch.paths, maxBytes })),
     );
-    const entries: IndexedObject[] = [];
+    let entries: IndexedObject[] = [];
     let bytes = 0;
     for (const message of indexed) {
       if (message.type !== 'indexed') continue;
@@ -259,6 +259,12 @@ async function lintWithWorkers(
       for (const e of r.entries) entries.push(e);
       bytes += r.bytes;
     }
+    // The index in the order the files were given, as one thread builds it: rules that pick one
+    // object among equals (a Service's closest workload) then answer the same for any thread count.
+    entries = entries
+      .map((e, i) => ({ e, i, at: order.get(e.file) ?? 0 }))
+      .sort((a, b) => a.at - b.at || a.i - b.i)
+      .map(({ e }) => e);
     const index = JSON.stringify({ scope: 'workspace', objects: entries } satisfies ScopeIndex);
     // Files are written in the order given: the next one's results go straight to the sink, later
     // ones wait here until it is done.

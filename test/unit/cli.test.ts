@@ -60,6 +60,7 @@ function nodeAsync(signal: AbortSignal, nodeOptions: readonly string[], ...args:
 interface JsonReport {
   findings: {
     rule: string;
+    message: string;
     severity: string;
     file: string;
     range: { start: { line: number; column: number } };
@@ -195,6 +196,47 @@ test('worker threads give the same answer as one thread', () => {
   const two = shipshape('lint', dir, '--format', 'json', '--threads', '2');
   assert.equal(two.stdout, one.stdout);
   assert.ok((JSON.parse(one.stdout) as JsonReport).findings.length >= 6 * 250);
+});
+
+test('worker threads: cross-resource messages (the "closest" workload) do not depend on the thread count', () => {
+  // Issue 18: the merged index once followed the workers' batches, so a Service's "closest" hint
+  // named whichever tied workload a worker had indexed first.
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-threads-closest-'));
+  const deployment = (name: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: shop}
+spec:
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}, tier: web}}
+    spec:
+      containers:
+        - {name: main, image: "nginx:1.27", env: [{name: PADDING, value: "${'x'.repeat(600)}"}]}
+`;
+  const service = (name: string) => `apiVersion: v1
+kind: Service
+metadata: {name: ${name}, namespace: shop}
+spec:
+  selector: {app: ${name}-gone, tier: web}
+  ports: [{port: 80}]
+`;
+  // Small files first, big ones last: the workers' size-balanced batches then index the files in
+  // a different order from the one given.
+  for (let f = 0; f < 6; f++) {
+    const count = f < 3 ? 5 : 300;
+    const docs = Array.from({ length: count }, (_, i) => deployment(`web-${f}-${i}`));
+    docs.push(service(`front-${f}`));
+    writeFileSync(join(dir, `f${f}.yaml`), docs.join('---\n'));
+  }
+  const one = shipshape('lint', dir, '--format', 'json', '--threads', '1');
+  const two = shipshape('lint', dir, '--format', 'json', '--threads', '2');
+  const hints = (stdout: string) =>
+    (JSON.parse(stdout) as JsonReport).findings
+      .filter((f) => f.rule === 'service-no-matching-pods')
+      .map((f) => f.message);
+  assert.equal(hints(one.stdout).length, 6);
+  assert.deepEqual(hints(two.stdout), hints(one.stdout));
+  assert.equal(two.stdout, one.stdout);
 });
 
 test(
