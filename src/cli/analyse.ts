@@ -170,7 +170,10 @@ export async function lintFiles(
   sink: LintSink,
   limits: LintLimits,
 ): Promise<LintTotals> {
-  const workers = Math.max(1, Math.min(limits.threads ?? defaultThreads(), paths.length, 8));
+  const workers = Math.max(
+    1,
+    Math.min(limits.threads ?? threadsFor(totalBytes, availableParallelism()), paths.length, 8),
+  );
   if (workers === 1 || totalBytes < 512 * 1024) {
     const parsed: (Parsed | undefined)[] = [];
     const { entries, bytes } = parseBatch(paths, parsed as Parsed[], limits.maxBytes);
@@ -187,13 +190,17 @@ export async function lintFiles(
   return lintWithWorkers(paths, config, workers, sink, limits.maxBytes);
 }
 
+const MB = 1024 * 1024;
+
 /**
- * On two cores, two workers lost to one thread (3.1 s vs 2.8 s on the benchmark corpus): V8's GC
- * helpers and the results' trip through JSON eat the second core. From three cores on they win.
+ * The default worker count for a corpus of `totalBytes` on `cores` cores. Each worker costs its
+ * start-up and a JSON trip for the index and the findings, paid back by about 1 MB of YAML: on two
+ * cores a second worker lost on the 2 MB benchmark corpus (3.1 s vs 2.8 s) and won on 20 MB
+ * (9.4 s vs 13.8 s, issue 18), so it takes 8 MB there, where V8's GC helpers share the cores too.
  */
-function defaultThreads(): number {
-  const cores = availableParallelism();
-  return cores <= 2 ? 1 : cores;
+export function threadsFor(totalBytes: number, cores: number): number {
+  if (cores <= 2) return totalBytes >= 8 * MB ? Math.max(1, cores) : 1;
+  return Math.max(1, Math.min(cores, Math.floor(totalBytes / MB)));
 }
 
 // Results cross threads as JSON text: structured clone of ~25k small finding objects measured
