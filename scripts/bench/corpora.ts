@@ -72,7 +72,7 @@ function deploymentsAndServices(dir: string): void {
       const app = `svc-${i}`;
       const ns = `team-${i % 25}`;
       const env = Array.from(
-        { length: 12 },
+        { length: 28 },
         (_, k) => `            - name: SETTING_${k}\n              value: "value-${k}-${i}"`,
       ).join('\n');
       docs.push(`# Source: platform/templates/deployment.yaml
@@ -169,23 +169,23 @@ spec:
 /** Argo CD's install shape: three ~1.9 MB files, big CRDs first, then the controllers and RBAC. */
 function argoShapedCorpus(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  const crds = [crd('Application', 5, 5), crd('ApplicationSet', 5, 5), crd('AppProject', 4, 5)];
+  const crds = [crd('Application', 4, 5), crd('ApplicationSet', 4, 5), crd('AppProject', 3, 5)];
   const rest = corpusDocuments(120);
   for (const name of ['install', 'install-with-hydrator', 'core-install'])
     writeFileSync(join(dir, `${name}.yaml`), [...crds, ...rest].join('---\n'));
 }
 
-/** kube-prometheus' `manifests/` shape: 95 files, ten of them big CRDs, the rest small objects. */
+/** kube-prometheus' `manifests/` shape: 95 files, six of them big CRDs (most of the bytes), the rest small objects. */
 function prometheusShapedCorpus(dir: string): void {
   mkdirSync(join(dir, 'setup'), { recursive: true });
   const kinds = ['Alertmanager', 'PodMonitor', 'Probe', 'Prometheus', 'PrometheusRule'];
-  for (let i = 0; i < 10; i++)
+  for (let i = 0; i < 6; i++)
     writeFileSync(
       join(dir, 'setup', `0${i}-${kinds[i % kinds.length] ?? 'Crd'}CustomResourceDefinition.yaml`),
-      crd(`${kinds[i % kinds.length] ?? 'Crd'}${i}`, 4, 6),
+      crd(`${kinds[i % kinds.length] ?? 'Crd'}${i}`, 4, 5),
     );
-  const docs = corpusDocuments(170);
-  for (let f = 0; f < 85; f++)
+  const docs = corpusDocuments(178);
+  for (let f = 0; f < 89; f++)
     writeFileSync(
       join(dir, `component-${String(f).padStart(2, '0')}.yaml`),
       [docs[2 * f], docs[2 * f + 1]].join('---\n'),
@@ -195,11 +195,11 @@ function prometheusShapedCorpus(dir: string): void {
 /** kubernetes/examples' shape: ~250 small files of one to three objects (0.7 MB). */
 function examplesShapedCorpus(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  const docs = corpusDocuments(500);
+  const docs = corpusDocuments(1750);
   for (let f = 0; f < 250; f++) {
     const sub = join(dir, `example-${Math.floor(f / 10)}`);
     mkdirSync(sub, { recursive: true });
-    const take = (f % 3) + 1;
+    const take = (f % 5) + 3;
     writeFileSync(
       join(sub, `manifest-${f}.yaml`),
       Array.from({ length: take }, (_, k) => docs[(f * 2 + k) % docs.length]).join('---\n'),
