@@ -23,6 +23,20 @@ const yamlEsm = {
   },
 };
 
+// The CLI's other commands stay out of dist/cli.js (start-up: issue 18); main.ts imports them
+// lazily and finds them beside itself.
+/** @type {esbuild.Plugin} */
+const cliCommands = {
+  name: 'cli-commands',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands$/ }, (args) =>
+      args.importer.endsWith(join('src', 'cli', 'main.ts'))
+        ? { path: './cli-commands.js', external: true }
+        : undefined,
+    );
+  },
+};
+
 /** @param {boolean} production */
 function bundles(production) {
   /** @type {esbuild.BuildOptions} */
@@ -59,6 +73,13 @@ function bundles(production) {
       outdir: 'dist',
       banner: { js: '#!/usr/bin/env node' },
       define: { SHIPSHAPE_VERSION: JSON.stringify(version) },
+      plugins: [yamlEsm, cliCommands],
+    },
+    {
+      // Every command but lint, loaded on demand: a lint never compiles the Kubernetes client.
+      ...node,
+      entryPoints: { 'cli-commands': 'src/cli/commands.ts' },
+      outdir: 'dist',
     },
     {
       bundle: true,

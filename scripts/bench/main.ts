@@ -7,6 +7,7 @@ import { benchAnalyser } from './analyser';
 import { benchBigFile } from './big-file';
 import { benchExplorer } from './explorer';
 import { benchGrammar } from './grammar';
+import { benchPeers } from './peers';
 import { Report } from './report';
 
 const only = process.argv.slice(2);
@@ -27,6 +28,10 @@ async function main(): Promise<void> {
   if (only.length === 0 || only.includes('analyser')) {
     process.stderr.write('analyser benchmark…\n');
     benchAnalyser(report, out, cache);
+  }
+  if (only.length === 0 || only.includes('peers')) {
+    process.stderr.write('side by side with kube-linter, kube-score and kubeconform…\n');
+    benchPeers(report, join(cache, '..', 'bench'), cache, Number(process.env['BENCH_RUNS'] ?? 3));
   }
   if (only.length === 0 || only.includes('big-file')) {
     process.stderr.write('big-file benchmark…\n');

@@ -170,7 +170,10 @@ export async function lintFiles(
   sink: LintSink,
   limits: LintLimits,
 ): Promise<LintTotals> {
-  const workers = Math.max(1, Math.min(limits.threads ?? defaultThreads(), paths.length, 8));
+  const workers = Math.max(
+    1,
+    Math.min(limits.threads ?? threadsFor(totalBytes, availableParallelism()), paths.length, 8),
+  );
   if (workers === 1 || totalBytes < 512 * 1024) {
     const parsed: (Parsed | undefined)[] = [];
     const { entries, bytes } = parseBatch(paths, parsed as Parsed[], limits.maxBytes);
@@ -187,13 +190,17 @@ export async function lintFiles(
   return lintWithWorkers(paths, config, workers, sink, limits.maxBytes);
 }
 
+const MB = 1024 * 1024;
+
 /**
- * On two cores, two workers lost to one thread (3.1 s vs 2.8 s on the benchmark corpus): V8's GC
- * helpers and the results' trip through JSON eat the second core. From three cores on they win.
+ * The default worker count for a corpus of `totalBytes` on `cores` cores. Each worker costs its
+ * start-up and a JSON trip for the index and the findings, paid back by about 1 MB of YAML: on two
+ * cores a second worker lost on the 2 MB benchmark corpus (3.1 s vs 2.8 s) and won on 20 MB
+ * (9.4 s vs 13.8 s, issue 18), so it takes 8 MB there, where V8's GC helpers share the cores too.
  */
-function defaultThreads(): number {
-  const cores = availableParallelism();
-  return cores <= 2 ? 1 : cores;
+export function threadsFor(totalBytes: number, cores: number): number {
+  if (cores <= 2) return totalBytes >= 8 * MB ? Math.max(1, cores) : 1;
+  return Math.max(1, Math.min(cores, Math.floor(totalBytes / MB)));
 }
 
 // Results cross threads as JSON text: structured clone of ~25k small finding objects measured
@@ -251,7 +258,7 @@ async function lintWithWorkers(
     const indexed = await Promise.all(
       pool.map(({ batch, worker }) => ask(worker, { type: 'parse', paths: batch.paths, maxBytes })),
     );
-    const entries: IndexedObject[] = [];
+    let entries: IndexedObject[] = [];
     let bytes = 0;
     for (const message of indexed) {
       if (message.type !== 'indexed') continue;
@@ -259,6 +266,12 @@ async function lintWithWorkers(
       for (const e of r.entries) entries.push(e);
       bytes += r.bytes;
     }
+    // The index in the order the files were given, as one thread builds it: rules that pick one
+    // object among equals (a Service's closest workload) then answer the same for any thread count.
+    entries = entries
+      .map((e, i) => ({ e, i, at: order.get(e.file) ?? 0 }))
+      .sort((a, b) => a.at - b.at || a.i - b.i)
+      .map(({ e }) => e);
     const index = JSON.stringify({ scope: 'workspace', objects: entries } satisfies ScopeIndex);
     // Files are written in the order given: the next one's results go straight to the sink, later
     // ones wait here until it is done.

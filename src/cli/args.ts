@@ -5,7 +5,17 @@ export interface ParsedArgs {
   readonly flags: Set<string>;
 }
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * By name, not `instanceof`: the commands other than lint are a second bundle with its own copy of
+ * the class (dist/cli-commands.js).
+ */
+export function isUsageError(error: unknown): error is UsageError {
+  return error instanceof Error && error.name === 'UsageError';
+}
 
 export function parseArgs(
   argv: readonly string[],

@@ -1,14 +1,9 @@
 /** `shipshape` — the same core as the extension, headless, for CI. */
 import { isMainThread } from 'node:worker_threads';
 import { runWorker } from './analyse';
-import { UsageError } from './args';
-import { diagnoseCommand, DIAGNOSE_USAGE } from './diagnose';
-import { diff, DIFF_USAGE } from './diff';
-import { fix, FIX_USAGE } from './fix';
-import { health, HEALTH_USAGE } from './health';
+import { isUsageError } from './args';
+import type { Command } from './commands';
 import { lint, LINT_USAGE } from './lint';
-import { runbook, RUNBOOK_USAGE } from './runbook';
-import { top, TOP_USAGE } from './top';
 
 declare const SHIPSHAPE_VERSION: string | undefined;
 const VERSION = typeof SHIPSHAPE_VERSION === 'string' ? SHIPSHAPE_VERSION : '0.0.0-dev';
@@ -32,20 +27,20 @@ Run "shipshape <command> --help" for a command's options.
 const out = (s: string) => void process.stdout.write(s);
 const err = (s: string) => void process.stderr.write(s);
 
-const COMMANDS: Readonly<
-  Record<string, { run: (argv: readonly string[]) => Promise<number>; usage: string }>
-> = {
-  lint: { run: (argv) => lint(argv, out, err, VERSION), usage: LINT_USAGE },
-  fix: { run: (argv) => Promise.resolve(fix(argv, out, err)), usage: FIX_USAGE },
-  health: { run: (argv) => health(argv, out), usage: HEALTH_USAGE },
-  runbook: { run: (argv) => runbook(argv, out), usage: RUNBOOK_USAGE },
-  diff: { run: (argv) => diff(argv, out, err), usage: DIFF_USAGE },
-  diagnose: { run: (argv) => diagnoseCommand(argv, out), usage: DIAGNOSE_USAGE },
-  top: { run: (argv) => top(argv, out, err), usage: TOP_USAGE },
-};
+const LINT: Command = { run: (argv) => lint(argv, out, err, VERSION), usage: LINT_USAGE };
+const OTHERS = new Set(['fix', 'health', 'runbook', 'diff', 'diagnose', 'top']);
+
+/** `lint` is in this bundle; the other commands are loaded when asked for (start-up, issue 18). */
+async function commandNamed(name: string): Promise<Command | undefined> {
+  if (name === 'lint') return LINT;
+  if (!OTHERS.has(name)) return undefined;
+  const { commands } = await import('./commands');
+  return commands(out, err)[name];
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  let entry: Command | undefined;
   try {
     switch (command) {
       case undefined:
@@ -60,16 +55,15 @@ export async function main(argv: readonly string[]): Promise<number> {
         out(`${VERSION}\n`);
         return 0;
       default: {
-        const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+        entry = await commandNamed(command);
         if (entry) return await entry.run(rest);
         err(`shipshape: unknown command "${command}"\n\n${USAGE}`);
         return 2;
       }
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      const usage =
-        (command && Object.hasOwn(COMMANDS, command) ? COMMANDS[command]?.usage : undefined) ?? USAGE;
+    if (isUsageError(error)) {
+      const usage = entry?.usage ?? USAGE;
       err(`shipshape ${command ?? ''}: ${error.message}\n\n${usage}\n`);
       return 2;
     }

@@ -60,6 +60,7 @@ function nodeAsync(signal: AbortSignal, nodeOptions: readonly string[], ...args:
 interface JsonReport {
   findings: {
     rule: string;
+    message: string;
     severity: string;
     file: string;
     range: { start: { line: number; column: number } };
@@ -195,6 +196,47 @@ test('worker threads give the same answer as one thread', () => {
   const two = shipshape('lint', dir, '--format', 'json', '--threads', '2');
   assert.equal(two.stdout, one.stdout);
   assert.ok((JSON.parse(one.stdout) as JsonReport).findings.length >= 6 * 250);
+});
+
+test('worker threads: cross-resource messages (the "closest" workload) do not depend on the thread count', () => {
+  // Issue 18: the merged index once followed the workers' batches, so a Service's "closest" hint
+  // named whichever tied workload a worker had indexed first.
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-threads-closest-'));
+  const deployment = (name: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: shop}
+spec:
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}, tier: web}}
+    spec:
+      containers:
+        - {name: main, image: "nginx:1.27", env: [{name: PADDING, value: "${'x'.repeat(600)}"}]}
+`;
+  const service = (name: string) => `apiVersion: v1
+kind: Service
+metadata: {name: ${name}, namespace: shop}
+spec:
+  selector: {app: ${name}-gone, tier: web}
+  ports: [{port: 80}]
+`;
+  // Small files first, big ones last: the workers' size-balanced batches then index the files in
+  // a different order from the one given.
+  for (let f = 0; f < 6; f++) {
+    const count = f < 3 ? 5 : 300;
+    const docs = Array.from({ length: count }, (_, i) => deployment(`web-${f}-${i}`));
+    docs.push(service(`front-${f}`));
+    writeFileSync(join(dir, `f${f}.yaml`), docs.join('---\n'));
+  }
+  const one = shipshape('lint', dir, '--format', 'json', '--threads', '1');
+  const two = shipshape('lint', dir, '--format', 'json', '--threads', '2');
+  const hints = (stdout: string) =>
+    (JSON.parse(stdout) as JsonReport).findings
+      .filter((f) => f.rule === 'service-no-matching-pods')
+      .map((f) => f.message);
+  assert.equal(hints(one.stdout).length, 6);
+  assert.deepEqual(hints(two.stdout), hints(one.stdout));
+  assert.equal(two.stdout, one.stdout);
 });
 
 test(
@@ -502,5 +544,48 @@ test('lint text: the summary counts every file problem it lists, warnings includ
   assert.match(
     r.stdout,
     new RegExp(`; ${listed.length} file problem\\(s\\), ${errors} of them error\\(s\\)$`, 'm'),
+  );
+});
+
+test('start-up: a lint compiles only the lint bundle; the other commands load on demand', () => {
+  // What `shipshape lint` compiles before it starts work is most of its start-up (issue 18): the
+  // hook counts the JavaScript Node compiles, a size that does not depend on the machine's load.
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-startup-'));
+  const hook = join(dir, 'count.cjs');
+  writeFileSync(
+    hook,
+    `const Module = require('node:module');
+const compile = Module.prototype._compile;
+const seen = [];
+Module.prototype._compile = function (content, filename) {
+  seen.push([require('node:path').basename(filename), content.length]);
+  return compile.call(this, content, filename);
+};
+process.on('exit', () => process.stderr.write('\\nCOMPILED ' + JSON.stringify(seen) + '\\n'));
+`,
+  );
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, ['--require', hook, cli, ...args], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    const line = r.stderr.split('\n').find((l) => l.startsWith('COMPILED ')) ?? 'COMPILED []';
+    return { code: r.status, stdout: r.stdout, compiled: JSON.parse(line.slice(9)) as [string, number][] };
+  };
+  const lint = run('lint', join(rules, 'privileged-container', 'pass.yaml'), '--format', 'json');
+  assert.equal(lint.code, 0);
+  assert.deepEqual(
+    lint.compiled.map(([name]) => name),
+    ['cli.js'],
+  );
+  const bytes = lint.compiled.reduce((n, [, size]) => n + size, 0);
+  assert.ok(bytes < 1_000_000, `lint compiled ${bytes} bytes of JavaScript`);
+
+  const health = run('health', '--snapshot', join(repoRoot, 'demo', 'snapshot.json'), '--format', 'json');
+  assert.equal(health.code, 0);
+  assert.ok((JSON.parse(health.stdout) as { pods: unknown }).pods !== undefined);
+  assert.deepEqual(
+    health.compiled.map(([name]) => name),
+    ['cli.js', 'cli-commands.js'],
   );
 });

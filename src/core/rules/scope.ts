@@ -285,3 +285,45 @@ export function objectsInScope(
 export function sameNamespace(a: ObjectIdentity, b: ObjectIdentity): boolean {
   return a.namespace === undefined || b.namespace === undefined || a.namespace === b.namespace;
 }
+
+const byLabel = new WeakMap<readonly IndexedObject[], Map<string, IndexedObject[]>>();
+
+/**
+ * Does any pod template in scope of `namespace` carry every label of `matchLabels`? Looked up
+ * through the pod templates indexed by label pair (built once per index array), starting from the
+ * selector's rarest pair: a Service costs the few templates sharing its labels, not every
+ * template of its namespace.
+ */
+export function anyPodTemplateSelected(
+  index: ScopeIndex,
+  namespace: string | undefined,
+  matchLabels: Readonly<Record<string, string>>,
+): boolean {
+  let labelled = byLabel.get(index.objects);
+  if (!labelled) {
+    labelled = new Map();
+    for (const o of index.objects)
+      for (const [k, v] of Object.entries(o.podLabels ?? {})) {
+        const key = `${k}\u0000${v}`;
+        const list = labelled.get(key);
+        if (list) list.push(o);
+        else labelled.set(key, [o]);
+      }
+    byLabel.set(index.objects, labelled);
+  }
+  const pairs = Object.entries(matchLabels);
+  // An empty selector selects every template in scope.
+  if (pairs.length === 0) return objectsInScope(index, POD_TEMPLATES, namespace).length > 0;
+  let rarest: IndexedObject[] | undefined;
+  for (const [k, v] of pairs) {
+    const list = labelled.get(`${k}\u0000${v}`);
+    if (!list) return false;
+    if (!rarest || list.length < rarest.length) rarest = list;
+  }
+  const wanted = { matchLabels, matchExpressions: [] };
+  return (rarest ?? []).some(
+    (o) =>
+      (namespace === undefined || o.identity.namespace === undefined || o.identity.namespace === namespace) &&
+      selects(wanted, o.podLabels),
+  );
+}

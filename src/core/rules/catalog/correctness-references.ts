@@ -4,6 +4,7 @@ import { podSpecOf } from '../../manifest/objects';
 import { isTrue, objectName, podCarriers, templateLabels } from '../helpers';
 import {
   POD_TEMPLATES,
+  anyPodTemplateSelected,
   objectsInScope,
   selectorData,
   selects,
@@ -57,8 +58,7 @@ export const serviceNoMatchingPods: Rule = {
     if (!selector || Object.keys(selector).length === 0 || anyTemplated(ctx, selectorMap)) return;
     const carriers = podCarriersInScope(ctx);
     if (carriers.length === 0) return;
-    const wanted = { matchLabels: selector, matchExpressions: [] };
-    if (carriers.some((o) => selects(wanted, o.podLabels))) return;
+    if (anyPodTemplateSelected(ctx.index, ctx.object.identity.namespace, selector)) return;
     // The workload carrying most of the selector's labels is the likely intended target.
     let closest: { object: IndexedObject; score: number } | undefined;
     for (const o of carriers) {

@@ -1,0 +1,158 @@
+/**
+ * Shipshape side by side with kube-linter, kube-score and kubeconform on the same corpora, same
+ * machine, same run (issue 18): wall time (median of `runs` after a warm-up) and peak RSS of each
+ * process (GNU time's maximum resident set size), and Shipshape's ratio to each peer.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../harness/paths';
+import { benchCorpora, type Corpus } from './corpora';
+import { fmt, median, type Report } from './report';
+
+interface Tool {
+  readonly name: string;
+  readonly command: string;
+  readonly args: (corpus: Corpus) => readonly string[];
+}
+
+interface Measured {
+  readonly ms: number;
+  /** Peak resident set size in MB, undefined without GNU time. */
+  readonly peakMb: number | undefined;
+  readonly failed?: string;
+}
+
+const GNU_TIME = '/usr/bin/time';
+
+function once(tool: Tool, corpus: Corpus, scratch: string): Measured {
+  const args = tool.args(corpus);
+  const timed = existsSync(GNU_TIME);
+  const stats = join(scratch, 'time.txt');
+  const start = performance.now();
+  const r = timed
+    ? spawnSync(GNU_TIME, ['-f', '%M', '-o', stats, tool.command, ...args], {
+        encoding: 'utf8',
+        maxBuffer: 1024 * 1024 * 1024,
+      })
+    : spawnSync(tool.command, args, { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  const ms = performance.now() - start;
+  // 0 clean, 1 findings: both are a completed run for every tool measured here.
+  const failed =
+    r.status === 0 || r.status === 1
+      ? undefined
+      : `exit ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().split('\n').pop() ?? ''}`;
+  const kb = timed ? Number(readFileSync(stats, 'utf8').trim().split('\n').pop()) : NaN;
+  return { ms, peakMb: Number.isFinite(kb) ? kb / 1024 : undefined, ...(failed ? { failed } : {}) };
+}
+
+function measure(tool: Tool, corpus: Corpus, runs: number, scratch: string): Measured {
+  const warm = once(tool, corpus, scratch);
+  if (warm.failed) return warm;
+  const samples = Array.from({ length: runs }, () => once(tool, corpus, scratch));
+  const failed = samples.find((s) => s.failed);
+  if (failed) return failed;
+  const peaks = samples.flatMap((s) => (s.peakMb === undefined ? [] : [s.peakMb]));
+  return { ms: median(samples.map((s) => s.ms)), peakMb: peaks.length > 0 ? median(peaks) : undefined };
+}
+
+/** A peer binary: its environment variable, then the bench's tool cache, then PATH. */
+function peerBinary(name: string, peersDir: string): string | undefined {
+  const env = process.env[name.toUpperCase().replace(/-/g, '_')];
+  if (env && existsSync(env)) return env;
+  const cached = join(peersDir, name);
+  if (existsSync(cached)) return cached;
+  const which = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  return which.status === 0 ? which.stdout.trim() || undefined : undefined;
+}
+
+const describe = (m: Measured) =>
+  m.failed
+    ? `failed: ${m.failed}`
+    : `${fmt(m.ms / 1000, 2)} s / ${m.peakMb === undefined ? 'n/a' : `${fmt(m.peakMb, 0)} MB`}`;
+
+export function benchPeers(report: Report, cacheDir: string, peersDir: string, runs = 3): void {
+  const corpora = benchCorpora(join(cacheDir, 'corpora'));
+  const cli = join(repoRoot, 'dist', 'cli.js');
+  const shipshape: Tool = {
+    name: 'shipshape',
+    command: process.execPath,
+    args: (c) => [cli, 'lint', c.dir, '--format', 'json', '--max-file-size', '25600'],
+  };
+  const peers: { name: string; args: (c: Corpus) => string[]; why: string }[] = [
+    {
+      name: 'kube-linter',
+      args: (c) => ['lint', '--format', 'json', c.dir],
+      why: 'set KUBE_LINTER to a binary or KUBE_LINTER_SRC to a kube-linter checkout',
+    },
+    {
+      name: 'kube-score',
+      args: (c) => ['score', '--output-format', 'json', ...c.files],
+      why: 'go install github.com/zegl/kube-score/cmd/kube-score@v1.20.0 failed; set KUBE_SCORE',
+    },
+  ];
+  // kubeconform downloads its JSON schemas at run time unless given a copy: offline it spends
+  // minutes in timeouts, which says nothing about its speed.
+  const schemas = process.env['KUBECONFORM_SCHEMA_LOCATION'];
+  if (schemas)
+    peers.push({
+      name: 'kubeconform',
+      args: (c) => [
+        '-summary',
+        '-output',
+        'json',
+        '-schema-location',
+        schemas,
+        '-ignore-missing-schemas',
+        c.dir,
+      ],
+      why: 'go install github.com/yannh/kubeconform/cmd/kubeconform failed; set KUBECONFORM',
+    });
+  else
+    report.add({
+      section: 'peers',
+      metric: 'kubeconform',
+      value:
+        'not run: set KUBECONFORM_SCHEMA_LOCATION to a local copy of its schemas (it downloads them otherwise)',
+    });
+  const scratch = mkdtempSync(join(tmpdir(), 'shipshape-peers-'));
+  const section = 'peers';
+  const tools: Tool[] = [];
+  for (const peer of peers) {
+    const bin = peerBinary(peer.name, peersDir);
+    if (bin) tools.push({ name: peer.name, command: bin, args: peer.args });
+    else report.add({ section, metric: peer.name, value: `absent: ${peer.why}` });
+  }
+  try {
+    for (const corpus of corpora) {
+      const label = `${corpus.name} (${corpus.files.length} files, ${fmt(corpus.bytes / 1e6, 1)} MB, ${corpus.origin})`;
+      const ours = measure(shipshape, corpus, runs, scratch);
+      report.add({ section, metric: `${label}: shipshape wall / peak RSS`, value: describe(ours) });
+      for (const tool of tools) {
+        const theirs = measure(tool, corpus, runs, scratch);
+        if (theirs.failed || ours.failed) {
+          report.add({ section, metric: `${label}: ${tool.name}`, value: describe(theirs) });
+          continue;
+        }
+        const speed = ours.ms / theirs.ms;
+        const memory =
+          ours.peakMb !== undefined && theirs.peakMb !== undefined ? ours.peakMb / theirs.peakMb : undefined;
+        const kl = tool.name === 'kube-linter';
+        report.add({
+          section,
+          metric: `${label}: ${tool.name} wall / peak RSS · ratio shipshape/${tool.name}`,
+          value: `${describe(theirs)} · time ${fmt(speed, 2)}× (${speed <= 1 ? 'faster' : 'slower'}) · memory ${memory === undefined ? 'n/a' : `${fmt(memory, 2)}×`}`,
+          ...(kl
+            ? {
+                target: 'time < 1×, memory ≤ 1.5×',
+                verdict: speed < 1 && (memory ?? 0) <= 1.5 ? 'met' : 'missed',
+              }
+            : {}),
+        });
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
