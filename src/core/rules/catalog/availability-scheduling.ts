@@ -1,6 +1,17 @@
 import { isSeq, type YAMLMap } from 'yaml';
 import { Commented } from '../../edit/emit';
-import { get, getMap, getMapPath, getSeq, mapItems, num, pairOf, scalar, str } from '../../manifest/nodes';
+import {
+  get,
+  getMap,
+  getMapPath,
+  getSeq,
+  mapItems,
+  num,
+  pairOf,
+  scalar,
+  str,
+  strings,
+} from '../../manifest/nodes';
 import { podSpecOf } from '../../manifest/objects';
 import { objectName, podCarriers, podSpecAnchor, scalableKinds, templateLabels } from '../helpers';
 import { selects } from '../scope';
@@ -99,7 +110,9 @@ function spreadsOwnPods(ctx: RuleContext, spec: YAMLMap, labels: Readonly<Record
   const anti = getMapPath(spec, ['affinity', 'podAntiAffinity'], ctx.doc);
   if (!anti) return false;
   const own = (term: YAMLMap | undefined) =>
-    term !== undefined && selects(selectorOf(getMap(term, 'labelSelector', ctx.doc), ctx.doc), labels);
+    term !== undefined &&
+    inOwnNamespace(ctx, term) &&
+    selects(selectorOf(getMap(term, 'labelSelector', ctx.doc), ctx.doc), labels);
   const required = mapItems(getSeq(anti, 'requiredDuringSchedulingIgnoredDuringExecution', ctx.doc), ctx.doc);
   if (required.some(({ node }) => str(node, 'topologyKey', ctx.doc) !== undefined && own(node))) return true;
   const preferred = mapItems(
@@ -112,6 +125,19 @@ function spreadsOwnPods(ctx: RuleContext, spec: YAMLMap, labels: Readonly<Record
   });
 }
 
+/**
+ * Does an affinity term look at the workload's own namespace? No `namespaces` and no
+ * `namespaceSelector` means its own; `namespaceSelector: {}` means all; a list must name it. A
+ * namespace selector on labels, or a manifest without a namespace, cannot be judged: assumed yes.
+ */
+function inOwnNamespace(ctx: RuleContext, term: YAMLMap): boolean {
+  const names = strings(getSeq(term, 'namespaces', ctx.doc)).map((s) => s.value);
+  const selectorPair = pairOf(term, 'namespaceSelector');
+  if (selectorPair) return true;
+  const namespace = ctx.object.identity.namespace;
+  return names.length === 0 || namespace === undefined || names.includes(namespace);
+}
+
 export const podSpread: Rule = {
   id: 'pod-spread',
   number: 41,
@@ -122,7 +148,7 @@ export const podSpread: Rule = {
   kinds: replicated,
   crossResource: true,
   docs: {
-    what: 'A Deployment or StatefulSet with more than one replica (or scaled by an HPA in scope) has no `topologySpreadConstraints` and no pod anti-affinity that selects its own pods and keeps them on separate nodes (a required term on any topology key, or a preferred term on `kubernetes.io/hostname`).',
+    what: "A Deployment or StatefulSet with more than one replica (or scaled by an HPA in scope) has no `topologySpreadConstraints` and no pod anti-affinity that selects its own pods and keeps them on separate nodes (a required term on any topology key, or a preferred term on `kubernetes.io/hostname`). A term whose `namespaces` list leaves out the workload's own namespace selects other pods and does not count.",
     why: "Nothing stops the scheduler from packing every replica onto one node — it often does, right after a node restart — and then that node's failure takes them all: the replicas bought no availability. The seeds' phase 4 planned anti-affinity for DolphinScheduler API for this reason, on a two-node cluster where one unreachable worker took whole services down.",
     fix: 'Spread by hostname. The Harden fix inserts `topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: <pod template labels>}}]`. ScheduleAnyway keeps pods schedulable on a small cluster; use DoNotSchedule for a hard guarantee. It is "harden", not "auto", because it changes where pods land.',
     anchors:
