@@ -349,6 +349,22 @@ describe('resources', () => {
     );
     assert.match(fixed.text, /requests:\n\s+cpu: 100m.*\n\s+memory: 512Mi.*\n\s+limits:\n\s+memory: 512Mi/);
   });
+  test("the charts' default `resources: {}` counts as none, and its one fix keeps the line's comment", () => {
+    const chart = bare.replace(
+      '          ports:',
+      '          resources: {} # chart default\n          ports:',
+    );
+    const all = analyseText(chart, { rules: allRules }).findings.filter((f) =>
+      RESOURCE_RULES.includes(f.rule),
+    );
+    assert.equal(all.length, 1);
+    const fixed = applyFixes(chart, { classes: ['scaffold'], rules: RESOURCE_RULES }, { rules: allRules });
+    assert.match(
+      fixed.text,
+      /resources: \{requests: \{cpu: 100m, memory: 512Mi\}, limits: \{memory: 512Mi, cpu: 500m\}\} # chart default/,
+    );
+  });
+
   test('a container with some resources still gets one finding per missing value', () => {
     const partial = bare.replace(
       '          ports:',
