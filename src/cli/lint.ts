@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { collectFiles, type Skipped } from '../adapters/fs/files';
+import { kustomizePatches } from '../adapters/fs/kustomize-patches';
 import { DEFAULT_MAX_FILE_KB } from '../core/analysis/size-limit';
 import { rulesById } from '../core/rules/registry';
 import type { Severity } from '../core/rules/types';
@@ -82,9 +83,13 @@ export async function lint(
   const config = lintConfig(args);
   const paths = args.positional.length > 0 ? args.positional : ['.'];
   const roots = paths.flatMap((p) => renderRootOf(p) ?? []);
-  const { files, missing, skipped } = collectFiles(paths.filter((p) => !renderRootOf(p)));
+  const collected = collectFiles(paths.filter((p) => !renderRootOf(p)));
+  const { missing, skipped } = collected;
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
   reportSkipped(skipped, args.flags.has('verbose'), err);
+  const patches = kustomizePatches(collected.files);
+  const files = collected.files.filter((f) => !patches.has(f));
+  reportPatches(patches, args.flags.has('verbose'), err);
   const total = files.reduce((n, f) => n + (statSize(f) ?? 0), 0);
   const writer = new SyncWriter(1);
   const report =
@@ -141,6 +146,24 @@ function reportSkipped(skipped: readonly Skipped[], verbose: boolean, err: (s: s
   else
     err(
       `shipshape lint: skipped ${skipped.length} path(s) (runbooks, dependency and build folders); --verbose lists them\n`,
+    );
+}
+
+/** Kustomize patches are fragments: their findings come from rendering their kustomization. */
+function reportPatches(
+  patches: ReadonlyMap<string, string>,
+  verbose: boolean,
+  err: (s: string) => void,
+): void {
+  if (patches.size === 0) return;
+  if (verbose)
+    for (const [patch, kustomization] of patches)
+      err(
+        `shipshape lint: ${patch} is a Kustomize patch (listed in ${kustomization}): not linted as a whole object\n`,
+      );
+  else
+    err(
+      `shipshape lint: ${patches.size} Kustomize patch file(s) not linted as whole objects (lint their kustomization's folder to see them in the render); --verbose lists them\n`,
     );
 }
 
