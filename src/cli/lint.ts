@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { collectFiles, type Skipped } from '../adapters/fs/files';
 import { kustomizePatches } from '../adapters/fs/kustomize-patches';
+import { projectConfigFor, projectExcludes, withProjectConfig } from './project-config';
 import { DEFAULT_MAX_FILE_KB } from '../core/analysis/size-limit';
 import { rulesById } from '../core/rules/registry';
 import type { Severity } from '../core/rules/types';
@@ -80,15 +81,17 @@ export async function lint(
   const failOn = (one(args, 'fail-on', ['error', 'warning', 'info']) ?? 'error') as Severity;
   const threads = positiveInteger(args, 'threads');
   const maxKB = positiveInteger(args, 'max-file-size') ?? DEFAULT_MAX_FILE_KB;
-  const config = lintConfig(args);
   const paths = args.positional.length > 0 ? args.positional : ['.'];
+  const project = projectConfigFor(paths[0] ?? '.', args.flags.has('verbose'), err);
+  const config = withProjectConfig(lintConfig(args), project?.config);
   const roots = paths.flatMap((p) => renderRootOf(p) ?? []);
   const collected = collectFiles(paths.filter((p) => !renderRootOf(p)));
   const { missing, skipped } = collected;
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
   reportSkipped(skipped, args.flags.has('verbose'), err);
   const patches = kustomizePatches(collected.files);
-  const files = collected.files.filter((f) => !patches.has(f));
+  const excluded = project ? projectExcludes(project) : () => false;
+  const files = collected.files.filter((f) => !patches.has(f) && !excluded(f));
   reportPatches(patches, args.flags.has('verbose'), err);
   const total = files.reduce((n, f) => n + (statSize(f) ?? 0), 0);
   const writer = new SyncWriter(1);

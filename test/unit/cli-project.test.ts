@@ -74,3 +74,65 @@ test('lint: a patch listed by a kustomization in the tree is not linted as a who
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('lint: .shipshape.yaml found upwards sets severities, thresholds and excludes; flags win', () => {
+  const dir = tree({
+    '.shipshape.yaml': [
+      'rules:',
+      '  cpu-limit: off',
+      '  min-replicas: error',
+      'minReplicas: 3',
+      'exclude:',
+      '  - vendor/**',
+      '',
+    ].join('\n'),
+    'apps/web.yaml': deployment('web', 2),
+    'vendor/chart/rendered.yaml': deployment('vendored'),
+  });
+  try {
+    // Run from a subfolder: the file is found upwards from the linted path.
+    const r = shipshape(join(dir, 'apps'), 'lint', '.', '--format', 'json');
+    const findings = (JSON.parse(r.stdout) as Report).findings;
+    assert.deepEqual(
+      findings.filter((f) => f.rule === 'min-replicas').map((f) => [f.object.name, f.severity]),
+      [['web', 'error']],
+      'replicas: 2 is below the configured minimum of 3, at the configured severity',
+    );
+    assert.deepEqual(
+      findings.filter((f) => f.rule === 'cpu-limit'),
+      [],
+    );
+    assert.equal(r.code, 1, 'an error finding fails the run');
+    const all = shipshape(dir, 'lint', '.', '--format', 'json');
+    assert.ok(
+      !(JSON.parse(all.stdout) as Report).findings.some((f) => f.object.name === 'vendored'),
+      'vendor/** is excluded',
+    );
+    const flags = shipshape(dir, 'lint', '.', '--format', 'json', '--include', 'cpu-limit');
+    assert.ok((JSON.parse(flags.stdout) as Report).findings.some((f) => f.rule === 'cpu-limit'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lint: an invalid .shipshape.yaml is named with its file and line, and the run stops', () => {
+  const dir = tree({
+    '.shipshape.yaml': 'rules:\n  cpu-limits: off\nminReplica: 3\n',
+    'web.yaml': deployment('web', 2),
+  });
+  try {
+    const r = shipshape(dir, 'lint', '.');
+    assert.equal(r.code, 2);
+    const file = join(dir, '.shipshape.yaml');
+    assert.ok(
+      r.stderr.includes(`${file}:2:3: unknown rule ID "cpu-limits" (did you mean "cpu-limit"?)`),
+      r.stderr,
+    );
+    assert.ok(
+      r.stderr.includes(`${file}:3:1: unknown key "minReplica" (did you mean "minReplicas"?)`),
+      r.stderr,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

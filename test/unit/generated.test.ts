@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { generatedPackageJson, generatedRulesDoc } from '../../scripts/generate';
+import { generatedConfigSchema, generatedPackageJson, generatedRulesDoc } from '../../scripts/generate';
 import { repoRoot } from '../../scripts/harness/paths';
 
 test('docs/rules.md is up to date with the rules (run `npm run generate`)', () => {
@@ -12,4 +12,11 @@ test('docs/rules.md is up to date with the rules (run `npm run generate`)', () =
 test('package.json rule settings are up to date with the rules (run `npm run generate`)', () => {
   const current = readFileSync(join(repoRoot, 'package.json'), 'utf8');
   assert.equal(current, generatedPackageJson(current));
+});
+
+test('schemas/shipshape-config.schema.json is up to date with the rules (run `npm run generate`)', () => {
+  assert.equal(
+    readFileSync(join(repoRoot, 'schemas', 'shipshape-config.schema.json'), 'utf8'),
+    generatedConfigSchema(),
+  );
 });
