@@ -222,3 +222,20 @@ export function projectConfigSchema(ruleIds: readonly string[]): Record<string, 
     },
   };
 }
+
+/**
+ * The editor's merge: a setting the user set in VS Code (user, workspace or folder settings) wins
+ * over `.shipshape.yaml`, which wins over the settings' defaults. `explicit` names the option keys
+ * set in VS Code; `severities` holds only explicit `shipshape.rules.<id>` values already.
+ */
+export function mergeProjectConfig(
+  settings: { readonly options: RuleOptions; readonly severities: Readonly<Record<string, SeveritySetting>> },
+  project: ProjectConfig | undefined,
+  explicit: ReadonlySet<keyof RuleOptions>,
+): { options: RuleOptions; severities: Readonly<Record<string, SeveritySetting>> } {
+  if (!project) return { options: settings.options, severities: settings.severities };
+  const options: { -readonly [K in keyof RuleOptions]: RuleOptions[K] } = { ...settings.options };
+  for (const [key, value] of Object.entries(project.options) as [keyof RuleOptions, never][])
+    if (!explicit.has(key)) options[key] = value;
+  return { options, severities: { ...project.severities, ...settings.severities } };
+}

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { globMatcher, parseProjectConfig } from '../../../src/core/config/project-config';
+import { globMatcher, mergeProjectConfig, parseProjectConfig } from '../../../src/core/config/project-config';
 import { rulesById } from '../../../src/core/rules/registry';
 
 const ids = new Set(rulesById.keys());
@@ -58,4 +58,21 @@ test('exclude globs: ** spans folders, a bare name matches at any depth', () => 
   assert.ok(excluded('charts/web/tests/t.yaml'));
   assert.ok(!excluded('apps/vendor.yaml'));
   assert.ok(!excluded('charts/web/templates/t.yaml'));
+});
+
+test('in the editor a setting set in VS Code wins over the file, which wins over the defaults', () => {
+  const settings = {
+    options: { minReplicas: 2, requireDigest: false, allowedRegistries: [], kubernetesVersion: '1.36' },
+    severities: { 'cpu-limit': 'warning' as const },
+  };
+  const project = {
+    severities: { 'cpu-limit': 'off' as const, 'min-replicas': 'error' as const },
+    options: { minReplicas: 3, kubernetesVersion: '1.33' },
+    exclude: [],
+  };
+  assert.deepEqual(mergeProjectConfig(settings, project, new Set(['kubernetesVersion'])), {
+    options: { minReplicas: 3, requireDigest: false, allowedRegistries: [], kubernetesVersion: '1.36' },
+    severities: { 'cpu-limit': 'warning', 'min-replicas': 'error' },
+  });
+  assert.deepEqual(mergeProjectConfig(settings, undefined, new Set()), settings);
 });
