@@ -1,11 +1,13 @@
 /**
  * `npm run generate`: writes from the code what would otherwise be kept equal by hand — the rule
  * catalogue (docs/rules.md, the rule settings in package.json) and the runbook check kinds (their
- * JSON schema in schemas/runbook.schema.json, their keywords in the injection grammar).
+ * JSON schema in schemas/runbook.schema.json, their keywords in the injection grammar) and the
+ * `.shipshape.yaml` schema.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
+import { projectConfigSchema } from '../src/core/config/project-config';
 import { rulesMarkdown, rulesSettings } from '../src/core/rules/docs';
 import { allRules } from '../src/core/rules/registry';
 import { checkKinds, checkSchemaDefinitions } from '../src/core/runbook/registry';
@@ -53,15 +55,20 @@ export function generatedGrammar(current: string): Promise<string> {
   return formatted(INJECTION_GRAMMAR, grammar);
 }
 
+export function generatedConfigSchema(): string {
+  return `${JSON.stringify(projectConfigSchema(allRules.map((r) => r.id)), null, 2)}\n`;
+}
+
 async function main(): Promise<void> {
   const pkg = join(repoRoot, 'package.json');
   writeFileSync(pkg, generatedPackageJson(readFileSync(pkg, 'utf8')));
   writeFileSync(join(repoRoot, 'docs', 'rules.md'), generatedRulesDoc());
   writeFileSync(RUNBOOK_SCHEMA, await generatedRunbookSchema(readFileSync(RUNBOOK_SCHEMA, 'utf8')));
   writeFileSync(INJECTION_GRAMMAR, await generatedGrammar(readFileSync(INJECTION_GRAMMAR, 'utf8')));
+  writeFileSync(join(repoRoot, 'schemas', 'shipshape-config.schema.json'), generatedConfigSchema());
   process.stdout.write(
     `generated docs/rules.md, ${allRules.length} rule settings and ${checkKinds().length} runbook check kinds ` +
-      '(schemas/runbook.schema.json, the injection grammar)\n',
+      '(schemas/runbook.schema.json, the injection grammar), and schemas/shipshape-config.schema.json\n',
   );
 }
 

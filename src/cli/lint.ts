@@ -1,5 +1,7 @@
 import { statSync } from 'node:fs';
 import { collectFiles, type Skipped } from '../adapters/fs/files';
+import { kustomizePatches } from '../adapters/fs/kustomize-patches';
+import { projectConfigFor, projectExcludes, withProjectConfig } from './project-config';
 import { DEFAULT_MAX_FILE_KB } from '../core/analysis/size-limit';
 import { rulesById } from '../core/rules/registry';
 import type { Severity } from '../core/rules/types';
@@ -83,12 +85,18 @@ export async function lint(
   const failOn = (one(args, 'fail-on', ['error', 'warning', 'info']) ?? 'error') as Severity;
   const threads = positiveInteger(args, 'threads');
   const maxKB = positiveInteger(args, 'max-file-size') ?? DEFAULT_MAX_FILE_KB;
-  const config = lintConfig(args);
   const paths = args.positional.length > 0 ? args.positional : ['.'];
+  const project = projectConfigFor(paths[0] ?? '.', args.flags.has('verbose'), err);
+  const config = withProjectConfig(lintConfig(args), project?.config);
   const roots = paths.flatMap((p) => renderRootOf(p) ?? []);
-  const { files, missing, skipped } = collectFiles(paths.filter((p) => !renderRootOf(p)));
+  const collected = collectFiles(paths.filter((p) => !renderRootOf(p)));
+  const { missing, skipped } = collected;
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
   reportSkipped(skipped, args.flags.has('verbose'), err);
+  const patches = kustomizePatches(collected.files);
+  const excluded = project ? projectExcludes(project) : () => false;
+  const files = collected.files.filter((f) => !patches.has(f) && !excluded(f));
+  reportPatches(patches, args.flags.has('verbose'), err);
   const total = files.reduce((n, f) => n + (statSize(f) ?? 0), 0);
   const writer = new SyncWriter(1);
   const report =
@@ -145,6 +153,24 @@ function reportSkipped(skipped: readonly Skipped[], verbose: boolean, err: (s: s
   else
     err(
       `shipshape lint: skipped ${skipped.length} path(s) (runbooks, dependency and build folders); --verbose lists them\n`,
+    );
+}
+
+/** Kustomize patches are fragments: their findings come from rendering their kustomization. */
+function reportPatches(
+  patches: ReadonlyMap<string, string>,
+  verbose: boolean,
+  err: (s: string) => void,
+): void {
+  if (patches.size === 0) return;
+  if (verbose)
+    for (const [patch, kustomization] of patches)
+      err(
+        `shipshape lint: ${patch} is a Kustomize patch (listed in ${kustomization}): not linted as a whole object\n`,
+      );
+  else
+    err(
+      `shipshape lint: ${patches.size} Kustomize patch file(s) not linted as whole objects (lint their kustomization's folder to see them in the render); --verbose lists them\n`,
     );
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
+  generatedConfigSchema,
   generatedGrammar,
   generatedPackageJson,
   generatedRulesDoc,
@@ -29,4 +30,11 @@ test('the runbook schema lists exactly the registry’s check kinds (run `npm ru
 test('the grammar highlights exactly the registry’s check kinds (run `npm run generate`)', async () => {
   const current = readFileSync(INJECTION_GRAMMAR, 'utf8');
   assert.equal(current, await generatedGrammar(current));
+});
+
+test('schemas/shipshape-config.schema.json is up to date with the rules (run `npm run generate`)', () => {
+  assert.equal(
+    readFileSync(join(repoRoot, 'schemas', 'shipshape-config.schema.json'), 'utf8'),
+    generatedConfigSchema(),
+  );
 });

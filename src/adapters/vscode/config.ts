@@ -5,6 +5,30 @@ import { DEFAULT_MAX_FILE_KB } from '../../core/analysis/size-limit';
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
 
+/** `shipshape.analysis.*` settings behind each rule option. */
+const OPTION_SETTINGS: Readonly<Record<keyof RuleOptions, string>> = {
+  minReplicas: 'analysis.minReplicas',
+  requireDigest: 'analysis.requireDigest',
+  allowedRegistries: 'analysis.allowedRegistries',
+  kubernetesVersion: 'analysis.kubernetesVersion',
+};
+
+/** Rule options the user set in VS Code (any level): these win over `.shipshape.yaml`. */
+export function explicitOptions(scope?: vscode.ConfigurationScope): Set<keyof RuleOptions> {
+  const config = vscode.workspace.getConfiguration('shipshape', scope);
+  const out = new Set<keyof RuleOptions>();
+  for (const [key, setting] of Object.entries(OPTION_SETTINGS) as [keyof RuleOptions, string][]) {
+    const seen = config.inspect(setting);
+    if (
+      seen?.globalValue !== undefined ||
+      seen?.workspaceValue !== undefined ||
+      seen?.workspaceFolderValue !== undefined
+    )
+      out.add(key);
+  }
+  return out;
+}
+
 export interface AnalysisSettings {
   readonly enabled: boolean;
   readonly codeLens: boolean;

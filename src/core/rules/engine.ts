@@ -9,6 +9,7 @@ import {
   type ManifestFile,
   type ParseProblem,
 } from '../yaml/parse';
+import { combineFindings } from './combine';
 import { indexFile, type ScopeIndex } from './scope';
 import { parseSuppressions, type Suppressions } from './suppress';
 import {
@@ -172,5 +173,5 @@ export function analyseObject(
       });
     }
   }
-  return out;
+  return combineFindings(out);
 }

@@ -19,6 +19,7 @@ import {
   type ObjectIdentity,
 } from '../manifest/objects';
 import type { ManifestFile } from '../yaml/parse';
+import { operatorPods } from './pod-owners';
 import type { Scope } from './types';
 
 /** A label selector as plain data (matchExpressions kept for completeness of matching). */
@@ -64,6 +65,11 @@ export interface IndexedObject {
   readonly rbacRules?: readonly RbacRuleData[];
   /** ServiceAccount `automountServiceAccountToken`. */
   readonly automountServiceAccountToken?: boolean;
+  /** Pods made by an operator from this custom resource (its containers and ports are unknown). */
+  readonly managedBy?: string;
+  /** The StatefulSet whose pods these are (a StatefulSet's own name, or the one an operator makes):
+   * what `statefulset.kubernetes.io/pod-name` values start with. */
+  readonly statefulSetName?: string;
 }
 
 /** One entry of a Role/ClusterRole `rules[]`, as plain data. */
@@ -141,6 +147,10 @@ export function indexObjects(objects: readonly ManifestObject[], path: string): 
       );
     }
     const spec = getMap(node, 'spec', doc);
+    const operated = operatorPods(object.identity, spec, doc);
+    if (operated) Object.assign(entry, operated);
+    if (kind === 'StatefulSet' && object.identity.name !== undefined)
+      entry.statefulSetName = object.identity.name;
     if (kind === 'Service') {
       const selector = stringRecord(getMap(spec, 'selector', doc));
       if (selector) entry.selector = { matchLabels: selector, matchExpressions: [] };

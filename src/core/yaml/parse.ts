@@ -1,4 +1,15 @@
-import { CST, Composer, Parser, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
+import {
+  CST,
+  Composer,
+  Parser,
+  isMap,
+  isScalar,
+  isSeq,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import { checkAliases } from './aliases';
 import { LineIndex } from './lines';
 import { hasTemplateActions, maskTemplates, overlapsMask } from './mask';
@@ -122,7 +133,12 @@ export function composeSlice(
     ...composer.end(false, slice.end),
   ][0] as Document.Parsed;
   const problems: ParseProblem[] = [];
-  for (const error of doc.errors) problems.push(toProblem(error.code, error.message, error.pos, 'error'));
+  for (const error of doc.errors)
+    problems.push(
+      error.code === 'DUPLICATE_KEY'
+        ? duplicateKeyProblem(doc, error.pos, prepared.text)
+        : toProblem(error.code, error.message, error.pos, 'error'),
+    );
   for (const warning of doc.warnings)
     problems.push(toProblem(warning.code, warning.message, warning.pos, 'warning'));
   const aliases = checkAliases(doc.contents, options.aliasBudget);
@@ -201,11 +217,58 @@ function toProblem(
   pos: [number, number],
   severity: 'error' | 'warning',
 ): ParseProblem {
-  const friendly =
-    code === 'DUPLICATE_KEY'
-      ? 'Duplicate key: the last value wins in Kubernetes, the earlier one is silently ignored.'
-      : message;
-  return { code, message: friendly, start: pos[0], end: Math.max(pos[1], pos[0] + 1), severity };
+  return { code, message, start: pos[0], end: Math.max(pos[1], pos[0] + 1), severity };
+}
+
+/**
+ * kubectl's decoder is strict: `mapping key "replicas" already defined at line 7` and the file is
+ * rejected (the API server itself would keep the last value). The problem covers the whole key.
+ */
+function duplicateKeyProblem(doc: Document.Parsed, pos: [number, number], text: string): ParseProblem {
+  const found = pairsAround(doc.contents, pos[0]);
+  const keyNode = found?.duplicate.key as Node | undefined;
+  const first = found?.first.key as Node | undefined;
+  const name = isScalar(keyNode) ? String(keyNode.value) : undefined;
+  const start = keyNode?.range?.[0] ?? pos[0];
+  const end = keyNode?.range?.[1] ?? pos[1];
+  const line = first?.range ? lineAt(text, first.range[0]) : undefined;
+  return {
+    code: 'DUPLICATE_KEY',
+    message: `Duplicate key${name === undefined ? '' : ` "${name}"`}: kubectl rejects the file (mapping key${name === undefined ? '' : ` "${name}"`} already defined${line === undefined ? '' : ` at line ${line}`}); remove one of them.`,
+    start,
+    end: Math.max(end, start + 1),
+    severity: 'error',
+  };
+}
+
+/** The pair whose key starts at `offset` and the earlier pair of its map with the same key. */
+function pairsAround(node: Node | null, offset: number): { duplicate: Pair; first: Pair } | undefined {
+  if (!node?.range || offset < node.range[0] || offset > node.range[2]) return undefined;
+  if (isMap(node)) {
+    const at = node.items.findIndex((p) => (p.key as Node | null)?.range?.[0] === offset);
+    const duplicate = node.items[at];
+    if (duplicate) {
+      const key = (duplicate.key as { value?: unknown } | null)?.value;
+      const first = node.items.find((p, i) => i < at && (p.key as { value?: unknown } | null)?.value === key);
+      return { duplicate, first: first ?? duplicate };
+    }
+    for (const p of node.items) {
+      const inner = pairsAround(p.value as Node | null, offset) ?? pairsAround(p.key as Node | null, offset);
+      if (inner) return inner;
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) {
+      const inner = pairsAround(item as Node | null, offset);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /** True when the node's text overlaps a template action: its value is unknown until render. */

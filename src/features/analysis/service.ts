@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { analysisSettings, type AnalysisSettings } from '../../adapters/vscode/config';
+import { analysisSettings, explicitOptions, type AnalysisSettings } from '../../adapters/vscode/config';
 import { problemToDiagnostic, rangeOf, toDiagnostic } from '../../adapters/vscode/convert';
 import {
   IncrementalAnalyser,
@@ -8,10 +8,12 @@ import {
 } from '../../core/analysis/file-analysis';
 import { manifestVerdict } from '../../core/analysis/path-policy';
 import { sizeLimitNote } from '../../core/analysis/size-limit';
+import { mergeProjectConfig } from '../../core/config/project-config';
 import type { Logger } from '../../core/log';
 import { allRules } from '../../core/rules/registry';
 import type { AnalyseOptions } from '../../core/rules/engine';
 import { OFF_THREAD_BYTES, OffThreadAnalyser } from './off-thread';
+import { ProjectConfigFile } from './project-config';
 import { WorkspaceIndex } from './workspace-index';
 
 const RULE_IDS = allRules.map((r) => r.id);
@@ -60,6 +62,7 @@ export class AnalysisService implements vscode.Disposable {
   /** Bumped with the settings: the worker rebuilds its analysers. */
   private generation = 0;
   settings: AnalysisSettings;
+  private readonly project: ProjectConfigFile;
   /**
    * Files whose findings another feature publishes from a render (templates of a chart Shipshape
    * renders): their literal-only findings would repeat, or contradict, the rendered ones.
@@ -70,13 +73,16 @@ export class AnalysisService implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly log: Logger,
   ) {
-    this.settings = analysisSettings(RULE_IDS);
+    this.project = new ProjectConfigFile(new Set(RULE_IDS));
+    this.settings = this.readSettings();
     this.index = new WorkspaceIndex(log, () => this.settings.maxFileBytes);
     this.offThread = new OffThreadAnalyser(
       vscode.Uri.joinPath(extensionUri, 'dist', 'analysis-worker.js').fsPath,
       log,
     );
     this.disposables.push(
+      this.project,
+      this.project.onDidChange(() => this.reconfigure()),
       this.index,
       this.diagnostics,
       this.emitter,
@@ -99,8 +105,14 @@ export class AnalysisService implements vscode.Disposable {
     return { rules: allRules, severities: this.settings.severities, options: this.settings.options };
   }
 
+  /** VS Code settings merged with the workspace's `.shipshape.yaml`: a setting set in VS Code wins. */
+  private readSettings(): AnalysisSettings {
+    const settings = analysisSettings(RULE_IDS);
+    return { ...settings, ...mergeProjectConfig(settings, this.project.config, explicitOptions()) };
+  }
+
   private reconfigure(): void {
-    this.settings = analysisSettings(RULE_IDS);
+    this.settings = this.readSettings();
     this.generation++;
     this.entries.clear();
     this.diagnostics.clear();
@@ -112,7 +124,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument, delay: number): void {
-    if (!isManifestDocument(document)) return;
+    if (!isManifestDocument(document) || this.project.isExcluded(document.uri)) return;
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.set(

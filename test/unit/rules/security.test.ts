@@ -326,13 +326,12 @@ spec:
     const off =
       'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: mlflow, namespace: ml-platform}\nautomountServiceAccountToken: false\n';
     assert.deepEqual(findings(withAccount, rule, scope('workspace', withAccount, off)), []);
-    // …unless the pod asks for the token itself.
+    // The pod's own explicit setting wins over its account's, and an explicit true is a decision.
     const asks = withAccount.replace(
       'serviceAccountName: mlflow',
       'serviceAccountName: mlflow\n      automountServiceAccountToken: true',
     );
-    const [f] = findings(asks, rule, scope('workspace', asks, off));
-    assert.equal(f?.fix, undefined);
+    assert.deepEqual(findings(asks, rule, scope('workspace', asks)), []);
   });
 });
 
@@ -397,17 +396,28 @@ subjects:
   - {kind: User, name: bob}
 `;
 
-  test('a binding in another file is judged by the role it references', () => {
+  test('a binding in another file to a role in scope is left to the role, which is reported once', () => {
     const text = binding('data-platform');
+    const opts = scope('workspace', role, text);
+    assert.deepEqual(findings(text, 'rbac-pod-exec-attach', opts), []);
+    assert.deepEqual(findings(text, 'rbac-sensitive-access', opts), []);
+    assert.equal(findings(role, 'rbac-pod-exec-attach', opts).length, 1);
+  });
+
+  test('a binding to a built-in role no manifest defines says who gets what', () => {
+    const text = binding('data-platform').replace(
+      'kind: Role, name: troubleshooter',
+      'kind: ClusterRole, name: edit',
+    );
     const opts = scope('workspace', role, text);
     const [exec] = findings(text, 'rbac-pod-exec-attach', opts);
     assert.equal(
       exec?.message,
-      'RoleBinding "ci" lets ServiceAccount argocd/argocd-application-controller, Group data-team, User alice and 1 more exec/attach into pods through Role "troubleshooter": a shell with their Secrets and tokens.',
+      'RoleBinding "ci" lets ServiceAccount argocd/argocd-application-controller, Group data-team, User alice and 1 more exec/attach into pods through ClusterRole "edit": a shell with their Secrets and tokens.',
     );
     assert.equal(exec?.scope, 'workspace');
     const [sensitive] = findings(text, 'rbac-sensitive-access', opts);
-    assert.match(sensitive?.message ?? '', /read Secrets through Role "troubleshooter"/);
+    assert.match(sensitive?.message ?? '', /read Secrets.* through ClusterRole "edit"/);
   });
 
   test('a Role in another namespace is not the one a RoleBinding names', () => {

@@ -33,7 +33,9 @@ const rulesAt = (findings: readonly string[], name: string, line: number) =>
     .filter((f) => f.split(' ')[1] === name && f.split(' ')[2] === `L${line}`)
     .map((f) => f.split(' ')[0]);
 
-/** A Pod on the host network with a privileged container and a second, unprivileged one. */
+/** A Pod on the host network with a privileged container and a second, unprivileged one; both
+ * serve a port (so they are asked for probes) and set some resources (so each missing value is
+ * its own finding). */
 const pod = (name: string, directive = '') => `apiVersion: v1
 kind: Pod
 metadata:
@@ -46,8 +48,12 @@ spec:
       image: nginx
       securityContext:
         privileged: true
+      ports: [{containerPort: 80}]
+      resources: {limits: {cpu: "1"}}
     - name: sidecar
       image: nginx
+      ports: [{containerPort: 81}]
+      resources: {limits: {cpu: "1"}}
 `;
 
 describe('baseline', () => {
@@ -55,9 +61,9 @@ describe('baseline', () => {
     const f = analyse(pod('web'));
     assert.deepEqual(only(f, 'host-network'), ['host-network web L6 error']);
     assert.deepEqual(only(f, 'privileged-container'), ['privileged-container web L12 error']);
-    assert.deepEqual(only(f, 'cpu-request'), ['cpu-request web L9 warning', 'cpu-request web L13 warning']);
+    assert.deepEqual(only(f, 'cpu-request'), ['cpu-request web L9 warning', 'cpu-request web L15 warning']);
     // Container rules land on the `- name:` line: one line, many rules, both containers alike.
-    assert.deepEqual(rulesAt(f, 'web', 9), rulesAt(f, 'web', 13));
+    assert.deepEqual(rulesAt(f, 'web', 9), rulesAt(f, 'web', 15));
     for (const rule of ['cpu-request', 'memory-request', 'liveness-probe', 'readiness-probe'])
       assert.ok(rulesAt(f, 'web', 9).includes(rule), rule);
   });
@@ -68,12 +74,12 @@ describe('# shipshape-disable-next-line', () => {
     const f = analyse(pod('web', '# shipshape-disable-next-line cpu-request'));
     assert.deepEqual(
       only(f, 'cpu-request'),
-      ['cpu-request web L13 warning'],
+      ['cpu-request web L15 warning'],
       'the sidecar keeps its finding',
     );
     assert.deepEqual(
       rulesAt(f, 'web', 9),
-      rulesAt(f, 'web', 13).filter((r) => r !== 'cpu-request'),
+      rulesAt(f, 'web', 15).filter((r) => r !== 'cpu-request'),
     );
     assert.ok(rulesAt(f, 'web', 9).includes('memory-request'));
   });
@@ -90,7 +96,7 @@ describe('# shipshape-disable-next-line', () => {
     for (const rule of ['cpu-request', 'memory-request', 'liveness-probe'])
       assert.ok(!line9.includes(rule), rule);
     assert.ok(line9.includes('readiness-probe'), 'rules not named are still reported');
-    assert.ok(rulesAt(f, 'web', 13).includes('liveness-probe'), 'and the sidecar is untouched');
+    assert.ok(rulesAt(f, 'web', 15).includes('liveness-probe'), 'and the sidecar is untouched');
   });
 
   test('without IDs silences every rule of the next line, and nothing else', () => {
@@ -98,9 +104,9 @@ describe('# shipshape-disable-next-line', () => {
     assert.deepEqual(rulesAt(f, 'web', 9), []);
     assert.deepEqual(only(f, 'image-tag-pinned'), [
       'image-tag-pinned web L10 warning',
-      'image-tag-pinned web L14 warning',
+      'image-tag-pinned web L16 warning',
     ]);
-    assert.ok(rulesAt(f, 'web', 13).includes('cpu-request'));
+    assert.ok(rulesAt(f, 'web', 15).includes('cpu-request'));
   });
 
   test('a mistyped ID silences nothing (it must not widen to "every rule")', () => {
@@ -141,7 +147,7 @@ describe('# shipshape-disable-next-line', () => {
 
   test('works in a CRLF file', () => {
     const crlf = pod('web', '# shipshape-disable-next-line cpu-request').replaceAll('\n', '\r\n');
-    assert.deepEqual(only(analyse(crlf), 'cpu-request'), ['cpu-request web L13 warning']);
+    assert.deepEqual(only(analyse(crlf), 'cpu-request'), ['cpu-request web L15 warning']);
   });
 });
 
@@ -185,12 +191,12 @@ describe('# shipshape-disable (document)', () => {
     const f = analyse(text);
     assert.deepEqual(only(f, 'privileged-container'), [
       'privileged-container first L12 error',
-      'privileged-container third L42 error',
+      'privileged-container third L50 error',
     ]);
     assert.deepEqual(only(f, 'host-network'), [
       'host-network first L6 error',
-      'host-network second L21 error',
-      'host-network third L36 error',
+      'host-network second L25 error',
+      'host-network third L44 error',
     ]);
   });
 
@@ -223,7 +229,7 @@ describe('# shipshape-disable (document)', () => {
   test('in the comment before the first key, it belongs to the document below it', () => {
     const text = `# shipshape-disable host-network\n${pod('first')}---\n# shipshape-disable privileged-container\n${pod('second')}`;
     const f = analyse(text);
-    assert.deepEqual(only(f, 'host-network'), ['host-network second L23 error']);
+    assert.deepEqual(only(f, 'host-network'), ['host-network second L27 error']);
     assert.deepEqual(only(f, 'privileged-container'), ['privileged-container first L13 error']);
   });
 
@@ -234,8 +240,8 @@ describe('# shipshape-disable (document)', () => {
       pod('plain'),
     ].join('---\n');
     const f = analyse(text);
-    assert.deepEqual(only(f, 'host-network'), ['host-network plain L36 error']);
-    assert.deepEqual(only(f, 'privileged-container'), ['privileged-container plain L42 error']);
+    assert.deepEqual(only(f, 'host-network'), ['host-network plain L44 error']);
+    assert.deepEqual(only(f, 'privileged-container'), ['privileged-container plain L50 error']);
     assert.ok(
       only(f, 'cpu-request').some((x) => x.includes(' listed ')),
       'unnamed rules still report',
@@ -258,7 +264,7 @@ describe('# shipshape-disable (document)', () => {
     assert.equal(edited.composed, 1, 'only the edited first document is recomposed');
     assert.deepEqual(only(view(after, edited.findings), 'host-network'), [
       'host-network first L6 error',
-      'host-network second L21 error',
+      'host-network second L25 error',
     ]);
   });
 });
@@ -270,7 +276,7 @@ describe('severities (shipshape.rules.<id>)', () => {
     });
     assert.deepEqual(only(f, 'host-network'), ['host-network web L6 warning']);
     assert.deepEqual(only(f, 'privileged-container'), []);
-    assert.deepEqual(only(f, 'cpu-request'), ['cpu-request web L9 warning', 'cpu-request web L13 warning']);
+    assert.deepEqual(only(f, 'cpu-request'), ['cpu-request web L9 warning', 'cpu-request web L15 warning']);
   });
 
   test('the override wins over a severity the rule picks per finding', () => {
@@ -321,6 +327,6 @@ data: {a: b}
     const f = analyse(pod('web', '# shipshape-disable-next-line cpu-request'), {
       severities: { 'cpu-request': 'error' },
     });
-    assert.deepEqual(only(f, 'cpu-request'), ['cpu-request web L13 error']);
+    assert.deepEqual(only(f, 'cpu-request'), ['cpu-request web L15 error']);
   });
 });

@@ -401,25 +401,12 @@ spec:
     assert.equal(wide?.fix?.class, 'harden');
   });
 
-  test('rolling-update-strategy: an explicit Recreate is reported but never flipped by Fix all', () => {
+  test('rolling-update-strategy: an explicit Recreate is reported without a fix; an unstated strategy is the default', () => {
     const text = `${deployment('minio', '  strategy:\n    type: Recreate   # RWO volume\n')}---\n${deployment('superset-web', '  replicas: 2\n')}`;
     const found = findings(text, 'rolling-update-strategy');
     assert.deepEqual(
       found.map((f) => [lineOf(text, f), Boolean(f.fix)]),
-      [
-        [8, false],
-        [20, true],
-      ],
-    );
-    const fixed = applyFixes(
-      text,
-      { classes: ['auto'], rules: ['rolling-update-strategy'] },
-      { rules: allRules },
-    ).text;
-    assert.match(fixed, /type: Recreate {3}# RWO volume/);
-    assert.match(
-      fixed,
-      /image: apache\/dolphinscheduler-api:3\.2\.1\n {2}strategy:\n {4}type: RollingUpdate\n$/,
+      [[8, false]],
     );
   });
 

@@ -131,6 +131,8 @@ function deploymentWith(fragment: string, into: 'container' | 'podSpec'): string
     '      containers:',
     '        - name: api',
     '          image: apache/dolphinscheduler-api:3.2.2',
+    // A port: containers without one are not asked for probes.
+    '          ports: [{name: http, containerPort: 12345}]',
     ...(into === 'container' ? [indent(10)] : []),
     '',
   ].join('\n');

@@ -1,6 +1,17 @@
 import { isSeq, type YAMLMap } from 'yaml';
 import { Commented } from '../../edit/emit';
-import { get, getMap, getMapPath, getSeq, mapItems, num, pairOf, scalar, str } from '../../manifest/nodes';
+import {
+  get,
+  getMap,
+  getMapPath,
+  getSeq,
+  mapItems,
+  num,
+  pairOf,
+  scalar,
+  str,
+  strings,
+} from '../../manifest/nodes';
 import { podSpecOf } from '../../manifest/objects';
 import { objectName, podCarriers, podSpecAnchor, scalableKinds, templateLabels } from '../helpers';
 import { selects } from '../scope';
@@ -99,7 +110,9 @@ function spreadsOwnPods(ctx: RuleContext, spec: YAMLMap, labels: Readonly<Record
   const anti = getMapPath(spec, ['affinity', 'podAntiAffinity'], ctx.doc);
   if (!anti) return false;
   const own = (term: YAMLMap | undefined) =>
-    term !== undefined && selects(selectorOf(getMap(term, 'labelSelector', ctx.doc), ctx.doc), labels);
+    term !== undefined &&
+    inOwnNamespace(ctx, term) &&
+    selects(selectorOf(getMap(term, 'labelSelector', ctx.doc), ctx.doc), labels);
   const required = mapItems(getSeq(anti, 'requiredDuringSchedulingIgnoredDuringExecution', ctx.doc), ctx.doc);
   if (required.some(({ node }) => str(node, 'topologyKey', ctx.doc) !== undefined && own(node))) return true;
   const preferred = mapItems(
@@ -112,6 +125,19 @@ function spreadsOwnPods(ctx: RuleContext, spec: YAMLMap, labels: Readonly<Record
   });
 }
 
+/**
+ * Does an affinity term look at the workload's own namespace? No `namespaces` and no
+ * `namespaceSelector` means its own; `namespaceSelector: {}` means all; a list must name it. A
+ * namespace selector on labels, or a manifest without a namespace, cannot be judged: assumed yes.
+ */
+function inOwnNamespace(ctx: RuleContext, term: YAMLMap): boolean {
+  const names = strings(getSeq(term, 'namespaces', ctx.doc)).map((s) => s.value);
+  const selectorPair = pairOf(term, 'namespaceSelector');
+  if (selectorPair) return true;
+  const namespace = ctx.object.identity.namespace;
+  return names.length === 0 || namespace === undefined || names.includes(namespace);
+}
+
 export const podSpread: Rule = {
   id: 'pod-spread',
   number: 41,
@@ -122,7 +148,7 @@ export const podSpread: Rule = {
   kinds: replicated,
   crossResource: true,
   docs: {
-    what: 'A Deployment or StatefulSet with more than one replica (or scaled by an HPA in scope) has no `topologySpreadConstraints` and no pod anti-affinity that selects its own pods and keeps them on separate nodes (a required term on any topology key, or a preferred term on `kubernetes.io/hostname`).',
+    what: "A Deployment or StatefulSet with more than one replica (or scaled by an HPA in scope) has no `topologySpreadConstraints` and no pod anti-affinity that selects its own pods and keeps them on separate nodes (a required term on any topology key, or a preferred term on `kubernetes.io/hostname`). A term whose `namespaces` list leaves out the workload's own namespace selects other pods and does not count.",
     why: "Nothing stops the scheduler from packing every replica onto one node — it often does, right after a node restart — and then that node's failure takes them all: the replicas bought no availability. The seeds' phase 4 planned anti-affinity for DolphinScheduler API for this reason, on a two-node cluster where one unreachable worker took whole services down.",
     fix: 'Spread by hostname. The Harden fix inserts `topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: <pod template labels>}}]`. ScheduleAnyway keeps pods schedulable on a small cluster; use DoNotSchedule for a hard guarantee. It is "harden", not "auto", because it changes where pods land.',
     anchors:
@@ -180,52 +206,27 @@ export const rollingUpdateStrategy: Rule = {
   category: 'availability',
   title: 'Deployment strategy not RollingUpdate',
   severity: 'info',
-  fixClass: 'auto',
+  fixClass: 'none',
   kinds: new Set(['Deployment']),
   docs: {
-    what: 'A Deployment sets a `strategy.type` other than `RollingUpdate` (usually `Recreate`), or does not state its strategy at all (no `spec.strategy`, or one with neither `type` nor `rollingUpdate`).',
-    why: 'Recreate stops every old pod before starting a new one: each rollout is a downtime window, and a bad image leaves zero pods running instead of a stalled rollout next to healthy old pods. An unstated strategy is RollingUpdate today, but the intent is invisible in review and easy to flip in a chart value.',
-    fix: 'Use RollingUpdate unless the app cannot run two versions at once (a ReadWriteOnce volume such as a single MinIO or Postgres data disk, or an exclusive schema migration). The auto fix only writes `strategy: {type: RollingUpdate}` where the strategy is unstated, which is exactly the default and changes nothing at runtime. An explicit `Recreate` is never flipped automatically: it is usually there because of such a volume, and switching would make the new pod hang on the volume still attached to the old one — so that finding carries no fix.',
+    what: 'A Deployment sets a `strategy.type` other than `RollingUpdate` (usually `Recreate`). A Deployment that states no strategy gets RollingUpdate from the API server and is not reported.',
+    why: 'Recreate stops every old pod before starting a new one: each rollout is a downtime window, and a bad image leaves zero pods running instead of a stalled rollout next to healthy old pods.',
+    fix: 'Use RollingUpdate unless the app cannot run two versions at once (a ReadWriteOnce volume such as a single MinIO or Postgres data disk, or an exclusive schema migration). No automatic fix: an explicit `Recreate` is usually there because of such a volume, and switching would make the new pod hang on the volume still attached to the old one.',
     anchors:
-      'kube-linter `no-rolling-update-strategy` (flags only an explicit non-rolling type); kube-score `deployment-strategy` (only when a Service targets the Deployment).',
+      'kube-linter `no-rolling-update-strategy` (likewise flags only an explicit non-rolling type); kube-score `deployment-strategy` (only when a Service targets the Deployment).',
   },
   check(ctx) {
     const spec = getMap(ctx.object.node, 'spec', ctx.doc);
-    if (!spec) return;
-    const strategyPair = pairOf(spec, 'strategy');
-    if (strategyPair && ctx.isTemplated(strategyPair.value)) return;
-    const strategy = getMap(spec, 'strategy', ctx.doc);
-    // `strategy:` left empty reads as unstated; anything else that is not a map is not ours to judge.
-    if (strategyPair && !strategy && strategyPair.value !== null && scalar(strategyPair.value) !== null)
-      return;
-    const typePair = pairOf(strategy, 'type');
-    if (typePair) {
-      const type = scalar(typePair.value ?? undefined);
-      if (ctx.isTemplated(typePair.value) || type === 'RollingUpdate') return;
-      ctx.report({
-        message: `Deployment "${objectName(ctx)}" uses the ${String(type)} strategy: every rollout stops all old pods before a new one is ready, so each deploy is downtime.`,
-        at: typePair,
-        // Never flipped automatically: Recreate is usually protecting a ReadWriteOnce volume.
-        fixable: false,
-      });
-      return;
-    }
-    if (pairOf(strategy, 'rollingUpdate')) return;
+    // No strategy, or one without a type, is RollingUpdate by API default: on Argo CD and
+    // kube-prometheus 16 of 18 findings were that default, which is noise, not a risk.
+    const typePair = pairOf(getMap(spec, 'strategy', ctx.doc), 'type');
+    if (!typePair || ctx.isTemplated(typePair.value)) return;
+    const type = scalar(typePair.value ?? undefined);
+    if (type === 'RollingUpdate' || type === null || type === undefined) return;
     ctx.report({
-      message: `Deployment "${objectName(ctx)}" does not state its update strategy: it gets RollingUpdate by default, but reviewers cannot see that, and a chart value can flip it to Recreate unnoticed.`,
-      at: strategyPair ?? pairOf(ctx.object.node, 'kind'),
-      fixTitle: 'Set strategy.type: RollingUpdate (the default)',
+      message: `Deployment "${objectName(ctx)}" uses the ${String(type)} strategy: every rollout stops all old pods before a new one is ready, so each deploy is downtime.`,
+      at: typePair,
     });
-  },
-  fix: {
-    class: 'auto',
-    title: 'Set strategy.type: RollingUpdate',
-    apply(ctx) {
-      const spec = getMap(ctx.object.node, 'spec', ctx.doc);
-      // Only where the strategy is unstated: an explicit type is a human decision.
-      if (!spec || pairOf(getMap(spec, 'strategy', ctx.doc), 'type')) return undefined;
-      return ctx.editor.setIn(spec, ['strategy', 'type'], 'RollingUpdate');
-    },
   },
 };
 

@@ -11,7 +11,8 @@ import {
   type IndexedObject,
   type SelectorData,
 } from '../scope';
-import type { Rule, RuleContext } from '../types';
+import { podLabelsFor } from '../pod-owners';
+import type { ReportInput, Rule, RuleContext } from '../types';
 
 const SERVICE: ReadonlySet<string> = new Set(['Service']);
 
@@ -30,6 +31,28 @@ function anyTemplated(ctx: RuleContext, map: YAMLMap | undefined): boolean {
   return (map?.items ?? []).some((p) => ctx.isTemplated(p.key as Node) || ctx.isTemplated(p.value as Node));
 }
 
+/** Does a selector select the pods a carrier creates (controller-added labels included)? */
+const selectsPodsOf = (selector: SelectorData, o: IndexedObject) =>
+  selects(selector, podLabelsFor(selector, o));
+
+/**
+ * When a CRD in scope could own the pods (an operator creates them from its custom resources),
+ * "selects nothing" is a guess: info, with the reason, instead of a warning.
+ */
+function operatorCaveat(ctx: RuleContext): Pick<ReportInput, 'severity'> & { note: string } {
+  const crds = objectsInScope(ctx.index, 'CustomResourceDefinition', undefined);
+  if (crds.length === 0) return { note: '' };
+  const names = crds.map((c) => c.identity.name ?? '?').sort();
+  return {
+    severity: 'info',
+    note: ` — unless an operator creates them: CustomResourceDefinition "${names[0] ?? '?'}"${names.length > 1 ? ` (and ${names.length - 1} more)` : ''} in scope defines custom resources that may own pods`,
+  };
+}
+
+/** A stable order for naming one object among several (index order depends on file and thread order). */
+const stableKey = (o: IndexedObject) =>
+  `${o.identity.kind ?? ''}\u0000${o.identity.namespace ?? ''}\u0000${o.identity.name ?? ''}\u0000${o.file}`;
+
 /** Whether a selector is empty (selects every pod), i.e. cannot dangle. */
 const isEmptySelector = (s: SelectorData) =>
   Object.keys(s.matchLabels).length === 0 && s.matchExpressions.length === 0;
@@ -46,7 +69,7 @@ export const serviceNoMatchingPods: Rule = {
   docs: {
     what: "A Service's `spec.selector` matches no pod template of its namespace in scope.",
     why: "A Service without endpoints resolves in DNS and accepts connections, then refuses or drops them: clients time out far from the cause. It looks exactly like the seeds' DataHub GMS, stuck waiting for an Elasticsearch endpoint that never registered.",
-    fix: 'Make the selector match the pod template labels (or the labels match the selector); the message names the closest workload. Only reported when the scope holds pod templates of the namespace. Services without a selector (ExternalName, or endpoints managed by hand or by an operator) are never reported.',
+    fix: 'Make the selector match the pod template labels (or the labels match the selector); the message names the closest workload. Only reported when the scope holds pod templates of the namespace. Services without a selector (ExternalName, or endpoints managed by hand or by an operator) are never reported. Pods that prometheus-operator creates from `Prometheus`, `PrometheusAgent`, `Alertmanager` and `ThanosRuler` resources in scope count, with their known labels and `spec.podMetadata.labels`; labels controllers add (`statefulset.kubernetes.io/pod-name`, `pod-template-hash`, `job-name`…) count for the workloads whose controller adds them. When a CustomResourceDefinition is in scope, an operator may create the pods: the finding is info and says so. The "closest" workload is chosen the same way whatever the file or thread order.',
     anchors:
       'kube-linter `dangling-service`★; kube-score `service-targets-pod`; Popeye POP-1100, POP-1105 (live).',
   },
@@ -58,19 +81,27 @@ export const serviceNoMatchingPods: Rule = {
     if (!selector || Object.keys(selector).length === 0 || anyTemplated(ctx, selectorMap)) return;
     const carriers = podCarriersInScope(ctx);
     if (carriers.length === 0) return;
+    // The index answers the common case (something matches) without scanning every workload.
     if (anyPodTemplateSelected(ctx.index, ctx.object.identity.namespace, selector)) return;
-    // The workload carrying most of the selector's labels is the likely intended target.
-    let closest: { object: IndexedObject; score: number } | undefined;
+    const wanted = { matchLabels: selector, matchExpressions: [] };
+    if (carriers.some((o) => selectsPodsOf(wanted, o))) return;
+    // The workload carrying most of the selector's labels is the likely intended target; ties go
+    // to the first in a stable order, so the same input gives the same message at any thread count.
+    let closest: { object: IndexedObject; score: number; key: string } | undefined;
     for (const o of carriers) {
       const score = Object.entries(selector).filter(([k, v]) => o.podLabels?.[k] === v).length;
-      if (score > 0 && score > (closest?.score ?? 0)) closest = { object: o, score };
+      if (score === 0 || score < (closest?.score ?? 0)) continue;
+      const key = stableKey(o);
+      if (!closest || score > closest.score || key < closest.key) closest = { object: o, score, key };
     }
+    const caveat = operatorCaveat(ctx);
     const hint = closest
       ? ` (closest: ${closest.object.identity.kind ?? ''} "${closest.object.identity.name ?? '?'}" with ${describeSelector(closest.object.podLabels ?? {})})`
       : '';
     ctx.report({
-      message: `Service "${objectName(ctx)}" selects ${describeSelector(selector)}, which no pod template in ${ctx.index.scope} scope carries${hint}: it has no endpoints.`,
+      message: `Service "${objectName(ctx)}" selects ${describeSelector(selector)}, which no pod template in ${ctx.index.scope} scope carries${hint}: it has no endpoints${caveat.note}.`,
       at: pairOf(spec, 'selector'),
+      ...(caveat.severity ? { severity: caveat.severity } : {}),
     });
   },
 };
@@ -124,9 +155,11 @@ export const serviceTargetPort: Rule = {
     const pods =
       selector && Object.keys(selector).length > 0 && !anyTemplated(ctx, selectorMap)
         ? podCarriersInScope(ctx).filter((o) =>
-            selects({ matchLabels: selector, matchExpressions: [] }, o.podLabels),
+            selectsPodsOf({ matchLabels: selector, matchExpressions: [] }, o),
           )
         : [];
+    // Pods an operator makes from a custom resource have containers no manifest shows.
+    const portsKnown = pods.every((p) => p.managedBy === undefined);
     const names = new Set(
       pods.flatMap((p) => p.containerPorts ?? []).flatMap((p) => (p.name ? [p.name] : [])),
     );
@@ -165,7 +198,7 @@ export const serviceTargetPort: Rule = {
             message: `Service "${service}" targetPort "${value}" is not a valid port name (${portNameProblem(value)}): the API server rejects it.`,
             at: pair.value,
           });
-        else if (pods.length > 0 && !names.has(value))
+        else if (pods.length > 0 && portsKnown && !names.has(value))
           ctx.report({
             message: `Service "${service}" sends port ${String(scalar(pairOf(node, 'port')?.value ?? undefined) ?? index + 1)} to targetPort "${value}", which no container of the selected pods declares (${[...names].join(', ') || 'they declare no named ports'}): every request fails.`,
             at: pair.value,
@@ -217,7 +250,7 @@ export const danglingReference: Rule = {
   docs: {
     what: "An Ingress backend names a Service (or a Service port) that is not in scope; an HPA's `scaleTargetRef` names no workload; a NetworkPolicy's `podSelector` (or a peer's `podSelector` in the same namespace) matches no pod template; a ServiceMonitor's `selector` matches no Service in the namespaces it watches.",
     why: 'These objects apply cleanly and do nothing: the Ingress answers 503, the HPA never scales (and reports `FailedGetScale`), the NetworkPolicy protects nothing or allows traffic from nobody, the ServiceMonitor scrapes nothing and the dashboards stay empty.',
-    fix: 'Fix the name or the selector. Each target is only looked for when the scope holds objects of its kind in the namespace, so a file applied beside the others is not flagged; widen the scope (folder or workspace) for a complete check.',
+    fix: 'Fix the name or the selector. Each target is only looked for when the scope holds objects of its kind in the namespace, so a file applied beside the others is not flagged; widen the scope (folder or workspace) for a complete check. NetworkPolicy selectors match the pods of prometheus-operator custom resources (`Prometheus`, `Alertmanager`…) and labels controllers add (`statefulset.kubernetes.io/pod-name: web-0` on StatefulSet `web`); with a CustomResourceDefinition in scope, a selector that matches nothing is info (an operator may create the pods).',
     anchors:
       'kube-linter `dangling-ingress`, `dangling-horizontalpodautoscaler`, `dangling-networkpolicy`, `dangling-networkpolicypeer-podselector`, `dangling-servicemonitor`; kube-score `ingress-targets-service`, `horizontalpodautoscaler-has-target`, `networkpolicy-targets-pod`; Popeye POP-600, 1200, 1401, 1402.',
   },
@@ -301,12 +334,15 @@ function checkNetworkPolicy(ctx: RuleContext, spec: YAMLMap): void {
     const selector = selectorData(map, ctx.doc);
     return !selector || isEmptySelector(selector) || anyTemplated(ctx, getMap(map, 'matchLabels', ctx.doc))
       ? true
-      : carriers.some((o) => selects(selector, o.podLabels));
+      : carriers.some((o) => selectsPodsOf(selector, o));
   };
+  const caveat = operatorCaveat(ctx);
+  const severity = caveat.severity ? { severity: caveat.severity } : {};
   if (!selected(getMap(spec, 'podSelector', ctx.doc))) {
     ctx.report({
-      message: `NetworkPolicy "${objectName(ctx)}" selects no pod template in ${ctx.index.scope} scope: it protects nothing.`,
+      message: `NetworkPolicy "${objectName(ctx)}" selects no pod template in ${ctx.index.scope} scope: it protects nothing${caveat.note}.`,
       at: pairOf(spec, 'podSelector'),
+      ...severity,
     });
   }
   // Peers with a podSelector and no namespaceSelector mean pods of the policy's own namespace.
@@ -320,8 +356,9 @@ function checkNetworkPolicy(ctx: RuleContext, spec: YAMLMap): void {
         const labels =
           stringRecord(getMap(getMap(peer, 'podSelector', ctx.doc), 'matchLabels', ctx.doc)) ?? {};
         ctx.report({
-          message: `NetworkPolicy "${objectName(ctx)}" allows traffic ${direction} pods ${describeSelector(labels) || 'matching its expressions'}, but no pod template in ${ctx.index.scope} scope matches: the rule allows nothing.`,
+          message: `NetworkPolicy "${objectName(ctx)}" allows traffic ${direction} pods ${describeSelector(labels) || 'matching its expressions'}, but no pod template in ${ctx.index.scope} scope matches: the rule allows nothing${caveat.note}.`,
           at: pairOf(peer, 'podSelector'),
+          ...severity,
         });
       }
     }

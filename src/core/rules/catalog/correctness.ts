@@ -6,6 +6,7 @@ import { deprecatedApiVersion } from './correctness-api';
 import { jobRules } from './correctness-jobs';
 import { objectRules } from './correctness-objects';
 import { referenceRules } from './correctness-references';
+import { workloadRestartPolicy } from './correctness-restart';
 import { schemaInvalid } from './correctness-schema';
 import { workloadCorrectnessRules } from './correctness-workloads';
 
@@ -61,4 +62,5 @@ export const correctnessRules: readonly Rule[] = [
   deprecatedApiVersion, // 57
   schemaInvalid, // 58
   ...objectRules, // 59–63
+  workloadRestartPolicy, // 67
 ];

@@ -49,9 +49,19 @@ function locate(
   return at >= 0 && at + needle.length <= range[1] ? [at, at + needle.length] : undefined;
 }
 
-/** A secret-looking name with a value that is a real literal (not a reference, path or switch). */
+/** A number or a duration (`3600`, `24h`, `1.5`): a setting such as `token_ttl_seconds`,
+ * `password_min_length` or `max_tokens`, never a credential on its own. */
+const NUMERIC_SETTING = /^[+-]?\d{1,12}(\.\d+)?(ns|us|µs|ms|s|m|h|d|w|y)?$/i;
+
+/** A secret-looking name with a value that is a real literal (not a reference, path, switch or number). */
 export function looksLikeSecret(name: string, value: string): boolean {
-  return SECRET_NAME.test(name) && !NOT_A_SECRET_NAME.test(name) && !NOT_A_SECRET_VALUE.test(value.trim());
+  const literal = value.trim();
+  return (
+    SECRET_NAME.test(name) &&
+    !NOT_A_SECRET_NAME.test(name) &&
+    !NOT_A_SECRET_VALUE.test(literal) &&
+    !NUMERIC_SETTING.test(literal)
+  );
 }
 
 export const secretInEnv: Rule = {
@@ -65,7 +75,7 @@ export const secretInEnv: Rule = {
   docs: {
     what: 'A container env var has a literal `value` that is a secret: its name looks secret (password, token, api key, credential, private key…) or the value itself is recognisably a credential (AWS key id, private key, `user:password@` in a URI, GitHub/Slack token, JWT).',
     why: "Literal values live in the manifest, in Git history and in `kubectl get -o yaml` for anyone who can read the workload — the seeds' status reports pass around the Grafana admin password exactly like this. Shipshape never repeats the value in a message.",
-    fix: 'Move the value into a Secret and reference it with `valueFrom.secretKeyRef`. No automatic fix (the Secret has to be created out of band). Not flagged: `valueFrom.secretKeyRef` itself (CIS 5.4.1 and kube-linter `read-secret-from-env-var` prefer mounted files; that is a policy choice, not a leak), `$(OTHER_VAR)` references, placeholders, file paths and booleans, and names that only mention a secret (`*_FILE`, `*_PATH`, `*_SECRET_NAME`, `*_TOKEN_TTL`…).',
+    fix: 'Move the value into a Secret and reference it with `valueFrom.secretKeyRef`. No automatic fix (the Secret has to be created out of band). Not flagged: `valueFrom.secretKeyRef` itself (CIS 5.4.1 and kube-linter `read-secret-from-env-var` prefer mounted files; that is a policy choice, not a leak), `$(OTHER_VAR)` references, placeholders, file paths, booleans and numbers or durations, and names that only mention a secret (`*_FILE`, `*_PATH`, `*_SECRET_NAME`, `*_TOKEN_TTL`…).',
     anchors:
       'kube-linter `env-var-secret`★ (its name regex), `read-secret-from-env-var`; Polaris `sensitiveContainerEnvVar` (danger); Checkov CKV_K8S_35; Kubescape C-0012; Datree #98.',
   },
@@ -104,7 +114,7 @@ export const sensitiveConfigMap: Rule = {
   docs: {
     what: 'A ConfigMap entry looks like a secret: a secret-looking key (`db_password`, `api-token`) with a literal value; a value holding an AWS key id, a private key, `user:password@` in a URI, a GitHub/Slack token or a JWT; or a config file inside the ConfigMap assigning one (`s3.secret-key=…`, `password: …`).',
     why: 'ConfigMaps are readable by anyone with read access to the namespace, show up in `kubectl describe`, and are not encrypted at rest the way Secrets can be. Catalog property files (Trino `s3.secret-key`, JDBC passwords) are the usual way credentials end up there.',
-    fix: "Move the value into a Secret (mount it, or use the application's environment substitution such as Trino's `${ENV:S3_SECRET_KEY}`). No automatic fix. Shipshape never repeats the value; the finding points at the line that holds it. Paths, placeholders and `${…}` references are not flagged.",
+    fix: 'Move the value into a Secret (mount it, or use the application\'s environment substitution such as Trino\'s `${ENV:S3_SECRET_KEY}`). No automatic fix. Shipshape never repeats the value; the finding points at the line that holds it. Paths, placeholders, `${…}` references and numbers or durations (`token_ttl_seconds: "3600"`, `password_min_length: "12"`) are not flagged.',
     anchors:
       'Polaris `sensitiveConfigmapContent` (danger); Kubescape C-0012; Datree `ALL_EXPOSED_SECRET_*` (#62–79).',
   },

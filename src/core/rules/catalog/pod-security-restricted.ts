@@ -363,9 +363,9 @@ export const automountServiceAccountToken: Rule = {
   kinds: podCarriers,
   crossResource: true,
   docs: {
-    what: 'Neither the pod spec nor its ServiceAccount (when in scope) sets `automountServiceAccountToken: false`; an explicit `true` on the pod is reported too.',
+    what: 'Neither the pod spec nor its ServiceAccount (when in scope) sets `automountServiceAccountToken: false`. An explicit `automountServiceAccountToken: true` on the pod is a decision and is not reported.',
     why: 'Every container then gets an API token at /var/run/secrets/kubernetes.io/serviceaccount; most data-platform workloads (Trino, Superset, Redis, MinIO) never call the API, and a stolen token is a foothold in the cluster.',
-    fix: 'Set `automountServiceAccountToken: false` on pods that do not call the Kubernetes API (or on their ServiceAccount). The Harden fix sets it on the pod spec; it breaks in-cluster API clients (Spark drivers creating executors, operators, Argo CD), hence "harden": check before applying. An explicit `true` is a decision and is never flipped automatically.',
+    fix: 'Set `automountServiceAccountToken: false` on pods that do not call the Kubernetes API (or on their ServiceAccount). The Harden fix sets it on the pod spec; it breaks in-cluster API clients (Spark drivers creating executors, operators, Argo CD), hence "harden": check before applying. An explicit `true` on the pod (controllers and operators that call the API) is left alone.',
     anchors:
       'Polaris `automountServiceAccountToken` (warning); Kubescape C-0034, C-0261; Checkov CKV_K8S_38; Datree #53, #102; Popeye POP-301/303.',
   },
@@ -376,15 +376,10 @@ export const automountServiceAccountToken: Rule = {
     if (ctx.isTemplated(pair?.value)) return;
     const value = scalar(pair?.value ?? undefined);
     if (value === false) return;
+    // An explicit `true` is a decision (operators and controllers must call the API), not an
+    // oversight: reporting it only taught people to suppress the rule.
+    if (pair) return;
     const kind = ctx.object.identity.kind ?? 'Pod';
-    if (pair) {
-      ctx.report({
-        message: `${kind} "${objectName(ctx)}" mounts a service account token into every container on purpose (automountServiceAccountToken: ${String(value)}): keep it only if the pod calls the Kubernetes API.`,
-        at: pair,
-        fixable: false,
-      });
-      return;
-    }
     // The pod inherits its ServiceAccount's setting when it does not set one itself.
     const account = str(ref.spec, 'serviceAccountName', ctx.doc) ?? str(ref.spec, 'serviceAccount', ctx.doc);
     if (serviceAccountInScope(ctx, account || 'default')?.automountServiceAccountToken === false) return;

@@ -82,6 +82,11 @@ function probeFor(ctx: FixContext, c: ContainerRef, kind: 'readiness' | 'livenes
   };
 }
 
+const describePorts = (list: readonly PortInfo[]) =>
+  `port${list.length === 1 ? '' : 's'} ${list
+    .map((p) => `${p.name ?? p.number ?? '?'}${p.protocol === 'TCP' ? '' : `/${p.protocol}`}`)
+    .join(', ')}`;
+
 function missingProbeRule(
   id: string,
   number: number,
@@ -104,14 +109,18 @@ function missingProbeRule(
         ctx,
         (c) => {
           if (pairOf(c.node, key)) return;
+          const declared = ports(ctx, c);
+          // A container that declares no port is a sidecar, a worker or a log shipper: no Service
+          // sends it traffic, and the only probe it could get is a guess.
+          if (declared.length === 0) return;
           ctx.report({
-            message: `Container "${c.name}" has no ${kind} probe: ${consequence}.`,
+            message: `Container "${c.name}" serves ${describePorts(declared)} and has no ${kind} probe: ${consequence}.`,
             at: containerAnchor(c),
             container: c.name,
             data: containerData(c),
             // Without a TCP port any probe is a guess, and a wrong liveness guess restarts a
             // healthy pod forever.
-            fixable: probeTarget(ports(ctx, c)) !== undefined,
+            fixable: probeTarget(declared) !== undefined,
           });
         },
         ['containers'],
@@ -130,15 +139,15 @@ function missingProbeRule(
 }
 
 const SCAFFOLD_DOCS =
-  'The scaffold targets the first web-looking application port — a port named like http/web (or metrics, when it is the only port) or a well-known web port (80, 443, 3000, 8080, 8443, 9090…) — with `httpGet` on path `/` (`scheme: HTTPS` for TLS ports) and a TODO comment for the real health path; otherwise `tcpSocket` on the first named port (or the first port). It references the port by name when it has one. Without any declared TCP port there is no fix: a guessed probe could fail forever on a healthy app.';
+  'The scaffold targets the first web-looking application port — a port named like http/web (or metrics, when it is the only port) or a well-known web port (80, 443, 3000, 8080, 8443, 9090…) — with `httpGet` on path `/` (`scheme: HTTPS` for TLS ports) and a TODO comment for the real health path; otherwise `tcpSocket` on the first named port (or the first port). It references the port by name when it has one. With only UDP or SCTP ports there is no fix: a guessed probe could fail forever on a healthy app.';
 
 export const readinessProbe = missingProbeRule(
   'readiness-probe',
   35,
   'readinessProbe',
-  'the Service sends it traffic as soon as the process starts, and keeps sending it while the app cannot serve',
+  'a Service that selects the pod sends it traffic as soon as the process starts, and keeps sending it while the app cannot serve',
   {
-    what: 'A container of a long-running workload (not a Job or CronJob) has no `readinessProbe`.',
+    what: 'A container of a long-running workload (not a Job or CronJob) that declares ports has no `readinessProbe`. Containers without ports (sidecars, workers, log shippers) receive no Service traffic and are not reported.',
     why: "Without it a pod counts as ready the moment its process starts — before it has connected to Postgres, Zookeeper or Kafka — and stays in the Service while broken, so users get errors instead of the next replica. Rollouts also proceed on pods that never became healthy. The seeds' phase 4 added health checks to DolphinScheduler, DataHub and Superset after exactly these symptoms.",
     fix: `Probe an endpoint that answers only when the app can serve (dependencies reachable). ${SCAFFOLD_DOCS} Readiness timing: \`initialDelaySeconds: 5\`, \`periodSeconds: 10\`.`,
     anchors:
@@ -152,7 +161,7 @@ export const livenessProbe = missingProbeRule(
   'livenessProbe',
   'a deadlocked process is never restarted and the pod looks Running while serving nothing',
   {
-    what: 'A container of a long-running workload (not a Job or CronJob) has no `livenessProbe`.',
+    what: 'A container of a long-running workload (not a Job or CronJob) that declares ports has no `livenessProbe`. Containers without ports are not reported: the only probe they could get is an `exec` guess.',
     why: 'Only a liveness probe lets the kubelet restart a process that is alive but stuck (deadlock, exhausted pool, wedged JVM). Without it the pod stays Running for days; with a bad one it restarts a healthy app over and over — the CrashLoopBackOffs in the seeds were worsened by probes copied between apps. Keep liveness cheap and tolerant, and distinct from readiness (see `probes-identical`).',
     fix: `Probe something that fails only when a restart helps (the process itself, not its dependencies). ${SCAFFOLD_DOCS} Liveness timing: \`initialDelaySeconds: 15\`, \`periodSeconds: 20\` — slower than readiness, so a slow start is not killed.`,
     anchors:

@@ -176,6 +176,8 @@ interface BoundRole {
   readonly at: NonNullable<ReturnType<typeof pairOf>>;
   /** Who gets it, for the message. */
   readonly subjects: string;
+  /** The role is a manifest in scope: its own findings already say what it grants. */
+  readonly inScope: boolean;
 }
 
 /** The role a binding refers to: from the scope, else a built-in ClusterRole; undefined if unknown. */
@@ -190,7 +192,9 @@ function boundRole(ctx: RuleContext): BoundRole | undefined {
     .get(`${kind}/${name}`)
     ?.find((o) => kind === 'ClusterRole' || sameNamespace(o.identity, ctx.object.identity));
   const rules = defined?.rbacRules ?? (kind === 'ClusterRole' ? BUILTIN_CLUSTER_ROLES.get(name) : undefined);
-  return rules ? { kind, name, rules, at, subjects: subjectsOf(ctx) } : undefined;
+  return rules
+    ? { kind, name, rules, at, subjects: subjectsOf(ctx), inScope: defined !== undefined }
+    : undefined;
 }
 
 function subjectsOf(ctx: RuleContext): string {
@@ -229,7 +233,7 @@ export const rbacOverbroad: Rule = {
   kinds: RBAC_KINDS,
   crossResource: true,
   docs: {
-    what: 'A Role or ClusterRole rule uses `*` in apiGroups, resources, verbs or nonResourceURLs; a binding grants `cluster-admin`, or a role in scope that uses wildcards.',
+    what: "A Role or ClusterRole rule uses `*` in apiGroups, resources, verbs or nonResourceURLs; a binding grants `cluster-admin`, or a built-in role that uses wildcards. A binding to a role in scope is not reported again: the role's own finding says what it grants.",
     why: "Wildcards grant tomorrow's resources too (every CRD installed later, every new subresource); `cluster-admin` is every permission in every namespace — Argo CD or an operator bound to it turns one compromised pod into a compromised cluster.",
     fix: 'List the apiGroups, resources and verbs the subject needs (`kubectl auth can-i --list --as=system:serviceaccount:<ns>:<name>` shows what it has). No automatic fix: only the owner knows what is needed.',
     anchors:
@@ -257,6 +261,9 @@ export const rbacOverbroad: Rule = {
       ctx.report({ message: `${what(ctx)} makes ${role.subjects} cluster-admin: ${where}.`, at: role.at });
       return;
     }
+    // A role in scope is reported on its own rules: repeating that on every binding doubled the
+    // RBAC findings on real repositories (26 of 63) without saying anything new.
+    if (role.inScope) return;
     const wild = [...new Set(role.rules.flatMap(wildcardFields))];
     if (wild.length > 0)
       ctx.report({
@@ -284,6 +291,7 @@ function checkGrants(ctx: RuleContext, permissions: readonly Permission[], conse
     return;
   }
   const role = boundRole(ctx);
+  if (role?.inScope) return;
   const granted = role ? labels(role.rules) : [];
   if (role && granted.length > 0)
     ctx.report({
@@ -311,7 +319,7 @@ export const rbacPodExecAttach: Rule = {
   kinds: RBAC_KINDS,
   crossResource: true,
   docs: {
-    what: 'A Role or ClusterRole grants `create` (or `get`, or `*`) on `pods/exec` or `pods/attach` (also through `pods/*` or `*`); a binding refers to such a role in scope, or to the built-in `edit`/`admin` ClusterRoles.',
+    what: 'A Role or ClusterRole grants `create` (or `get`, or `*`) on `pods/exec` or `pods/attach` (also through `pods/*` or `*`); a binding refers to the built-in `edit`/`admin` ClusterRoles (a role in scope is reported once, on the role, not again on each binding).',
     why: "Exec is a shell in every pod the role reaches, with their mounted Secrets and service account tokens. The seeds' troubleshooting runs on `kubectl exec` into Trino, MinIO and Kafka pods — which is exactly why it should be granted deliberately, to a break-glass group, not to a CI or app service account.",
     fix: 'Grant exec to a break-glass group only, namespace by namespace, and prefer `kubectl logs` / `kubectl debug` with audit. No automatic fix. Rules granting every verb on every resource are reported by `rbac-overbroad` instead.',
     anchors:
@@ -332,7 +340,7 @@ export const rbacSensitiveAccess: Rule = {
   kinds: RBAC_KINDS,
   crossResource: true,
   docs: {
-    what: 'A role lets its subjects read Secrets (get/list/watch, not limited by `resourceNames`), create pods or workloads, bind/escalate roles, or impersonate users, groups or service accounts; a binding gives such a role (in scope, or the built-in `edit`/`admin`) to someone.',
+    what: 'A role lets its subjects read Secrets (get/list/watch, not limited by `resourceNames`), create pods or workloads, bind/escalate roles, or impersonate users, groups or service accounts; a binding gives the built-in `edit`/`admin` to someone (a role in scope is reported once, on the role).',
     why: 'Each is a path to other identities: reading Secrets yields credentials, creating a pod runs code as any service account in the namespace (and mounts any Secret), bind/escalate/impersonate rewrite or sidestep RBAC itself.',
     fix: 'Keep these to controllers and CI identities that need them, and scope them to one namespace. No automatic fix. Rules granting every verb on every resource are reported by `rbac-overbroad` instead.',
     anchors:

@@ -5,6 +5,7 @@ import { parseQuantity } from '../../health/quantity';
 import { get, getMap, getMapPath, pairOf, scalar } from '../../manifest/nodes';
 import type { PodSpecRef } from '../../manifest/objects';
 import { containerAnchor, containerData, eachContainer, findingContainer, podCarriers } from '../helpers';
+import { BARE, MISSING } from '../combine';
 import type { FixContext, Rule, RuleContext } from '../types';
 
 type Section = 'requests' | 'limits';
@@ -55,8 +56,51 @@ interface ResourceRuleSpec {
   readonly value: (ctx: FixContext, container: YAMLMap) => Commented;
 }
 
+const FOUR: readonly (readonly [Section, 'cpu' | 'memory'])[] = [
+  ['requests', 'cpu'],
+  ['requests', 'memory'],
+  ['limits', 'memory'],
+  ['limits', 'cpu'],
+];
+
+/** No `resources`, or `resources: {}`: the whole block can be written at once. With something in
+ * it already (ephemeral-storage), the combined finding's fix writes its first value only. */
+function isEmptyResources(ctx: FixContext, container: YAMLMap): boolean {
+  const pair = pairOf(container, 'resources');
+  if (!pair) return true;
+  const map = getMap(container, 'resources', ctx.doc);
+  return map !== undefined && map.items.length === 0;
+}
+
+/** What each of the four rules scaffolds, by `section.resource`: a combined finding's fix writes
+ * them all at once. */
+const scaffolds = new Map<string, ResourceRuleSpec>();
+
+/** One `resources:` block with every value a combined finding (see ../combine.ts) lists. */
+function scaffoldAll(ctx: FixContext, container: YAMLMap, missing: string): readonly TextEdit[] | undefined {
+  const block: Record<Section, Record<string, Emittable>> = { requests: {}, limits: {} };
+  for (const key of missing.split(',')) {
+    const spec = scaffolds.get(key);
+    if (spec) block[spec.section][spec.resource] = spec.value(ctx, container);
+  }
+  const value: Record<string, Emittable> = {};
+  for (const section of ['requests', 'limits'] as const)
+    if (Object.keys(block[section]).length > 0) value[section] = block[section];
+  const resources = getMap(container, 'resources', ctx.doc);
+  if (!resources) return ctx.editor.setIn(container, ['resources'], value);
+  // `resources: {}`: two insertions before one closing brace would both be computed for the
+  // empty map (no separator): join them into one edit, as ephemeral-storage's fix does.
+  const [first, second] = Object.entries(value).map(([section, v]) =>
+    ctx.editor.insertPair(resources, section, v),
+  );
+  if (!first) return undefined;
+  if (!second) return [first];
+  return [{ ...first, text: `${first.text}${second.text.startsWith(', ') ? '' : ', '}${second.text}` }];
+}
+
 /** cpu-request, memory-request, memory-limit, cpu-limit: the same check and scaffold shape. */
 function resourceRule(spec: ResourceRuleSpec): Rule {
+  scaffolds.set(`${spec.section}.${spec.resource}`, spec);
   return {
     id: spec.id,
     number: spec.number,
@@ -73,11 +117,19 @@ function resourceRule(spec: ResourceRuleSpec): Rule {
           const q = quantity(ctx, c.node, spec.section, spec.resource);
           if (templated(ctx, q) || !q.missing || podLevelSet(ctx, podSpec, spec.section, spec.resource))
             return;
+          // A container with no CPU or memory figure at all (no `resources`, the charts' default
+          // `resources: {}`, or only ephemeral-storage) gets one finding from the four rules.
+          const bare = FOUR.every(
+            ([section, resource]) => quantity(ctx, c.node, section, resource).pair === undefined,
+          );
           ctx.report({
             message: `Container "${c.name}" ${spec.message(ctx, c.node)}`,
             at: q.pair ?? containerAnchor(c),
             container: c.name,
-            data: containerData(c),
+            data: {
+              ...containerData(c),
+              ...(bare ? { [BARE]: `${spec.section}.${spec.resource}` } : {}),
+            },
           });
         },
         ['containers', 'initContainers'],
@@ -88,6 +140,9 @@ function resourceRule(spec: ResourceRuleSpec): Rule {
       title: `Add ${spec.section}.${spec.resource} (TODO)`,
       apply(ctx) {
         const found = findingContainer(ctx);
+        const missing = ctx.finding.data?.[MISSING];
+        if (found && typeof missing === 'string' && isEmptyResources(ctx, found.container.node))
+          return scaffoldAll(ctx, found.container.node, missing);
         return found
           ? ctx.editor.setIn(
               found.container.node,
@@ -113,7 +168,7 @@ export const cpuRequest = resourceRule({
   docs: {
     what: 'A container has no `resources.requests.cpu` (or it is 0).',
     why: 'The scheduler places pods by their requests: without one the pod can land on a full node and starve, and ResourceQuotas that constrain `requests.cpu` reject it outright.',
-    fix: 'Set a request from observed usage (`kubectl top pods --containers`). The scaffold inserts `requests.cpu: 100m` with a TODO comment to replace it.',
+    fix: "Set a request from observed usage (`kubectl top pods --containers`). The scaffold inserts `requests.cpu: 100m` with a TODO comment to replace it. A container with no CPU or memory figure at all (no `resources`, or the charts' default `resources: {}`) gets one finding instead of one per missing value (from the first of `cpu-request`, `memory-request`, `memory-limit`, `cpu-limit` that is on, at the highest of their severities), and its one fix writes the whole block with TODO values.",
     anchors:
       'kube-linter `unset-cpu-requirements`★ (request only); Polaris `cpuRequestsMissing` (mutation 100m); kube-score `container-resources`; Kubescape C-0268/C-0050; Checkov CKV_K8S_10; Datree #3; Popeye POP-106.',
   },
