@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { RuleOptions, SeveritySetting } from '../rules/types';
+import { editDistance } from '../text/edit-distance';
 
 /** The project config file, found upwards from the linted path (like `.kube-linter.yaml`). */
 export const PROJECT_CONFIG_FILES = ['.shipshape.yaml', '.shipshape.yml'] as const;
@@ -129,7 +130,7 @@ function stringList(node: Node | null): string[] | undefined {
 function closest(word: string, known: readonly string[]): string | undefined {
   let best: { word: string; d: number } | undefined;
   for (const k of known) {
-    const d = distance(word.toLowerCase(), k.toLowerCase());
+    const d = editDistance(word.toLowerCase(), k.toLowerCase());
     if (
       d <= Math.max(1, Math.floor(k.length / 3)) &&
       (!best || d < best.d || (d === best.d && k < best.word))
@@ -137,21 +138,6 @@ function closest(word: string, known: readonly string[]): string | undefined {
       best = { word: k, d };
   }
   return best?.word;
-}
-
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(
-        (prev[j] ?? 0) + 1,
-        (row[j - 1] ?? 0) + 1,
-        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
 }
 
 /** `exclude:` globs: `**` any folders, `*` and `?` within one path segment. */

@@ -1,23 +1,7 @@
 import type { Pod, Service } from '../k8s/types';
 import { containersOf, specOf, type KeyRef } from './spec';
+import { editDistance } from '../text/edit-distance';
 import { cause, type DiagnoseInput, type Finding, type NamedKeys } from './types';
-
-/** Levenshtein distance, capped: near-misses are a few edits apart, nothing else matters. */
-export function editDistance(a: string, b: string, cap = 8): number {
-  if (Math.abs(a.length - b.length) > cap) return cap + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(
-        (prev[j] ?? 0) + 1,
-        (row[j - 1] ?? 0) + 1,
-        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    prev = row;
-  }
-  return prev[b.length] ?? cap + 1;
-}
 
 /**
  * The closest names within a third of the name's length (at least 2 edits), closest first; a

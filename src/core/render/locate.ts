@@ -128,3 +128,14 @@ export function targetOf(finding: Finding, root: Node | null | undefined): Targe
     return { path, field: [...path, podField] };
   return { path, field: path };
 }
+
+/** The offset of a 0-based line and column (a source location) in `text`. */
+export function offsetOf(text: string, line: number, column: number): number {
+  let offset = 0;
+  for (let i = 0; i < line; i++) {
+    const nl = text.indexOf('\n', offset);
+    if (nl < 0) return text.length;
+    offset = nl + 1;
+  }
+  return offset + column;
+}

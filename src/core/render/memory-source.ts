@@ -5,6 +5,7 @@ import { raisedLimit } from '../fixes/memory';
 import { podSpecPath } from '../manifest/objects';
 import { parseManifestFile } from '../yaml/parse';
 import type { RenderLint } from './helm-map';
+import { offsetOf } from './locate';
 import type { SourceLocation } from './locate';
 import { renderedDocumentOf, type RenderedRef } from './locate-object';
 import { nodeAtPath, pathAt } from './rendered';
@@ -155,14 +156,4 @@ function templateEdit(
     .join(eol);
   const at = start + line.length - (line.endsWith('\r') ? 1 : 0);
   return [{ start: at, end: at, text: `${eol}${added.replace(/\r$/, '')}` }];
-}
-
-function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0;
-  for (let i = 0; i < line; i++) {
-    const nl = text.indexOf('\n', offset);
-    if (nl < 0) return text.length;
-    offset = nl + 1;
-  }
-  return offset + column;
 }

@@ -5,6 +5,7 @@ import { fixEdits } from '../fixes/apply';
 import type { AnalyseOptions } from '../rules/engine';
 import { parseManifestFile } from '../yaml/parse';
 import type { RenderLint } from './helm-map';
+import { offsetOf } from './locate';
 import type { MappedFinding } from './locate';
 import { formatPath, leaves, pathAt, type Leaf } from './rendered';
 
@@ -79,14 +80,4 @@ function passesThrough(root: unknown, key: readonly string[], rendered: Leaf | u
   let node = root;
   for (const k of key) node = isMap(node) ? node.get(k, true) : undefined;
   return isScalar(node) && rendered !== undefined && node.value === rendered.value;
-}
-
-function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0;
-  for (let i = 0; i < line; i++) {
-    const nl = text.indexOf('\n', offset);
-    if (nl < 0) return text.length;
-    offset = nl + 1;
-  }
-  return offset + column;
 }

@@ -4,6 +4,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { RunbookDiagnostic } from './types';
+import { editDistance } from '../text/edit-distance';
 
 export type At = Node | Pair | null | undefined;
 
@@ -164,23 +165,8 @@ export function nearest(key: string, allowed: readonly string[]): string | undef
   let bestDistance = 4;
   for (const candidate of allowed) {
     if (candidate.toLowerCase() === key.toLowerCase()) return candidate;
-    const d = distance(key.toLowerCase(), candidate.toLowerCase());
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
   return best;
-}
-
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current.push(
-        Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

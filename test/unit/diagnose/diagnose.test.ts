@@ -11,7 +11,8 @@ import { explainExit } from '../../../src/core/diagnose/crash';
 import { diagnose, diagnoseAll, diagnosePod } from '../../../src/core/diagnose/diagnose';
 import { classifyPullError } from '../../../src/core/diagnose/image';
 import { inventoryFromObjects } from '../../../src/core/diagnose/inventory';
-import { editDistance, nearMisses } from '../../../src/core/diagnose/refs';
+import { nearMisses } from '../../../src/core/diagnose/refs';
+import { editDistance } from '../../../src/core/text/edit-distance';
 import { diagnosisMarkdown, diagnosisText } from '../../../src/core/diagnose/render';
 import type { DiagnoseInput, Inventory } from '../../../src/core/diagnose/types';
 
