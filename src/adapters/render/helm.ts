@@ -1,13 +1,5 @@
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -133,12 +125,34 @@ const args = (
 /** `helm template`, then the probe render that traces values (see core/render/values-probe). */
 export async function renderChart(request: HelmRequest): Promise<HelmOutcome> {
   const tree = readChartTree(request.chart);
-  const first = await runTool(
+  const rendering = runTool(
     request.helm,
     args(request, tree.root, request.values, request.set),
     request.limits,
   );
+  // The probe render runs beside the real one (it is a second helm process, mostly waiting on
+  // helm's own start-up), so mapping adds little to a save's wall time; a failed render stops it.
+  const values = valuesFiles(tree, request);
+  const stopProbe = new AbortController();
+  const onAbort = () => stopProbe.abort();
+  request.limits.signal?.addEventListener('abort', onAbort, { once: true });
+  if (request.limits.signal?.aborted) stopProbe.abort();
+  const probing =
+    request.probe === false
+      ? undefined
+      : probeRender(
+          { ...request, limits: { ...request.limits, signal: stopProbe.signal } },
+          tree,
+          values,
+        ).catch(() => undefined);
+  let first: Awaited<typeof rendering>;
+  try {
+    first = await rendering;
+  } finally {
+    request.limits.signal?.removeEventListener('abort', onAbort);
+  }
   const failure = failed(first, request, 'helm template');
+  if (failure || first.code !== 0) stopProbe.abort();
   if (failure)
     return {
       ok: false,
@@ -158,8 +172,20 @@ export async function renderChart(request: HelmRequest): Promise<HelmOutcome> {
     return { ok: false, errors: locateHelmErrors(errors, tree, request, debug?.stdout) };
   }
   const templates = templatesOf(tree);
+  const probe = await probing;
+  return {
+    ok: true,
+    tree,
+    render: { rendered: first.stdout, templates, values, ...(probe ?? {}) },
+  };
+}
+
+/** The values files a render reads, as Helm orders them: subchart defaults, the parent's blocks, -f files. */
+function valuesFiles(
+  tree: ChartTree,
+  request: HelmRequest,
+): Map<string, SourceFile & { precedence: number }> {
   const values = new Map<string, SourceFile & { precedence: number }>();
-  // Helm's order: subchart defaults, then the parent's blocks, then -f files, then --set.
   for (const [prefix, dir] of tree.charts) {
     const file = join(dir, 'values.yaml');
     if (existsSync(file))
@@ -171,14 +197,11 @@ export async function renderChart(request: HelmRequest): Promise<HelmOutcome> {
   }
   request.values.forEach((v, i) => {
     const file = resolve(v);
-    values.set(file, { file, text: readFileSync(file, 'utf8'), precedence: 100 + i });
+    // A missing -f file is helm's error to report (the render fails and names it).
+    if (existsSync(file) && statSync(file).isFile())
+      values.set(file, { file, text: readFileSync(file, 'utf8'), precedence: 100 + i });
   });
-  const probe = request.probe === false ? undefined : await probeRender(request, tree, values);
-  return {
-    ok: true,
-    tree,
-    render: { rendered: first.stdout, templates, values, ...(probe ?? {}) },
-  };
+  return values;
 }
 
 function failed(
@@ -228,7 +251,8 @@ async function probeRender(
     if (result.code !== 0) return undefined;
     return { probed: result.stdout, sentinels: table };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    // Deleting the copy costs more than rendering it on some file systems: nobody waits for it.
+    rm(work, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
