@@ -4,7 +4,7 @@
  * `helm template` of the same chart in the same run, so Shipshape's part is measured against
  * helm's own time on the same (loaded) machine.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderChart } from '../../src/adapters/render/helm';
 import { DEFAULT_LIMITS, runTool } from '../../src/adapters/render/run';
@@ -168,36 +168,41 @@ export async function benchCharts(report: Report, cache: string, runs: number): 
   };
   // One warm-up: the first helm start and the first analysis pay for caches nobody pays on save.
   await renderRoot({ kind: 'helm', dir }, helm, options, limits, { namespace: 'default' });
+  const kinds = ['values', 'template'] as const;
   const helmAlone: number[] = [];
   const total: number[] = [];
-  const probe: number[] = [];
+  const byKind = { values: [] as number[], template: [] as number[] };
+  const helmByKind = { values: [] as number[], template: [] as number[] };
   const analysis: number[] = [];
   let findings = 0;
   for (let i = 0; i < runs; i++) {
+    // Each run is a save: a value changed (the same keys), or a template line added.
+    const kind = kinds[i % 2] as (typeof kinds)[number];
+    if (kind === 'values') edit(join(dir, 'values.yaml'), /tag: 1\.1\.\d+/, `tag: 1.1.${i}`);
+    else edit(join(dir, 'templates', 'svc0-service.yaml'), /^/, `# save ${i}\n`);
     let t = performance.now();
     const plain = await runTool(helm, ['template', 'chart-30', dir, '--namespace', 'default'], limits);
-    helmAlone.push(performance.now() - t);
+    const helmMs = performance.now() - t;
+    helmAlone.push(helmMs);
+    helmByKind[kind].push(helmMs);
     if (plain.code !== 0) throw new Error(`helm template failed: ${plain.stderr}`);
     t = performance.now();
     const result = await renderRoot({ kind: 'helm', dir }, helm, options, limits, { namespace: 'default' });
-    total.push(performance.now() - t);
+    const ms = performance.now() - t;
+    total.push(ms);
+    byKind[kind].push(ms);
     findings = result.marks.length;
-    // The same pieces apart: helm + the probe render, then analysis + mapping alone.
-    t = performance.now();
+    // Analysis + mapping alone, on the same render.
     const outcome = await renderChart(request);
-    probe.push(performance.now() - t);
     if (!outcome.ok) throw new Error('the bench chart did not render');
     t = performance.now();
     lintHelmRender(outcome.render, options);
     analysis.push(performance.now() - t);
   }
-  const helmMs = median(helmAlone);
   const totalP95 = percentile(total, 95);
-  const added = median(total) - helmMs;
-  const share = added / helmMs;
   report.add({
     section: 'charts',
-    metric: `render + analyse + map a 30-template chart on save (${runs} runs, ${findings} findings), p95`,
+    metric: `render + analyse + map a 30-template chart on save (${runs} saves, ${findings} findings), p95`,
     value: `${fmt(totalP95, 0)} ms (median ${fmt(median(total), 0)} ms)`,
     target: '≤ 1500 ms',
     verdict: totalP95 <= 1500 ? 'met' : 'missed',
@@ -205,13 +210,22 @@ export async function benchCharts(report: Report, cache: string, runs: number): 
   report.add({
     section: 'charts',
     metric: '`helm template` alone, same chart, same runs (median)',
-    value: `${fmt(helmMs, 0)} ms`,
+    value: `${fmt(median(helmAlone), 0)} ms (analysis + mapping alone: ${fmt(median(analysis), 0)} ms)`,
   });
-  report.add({
-    section: 'charts',
-    metric: 'Shipshape’s part (probe render + analysis + mapping) vs helm’s own time (medians)',
-    value: `${fmt(added, 0)} ms = ${fmt(share * 100, 0)} % of helm (renders ${fmt(median(probe) - helmMs, 0)} ms beyond helm, analysis + mapping ${fmt(median(analysis), 0)} ms)`,
-    target: '≤ 25 % of helm',
-    verdict: share <= 0.25 ? 'met' : 'missed',
-  });
+  for (const kind of kinds) {
+    const helmMs = median(helmByKind[kind]);
+    const added = median(byKind[kind]) - helmMs;
+    const share = added / helmMs;
+    report.add({
+      section: 'charts',
+      metric: `Shipshape’s part on a save of ${kind === 'values' ? 'values.yaml (the probe render reused)' : 'a template (a new probe render)'} vs helm’s own time (medians)`,
+      value: `${fmt(added, 0)} ms = ${fmt(share * 100, 0)} % of helm`,
+      target: '≤ 25 % of helm',
+      verdict: share <= 0.25 ? 'met' : 'missed',
+    });
+  }
+}
+
+function edit(file: string, pattern: RegExp, replacement: string): void {
+  writeFileSync(file, readFileSync(file, 'utf8').replace(pattern, replacement));
 }
