@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../harness/paths';
 import { benchAnalyser } from './analyser';
 import { benchBigFile } from './big-file';
+import { benchCharts } from './charts';
 import { benchExplorer } from './explorer';
 import { benchGrammar } from './grammar';
 import { benchPeers } from './peers';
@@ -44,6 +45,14 @@ async function main(): Promise<void> {
   if (only.length === 0 || only.includes('grammar')) {
     process.stderr.write('grammar benchmark…\n');
     await benchGrammar(report);
+  }
+  if (only.length === 0 || only.includes('charts')) {
+    process.stderr.write('charts benchmark…\n');
+    await benchCharts(
+      report,
+      join(cache, '..', 'bench'),
+      Math.max(10, Number(process.env['BENCH_RUNS'] ?? 12)),
+    );
   }
   const markdown = report.markdown('Shipshape benchmark', machine);
   writeFileSync(join(out, 'report.md'), markdown);

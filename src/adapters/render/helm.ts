@@ -1,13 +1,6 @@
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -133,12 +126,34 @@ const args = (
 /** `helm template`, then the probe render that traces values (see core/render/values-probe). */
 export async function renderChart(request: HelmRequest): Promise<HelmOutcome> {
   const tree = readChartTree(request.chart);
-  const first = await runTool(
+  const rendering = runTool(
     request.helm,
     args(request, tree.root, request.values, request.set),
     request.limits,
   );
+  // The probe render runs beside the real one (it is a second helm process, mostly waiting on
+  // helm's own start-up), so mapping adds little to a save's wall time; a failed render stops it.
+  const values = valuesFiles(tree, request);
+  const stopProbe = new AbortController();
+  const onAbort = () => stopProbe.abort();
+  request.limits.signal?.addEventListener('abort', onAbort, { once: true });
+  if (request.limits.signal?.aborted) stopProbe.abort();
+  const probing =
+    request.probe === false
+      ? undefined
+      : probeRender(
+          { ...request, limits: { ...request.limits, signal: stopProbe.signal } },
+          tree,
+          values,
+        ).catch(() => undefined);
+  let first: Awaited<typeof rendering>;
+  try {
+    first = await rendering;
+  } finally {
+    request.limits.signal?.removeEventListener('abort', onAbort);
+  }
   const failure = failed(first, request, 'helm template');
+  if (failure || first.code !== 0) stopProbe.abort();
   if (failure)
     return {
       ok: false,
@@ -158,8 +173,20 @@ export async function renderChart(request: HelmRequest): Promise<HelmOutcome> {
     return { ok: false, errors: locateHelmErrors(errors, tree, request, debug?.stdout) };
   }
   const templates = templatesOf(tree);
+  const probe = await probing;
+  return {
+    ok: true,
+    tree,
+    render: { rendered: first.stdout, templates, values, ...(probe ?? {}) },
+  };
+}
+
+/** The values files a render reads, as Helm orders them: subchart defaults, the parent's blocks, -f files. */
+function valuesFiles(
+  tree: ChartTree,
+  request: HelmRequest,
+): Map<string, SourceFile & { precedence: number }> {
   const values = new Map<string, SourceFile & { precedence: number }>();
-  // Helm's order: subchart defaults, then the parent's blocks, then -f files, then --set.
   for (const [prefix, dir] of tree.charts) {
     const file = join(dir, 'values.yaml');
     if (existsSync(file))
@@ -171,14 +198,11 @@ export async function renderChart(request: HelmRequest): Promise<HelmOutcome> {
   }
   request.values.forEach((v, i) => {
     const file = resolve(v);
-    values.set(file, { file, text: readFileSync(file, 'utf8'), precedence: 100 + i });
+    // A missing -f file is helm's error to report (the render fails and names it).
+    if (existsSync(file) && statSync(file).isFile())
+      values.set(file, { file, text: readFileSync(file, 'utf8'), precedence: 100 + i });
   });
-  const probe = request.probe === false ? undefined : await probeRender(request, tree, values);
-  return {
-    ok: true,
-    tree,
-    render: { rendered: first.stdout, templates, values, ...(probe ?? {}) },
-  };
+  return values;
 }
 
 function failed(
@@ -193,31 +217,53 @@ function failed(
   return undefined;
 }
 
+/**
+ * Probe renders by everything helm reads for them: a save that changes only values (the same
+ * keys, other strings and numbers) gives the same probe, so its second helm run is skipped.
+ */
+const probes = new Map<string, string>();
+const PROBES_KEPT = 8;
+
 async function probeRender(
   request: HelmRequest,
   tree: ChartTree,
   values: ReadonlyMap<string, SourceFile>,
 ): Promise<{ probed: string; sentinels: SentinelTable } | undefined> {
+  const table = new SentinelTable();
+  const written = new Map<string, string>();
+  for (const dir of tree.charts.values()) {
+    const file = join(dir, 'values.yaml');
+    const source = values.get(file);
+    const probed = source ? probeValues(source.text, file, table) : undefined;
+    if (probed !== undefined) written.set(file, probed);
+  }
+  const userTexts = request.values.map((v) => {
+    const text = values.get(resolve(v))?.text ?? '';
+    return probeValues(text, resolve(v), table) ?? text;
+  });
+  const set = request.set.map((s) => probeSet(s, table));
+  const setString = (request.setString ?? []).map((s) => probeSet(s, table));
+  const key = probeKey(tree.root, written, [
+    request.helm,
+    ...args({ ...request, setString }, '', userTexts, set),
+    ...(request.setFile ?? []).map((s) => readIfFile(s.slice(s.indexOf('=') + 1))),
+  ]);
+  const known = probes.get(key);
+  if (known !== undefined) {
+    probes.delete(key);
+    probes.set(key, known);
+    return { probed: known, sentinels: table };
+  }
   const work = mkdtempSync(join(tmpdir(), 'shipshape-probe-'));
   try {
     const copy = join(work, basename(tree.root));
-    cpSync(tree.root, copy, { recursive: true, filter: (src) => !/[\\/](\.git|node_modules)$/.test(src) });
-    const table = new SentinelTable();
-    for (const dir of tree.charts.values()) {
-      const file = join(dir, 'values.yaml');
-      const source = values.get(file);
-      const probed = source ? probeValues(source.text, file, table) : undefined;
-      if (probed !== undefined) writeFileSync(join(copy, relative(tree.root, file)), probed);
-    }
-    const userFiles = request.values.map((v, i) => {
-      const file = resolve(v);
-      const probed = probeValues(values.get(file)?.text ?? '', file, table);
+    cpSync(tree.root, copy, { recursive: true, filter: (src) => !SKIPPED.test(src) });
+    for (const [file, text] of written) writeFileSync(join(copy, relative(tree.root, file)), text);
+    const userFiles = userTexts.map((text, i) => {
       const out = join(work, `values-${i}.yaml`);
-      writeFileSync(out, probed ?? values.get(file)?.text ?? '');
+      writeFileSync(out, text);
       return out;
     });
-    const set = request.set.map((s) => probeSet(s, table));
-    const setString = (request.setString ?? []).map((s) => probeSet(s, table));
     const result = await runTool(
       request.helm,
       args(request, copy, userFiles, set, setString),
@@ -226,9 +272,55 @@ async function probeRender(
     // A chart that does arithmetic or string comparisons on a value may not render probed:
     // the mapping then falls back to template lines.
     if (result.code !== 0) return undefined;
+    probes.set(key, result.stdout);
+    if (probes.size > PROBES_KEPT) probes.delete(probes.keys().next().value as string);
     return { probed: result.stdout, sentinels: table };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    // Deleting the copy costs more than rendering it on some file systems: nobody waits for it.
+    rm(work, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+const SKIPPED = /[\\/](\.git|node_modules)$/;
+
+/** A hash of every file under the chart (values as probed) and of the command line. */
+function probeKey(root: string, written: ReadonlyMap<string, string>, command: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const part of command) hash.update(`${part}\0`);
+  const walk = (dir: string, depth = 0) => {
+    // A link back up the tree must not walk forever.
+    if (depth > 32) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
+      const path = join(dir, entry.name);
+      if (SKIPPED.test(path)) continue;
+      // A linked folder (a subchart kept elsewhere) is read through, as helm reads it.
+      if (entry.isDirectory() || (entry.isSymbolicLink() && isDirectory(path))) walk(path, depth + 1);
+      else {
+        hash.update(`${relative(root, path)}\0`);
+        hash.update(written.get(path) ?? readIfFile(path));
+        hash.update('\0');
+      }
+    }
+  };
+  walk(root);
+  return hash.digest('hex');
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function readIfFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
   }
 }
 

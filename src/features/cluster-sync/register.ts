@@ -7,10 +7,13 @@ import { planLine, type Inspection } from '../../core/sync/inspection';
 import { isManifestDocument } from '../analysis/service';
 import { isProtectedSource } from '../clusters/protection';
 import type { ClusterSources } from '../clusters/sources';
+import type { ChartsService } from '../charts/service';
+import { renderNamespace } from '../charts/service';
 import type { Services } from '../services';
 import { confirmAndApply } from './apply';
 import { ClusterDiffView } from './diff-view';
 import { DriftLenses, identityKey, type ObjectRefArg } from './drift';
+import { chartDiff } from './chart-diff';
 import { ChartSources } from './chart-sources';
 import { ManifestLinks } from './manifests';
 import { currentTarget, documentTargets, inspectAll, type SyncTarget } from './target';
@@ -31,7 +34,7 @@ export function registerClusterSync(services: Services): vscode.Disposable {
   const view = store.add(new ClusterDiffView());
   const drift = store.add(new DriftLenses(clusters, analysis, log));
   store.add(vscode.languages.registerCodeLensProvider(SELECTOR, drift));
-  const commands = new SyncCommands(clusters, view, drift, log);
+  const commands = new SyncCommands(clusters, view, drift, log, services.charts);
   const reg = (id: string, fn: (...args: never[]) => unknown) =>
     store.add(vscode.commands.registerCommand(id, fn));
   reg(Commands.diffWithCluster, (arg?: unknown) => commands.diffFile(arg));
@@ -55,6 +58,7 @@ class SyncCommands {
     private readonly view: ClusterDiffView,
     private readonly drift: DriftLenses,
     private readonly log: Logger,
+    private readonly charts?: ChartsService,
   ) {}
 
   /** The document and cluster a command works on, or undefined after telling the user why not. */
@@ -110,10 +114,49 @@ class SyncCommands {
     );
   }
 
+  /**
+   * A file of a chart the editor renders (Chart.yaml, a template, values.yaml): its render, with
+   * the namespace Helm would install into. Undefined for any other file (and in Restricted Mode).
+   */
+  private async prepareChart(arg: unknown) {
+    const charts = this.charts;
+    const document = await documentFor(arg);
+    if (!charts || !document || !charts.rendersFile(document.uri)) return undefined;
+    const root = charts.rootsFor(document.uri).find((r) => r.kind === 'helm');
+    if (!root) return undefined;
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath ?? root.dir;
+    const diff = chartDiff(
+      root,
+      await charts.resultNow(root),
+      charts.plansFor(root),
+      renderNamespace(),
+      folder,
+    );
+    if ('refused' in diff) {
+      void vscode.window.showWarningMessage(`Shipshape: cannot diff ${fileName(document)}. ${diff.refused}`);
+      return 'refused';
+    }
+    for (const problem of diff.problems) this.log.warn(`${diff.name}: ${problem}`);
+    if (diff.targets.length === 0) {
+      void vscode.window.showWarningMessage(`Shipshape: ${diff.name} renders no object to diff.`);
+      return 'refused';
+    }
+    const target = currentTarget(this.sources);
+    if ('problem' in target) {
+      void vscode.window.showWarningMessage(`Shipshape: cannot diff: ${target.problem}`);
+      return 'refused';
+    }
+    const scoped = { ...target, ctx: { ...target.ctx, defaultNamespace: diff.namespace } };
+    return { name: diff.name, targets: diff.targets, problems: diff.problems, target: scoped };
+  }
+
   async diffFile(arg: unknown): Promise<void> {
-    const ready = await this.prepare(arg, 'diff');
+    const chart = await this.prepareChart(arg);
+    if (chart === 'refused') return;
+    const plain = chart ? undefined : await this.prepare(arg, 'diff');
+    const ready = chart ?? (plain ? { ...plain, name: fileName(plain.document) } : undefined);
     if (!ready) return;
-    const name = fileName(ready.document);
+    const name = ready.name;
     const inspections = await this.inspect(ready.target, `comparing ${name}`, ready.targets);
     this.warnUnchecked(inspections, ready.problems);
     if (inspections.length === 0) return;
