@@ -55,6 +55,7 @@ export const Commands = {
   runCommand: 'shipshape.runCommand',
   portForward: 'shipshape.portForward',
   stopPortForward: 'shipshape.stopPortForward',
+  showPortForwards: 'shipshape.showPortForwards',
   setRenderNamespace: 'shipshape.setRenderNamespace',
   showTop: 'shipshape.showTop',
 } as const;

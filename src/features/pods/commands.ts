@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { execOnce, openExec, startPortForward, type PortForward } from '../../adapters/k8s/streams';
+import { execOnce, openExec } from '../../adapters/k8s/streams';
 import { DisposableStore } from '../../adapters/vscode/disposables';
 import { Commands } from '../../constants';
 import { isProtectedContext } from '../../core/sync/protected';
 import type { ClusterNode } from '../clusters/nodes';
 import type { ClusterSources, Source } from '../clusters/sources';
+import { PortForwards } from './forwards';
 
 interface PodTarget {
   readonly source: Source;
@@ -57,18 +58,12 @@ async function allowed(target: PodTarget | undefined): Promise<PodTarget | undef
   return target;
 }
 
-export function registerPodCommands(sources: ClusterSources): vscode.Disposable {
+export function registerPodCommands(
+  sources: ClusterSources,
+  workspaceState: vscode.Memento,
+): vscode.Disposable {
   const store = new DisposableStore();
-  const forwards: { label: string; forward: PortForward }[] = [];
-  const status = store.add(vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50));
-  status.command = Commands.stopPortForward;
-  const showForwards = () => {
-    status.text = `$(plug) ${forwards.map((f) => `${f.forward.localPort}→${f.label}`).join(', ')}`;
-    status.tooltip = 'Shipshape port-forwards — click to stop one';
-    if (forwards.length) status.show();
-    else status.hide();
-  };
-  store.add({ dispose: () => void Promise.all(forwards.map((f) => f.forward.close())) });
+  const forwards = store.add(new PortForwards(workspaceState, sources));
 
   const pod = (t: PodTarget) =>
     sources
@@ -90,6 +85,8 @@ export function registerPodCommands(sources: ClusterSources): vscode.Disposable 
     const write = new vscode.EventEmitter<string>();
     const close = new vscode.EventEmitter<number | void>();
     let session: Awaited<ReturnType<typeof openExec>> | undefined;
+    // What is typed while the exec connection opens goes to the shell once it is there.
+    const typedEarly: string[] = [];
     const pty: vscode.Pseudoterminal = {
       onDidWrite: write.event,
       onDidClose: close.event,
@@ -104,6 +101,7 @@ export function registerPodCommands(sources: ClusterSources): vscode.Disposable 
           (s) => {
             session = s;
             if (size) s.resize(size.columns, size.rows);
+            for (const data of typedEarly.splice(0)) s.write(data);
             void s.done.then((r) => {
               if (r.exitCode === undefined && r.message) write.fire(`\r\n${r.message}\r\n`);
               close.fire(r.exitCode ?? 1);
@@ -118,7 +116,10 @@ export function registerPodCommands(sources: ClusterSources): vscode.Disposable 
         );
       },
       close: () => session?.close(),
-      handleInput: (data) => session?.write(data),
+      handleInput: (data) => {
+        if (session) session.write(data);
+        else typedEarly.push(data);
+      },
       setDimensions: (size) => session?.resize(size.columns, size.rows),
     };
     const terminal = vscode.window.createTerminal({
@@ -163,24 +164,22 @@ export function registerPodCommands(sources: ClusterSources): vscode.Disposable 
       : await vscode.window.showInputBox({ title: `Pod port of ${t.name} to forward` });
     const remote = Number(picked);
     if (!Number.isInteger(remote) || remote <= 0) return;
-    // Port 0: the system picks a free local port.
-    const forward = await startPortForward(t.source.connection.rest, t, remote, 0);
-    forwards.push({ label: `${t.name}:${remote}`, forward });
-    showForwards();
-    void vscode.window.showInformationMessage(
-      `Shipshape: 127.0.0.1:${forward.localPort} → ${t.namespace}/${t.name}:${remote}`,
-    );
+    // The same number locally, as `kubectl port-forward 8080` does; taken → another, said so.
+    const local = await vscode.window.showInputBox({
+      title: `Local port for ${t.name}:${remote}`,
+      prompt: 'A port on 127.0.0.1 (0: any free port; if it is in use, another is picked)',
+      value: String(remote),
+      validateInput: (v) => (/^\d+$/.test(v) && Number(v) <= 65535 ? undefined : 'A port number, 0–65535'),
+    });
+    if (local === undefined) return;
+    await forwards.start(t.source, t.namespace, t.name, remote, Number(local)).catch((error: unknown) => {
+      void vscode.window.showErrorMessage(
+        `Shipshape: port-forward failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
   });
 
-  reg(Commands.stopPortForward, async () => {
-    const picked = await vscode.window.showQuickPick(
-      forwards.map((f, i) => ({ label: `${f.forward.localPort} → ${f.label}`, i })),
-      { title: 'Stop which port-forward?' },
-    );
-    if (!picked) return;
-    const [entry] = forwards.splice(picked.i, 1);
-    await entry?.forward.close();
-    showForwards();
-  });
+  reg(Commands.stopPortForward, () => forwards.pickAndStop());
+  reg(Commands.showPortForwards, () => forwards.manage());
   return store;
 }

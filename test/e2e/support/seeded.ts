@@ -21,7 +21,10 @@ export interface SeededPlatform {
  * extension) on a copy of the demo workspace with KUBECONFIG pointing at it. Started in
  * `before`, stopped in `after`, even when a test fails.
  */
-export function seededPlatform(name: string, options: { metricsServer?: boolean } = {}): SeededPlatform {
+export function seededPlatform(
+  name: string,
+  options: { metricsServer?: boolean; settings?: Record<string, unknown> } = {},
+): SeededPlatform {
   const workspace = mkdtempSync(join(tmpdir(), `shipshape-e2e-${name}-`));
   cpSync(join(repoRoot, 'demo', 'workspace'), workspace, { recursive: true });
   let cluster: RunningCluster | undefined;
@@ -35,7 +38,7 @@ export function seededPlatform(name: string, options: { metricsServer?: boolean 
     });
     session = await openWorkbench(workspace, {
       env: { KUBECONFIG: cluster.kubeconfig },
-      settings: renderToolSettings(),
+      settings: { ...renderToolSettings(), ...options.settings },
     });
   });
   after(async () => {

@@ -1,0 +1,244 @@
+/**
+ * Inside a pod, in real VS Code against the real API server and the test cluster's simulated
+ * node (tools/testcluster/kubelet.go): Port Forward… from the Clusters tree lands in the status
+ * bar and carries HTTP to the pod's port, is offered again after a reload, and stops from the
+ * status bar; Open Shell runs a command in the container. The simulated runtime dials a forwarded
+ * port on loopback (its pods share the host's network), so this test's HTTP server stands in for
+ * the container's process.
+ */
+import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { after } from 'node:test';
+import type { Page } from 'playwright-core';
+import { namespace, restFor } from '../cluster/support/kube';
+import {
+  contextMenu,
+  openShipshape,
+  runCommand,
+  screenshot,
+  setPaneExpanded,
+  uiTest,
+} from './support/workbench';
+import { seededPlatform } from './support/seeded';
+
+// The DOM renderer: the terminal's text is then in the page, where the test can read it.
+const platform = seededPlatform('pods', { settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
+
+const NS = 'e2e-pods';
+const POD = 'web-pf';
+let server: http.Server | undefined;
+let podPort = 0;
+
+/** The pod and the process behind its port; in the first test, once the platform has started. */
+async function createPod(): Promise<void> {
+  const listening = http.createServer((_req, res) => res.end(`hello from ${POD}\n`));
+  server = listening;
+  await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+  podPort = (listening.address() as net.AddressInfo).port;
+  const rest = restFor(platform.cluster.kubeconfig);
+  await namespace(rest, NS);
+  const pod = await rest.request<Record<string, unknown>>('POST', `/api/v1/namespaces/${NS}/pods`, {
+    body: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: POD, namespace: NS },
+      spec: {
+        // A seeded node: the simulated kubelet serves it.
+        nodeName: 'k8s-worker',
+        containers: [{ name: 'app', image: 'nginx:1.27', ports: [{ name: 'http', containerPort: podPort }] }],
+      },
+    },
+    what: 'create pod',
+  });
+  await rest.request('PUT', `/api/v1/namespaces/${NS}/pods/${POD}/status`, {
+    body: {
+      ...pod,
+      status: {
+        phase: 'Running',
+        containerStatuses: [
+          {
+            name: 'app',
+            image: 'nginx:1.27',
+            imageID: '',
+            ready: true,
+            restartCount: 0,
+            state: { running: { startedAt: new Date().toISOString() } },
+          },
+        ],
+      },
+    },
+    what: 'write pod status',
+  });
+}
+
+after(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+const row = (page: Page, label: string) =>
+  page
+    .locator('.pane-body .monaco-list-row', {
+      has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }),
+    })
+    .first();
+
+/** Scrolls the Clusters tree (virtualised: rows off screen are not in the DOM) until the row shows. */
+async function reveal(page: Page, label: string): Promise<void> {
+  const r = row(page, label);
+  const tree = page.locator('.pane-body .monaco-list').first();
+  for (const dy of [...Array<number>(25).fill(120), ...Array<number>(40).fill(-120)]) {
+    if (await r.isVisible()) return;
+    await tree.hover();
+    await page.mouse.wheel(0, dy);
+    await page.waitForTimeout(50);
+  }
+  await r.waitFor({ timeout: 30_000 });
+}
+
+async function expand(page: Page, label: string): Promise<void> {
+  const r = row(page, label);
+  await r.waitFor({ state: 'attached', timeout: 60_000 });
+  await reveal(page, label);
+  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
+  await page.waitForFunction(
+    (l) =>
+      [...document.querySelectorAll('.monaco-list-row')].some(
+        (e) => e.textContent?.includes(l) && e.getAttribute('aria-expanded') === 'true',
+      ),
+    label,
+  );
+}
+
+async function showPod(page: Page): Promise<void> {
+  await openShipshape(page);
+  for (const name of ['Problems', 'Runbook']) await setPaneExpanded(page, name, false);
+  await setPaneExpanded(page, 'Clusters', true);
+  await row(page, 'testcluster').waitFor({ timeout: 60_000 });
+  await expand(page, NS);
+  await expand(page, 'Pods without controller');
+  await reveal(page, POD);
+}
+
+/** GET through the forward, again while the first connection is still being set up. */
+async function get(port: number): Promise<string> {
+  let last: unknown;
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+      return await res.text();
+    } catch (error) {
+      last = error;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  throw last;
+}
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+const forwardItem = (page: Page) =>
+  page.locator('.statusbar-item', { hasText: new RegExp(`\\d+→${POD}:${podPort}`) }).first();
+
+async function forwardedPort(page: Page): Promise<number> {
+  const text = (await forwardItem(page).textContent()) ?? '';
+  const local = Number(new RegExp(`(\\d+)→${POD}`).exec(text)?.[1]);
+  assert.ok(local > 0, text);
+  return local;
+}
+
+uiTest(
+  'Port Forward… from the tree: in the status bar, HTTP answered by the pod, another local port when taken',
+  () => platform.page,
+  async () => {
+    const { page } = platform.session;
+    await createPod();
+    await showPod(page);
+    assert.equal(await forwardItem(page).count(), 0, 'no forward before');
+    await contextMenu(page, row(page, POD), 'Port Forward…');
+    const input = page.locator('.quick-input-widget input');
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: String(podPort) })
+      .first()
+      .click({ timeout: 15_000 });
+    // The local port offered is the pod's port, which this test's server holds on the host.
+    await page.waitForFunction(
+      (p) => document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value === p,
+      String(podPort),
+    );
+    await input.press('Enter');
+    await page
+      .locator('.notification-toast', { hasText: `local port ${podPort} is in use` })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await forwardItem(page).waitFor({ timeout: 30_000 });
+    const local = await forwardedPort(page);
+    assert.notEqual(local, podPort);
+    assert.equal(await get(local), `hello from ${POD}\n`);
+    await screenshot(page, 'pods-port-forward');
+  },
+);
+
+uiTest(
+  'after a reload the forward is offered again; the status bar stops it',
+  () => platform.page,
+  async () => {
+    const { page } = platform.session;
+    await runCommand(page, 'Developer: Reload Window');
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const offer = page
+      .locator('.notification-toast', { hasText: 'restore 1 port-forward on testcluster' })
+      .first();
+    await offer.waitFor({ timeout: 120_000 });
+    await offer.locator('.monaco-button', { hasText: 'Restore' }).click();
+    await forwardItem(page).waitFor({ timeout: 30_000 });
+    const local = await forwardedPort(page);
+    assert.equal(await get(local), `hello from ${POD}\n`);
+
+    await forwardItem(page).click();
+    const actions = page.locator('.quick-input-list .monaco-list-row');
+    await actions.filter({ hasText: 'Open in Browser' }).first().waitFor({ timeout: 15_000 });
+    await actions.filter({ hasText: 'Copy Address' }).first().waitFor();
+    await screenshot(page, 'pods-port-forward-actions');
+    await actions.filter({ hasText: 'Stop' }).first().click();
+    await forwardItem(page).waitFor({ state: 'detached', timeout: 30_000 });
+    // Nothing listens there any more (a fresh connection each time: fetch would reuse one).
+    for (const deadline = Date.now() + 30_000; await accepts(local);) {
+      assert.ok(Date.now() < deadline, `127.0.0.1:${local} still accepts connections`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  },
+);
+
+uiTest(
+  'Open Shell: a terminal in the container runs what is typed',
+  () => platform.page,
+  async () => {
+    const { page } = platform.session;
+    await showPod(page);
+    await contextMenu(page, row(page, POD), 'Open Shell');
+    const rows = page.locator('.xterm-rows').first();
+    await rows.waitFor({ timeout: 30_000 });
+    const text = async () => ((await rows.textContent()) ?? '').replace(/\s+/g, ' ');
+    // A prompt first: the shell is running.
+    for (const deadline = Date.now() + 60_000; !/[$#]$/.test((await text()).trim());) {
+      assert.ok(Date.now() < deadline, `a prompt in the terminal: ${await text()}`);
+      await page.waitForTimeout(500);
+    }
+    // Keys go to xterm's own input element (what a click on the terminal focuses).
+    await page.locator('.xterm-helper-textarea').first().focus();
+    // $HOSTNAME is the pod's name in the simulated container; the echo proves the shell ran it.
+    await page.keyboard.type('echo "pod=$HOSTNAME"\n');
+    for (const deadline = Date.now() + 60_000; !(await text()).includes(`pod=${POD}`);) {
+      assert.ok(Date.now() < deadline, `the command's output in the terminal: ${await text()}`);
+      await page.waitForTimeout(500);
+    }
+    await screenshot(page, 'pods-shell');
+  },
+);
