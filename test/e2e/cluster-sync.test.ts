@@ -57,9 +57,19 @@ uiTest(
   async () => {
     const { page } = platform.session;
     const harden = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Harden' });
-    await harden.last().click();
     const apply = page.locator('.notifications-toasts .monaco-button', { hasText: 'Apply' }).first();
-    await apply.waitFor({ timeout: 20_000 });
+    // The drift lens re-renders the lens row when the watched Deployment changes (the OOMKilled
+    // trino-worker's status moves every few seconds): a click that lands as the row is replaced
+    // is lost, so click again until the preview asks.
+    for (let attempt = 1; ; attempt++) {
+      await harden.last().click();
+      try {
+        await apply.waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt === 4) throw error;
+      }
+    }
     await apply.click();
     await page.locator('.tabs-container .tab', { hasText: 'preview' }).first().waitFor({ state: 'detached' });
     await page.locator('.monaco-editor .view-lines').first().click();
