@@ -13,13 +13,14 @@ import {
   type LocatedFinding,
 } from './analyse';
 import { one, parseArgs, UsageError } from './args';
+import { crdEntries } from './crds';
 import { JsonReport, SarifReport, TextReport, type Report } from './format';
 import { SyncWriter } from './output';
 import { lintRendered, RENDER_VALUE_OPTIONS, renderRootOf } from './render-lint';
 
 export const LINT_USAGE = `usage: shipshape lint [paths…] [--format text|json|sarif] [--include ID[,ID…]] [--exclude ID[,ID…]]
                       [--fail-on error|warning|info] [--kubernetes-version 1.N] [--threads N]
-                      [--max-file-size KB] [--verbose]
+                      [--max-file-size KB] [--crds DIR|FILE…] [--verbose]
        shipshape lint <chart dir|kustomization dir|Argo CD Application file> [--values FILE…]
                       [--set K=V…] [--set-string K=V…] [--namespace NS] [--release NAME]
                       [--helm PATH] [--kustomize PATH] [--render-timeout SECONDS]
@@ -35,7 +36,12 @@ file of Argo CD Applications renders each source the way Argo CD would (releaseN
 parameters, values/valuesObject, destination namespace, kustomize options; the options given
 here come after the Application's); its path is looked up from the file's folder upwards. Exit
 code: 0 clean, 1 when a finding reaches --fail-on (default: error) or a file cannot be parsed,
-2 on usage errors and when a rule failed (RULE_FAILED: a Shipshape bug, please report it).`;
+2 on usage errors and when a rule failed (RULE_FAILED: a Shipshape bug, please report it).
+
+Custom resources are validated (schema-invalid) against the openAPIV3Schema of their
+CustomResourceDefinition, found among the linted files or in the files and folders given with
+--crds (read for their CRDs only, not linted); a custom resource with no CRD anywhere is listed
+once per kind and file, as info.`;
 
 export function checkRuleIds(ids: readonly string[] | undefined, option: string): void {
   const unknown = (ids ?? []).filter((id) => !rulesById.has(id));
@@ -73,6 +79,7 @@ export async function lint(
       'kubernetes-version',
       'threads',
       'max-file-size',
+      'crds',
       ...RENDER_VALUE_OPTIONS,
     ],
     flags: ['help', 'no-color', 'verbose'],
@@ -109,7 +116,8 @@ export async function lint(
             failOn,
             process.stdout.isTTY && !args.flags.has('no-color') && !process.env['NO_COLOR'],
           );
-  const plain = await lintFiles(files, config, total, report, { threads, maxBytes: maxKB * 1024 });
+  const extra = crdEntries(args.values.get('crds') ?? [], err);
+  const plain = await lintFiles(files, config, total, report, { threads, maxBytes: maxKB * 1024, extra });
   const rendered = roots.length > 0 ? await lintRendered(roots, args, config) : undefined;
   if (rendered) feed(report, rendered);
   report.end(rendered ? { files: plain.files + rendered.files, bytes: plain.bytes + rendered.bytes } : plain);
