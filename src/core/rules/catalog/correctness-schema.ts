@@ -46,6 +46,7 @@ export const schemaInvalid: Rule = {
   title: 'Does not match the Kubernetes schema',
   severity: 'error',
   fixClass: 'none',
+  readsIndex: true,
   docs: {
     what: `A built-in object has an unknown field, a value of the wrong type or outside its allowed values, a malformed quantity, or misses a required field — checked against the OpenAPI schema of Kubernetes ${schemaVersion}, generated from the real API server Shipshape is tested against (scripts/gen-schema.ts). Custom resources are checked against the \`openAPIV3Schema\` of their CustomResourceDefinition when one is in scope (a workspace file, or \`shipshape lint --crds\`), honouring \`x-kubernetes-preserve-unknown-fields\` and \`x-kubernetes-int-or-string\`; a custom resource with no schema anywhere is listed once per kind and file, as info. Removed API versions are skipped quietly (\`deprecated-api-version\` covers them).`,
     why: "The API server rejects the whole object (`strict decoding error: unknown field`, `cannot unmarshal string into … int32`, `Unsupported value`); an older kubectl without strict validation drops a mis-indented key silently, so the probe or port you wrote never exists — the seeds' spark-history.yaml indentation error (line 39) blocked the ArgoCD sync of the whole data platform. Unquoted `yes`/`no`/`on`/`off` are booleans for kubectl and Helm (YAML 1.1) but strings for kustomize (YAML 1.2): `value: yes` in an env var breaks a kubectl apply (reported as an error), `readOnly: yes` breaks a kustomize build (reported as a warning).",
