@@ -4,6 +4,7 @@ import { kustomizePatches } from '../adapters/fs/kustomize-patches';
 import { projectConfigFor, projectExcludes, withProjectConfig } from './project-config';
 import { DEFAULT_MAX_FILE_KB } from '../core/analysis/size-limit';
 import { rulesById } from '../core/rules/registry';
+import type { IndexedObject } from '../core/rules/scope';
 import type { Severity } from '../core/rules/types';
 import {
   lintFiles,
@@ -20,7 +21,8 @@ import { lintRendered, RENDER_VALUE_OPTIONS, renderRootOf } from './render-lint'
 
 export const LINT_USAGE = `usage: shipshape lint [paths…] [--format text|json|sarif] [--include ID[,ID…]] [--exclude ID[,ID…]]
                       [--fail-on error|warning|info] [--kubernetes-version 1.N] [--threads N]
-                      [--max-file-size KB] [--crds DIR|FILE…] [--verbose]
+                      [--max-file-size KB] [--crds DIR|FILE…] [--context NAME [--kubeconfig FILE]]
+                      [--verbose]
        shipshape lint <chart dir|kustomization dir|Argo CD Application file> [--values FILE…]
                       [--set K=V…] [--set-string K=V…] [--namespace NS] [--release NAME]
                       [--helm PATH] [--kustomize PATH] [--render-timeout SECONDS]
@@ -40,8 +42,9 @@ code: 0 clean, 1 when a finding reaches --fail-on (default: error) or a file can
 
 Custom resources are validated (schema-invalid) against the openAPIV3Schema of their
 CustomResourceDefinition, found among the linted files or in the files and folders given with
---crds (read for their CRDs only, not linted); a custom resource with no CRD anywhere is listed
-once per kind and file, as info.`;
+--crds (read for their CRDs only, not linted), or served by the cluster of --context (read once
+per run; a cluster that cannot be read is an error, exit 1); a custom resource with no CRD
+anywhere is listed once per kind and file, as info.`;
 
 export function checkRuleIds(ids: readonly string[] | undefined, option: string): void {
   const unknown = (ids ?? []).filter((id) => !rulesById.has(id));
@@ -80,6 +83,8 @@ export async function lint(
       'threads',
       'max-file-size',
       'crds',
+      'context',
+      'kubeconfig',
       ...RENDER_VALUE_OPTIONS,
     ],
     flags: ['help', 'no-color', 'verbose'],
@@ -116,12 +121,26 @@ export async function lint(
             failOn,
             process.stdout.isTTY && !args.flags.has('no-color') && !process.env['NO_COLOR'],
           );
-  const extra = crdEntries(args.values.get('crds') ?? [], err);
+  const extra = [...crdEntries(args.values.get('crds') ?? [], err), ...(await clusterCrds(args, err))];
   const plain = await lintFiles(files, config, total, report, { threads, maxBytes: maxKB * 1024, extra });
   const rendered = roots.length > 0 ? await lintRendered(roots, args, config) : undefined;
   if (rendered) feed(report, rendered);
   report.end(rendered ? { files: plain.files + rendered.files, bytes: plain.bytes + rendered.bytes } : plain);
   return lintExitCode(report);
+}
+
+/** With --context (or --kubeconfig): the cluster's CRDs, from the commands bundle (the Kubernetes client). */
+async function clusterCrds(
+  args: ReturnType<typeof parseArgs>,
+  err: (s: string) => void,
+): Promise<IndexedObject[]> {
+  const context = one(args, 'context');
+  const kubeconfig = one(args, 'kubeconfig');
+  if (context === undefined && kubeconfig === undefined) return [];
+  const { clusterCrdEntries } = await import('./commands');
+  const read = await clusterCrdEntries(context, kubeconfig);
+  err(`shipshape lint: ${read.entries.length} custom resource schema(s) from context ${read.context}\n`);
+  return read.entries;
 }
 
 /** Rendered results reach the report file by file, like plain files' (the text report groups by file). */

@@ -106,3 +106,21 @@ test('lint --crds --threads 2: the worker threads get the CRDs too', () => {
     'error 8 Application "superset": unknown field "spec.destinaton" (did you mean "destination"?)',
   ]);
 });
+
+test('lint --context: loads the cluster reader on demand; an unknown context is a usage error', () => {
+  const dir = workspace();
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: only, context: {cluster: c, user: u}}]
+current-context: only
+`,
+  );
+  const r = shipshape('lint', join(dir, 'apps'), '--kubeconfig', kubeconfig, '--context', 'elsewhere');
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /no context "elsewhere"/);
+});

@@ -1,5 +1,5 @@
 import type { Document, YAMLMap } from 'yaml';
-import { getMap, getSeq, mapItems, str } from '../manifest/nodes';
+import { getMap } from '../manifest/nodes';
 import { hasSchema, objectMetaSchema, type Raw } from './validate';
 
 /**
@@ -98,22 +98,30 @@ function rootSchema(openAPI: unknown): Raw {
 
 /** The schemas of every served version of a CustomResourceDefinition (v1, or v1beta1's shared one). */
 export function crdSchemas(node: YAMLMap, doc: Document.Parsed): CrdSchema[] {
+  // Only the spec is converted: a big CRD's metadata and annotations are of no use here.
   const spec = getMap(node, 'spec', doc);
-  const group = str(spec, 'group', doc);
-  const kind = str(getMap(spec, 'names', doc), 'kind', doc);
-  if (!group || !kind) return [];
-  const shared = getMap(getMap(spec, 'validation', doc), 'openAPIV3Schema', doc);
+  return spec ? crdSchemasOfJson({ spec: spec.toJS(doc) as unknown }) : [];
+}
+
+/** The same, from a CRD as JSON (what the API server serves). */
+export function crdSchemasOfJson(crd: unknown): CrdSchema[] {
+  const spec = isRecord(crd) && isRecord(crd['spec']) ? crd['spec'] : undefined;
+  const names = spec && isRecord(spec['names']) ? spec['names'] : undefined;
+  const group = spec?.['group'];
+  const kind = names?.['kind'];
+  if (typeof group !== 'string' || typeof kind !== 'string' || !group || !kind) return [];
+  const openAPI = (v: unknown) =>
+    isRecord(v) && isRecord(v['openAPIV3Schema']) ? v['openAPIV3Schema'] : undefined;
+  const shared = openAPI(spec?.['validation']);
   const out: CrdSchema[] = [];
-  for (const { node: version } of mapItems(getSeq(spec, 'versions', doc), doc)) {
-    const name = str(version, 'name', doc);
-    if (!name || version.get('served') === false) continue;
-    const own = getMap(getMap(version, 'schema', doc), 'openAPIV3Schema', doc) ?? shared;
-    if (!own) continue;
-    out.push({ apiVersion: `${group}/${name}`, kind, schema: rootSchema(own.toJS(doc) as unknown) });
+  for (const version of Array.isArray(spec?.['versions']) ? spec['versions'] : []) {
+    if (!isRecord(version) || typeof version['name'] !== 'string' || version['served'] === false) continue;
+    const own = openAPI(version['schema']) ?? shared;
+    if (own) out.push({ apiVersion: `${group}/${version['name']}`, kind, schema: rootSchema(own) });
   }
-  const single = str(spec, 'version', doc);
-  if (out.length === 0 && single && shared)
-    out.push({ apiVersion: `${group}/${single}`, kind, schema: rootSchema(shared.toJS(doc) as unknown) });
+  const single = spec?.['version'];
+  if (out.length === 0 && typeof single === 'string' && shared)
+    out.push({ apiVersion: `${group}/${single}`, kind, schema: rootSchema(shared) });
   return out;
 }
 
