@@ -24,13 +24,14 @@ const yamlEsm = {
 };
 
 // The CLI's other commands stay out of dist/cli.js (start-up: issue 18); main.ts imports them
-// lazily and finds them beside itself.
+// lazily and finds them beside itself, as lint.ts does for `--context` (the cluster's CRDs).
 /** @type {esbuild.Plugin} */
 const cliCommands = {
   name: 'cli-commands',
   setup(b) {
     b.onResolve({ filter: /^\.\/commands$/ }, (args) =>
-      args.importer.endsWith(join('src', 'cli', 'main.ts'))
+      args.importer.endsWith(join('src', 'cli', 'main.ts')) ||
+      args.importer.endsWith(join('src', 'cli', 'lint.ts'))
         ? { path: './cli-commands.js', external: true }
         : undefined,
     );

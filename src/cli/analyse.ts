@@ -66,6 +66,8 @@ export interface LintLimits {
   readonly threads?: number | undefined;
   /** Files larger than this are reported, not read (`--max-file-size`). */
   readonly maxBytes: number;
+  /** Index entries from outside the linted files (`--crds`), seen by every rule. */
+  readonly extra?: readonly IndexedObject[];
 }
 
 interface Parsed {
@@ -177,7 +179,7 @@ export async function lintFiles(
   if (workers === 1 || totalBytes < 512 * 1024) {
     const parsed: (Parsed | undefined)[] = [];
     const { entries, bytes } = parseBatch(paths, parsed as Parsed[], limits.maxBytes);
-    const index: ScopeIndex = { scope: 'workspace', objects: entries };
+    const index: ScopeIndex = { scope: 'workspace', objects: [...(limits.extra ?? []), ...entries] };
     for (let i = 0; i < parsed.length; i++) {
       const entry = parsed[i];
       if (!entry) continue;
@@ -187,7 +189,7 @@ export async function lintFiles(
     }
     return { files: paths.length, bytes };
   }
-  return lintWithWorkers(paths, config, workers, sink, limits.maxBytes);
+  return lintWithWorkers(paths, config, workers, sink, limits);
 }
 
 const MB = 1024 * 1024;
@@ -229,7 +231,7 @@ async function lintWithWorkers(
   config: LintConfig,
   count: number,
   sink: LintSink,
-  maxBytes: number,
+  { maxBytes, extra = [] }: LintLimits,
 ): Promise<LintTotals> {
   // Longest-processing-time-first: big files spread evenly over the workers; each worker then
   // analyses its files in the order given, so results can be written in that order.
@@ -272,7 +274,10 @@ async function lintWithWorkers(
       .map((e, i) => ({ e, i, at: order.get(e.file) ?? 0 }))
       .sort((a, b) => a.at - b.at || a.i - b.i)
       .map(({ e }) => e);
-    const index = JSON.stringify({ scope: 'workspace', objects: entries } satisfies ScopeIndex);
+    const index = JSON.stringify({
+      scope: 'workspace',
+      objects: [...extra, ...entries],
+    } satisfies ScopeIndex);
     // Files are written in the order given: the next one's results go straight to the sink, later
     // ones wait here until it is done.
     const pending = new Map<string, Pending>();

@@ -10,6 +10,8 @@ import { health, HEALTH_USAGE } from './health';
 import { runbook, RUNBOOK_USAGE } from './runbook';
 import { top, TOP_USAGE } from './top';
 
+export { clusterCrdEntries } from './cluster-crds';
+
 export interface Command {
   readonly run: (argv: readonly string[]) => Promise<number>;
   readonly usage: string;

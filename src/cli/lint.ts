@@ -4,6 +4,7 @@ import { kustomizePatches } from '../adapters/fs/kustomize-patches';
 import { projectConfigFor, projectExcludes, withProjectConfig } from './project-config';
 import { DEFAULT_MAX_FILE_KB } from '../core/analysis/size-limit';
 import { rulesById } from '../core/rules/registry';
+import type { IndexedObject } from '../core/rules/scope';
 import type { Severity } from '../core/rules/types';
 import {
   lintFiles,
@@ -13,13 +14,15 @@ import {
   type LocatedFinding,
 } from './analyse';
 import { one, parseArgs, UsageError } from './args';
+import { crdEntries } from './crds';
 import { JsonReport, SarifReport, TextReport, type Report } from './format';
 import { SyncWriter } from './output';
 import { lintRendered, RENDER_VALUE_OPTIONS, renderRootOf } from './render-lint';
 
 export const LINT_USAGE = `usage: shipshape lint [paths…] [--format text|json|sarif] [--include ID[,ID…]] [--exclude ID[,ID…]]
                       [--fail-on error|warning|info] [--kubernetes-version 1.N] [--threads N]
-                      [--max-file-size KB] [--verbose]
+                      [--max-file-size KB] [--crds DIR|FILE…] [--context NAME [--kubeconfig FILE]]
+                      [--verbose]
        shipshape lint <chart dir|kustomization dir|Argo CD Application file> [--values FILE…]
                       [--set K=V…] [--set-string K=V…] [--namespace NS] [--release NAME]
                       [--helm PATH] [--kustomize PATH] [--render-timeout SECONDS]
@@ -35,7 +38,13 @@ file of Argo CD Applications renders each source the way Argo CD would (releaseN
 parameters, values/valuesObject, destination namespace, kustomize options; the options given
 here come after the Application's); its path is looked up from the file's folder upwards. Exit
 code: 0 clean, 1 when a finding reaches --fail-on (default: error) or a file cannot be parsed,
-2 on usage errors and when a rule failed (RULE_FAILED: a Shipshape bug, please report it).`;
+2 on usage errors and when a rule failed (RULE_FAILED: a Shipshape bug, please report it).
+
+Custom resources are validated (schema-invalid) against the openAPIV3Schema of their
+CustomResourceDefinition, found among the linted files or in the files and folders given with
+--crds (read for their CRDs only, not linted), or served by the cluster of --context (read once
+per run; a cluster that cannot be read is an error, exit 1); a custom resource with no CRD
+anywhere is listed once per kind and file, as info.`;
 
 export function checkRuleIds(ids: readonly string[] | undefined, option: string): void {
   const unknown = (ids ?? []).filter((id) => !rulesById.has(id));
@@ -73,6 +82,9 @@ export async function lint(
       'kubernetes-version',
       'threads',
       'max-file-size',
+      'crds',
+      'context',
+      'kubeconfig',
       ...RENDER_VALUE_OPTIONS,
     ],
     flags: ['help', 'no-color', 'verbose'],
@@ -109,11 +121,26 @@ export async function lint(
             failOn,
             process.stdout.isTTY && !args.flags.has('no-color') && !process.env['NO_COLOR'],
           );
-  const plain = await lintFiles(files, config, total, report, { threads, maxBytes: maxKB * 1024 });
+  const extra = [...crdEntries(args.values.get('crds') ?? [], err), ...(await clusterCrds(args, err))];
+  const plain = await lintFiles(files, config, total, report, { threads, maxBytes: maxKB * 1024, extra });
   const rendered = roots.length > 0 ? await lintRendered(roots, args, config) : undefined;
   if (rendered) feed(report, rendered);
   report.end(rendered ? { files: plain.files + rendered.files, bytes: plain.bytes + rendered.bytes } : plain);
   return lintExitCode(report);
+}
+
+/** With --context (or --kubeconfig): the cluster's CRDs, from the commands bundle (the Kubernetes client). */
+async function clusterCrds(
+  args: ReturnType<typeof parseArgs>,
+  err: (s: string) => void,
+): Promise<IndexedObject[]> {
+  const context = one(args, 'context');
+  const kubeconfig = one(args, 'kubeconfig');
+  if (context === undefined && kubeconfig === undefined) return [];
+  const { clusterCrdEntries } = await import('./commands');
+  const read = await clusterCrdEntries(context, kubeconfig);
+  err(`shipshape lint: ${read.entries.length} custom resource schema(s) from context ${read.context}\n`);
+  return read.entries;
 }
 
 /** Rendered results reach the report file by file, like plain files' (the text report groups by file). */

@@ -94,8 +94,9 @@ export class IncrementalAnalyser {
   ) {
     this.sliced = new SlicingAnalyser(path, config, hooks);
     const rules = activeRules(config);
-    this.local = rules.filter((r) => !r.rule.crossResource);
-    this.cross = rules.filter((r) => r.rule.crossResource);
+    const cross = (r: (typeof rules)[number]) => r.rule.crossResource === true || r.rule.readsIndex === true;
+    this.local = rules.filter((r) => !cross(r));
+    this.cross = rules.filter(cross);
   }
 
   update(text: string, external: ExternalScope = { scope: 'file', objects: [], version: 0 }): FileAnalysis {

@@ -18,6 +18,7 @@ import {
   type ManifestObject,
   type ObjectIdentity,
 } from '../manifest/objects';
+import { crdSchemas, isCrd, type CrdSchema } from '../schema/crd';
 import type { ManifestFile } from '../yaml/parse';
 import { operatorPods } from './pod-owners';
 import type { Scope } from './types';
@@ -70,6 +71,8 @@ export interface IndexedObject {
   /** The StatefulSet whose pods these are (a StatefulSet's own name, or the one an operator makes):
    * what `statefulset.kubernetes.io/pod-name` values start with. */
   readonly statefulSetName?: string;
+  /** A CustomResourceDefinition's served schemas (what `schema-invalid` checks custom resources by). */
+  readonly crdSchemas?: readonly CrdSchema[];
 }
 
 /** One entry of a Role/ClusterRole `rules[]`, as plain data. */
@@ -199,6 +202,8 @@ export function indexObjects(objects: readonly ManifestObject[], path: string): 
       entry.rbacRules = mapItems(getSeq(node, 'rules', doc), doc).map(({ node: rule }) =>
         rbacRuleData(rule, doc),
       );
+    } else if (isCrd(object.identity.apiVersion, kind)) {
+      entry.crdSchemas = crdSchemas(node, doc);
     } else if (kind === 'ServiceAccount') {
       const automount = bool(node, 'automountServiceAccountToken', doc);
       if (automount !== undefined) entry.automountServiceAccountToken = automount;

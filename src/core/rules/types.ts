@@ -130,6 +130,9 @@ export interface Rule {
   readonly kinds?: ReadonlySet<string>;
   /** Cross-resource rules read the scope index; their findings say which scope they searched. */
   readonly crossResource?: boolean;
+  /** Reads the scope index though its findings concern the object alone (schema-invalid and CRD
+   * schemas): the editor re-runs it when the scope's facts change, like a cross-resource rule. */
+  readonly readsIndex?: boolean;
   check(ctx: RuleContext): void;
   readonly fix?: RuleFix;
 }

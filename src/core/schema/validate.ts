@@ -22,8 +22,8 @@ import { closestName } from './suggest';
  * node tree directly (no `toJS()`), pointing every issue at the offending key or value.
  */
 
-/** One schema node as stored in the JSON file. */
-interface Raw {
+/** One schema node as stored in the JSON file (and as CRD schemas are converted, see ./crd). */
+export interface Raw {
   readonly t?: string;
   readonly r?: number;
   readonly i?: Raw;
@@ -86,6 +86,12 @@ export function hasSchema(apiVersion: string, kind: string): boolean {
   return data.kinds[`${apiVersion}/${kind}`] !== undefined;
 }
 
+/** ObjectMeta's schema: the API server checks a custom resource's metadata as a built-in's. */
+export function objectMetaSchema(): Raw | undefined {
+  const configMap = rootSchema('v1', 'ConfigMap');
+  return configMap ? compile(configMap).props?.get('metadata') : undefined;
+}
+
 export type ValueKind = 'null' | 'string' | 'integer' | 'number' | 'boolean' | 'map' | 'seq' | 'other';
 
 /**
@@ -140,6 +146,8 @@ export interface ValidateOptions {
   readonly isTemplated?: (node: Node) => boolean;
   /** Stop after this many issues (a wrong-version document would otherwise flood the editor). */
   readonly limit?: number;
+  /** The schema to use instead of the built-in one: a custom resource's, from its CRD. */
+  readonly schema?: Raw;
 }
 
 /** A path as a linked list: strings are only built for issues. */
@@ -206,7 +214,7 @@ export function validateObject(
   doc: Document.Parsed,
   options: ValidateOptions = {},
 ): SchemaIssue[] {
-  const start = rootSchema(apiVersion, kind);
+  const start = options.schema ?? rootSchema(apiVersion, kind);
   if (!start) return [];
   const walker = new Walker(kind, doc, options.isTemplated ?? (() => false), options.limit ?? 25);
   walker.visit(root, start, undefined, undefined, false, false);

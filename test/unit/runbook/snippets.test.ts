@@ -2,10 +2,13 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseDocument, isMap } from 'yaml';
+import { parseDocument, isMap, stringify } from 'yaml';
+import { PLATFORM_CRDS } from '../../../scenarios/crds';
 import { repoRoot } from '../../../scripts/harness/paths';
 import { analyseText } from '../../../src/core/rules/engine';
 import { allRules } from '../../../src/core/rules/registry';
+import { indexFile } from '../../../src/core/rules/scope';
+import { parseManifestFile } from '../../../src/core/yaml/parse';
 import { expandDefaults, loadSnippets, snippetById, snippets } from '../../../src/core/runbook/snippets';
 
 /** The prefixes the product promises (README, runbook `snippets:` lists). */
@@ -88,6 +91,12 @@ test('loadSnippets tolerates odd entries and classifies documents and fragments'
   assert.deepEqual(loadSnippets(null), []);
 });
 
+/** The test cluster's CRDs (Argo CD, Kyverno, Velero…): custom-resource snippets are validated by them. */
+const clusterCrds = indexFile(
+  parseManifestFile(PLATFORM_CRDS.map((c) => stringify(c)).join('---\n')),
+  'crds.yaml',
+);
+
 for (const snippet of snippets.filter((s) => s.fullDocument)) {
   test(`full-document snippet ${snippet.id} parses and has no error or warning findings`, () => {
     const text = `${expandDefaults(snippet.body)}\n`;
@@ -95,7 +104,11 @@ for (const snippet of snippets.filter((s) => s.fullDocument)) {
     const doc = parseDocument(text);
     assert.deepEqual(doc.errors, []);
     assert.ok(isMap(doc.contents));
-    const analysis = analyseText(text, { rules: allRules });
+    const own = indexFile(parseManifestFile(text), 'snippet.yaml');
+    const analysis = analyseText(text, {
+      rules: allRules,
+      index: { scope: 'file', objects: [...own, ...clusterCrds] },
+    });
     assert.deepEqual(analysis.problems, []);
     const loud = analysis.findings.filter((f) => f.severity !== 'info').map((f) => `${f.rule}: ${f.message}`);
     assert.deepEqual(loud, []);
