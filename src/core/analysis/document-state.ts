@@ -76,11 +76,17 @@ export class DocumentState {
    * from this state: it must be dropped afterwards.
    */
   spliced(text: string, edit: DocumentEdit, path: string, hooks: AnalyserHooks): DocumentState | undefined {
-    if (!this.document || this.document.problems.length > 0) return undefined;
+    if (!this.document || this.document.problems.some((p) => p.code === 'ALIAS_LIMIT')) return undefined;
     const before = this.region.file.text.slice(this.base, this.base + this.length);
     const result = spliceDocument(this.document.doc, this.base, before, text, edit);
     if (!result) return undefined;
     hooks.spliced?.(text);
+    const problems = this.document.problems.map((p) => ({
+      ...p,
+      start: result.move(p.start),
+      end: result.move(p.end),
+    }));
+    if (problems.some((p) => Number.isNaN(p.start) || Number.isNaN(p.end))) return undefined;
     const prepared = prepareText(text);
     const { doc } = result;
     const document: ManifestDocument = {
@@ -90,7 +96,7 @@ export class DocumentState {
       doc,
       root: isMap(doc.contents) ? doc.contents : undefined,
       source: text,
-      problems: [],
+      problems,
       suppressedErrors: 0,
     };
     const [from, to] = result.replaced;

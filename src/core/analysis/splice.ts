@@ -31,6 +31,8 @@ export interface DocumentEdit {
 
 export interface SplicedDocument {
   readonly doc: Document.Parsed;
+  /** Where an offset of the old parse region outside the entry is in the new document text. */
+  readonly move: (offset: number) => number;
   /** Comment starts in the new document text, within `replaced`. */
   readonly comments: readonly number[];
   /** The old text's [start, end) that was parsed again: comments outside it stay. */
@@ -150,9 +152,13 @@ export function spliceDocument(
   newText: string,
   edit: DocumentEdit,
 ): SplicedDocument | undefined {
-  if (doc.errors.length > 0 || doc.warnings.length > 0) return undefined;
+  const issues = [...doc.errors, ...doc.warnings];
+  // A duplicate key's message names the other key's line, which an edit may move.
+  if (issues.some((e) => e.code === 'DUPLICATE_KEY')) return undefined;
   const entry = innermost(doc.contents, oldText, base, edit);
   if (!entry) return undefined;
+  // Problems elsewhere stay as they were (moved); one in or at the entry may change with it.
+  if (issues.some((e) => e.pos[1] >= base + entry.start && e.pos[0] <= base + entry.end)) return undefined;
   const newEnd = entry.end + edit.delta;
   const fragmentText = newText.slice(entry.start, newEnd);
   if (!indentedPast(newText, newText.indexOf('\n', entry.start) + 1, newEnd, entry.column)) return undefined;
@@ -195,5 +201,11 @@ export function spliceDocument(
   entry.pair.key = pair.key;
   entry.pair.value = pair.value;
   (doc.range as number[]).forEach((v, i, r) => (r[i] = move(v)));
-  return { doc, comments: fragment.comments.map((c) => c + entry.start), replaced: [entry.start, entry.end] };
+  for (const issue of issues) issue.pos = [move(issue.pos[0]), move(issue.pos[1])];
+  return {
+    doc,
+    move,
+    comments: fragment.comments.map((c) => c + entry.start),
+    replaced: [entry.start, entry.end],
+  };
 }

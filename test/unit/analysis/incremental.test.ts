@@ -205,3 +205,18 @@ test('incremental analysis equals full analysis after random edits in and around
     assert.ok(spliced > 10, `seed ${seed}: only ${spliced} edits took the splice path`);
   }
 });
+
+test("a syntax error elsewhere in the document does not stop an entry's re-parse, and keeps its place", () => {
+  let spliced = 0;
+  const analyser = new IncrementalAnalyser('file.yaml', { rules: allRules }, { spliced: () => spliced++ });
+  const broken = crdShaped.replace('    served: false\n', '    served: false\n   bad: indent\n');
+  const first = analyser.update(broken);
+  assert.ok(first.problems.some((p) => p.severity === 'error'));
+  const at = broken.indexOf('minimum: 1') + 'minimum: '.length;
+  const edited = `${broken.slice(0, at)}23${broken.slice(at)}`;
+  const result = analyser.update(edited);
+  assert.equal(spliced, 1);
+  assert.deepEqual(view(result), view(analyseText(edited, { rules: allRules, path: 'file.yaml' })));
+  const fresh = new IncrementalAnalyser('file.yaml', { rules: allRules }).update(edited);
+  assert.deepEqual({ ...result, composed: 0 }, { ...fresh, composed: 0 });
+});
