@@ -85,48 +85,45 @@ function entryEnd(text: string, keyAt: number, column: number): number {
 
 /** The innermost block-map entry whose lines strictly contain the edit. */
 function innermost(node: unknown, text: string, base: number, edit: DocumentEdit): Entry | undefined {
-  let found: Entry | undefined;
   const contains = (n: unknown) => {
     const range = (n as Node | null)?.range;
     return (
       range !== null && range !== undefined && range[0] - base <= edit.start && range[2] - base >= edit.end
     );
   };
+  // Down the path of collections that hold the edit first, by their ranges; the text is scanned only
+  // for the entries on it, innermost first (an outer entry's scan runs to the end of the document).
+  const path: { map: YAMLMap; pair: Pair<Scalar, Node | null>; keyAt: number }[] = [];
   let current = node;
-  for (;;) {
+  while (isCollection(current) && !current.flow) {
     let next: unknown;
-    if (isMap(current) && !current.flow) {
+    if (isMap(current)) {
       for (const pair of current.items) {
         const keyAt = isScalar(pair.key) ? (pair.key.range?.[0] ?? 0) - base : -1;
-        if (keyAt >= 0 && keyAt < edit.start && isScalar(pair.key) && pair.key.type === Scalar.PLAIN) {
-          const start = lineStart(text, keyAt);
-          const end = entryEnd(text, keyAt, keyAt - start);
-          const valueEnd = (pair.value as Node | null)?.range?.[2];
-          if (edit.end < end && valueEnd !== undefined && valueEnd - base <= end) {
-            // The key must sit after indentation only (not `- key:`).
-            if (text.slice(start, keyAt).trim() === '')
-              found = {
-                map: current,
-                pair: pair as Pair<Scalar, Node | null>,
-                start,
-                end,
-                column: keyAt - start,
-              };
-            next = pair.value;
-            break;
-          }
+        if (keyAt >= 0 && keyAt < edit.start && contains(pair.value)) {
+          if (isScalar(pair.key) && pair.key.type === Scalar.PLAIN)
+            path.push({ map: current, pair: pair as Pair<Scalar, Node | null>, keyAt });
+          next = pair.value;
+          break;
         }
         if (contains(pair.value)) {
           next = pair.value;
           break;
         }
       }
-    } else if (isCollection(current) && !current.flow) {
-      next = current.items.find(contains);
-    }
-    if (next === undefined || next === null) return found;
+    } else next = current.items.find(contains);
     current = next;
   }
+  for (const { map, pair, keyAt } of path.reverse()) {
+    const start = lineStart(text, keyAt);
+    // The key must sit after indentation only (not `- key:`).
+    if (text.slice(start, keyAt).trim() !== '') continue;
+    const end = entryEnd(text, keyAt, keyAt - start);
+    const valueEnd = pair.value?.range?.[2];
+    if (edit.end < end && valueEnd !== undefined && valueEnd - base <= end)
+      return { map, pair, start, end, column: keyAt - start };
+  }
+  return undefined;
 }
 
 /** Calls `visit` on every node's range (documents, collections, scalars); false if an alias or anchor is met. */
