@@ -172,7 +172,8 @@ export function spliceDocument(
   if (!eachRange(pair, (r) => r.forEach((v, i) => (r[i] = v + entry.start)))) return undefined;
 
   // Everything else moves to document-relative offsets: before the entry by `base`, after by the edit too.
-  const from = base + entry.start;
+  // A collection whose first key is the entry's starts at that key, before the edit: it stays.
+  const from = base + entry.start + entry.column;
   const to = base + entry.end;
   // Collections that end with the entry end where its value ends (yaml: the last value's range[2]).
   const oldEnd = entry.pair.value?.range?.[2];
