@@ -148,6 +148,15 @@ test('edits inside one entry of a big document re-parse that entry only, with re
   );
   assert.deepEqual(parsed, []);
   assert.equal(spliced, 1);
+  // The first key of its map: the map starts where the entry's key does.
+  const first = edited.indexOf('type: integer') + 'type: integer'.length;
+  const again = `${edited.slice(0, first)}x${edited.slice(first)}`;
+  assert.deepEqual(
+    view(analyser.update(again)),
+    view(analyseText(again, { rules: allRules, path: 'file.yaml' })),
+  );
+  assert.deepEqual(parsed, []);
+  assert.equal(spliced, 2);
 });
 
 test('incremental analysis equals full analysis after random edits in and around big documents', () => {
