@@ -1,4 +1,4 @@
-import { isPair } from 'yaml';
+import { isMap, isPair } from 'yaml';
 import { rangeOf } from '../manifest/nodes';
 import { POD_CARRIERS, objectsOfDocument, type ManifestObject } from '../manifest/objects';
 import { analyseObject } from '../rules/engine';
@@ -15,6 +15,7 @@ import {
   type ParseProblem,
 } from '../yaml/parse';
 import type { AnalyserHooks, ObjectSummary } from './file-analysis';
+import { spliceDocument, type DocumentEdit } from './splice';
 
 type ActiveRules = readonly { rule: Rule; severity: Severity | undefined }[];
 
@@ -67,6 +68,46 @@ export class DocumentState {
     return (
       this.document?.problems.some((p) => p.code === 'MISSING_CHAR' && /quote/i.test(p.message)) ?? false
     );
+  }
+
+  /**
+   * This document after an edit inside it, re-parsing only the entry that holds the edit (see
+   * `spliceDocument`); `undefined` when the whole document must be parsed again. Takes the CST
+   * from this state: it must be dropped afterwards.
+   */
+  spliced(text: string, edit: DocumentEdit, path: string, hooks: AnalyserHooks): DocumentState | undefined {
+    if (!this.document || this.document.problems.some((p) => p.code === 'ALIAS_LIMIT')) return undefined;
+    const before = this.region.file.text.slice(this.base, this.base + this.length);
+    const result = spliceDocument(this.document.doc, this.base, before, text, edit);
+    if (!result) return undefined;
+    hooks.spliced?.(text);
+    const problems = this.document.problems.map((p) => ({
+      ...p,
+      start: result.move(p.start),
+      end: result.move(p.end),
+    }));
+    if (problems.some((p) => Number.isNaN(p.start) || Number.isNaN(p.end))) return undefined;
+    const prepared = prepareText(text);
+    const { doc } = result;
+    const document: ManifestDocument = {
+      index: 0,
+      start: doc.range[0],
+      end: doc.range[2],
+      doc,
+      root: isMap(doc.contents) ? doc.contents : undefined,
+      source: text,
+      problems,
+      suppressedErrors: 0,
+    };
+    const [from, to] = result.replaced;
+    const old = this.region.file.comments.map((c) => c - this.base);
+    const comments = [
+      ...old.filter((c) => c >= 0 && c < from),
+      ...result.comments,
+      ...old.filter((c) => c >= to && c < this.length).map((c) => c + edit.delta),
+    ];
+    const file = fileOf(prepared, [document], comments);
+    return new DocumentState({ file, suppressions: parseSuppressions(file) }, document, 0, text.length, path);
   }
 
   private run(rules: ActiveRules, index: ScopeIndex, options: RuleOptions): RuleResults {

@@ -44,6 +44,8 @@ export interface ExternalScope {
 export interface AnalyserHooks {
   /** Called with the text of every CST parse (a document, a run of documents, or a whole file). */
   readonly parsed?: (text: string) => void;
+  /** Called with a document's new text when only the entry holding the edit was parsed again. */
+  readonly spliced?: (text: string) => void;
 }
 
 const shift = <T extends { start: number; end: number }>(item: T, delta: number): T => ({
@@ -166,6 +168,17 @@ export class IncrementalAnalyser {
       regionStart -= previous[first]?.length ?? 0;
     }
     const delta = text.length - before.length;
+    const only = first === last ? previous[first] : undefined;
+    const spliced = only?.spliced(
+      text.slice(regionStart, regionEnd + delta),
+      { start: prefix - regionStart, end: editEnd - regionStart, delta },
+      this.path,
+      this.hooks,
+    );
+    if (spliced) {
+      this.documents = [...previous.slice(0, first), spliced, ...previous.slice(last + 1)];
+      return this.documents;
+    }
     let replaced = parseDocuments(text.slice(regionStart, regionEnd + delta), this.path, this.hooks);
     // An unterminated quote runs on through every later `---`: the rest of the file is one document.
     if (last < previous.length - 1 && replaced.some((d) => d.unterminated)) {

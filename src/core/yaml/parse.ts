@@ -121,6 +121,21 @@ export function sliceDocuments(prepared: PreparedText): SlicedText {
   return { slices, comments: parser.comments };
 }
 
+/**
+ * Composes a standalone piece of YAML (the editor's re-parse of one edited entry of a big
+ * document), with the editor's composer settings; `undefined` unless it is exactly one document.
+ */
+export function composeFragment(
+  text: string,
+): { doc: Document.Parsed; comments: readonly number[] } | undefined {
+  const parser = new CommentNotingParser();
+  const tokens = [...parser.parse(text)].filter((t): t is CST.Document => t.type === 'document');
+  if (tokens.length !== 1) return undefined;
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: true, strict: true });
+  const docs = [...composer.compose(tokens, true, text.length), ...composer.end(false, text.length)];
+  return docs.length === 1 ? { doc: docs[0] as Document.Parsed, comments: parser.comments } : undefined;
+}
+
 /** Composes one document of a prepared text; node ranges are offsets in the whole text. */
 export function composeSlice(
   prepared: PreparedText,
