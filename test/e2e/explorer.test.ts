@@ -6,45 +6,11 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { restFor } from '../cluster/support/kube';
-import type { Page } from 'playwright-core';
 import { contextMenu, openFile, openShipshape, screenshot, setPaneExpanded } from './support/workbench';
 import { seededPlatform } from './support/seeded';
+import { expand, reveal, row } from './support/tree';
 
 const platform = seededPlatform('explorer');
-
-const row = (page: Page, label: string) =>
-  page
-    .locator('.pane-body .monaco-list-row', {
-      has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }),
-    })
-    .first();
-
-/** Scrolls the Clusters tree (virtualised: rows off screen are not in the DOM) until the row shows. */
-async function reveal(page: Page, label: string): Promise<void> {
-  const r = row(page, label);
-  const tree = page.locator('.pane-body .monaco-list').first();
-  for (const dy of [...Array<number>(15).fill(120), ...Array<number>(30).fill(-120)]) {
-    if (await r.isVisible()) return;
-    await tree.hover();
-    await page.mouse.wheel(0, dy);
-    await page.waitForTimeout(50);
-  }
-  await r.waitFor({ timeout: 30_000 });
-}
-
-async function expand(page: Page, label: string): Promise<void> {
-  const r = row(page, label);
-  await r.waitFor({ state: 'attached', timeout: 30_000 });
-  await reveal(page, label);
-  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
-  await page.waitForFunction(
-    (l) =>
-      [...document.querySelectorAll('.monaco-list-row')].some(
-        (e) => e.textContent?.includes(l) && e.getAttribute('aria-expanded') === 'true',
-      ),
-    label,
-  );
-}
 
 test('the Clusters view shows the seeded platform: health, problem-first namespaces, pods with reasons', async () => {
   const { page } = platform.session;

@@ -21,6 +21,7 @@ import {
   uiTest,
 } from './support/workbench';
 import { seededPlatform } from './support/seeded';
+import { expand, reveal, row } from './support/tree';
 
 // The DOM renderer: the terminal's text is then in the page, where the test can read it.
 const platform = seededPlatform('pods', { settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
@@ -73,40 +74,6 @@ async function createPod(): Promise<void> {
 }
 
 after(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
-
-const row = (page: Page, label: string) =>
-  page
-    .locator('.pane-body .monaco-list-row', {
-      has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }),
-    })
-    .first();
-
-/** Scrolls the Clusters tree (virtualised: rows off screen are not in the DOM) until the row shows. */
-async function reveal(page: Page, label: string): Promise<void> {
-  const r = row(page, label);
-  const tree = page.locator('.pane-body .monaco-list').first();
-  for (const dy of [...Array<number>(25).fill(120), ...Array<number>(40).fill(-120)]) {
-    if (await r.isVisible()) return;
-    await tree.hover();
-    await page.mouse.wheel(0, dy);
-    await page.waitForTimeout(50);
-  }
-  await r.waitFor({ timeout: 30_000 });
-}
-
-async function expand(page: Page, label: string): Promise<void> {
-  const r = row(page, label);
-  await r.waitFor({ state: 'attached', timeout: 60_000 });
-  await reveal(page, label);
-  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
-  await page.waitForFunction(
-    (l) =>
-      [...document.querySelectorAll('.monaco-list-row')].some(
-        (e) => e.textContent?.includes(l) && e.getAttribute('aria-expanded') === 'true',
-      ),
-    label,
-  );
-}
 
 async function showPod(page: Page): Promise<void> {
   await openShipshape(page);

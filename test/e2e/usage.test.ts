@@ -4,45 +4,11 @@
  * and memory metrics.k8s.io reports, with the share of each pod's memory limit.
  */
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
 import { contextMenu, openShipshape, screenshot, setPaneExpanded, uiTest } from './support/workbench';
 import { seededPlatform } from './support/seeded';
+import { expand, row } from './support/tree';
 
 const platform = seededPlatform('usage', { metricsServer: true });
-
-const row = (page: Page, label: string) =>
-  page
-    .locator('.pane-body .monaco-list-row', {
-      has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }),
-    })
-    .first();
-
-/** Scrolls the Clusters tree (virtualised: rows off screen are not in the DOM) until the row shows. */
-async function reveal(page: Page, label: string): Promise<void> {
-  const r = row(page, label);
-  const tree = page.locator('.pane-body .monaco-list').first();
-  for (const dy of [...Array<number>(15).fill(120), ...Array<number>(30).fill(-120)]) {
-    if (await r.isVisible()) return;
-    await tree.hover();
-    await page.mouse.wheel(0, dy);
-    await page.waitForTimeout(50);
-  }
-  await r.waitFor({ timeout: 30_000 });
-}
-
-async function expand(page: Page, label: string): Promise<void> {
-  const r = row(page, label);
-  await r.waitFor({ state: 'attached', timeout: 60_000 });
-  await reveal(page, label);
-  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
-  await page.waitForFunction(
-    (l) =>
-      [...document.querySelectorAll('.monaco-list-row')].some(
-        (e) => e.textContent?.includes(l) && e.getAttribute('aria-expanded') === 'true',
-      ),
-    label,
-  );
-}
 
 uiTest(
   'pods and nodes show their CPU and memory use, with the share of the memory limit',
