@@ -81,6 +81,9 @@ const bin = (name) => join(repoRoot, 'node_modules', '.bin', name);
 
 if (tiers.includes('static')) {
   step('typecheck (tsc --noEmit)', () => run(bin('tsc'), ['--noEmit', '-p', '.']));
+  step('typecheck core (no Node or DOM types)', () =>
+    run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.core.json']),
+  );
   step('lint (eslint)', () => run(bin('eslint'), ['--max-warnings', '0', '.']));
   step('format (prettier --check)', () => run(bin('prettier'), ['--check', '--log-level', 'warn', '.']));
 }
