@@ -101,6 +101,20 @@ function newestJob(jobs: readonly Job[]): Job | undefined {
   return best;
 }
 
+/** What the rollup steps share: the inputs, and the two lists they fill. */
+interface Rollup {
+  readonly state: ClusterState;
+  readonly own: Ownership;
+  readonly index: PodIndex;
+  readonly problems: Problem[];
+  readonly workloads: WorkloadHealth[];
+}
+
+const podsOf = (r: Rollup, ns: string, kind: string, name: string) =>
+  r.index.byOwner.get(ownerKey(ns, kind, name)) ?? [];
+const podsOfJob = (r: Rollup, job: Job) =>
+  r.index.byJob.get(nsKey(job.metadata?.namespace, job.metadata?.name)) ?? [];
+
 /**
  * Workload rollups and the problems only a workload can show (no pods at all, a Job that gave
  * up). Ready/desired come from status when a controller wrote one; otherwise the pods are the
@@ -112,83 +126,89 @@ export function rollupWorkloads(
   index: PodIndex,
   problems: Problem[],
 ): WorkloadHealth[] {
-  const workloads: WorkloadHealth[] = [];
-  const podsOf = (ns: string, kind: string, name: string) =>
-    index.byOwner.get(ownerKey(ns, kind, name)) ?? [];
-  const podsOfJob = (job: Job) => index.byJob.get(nsKey(job.metadata?.namespace, job.metadata?.name)) ?? [];
+  const r: Rollup = { state, own, index, problems, workloads: [] };
+  rollupControllers(r);
+  rollupCronJobs(r, rollupJobs(r));
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return r.workloads.sort(
+    (a, b) => cmp(a.namespace, b.namespace) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || cmp(a.name, b.name),
+  );
+}
 
-  const replicated = (
-    kind: WorkloadKind,
-    w: Workload,
-    desired: number,
-    reportedReady: number | undefined,
-  ) => {
-    const ns = w.metadata?.namespace ?? '';
-    const name = w.metadata?.name ?? '';
-    const pods = podsOf(ns, kind, name);
-    const ready = reportedReady ?? pods.filter((p) => p.health.healthy).length;
-    const worst = worstPod(pods);
-    const healthy = ready >= desired && !faulty(worst);
-    // The controller's own complaint beats a guess when no pod shows what is wrong.
-    const failure =
-      isTrue(w.status?.conditions, 'ReplicaFailure') ??
-      w.status?.conditions?.find((c) => c.type === 'Progressing' && c.status === 'False');
-    const reason = healthy
-      ? undefined
-      : faulty(worst)
-        ? worst?.health.reason
-        : (failure?.reason ?? worst?.health.reason ?? (pods.length === 0 ? 'NoPods' : 'Unavailable'));
-    workloads.push({
-      kind,
-      name,
-      namespace: ns,
-      ready,
-      desired,
-      healthy,
-      pods: pods.map((p) => p.name),
-      ...(reason !== undefined ? { reason } : {}),
-    });
-    if (reason !== undefined && !index.explained.has(ownerKey(ns, kind, name))) {
-      const message = `${ready}/${desired} ready${failure?.message ? ` · ${failure.message}` : ''}`;
-      problems.push({
-        severity: ready === 0 ? 3 : 2,
-        namespace: ns,
-        reason,
-        owner: { kind, name },
-        message,
-        suggestion: suggestionFor({ reason, message }),
-        kind: 'workload',
-      });
-    }
-  };
-
-  for (const d of state.deployments) replicated('Deployment', d, d.spec?.replicas ?? 1, statusReady(d));
-  for (const s of state.statefulSets) replicated('StatefulSet', s, s.spec?.replicas ?? 1, statusReady(s));
+/** Deployments, StatefulSets, DaemonSets and bare ReplicaSets: desired replicas against ready pods. */
+function rollupControllers(r: Rollup): void {
+  const { state, own } = r;
+  for (const d of state.deployments) replicated(r, 'Deployment', d, d.spec?.replicas ?? 1, statusReady(d));
+  for (const s of state.statefulSets) replicated(r, 'StatefulSet', s, s.spec?.replicas ?? 1, statusReady(s));
   for (const d of state.daemonSets) {
     const scheduled = d.status?.desiredNumberScheduled;
-    const pods = podsOf(d.metadata?.namespace ?? '', 'DaemonSet', d.metadata?.name ?? '');
-    replicated(
-      'DaemonSet',
-      d,
-      scheduled ?? pods.length,
-      scheduled === undefined ? undefined : (d.status?.numberReady ?? 0),
-    );
+    const pods = podsOf(r, d.metadata?.namespace ?? '', 'DaemonSet', d.metadata?.name ?? '');
+    const ready = scheduled === undefined ? undefined : (d.status?.numberReady ?? 0);
+    replicated(r, 'DaemonSet', d, scheduled ?? pods.length, ready);
   }
   for (const rs of state.replicaSets) {
     const ns = rs.metadata?.namespace ?? '';
     const name = rs.metadata?.name ?? '';
     if (own.deploymentOf(ns, name) !== undefined) continue;
     const desired = rs.spec?.replicas ?? 1;
-    if (desired === 0 && podsOf(ns, 'ReplicaSet', name).length === 0) continue;
-    replicated('ReplicaSet', rs, desired, statusReady(rs));
+    if (desired === 0 && podsOf(r, ns, 'ReplicaSet', name).length === 0) continue;
+    replicated(r, 'ReplicaSet', rs, desired, statusReady(rs));
   }
+}
 
+function replicated(
+  r: Rollup,
+  kind: WorkloadKind,
+  w: Workload,
+  desired: number,
+  reportedReady: number | undefined,
+): void {
+  const ns = w.metadata?.namespace ?? '';
+  const name = w.metadata?.name ?? '';
+  const pods = podsOf(r, ns, kind, name);
+  const ready = reportedReady ?? pods.filter((p) => p.health.healthy).length;
+  const worst = worstPod(pods);
+  const healthy = ready >= desired && !faulty(worst);
+  // The controller's own complaint beats a guess when no pod shows what is wrong.
+  const failure =
+    isTrue(w.status?.conditions, 'ReplicaFailure') ??
+    w.status?.conditions?.find((c) => c.type === 'Progressing' && c.status === 'False');
+  const reason = healthy
+    ? undefined
+    : faulty(worst)
+      ? worst?.health.reason
+      : (failure?.reason ?? worst?.health.reason ?? (pods.length === 0 ? 'NoPods' : 'Unavailable'));
+  r.workloads.push({
+    kind,
+    name,
+    namespace: ns,
+    ready,
+    desired,
+    healthy,
+    pods: pods.map((p) => p.name),
+    ...(reason !== undefined ? { reason } : {}),
+  });
+  if (reason === undefined || r.index.explained.has(ownerKey(ns, kind, name))) return;
+  const message = `${ready}/${desired} ready${failure?.message ? ` · ${failure.message}` : ''}`;
+  r.problems.push({
+    severity: ready === 0 ? 3 : 2,
+    namespace: ns,
+    reason,
+    owner: { kind, name },
+    message,
+    suggestion: suggestionFor({ reason, message }),
+    kind: 'workload',
+  });
+}
+
+/** Bare Jobs become workloads; a CronJob's Jobs are handed back, grouped by CronJob. */
+function rollupJobs(r: Rollup): Map<string, Job[]> {
   const jobsOfCron = new Map<string, Job[]>();
-  for (const job of state.jobs) {
+  for (const job of r.state.jobs) {
     const ns = job.metadata?.namespace ?? '';
     const name = job.metadata?.name ?? '';
-    const cron = own.cronJobOf(ns, name);
-    const pods = podsOfJob(job);
+    const cron = r.own.cronJobOf(ns, name);
+    const pods = podsOfJob(r, job);
     const failure = jobFailure(job, pods);
     if (cron !== undefined) {
       const key = nsKey(ns, cron);
@@ -200,7 +220,7 @@ export function rollupWorkloads(
       const complete = !failure && jobComplete(job, pods);
       const healthy = !failure && (complete || !faulty(worst));
       const reason = failure?.reason ?? (healthy ? undefined : worst?.health.reason);
-      workloads.push({
+      r.workloads.push({
         kind: 'Job',
         name,
         namespace: ns,
@@ -214,44 +234,42 @@ export function rollupWorkloads(
     }
     // A Job that gave up is a problem of its own, whatever its pods say: it will not retry, and
     // its failed pods stay until someone deletes it.
-    if (failure) {
-      const failedPods = job.status?.failed ?? pods.filter((p) => p.health.class === 'failed').length;
-      problems.push({
-        severity: 3,
-        namespace: ns,
-        reason: failure.reason,
-        owner: cron !== undefined ? { kind: 'CronJob', name: cron } : { kind: 'Job', name },
-        message: `Job ${name}: ${failedPods} failed pod(s)${failure.message ? ` · ${failure.message}` : ''}`,
-        suggestion: suggestionFor(failure.reason),
-        kind: 'job',
-      });
-    }
+    if (!failure) continue;
+    const failedPods = job.status?.failed ?? pods.filter((p) => p.health.class === 'failed').length;
+    r.problems.push({
+      severity: 3,
+      namespace: ns,
+      reason: failure.reason,
+      owner: cron !== undefined ? { kind: 'CronJob', name: cron } : { kind: 'Job', name },
+      message: `Job ${name}: ${failedPods} failed pod(s)${failure.message ? ` · ${failure.message}` : ''}`,
+      suggestion: suggestionFor(failure.reason),
+      kind: 'job',
+    });
   }
+  return jobsOfCron;
+}
 
-  for (const cron of state.cronJobs) {
+/** A CronJob is as healthy as its newest run. */
+function rollupCronJobs(r: Rollup, jobsOfCron: ReadonlyMap<string, readonly Job[]>): void {
+  for (const cron of r.state.cronJobs) {
     const ns = cron.metadata?.namespace ?? '';
     const name = cron.metadata?.name ?? '';
     const jobs = jobsOfCron.get(nsKey(ns, name)) ?? [];
     const last = newestJob(jobs);
-    const lastPods = last ? podsOfJob(last) : [];
+    const lastPods = last ? podsOfJob(r, last) : [];
     const lastFailed = last ? jobFailure(last, lastPods) : undefined;
     const lastWorst = last && !jobComplete(last, lastPods) ? worstPod(lastPods) : undefined;
     const reason = lastFailed ? 'LastRunFailed' : faulty(lastWorst) ? lastWorst?.health.reason : undefined;
-    workloads.push({
+    r.workloads.push({
       kind: 'CronJob',
       name,
       namespace: ns,
-      ready: jobs.filter((j) => jobComplete(j, podsOfJob(j))).length,
+      ready: jobs.filter((j) => jobComplete(j, podsOfJob(r, j))).length,
       desired: jobs.length,
       healthy: reason === undefined,
-      pods: podsOf(ns, 'CronJob', name).map((p) => p.name),
+      pods: podsOf(r, ns, 'CronJob', name).map((p) => p.name),
       ...(reason !== undefined ? { reason } : {}),
       ...(cron.spec?.suspend ? { suspended: true } : {}),
     });
   }
-
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return workloads.sort(
-    (a, b) => cmp(a.namespace, b.namespace) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || cmp(a.name, b.name),
-  );
 }
