@@ -6,6 +6,7 @@ import { repoRoot } from '../harness/paths';
 import { benchAnalyser } from './analyser';
 import { benchBigFile } from './big-file';
 import { benchCharts } from './charts';
+import { benchCodeActions } from './code-actions';
 import { benchExplorer } from './explorer';
 import { benchGrammar } from './grammar';
 import { benchPeers } from './peers';
@@ -37,6 +38,10 @@ async function main(): Promise<void> {
   if (only.length === 0 || only.includes('big-file')) {
     process.stderr.write('big-file benchmark…\n');
     await benchBigFile(report);
+  }
+  if (only.length === 0 || only.includes('code-actions')) {
+    process.stderr.write('code actions benchmark…\n');
+    benchCodeActions(report);
   }
   if (only.length === 0 || only.includes('explorer')) {
     process.stderr.write('explorer benchmark…\n');
