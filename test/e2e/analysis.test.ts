@@ -1,14 +1,42 @@
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { repoRoot } from '../../scripts/harness/paths';
-import { openFile, openWorkbench, screenshot, type Session } from './support/workbench';
+import { goToLine, openFile, openWorkbench, screenshot, type Session } from './support/workbench';
 
 // A private copy: the test edits and saves a manifest.
 const workspace = mkdtempSync(join(tmpdir(), 'shipshape-e2e-ws-'));
 cpSync(join(repoRoot, 'demo', 'workspace'), workspace, { recursive: true });
+// The seeds' phase-4 mistake: the GMS host repointed in the first of two definitions, which never
+// took effect. Its fix is safe ("auto"), so it is offered as the preferred quick fix.
+const datahub = join(workspace, 'data-platform', 'datahub-gms.yaml');
+writeFileSync(
+  datahub,
+  `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: datahub-gms
+  namespace: data-platform
+spec:
+  selector:
+    matchLabels: { app: datahub-gms }
+  template:
+    metadata:
+      labels: { app: datahub-gms }
+    spec:
+      containers:
+        - name: gms
+          image: acryldata/datahub-gms:v0.14.1
+          env:
+            # repointed in phase 4
+            - name: EBEAN_DATASOURCE_HOST
+              value: kong-postgres:5432
+            - name: EBEAN_DATASOURCE_HOST
+              value: postgres-shared-service:5432
+`,
+);
 let session: Session;
 
 before(async () => {
@@ -69,4 +97,39 @@ test('"Harden" shows a diff preview, applies on "Apply", and the saved file keep
   const coordinator = saved.split('---')[0] ?? '';
   assert.doesNotMatch(coordinator, /allowPrivilegeEscalation/);
   await screenshot(page, 'analysis-hardened');
+});
+
+test('a quick fix from the lightbulb computes its edit when picked and keeps the comment', async () => {
+  const { page } = session;
+  await openFile(page, 'datahub-gms.yaml');
+  await page.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
+  await goToLine(page, 18);
+  const action = page.locator('.action-widget .monaco-list-row', { hasText: 'Remove the earlier duplicate' });
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('Control+.');
+    try {
+      await action.first().waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt >= 2) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await screenshot(page, 'analysis-quick-fix');
+  // The preferred (safe) fix is the focused first entry; the widget takes keys, not clicks.
+  await page
+    .locator('.action-widget .monaco-list-row.focused', { hasText: 'Remove the earlier duplicate' })
+    .waitFor();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+S');
+  const deadline = Date.now() + 20_000;
+  let saved = readFileSync(datahub, 'utf8');
+  while (saved.includes('kong-postgres') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    saved = readFileSync(datahub, 'utf8');
+  }
+  assert.doesNotMatch(saved, /kong-postgres/);
+  assert.match(saved, /# repointed in phase 4/);
+  assert.equal(saved.match(/name: EBEAN_DATASOURCE_HOST/g)?.length, 1);
+  assert.match(saved, /value: postgres-shared-service:5432/);
 });

@@ -1,22 +1,5 @@
+import { kindInfo } from './kinds';
 import { emptyClusterState, type ClusterState, type KubeObject } from './types';
-
-const LIST_OF: Readonly<Record<string, keyof ClusterState>> = {
-  Namespace: 'namespaces',
-  Pod: 'pods',
-  Deployment: 'deployments',
-  StatefulSet: 'statefulSets',
-  DaemonSet: 'daemonSets',
-  ReplicaSet: 'replicaSets',
-  Job: 'jobs',
-  CronJob: 'cronJobs',
-  Node: 'nodes',
-  Service: 'services',
-  PodDisruptionBudget: 'pdbs',
-  ResourceQuota: 'resourceQuotas',
-  NetworkPolicy: 'networkPolicies',
-  Event: 'events',
-  Application: 'applications',
-};
 
 type Plain = KubeObject & Record<string, unknown>;
 
@@ -72,7 +55,7 @@ export function stateFromObjects(objects: readonly unknown[]): ClusterState {
       for (const item of value['items'] as unknown[]) add(item, itemKind, itemApiVersion);
       return;
     }
-    const list = LIST_OF[kind];
+    const list = kindInfo(kind)?.list;
     if (!list) return;
     const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : inferredApiVersion;
     // Other groups have Applications too (app.k8s.io); an unstated group is given the benefit.

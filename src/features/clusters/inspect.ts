@@ -2,13 +2,12 @@ import * as vscode from 'vscode';
 import { stringify } from 'yaml';
 import { eventsFor, getObject, streamLogs, type ObjectRef } from '../../adapters/k8s/actions';
 import { KubeError } from '../../adapters/k8s/errors';
-import type { ClusterState, KubeEvent, KubeObject, Pod } from '../../core/k8s/types';
+import { kindInfo } from '../../core/k8s/kinds';
+import type { KubeEvent, KubeObject, Pod } from '../../core/k8s/types';
 import type { Logger } from '../../core/log';
 import type { ClusterSources, Source } from './sources';
 
 export const LIVE_SCHEME = 'shipshape-live';
-
-type StateList = keyof ClusterState;
 
 /** shipshape-live:/<source>/<view>/<kind>/<namespace>/<name>.<ext> — read-only virtual documents. */
 export function liveUri(source: Source, view: 'yaml' | 'describe', ref: ObjectRef): vscode.Uri {
@@ -33,19 +32,6 @@ function parseLiveUri(uri: vscode.Uri): { sourceId: string; view: string; ref: O
     ref: { kind, name, ...(namespace === '-' ? {} : { namespace }) },
   };
 }
-
-const LIST_OF: Record<string, StateList> = {
-  Pod: 'pods',
-  Deployment: 'deployments',
-  StatefulSet: 'statefulSets',
-  DaemonSet: 'daemonSets',
-  ReplicaSet: 'replicaSets',
-  Job: 'jobs',
-  CronJob: 'cronJobs',
-  Node: 'nodes',
-  Namespace: 'namespaces',
-  Application: 'applications',
-};
 
 /** Live YAML and describe views. Snapshots answer from the file; clusters from the API server. */
 export class LiveDocuments implements vscode.TextDocumentContentProvider {
@@ -75,7 +61,7 @@ export class LiveDocuments implements vscode.TextDocumentContentProvider {
 
   private async fetch(source: Source, ref: ObjectRef): Promise<Record<string, unknown>> {
     if (source.connection) return getObject(source.connection.rest, ref);
-    const list = LIST_OF[ref.kind];
+    const list = kindInfo(ref.kind)?.list;
     const state = this.sources.clusterState(source);
     const found =
       list && state
