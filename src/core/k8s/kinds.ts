@@ -1,4 +1,4 @@
-import type { ClusterState } from './types';
+import type { ClusterState, KubeObject } from './types';
 
 /**
  * One row per kind Shipshape keeps in a `ClusterState`: where the API serves it and which list
@@ -51,3 +51,17 @@ const BY_KIND: ReadonlyMap<string, KindInfo> = new Map(KINDS.map((k) => [k.kind,
 
 /** The registry's row for a kind, or undefined for kinds a `ClusterState` does not keep. */
 export const kindInfo = (kind: string): KindInfo | undefined => BY_KIND.get(kind);
+
+/** The object of that kind, namespace and name in a cluster state (a snapshot, the informers'). */
+export function findInState(
+  state: ClusterState,
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+): KubeObject | undefined {
+  const list = kindInfo(kind)?.list;
+  if (!list) return undefined;
+  return (state[list] as readonly KubeObject[]).find(
+    (o) => o.metadata?.name === name && (o.metadata.namespace ?? undefined) === namespace,
+  );
+}

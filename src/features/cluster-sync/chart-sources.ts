@@ -4,6 +4,7 @@ import { basename, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { renderChart } from '../../adapters/render/helm';
 import { DEFAULT_LIMITS } from '../../adapters/render/run';
+import { findInState } from '../../core/k8s/kinds';
 import { managementOf, type Management } from '../../core/k8s/management';
 import type { ClusterState, ObjectMeta } from '../../core/k8s/types';
 import type { Logger } from '../../core/log';
@@ -17,24 +18,11 @@ import type { FixPreview } from '../analysis/preview';
 import type { SourceRoot } from '../charts/roots';
 import type { ChartsService } from '../charts/service';
 
-const KINDS: Record<string, keyof ClusterState> = {
-  Deployment: 'deployments',
-  StatefulSet: 'statefulSets',
-  DaemonSet: 'daemonSets',
-  ReplicaSet: 'replicaSets',
-  Job: 'jobs',
-  CronJob: 'cronJobs',
-  Pod: 'pods',
-};
-
 /** Who manages a live object, from the cluster state the explorer holds (labels and Helm/Argo annotations). */
 export function liveManagement(state: ClusterState | undefined, ref: ObjectName): Management | undefined {
   if (!state) return undefined;
-  const lookup = (kind: string, namespace: string | undefined, name: string): ObjectMeta | undefined => {
-    const key = KINDS[kind];
-    const list = key ? (state[key] as readonly { metadata?: ObjectMeta }[]) : [];
-    return list.find((o) => o.metadata?.name === name && o.metadata.namespace === namespace)?.metadata;
-  };
+  const lookup = (kind: string, namespace: string | undefined, name: string): ObjectMeta | undefined =>
+    findInState(state, kind, namespace, name)?.metadata;
   return managementOf(ref.kind, lookup(ref.kind, ref.namespace, ref.name), lookup);
 }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { stringify } from 'yaml';
 import { eventsFor, getObject, streamLogs, type ObjectRef } from '../../adapters/k8s/actions';
 import { KubeError } from '../../adapters/k8s/errors';
-import { kindInfo } from '../../core/k8s/kinds';
+import { findInState } from '../../core/k8s/kinds';
 import type { KubeEvent, KubeObject, Pod } from '../../core/k8s/types';
 import type { Logger } from '../../core/log';
 import type { ClusterSources, Source } from './sources';
@@ -61,14 +61,8 @@ export class LiveDocuments implements vscode.TextDocumentContentProvider {
 
   private async fetch(source: Source, ref: ObjectRef): Promise<Record<string, unknown>> {
     if (source.connection) return getObject(source.connection.rest, ref);
-    const list = kindInfo(ref.kind)?.list;
     const state = this.sources.clusterState(source);
-    const found =
-      list && state
-        ? (state[list] as readonly KubeObject[]).find(
-            (o) => o.metadata?.name === ref.name && (o.metadata?.namespace ?? undefined) === ref.namespace,
-          )
-        : undefined;
+    const found = state && findInState(state, ref.kind, ref.namespace, ref.name);
     if (!found) throw new Error('not in the snapshot');
     return found as Record<string, unknown>;
   }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KINDS, kindInfo } from '../../../src/core/k8s/kinds';
+import { KINDS, findInState, kindInfo } from '../../../src/core/k8s/kinds';
 import { stateFromObjects } from '../../../src/core/k8s/state';
 import { emptyClusterState } from '../../../src/core/k8s/types';
 
@@ -27,4 +27,16 @@ test('a snapshot loads each registered kind into its list, and skips kinds it do
       k.kind,
     );
   assert.equal(kindInfo('ConfigMap'), undefined);
+});
+
+test('findInState tells namespaces apart and finds cluster-scoped objects without one', () => {
+  const state = stateFromObjects([
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'a' } },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'b', uid: 'b' } },
+    { apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-1' } },
+  ]);
+  assert.equal(findInState(state, 'Deployment', 'b', 'web')?.metadata?.uid, 'b');
+  assert.equal(findInState(state, 'Deployment', 'c', 'web'), undefined);
+  assert.equal(findInState(state, 'Node', undefined, 'worker-1')?.metadata?.name, 'worker-1');
+  assert.equal(findInState(state, 'ConfigMap', 'a', 'web'), undefined);
 });
