@@ -1,5 +1,6 @@
 import { isScalar, type Node } from 'yaml';
 import { analyseFile, type AnalyseOptions } from '../rules/engine';
+import { memoByText } from '../text/memo';
 import type { Finding } from '../rules/types';
 import type { ManifestFile, ParseProblem } from '../yaml/parse';
 import { noteShared, targetOf, type MappedFinding, type SourceFile, type SourceLocation } from './locate';
@@ -57,6 +58,11 @@ export function lintHelmRender(input: HelmRender, options: AnalyseOptions): Rend
   };
 }
 
+// A values-only save renders the same probe (reused by the adapter) and the same templates.
+const probedDocuments = memoByText(2, (text) => renderedDocuments(parseRendered(text)));
+const templateIndex = memoByText(512, indexTemplate);
+const valuesIndex = memoByText(32, (text) => new ValuesIndex(text));
+
 class HelmMapper {
   private readonly documents: RenderedDocument[];
   private readonly probed: RenderedDocument[];
@@ -68,7 +74,7 @@ class HelmMapper {
     file: ManifestFile,
   ) {
     this.documents = renderedDocuments(file);
-    this.probed = input.probed ? renderedDocuments(parseRendered(input.probed)) : [];
+    this.probed = input.probed ? probedDocuments(input.probed) : [];
   }
 
   map(finding: Finding): MappedFinding {
@@ -133,7 +139,7 @@ class HelmMapper {
     if (origin.file === undefined) return undefined;
     const values = this.input.values.get(origin.file);
     let index = this.valuesIndexes.get(origin.file);
-    if (values && !index) this.valuesIndexes.set(origin.file, (index = new ValuesIndex(values.text)));
+    if (values && !index) this.valuesIndexes.set(origin.file, (index = valuesIndex(values.text)));
     const at = index?.locate(origin.path);
     if (!values || !at) return undefined;
     return { file: values.file, ...at, via: 'values' };
@@ -193,7 +199,7 @@ class HelmMapper {
     const template = doc.source ? this.input.templates.get(doc.source) : undefined;
     if (!template) return undefined;
     let documents = this.templates.get(template.file);
-    if (!documents) this.templates.set(template.file, (documents = indexTemplate(template.text)));
+    if (!documents) this.templates.set(template.file, (documents = templateIndex(template.text)));
     const tdoc = templateDocumentFor(documents, doc.kind, doc.name, doc.ordinal);
     if (!tdoc) return undefined;
     const root = doc.document.root;
