@@ -1,6 +1,7 @@
 import { IncrementalAnalyser } from '../../src/core/analysis/file-analysis';
 import { applyFixes, fixEdits } from '../../src/core/fixes/apply';
 import { allRules } from '../../src/core/rules/registry';
+import { LineIndex } from '../../src/core/yaml/lines';
 import type { Finding } from '../../src/core/rules/types';
 import { corpusDocuments } from './corpus';
 import { fmt, percentile, type Report } from './report';
@@ -16,21 +17,10 @@ export function benchCodeActions(report: Report): void {
   const text = corpusDocuments(8).join('---\n');
   const options = { rules: allRules };
   const analysis = new IncrementalAnalyser('bench.yaml', options).update(text);
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  const lineOf = (offset: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const lines = new LineIndex(text);
   const onLine = new Map<number, Finding[]>();
   for (const f of analysis.findings) {
-    const line = lineOf(f.start);
+    const line = lines.positionAt(f.start).line;
     onLine.set(line, [...(onLine.get(line) ?? []), f]);
   }
   const eager: number[] = [];
@@ -66,7 +56,7 @@ export function benchCodeActions(report: Report): void {
   const after = percentile(lazy, 95);
   report.add({
     section,
-    metric: `cursor onto a finding, ${lineStarts.length}-line file: 0.1.0 (edits computed eagerly)`,
+    metric: `cursor onto a finding, ${lines.lineCount}-line file: 0.1.0 (edits computed eagerly)`,
     value: p(eager),
   });
   report.add({

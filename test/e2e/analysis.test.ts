@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { repoRoot } from '../../scripts/harness/paths';
-import { goToLine, openFile, openWorkbench, screenshot, type Session } from './support/workbench';
+import {
+  goToLine,
+  openFile,
+  openQuickFix,
+  openWorkbench,
+  screenshot,
+  type Session,
+} from './support/workbench';
 
 // A private copy: the test edits and saves a manifest.
 const workspace = mkdtempSync(join(tmpdir(), 'shipshape-e2e-ws-'));
@@ -104,17 +111,7 @@ test('a quick fix from the lightbulb computes its edit when picked and keeps the
   await openFile(page, 'datahub-gms.yaml');
   await page.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
   await goToLine(page, 18);
-  const action = page.locator('.action-widget .monaco-list-row', { hasText: 'Remove the earlier duplicate' });
-  for (let attempt = 0; ; attempt++) {
-    await page.keyboard.press('Control+.');
-    try {
-      await action.first().waitFor({ timeout: 10_000 });
-      break;
-    } catch (error) {
-      if (attempt >= 2) throw error;
-      await page.keyboard.press('Escape');
-    }
-  }
+  await openQuickFix(page, 'Remove the earlier duplicate');
   await screenshot(page, 'analysis-quick-fix');
   // The preferred (safe) fix is the focused first entry; the widget takes keys, not clicks.
   await page
