@@ -203,3 +203,42 @@ function lineAt(text: string, offset: number): number {
   for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
   return line;
 }
+
+/** What a render of the edited values says: its findings, or why it failed. */
+export type CheckRender = (
+  text: string,
+) => Promise<{ ok: true; findings: readonly MappedFinding[] } | { ok: false; error: string }>;
+
+/**
+ * Renders the block's composed text once; fixes whose findings that render still has are left
+ * out (with the reason) and the rest composed again from `text` and rendered once more — only
+ * when something was left out, since one fix may rely on another's values.
+ */
+export async function checkBlock(
+  text: string,
+  block: HardenBlock,
+  render: CheckRender,
+): Promise<{ text: string; fixes: HardenFix[]; dropped: Skipped[] } | { error: string }> {
+  let fixes: readonly HardenFix[] = block.fixes;
+  let composed = block.text;
+  const dropped: Skipped[] = [...block.skipped];
+  for (;;) {
+    const outcome = await render(composed);
+    if (!outcome.ok) return { error: `the chart no longer renders (${outcome.error})` };
+    const left = survivors(fixes, outcome.findings);
+    if (left.size === 0) return { text: composed, fixes: [...fixes], dropped };
+    for (const [fix, refs] of left)
+      dropped.push({
+        fix,
+        reason: `the rendered chart still reports ${refs.map((r) => `${r.rule} on ${r.object}`).join(', ')}`,
+      });
+    const next = composeFixes(
+      text,
+      fixes.filter((f) => !left.has(f)),
+    );
+    dropped.push(...next.skipped);
+    if (next.fixes.length === 0) return { text, fixes: [], dropped };
+    fixes = next.fixes;
+    composed = next.text;
+  }
+}

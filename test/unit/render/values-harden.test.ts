@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
+import type { MappedFinding } from '../../../src/core/render/locate';
 import {
+  checkBlock,
   composeFixes,
   findingsGone,
   hardenBlocks,
@@ -150,4 +152,60 @@ test('a subchart values.yaml gets one Harden per top-level block that owns fixab
       'Harden containerSecurityContext: 1 fix (securityContext)',
     ],
   );
+});
+
+test('a fix whose finding the check render still has is left out with the reason; the rest is composed and rendered again', async () => {
+  const seccomp = fix('Set a seccomp profile', 'seccomp-profile', [
+    'trino.securityContext.seccompProfile.type',
+    'RuntimeDefault',
+  ]);
+  const escalation = fix('Set allowPrivilegeEscalation: false', 'allow-privilege-escalation', [
+    'trino.securityContext.allowPrivilegeEscalation',
+    false,
+  ]);
+  const composed = composeFixes(values, [seccomp, escalation]);
+  const block = { key: 'trino', line: 1, ...composed };
+  const rendered: string[] = [];
+  // The first render still has the seccomp finding (the template ignores that key); the second has none.
+  const still = {
+    finding: { rule: 'seccomp-profile', object: { kind: 'Deployment', name: 'trino-worker' } },
+    rendered: { path: 'spec' },
+  } as unknown as MappedFinding;
+  const checked = await checkBlock(values, block, (text) => {
+    rendered.push(text);
+    return Promise.resolve({ ok: true, findings: rendered.length === 1 ? [still] : [] });
+  });
+  assert.ok(!('error' in checked));
+  assert.deepEqual(
+    checked.fixes.map((f) => f.title),
+    ['Set allowPrivilegeEscalation: false'],
+  );
+  assert.deepEqual(
+    checked.dropped.map((d) => `${d.fix.title}: ${d.reason}`),
+    ['Set a seccomp profile: the rendered chart still reports seccomp-profile on Deployment/trino-worker'],
+  );
+  assert.equal(rendered.length, 2);
+  assert.equal(rendered[0], composed.text);
+  assert.equal(checked.text, rendered[1]);
+  assert.match(checked.text, /securityContext: \{ ?allowPrivilegeEscalation: false ?\} # empty on purpose/);
+  assert.doesNotMatch(checked.text, /seccomp/);
+});
+
+test('a check render that fails stops the harden with helm’s message', async () => {
+  const block = {
+    key: 'trino',
+    line: 1,
+    ...composeFixes(values, [
+      fix('Set allowPrivilegeEscalation: false', 'allow-privilege-escalation', [
+        'trino.securityContext.allowPrivilegeEscalation',
+        false,
+      ]),
+    ]),
+  };
+  const checked = await checkBlock(values, block, () =>
+    Promise.resolve({ ok: false, error: 'template: trino/templates/x.yaml:3: bad' }),
+  );
+  assert.deepEqual(checked, {
+    error: 'the chart no longer renders (template: trino/templates/x.yaml:3: bad)',
+  });
 });
