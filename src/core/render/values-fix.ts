@@ -5,7 +5,7 @@ import { fixEdits } from '../fixes/apply';
 import type { AnalyseOptions } from '../rules/engine';
 import { parseManifestFile } from '../yaml/parse';
 import type { RenderLint } from './helm-map';
-import { offsetOf } from './locate';
+import { offsetOf, targetOf } from './locate';
 import type { MappedFinding } from './locate';
 import { formatPath, leaves, pathAt, type Leaf } from './rendered';
 import type { PathStep } from './template-index';
@@ -81,11 +81,14 @@ export function valuesChangesFor(
   const keys = key as string[];
   const last = keys[keys.length - 1] as string;
 
+  // The node the values key was found for: a key named otherwise in the template
+  // (`imagePullPolicy: {{ .Values.image.pullPolicy }}`) still holds exactly that node.
+  const field = formatPath(targetOf(finding, before).field);
   const changes: ValuesChange[] = [];
   for (const leaf of changed) {
     const at = leaf.path.lastIndexOf(last);
-    if (at < 0) return undefined;
-    const rel = leaf.path.slice(at + 1);
+    if (at < 0 && formatPath(leaf.path) !== field) return undefined;
+    const rel = at < 0 ? [] : leaf.path.slice(at + 1);
     if (rel.some((s) => typeof s !== 'string')) return undefined;
     // The key itself holds the value: only a value the template passes through unchanged.
     if (rel.length === 0 && !passesThrough(root, keys, old.get(formatPath(leaf.path)))) return undefined;

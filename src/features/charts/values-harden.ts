@@ -230,7 +230,7 @@ export function registerValuesHarden(
       (result?.marks ?? []).find((m) => m.lint && m.plan?.app === target.app)?.lint ?? result?.lint;
     const gone = after ? findingsGone(fixes, render.lint.findings, after.findings) : 0;
     say(
-      `Shipshape: ${name} updated and the chart rendered again: ${gone} finding${gone === 1 ? '' : 's'} gone (${fixes.map(describe).join('; ')}).${droppedNote}`,
+      `Shipshape: ${gone} finding${gone === 1 ? '' : 's'} gone: ${target.key} hardened in ${name} and the chart rendered again (${fixes.map(describe).join('; ')}).${droppedNote}`,
       dropped.length > 0,
     );
     return undefined;

@@ -113,25 +113,27 @@ test('the umbrella values.yaml trino block gets the trino subchart findings as o
   assert.ok(trino, `a trino block among ${blocks.map((b) => b.key).join(', ')}`);
   assert.equal(trino.line, 19);
   assert.deepEqual(trino.skipped, []);
-  assert.equal(hardenTitle(trino), 'Harden trino: 3 fixes (securityContext, resources)');
+  assert.equal(hardenTitle(trino), 'Harden trino: 4 fixes (securityContext, resources, imagePullPolicy)');
   assert.deepEqual(trino.fixes.flatMap((f) => f.findings.map((r) => `${r.rule} ${r.object}`)).sort(), [
     'cpu-limit Deployment/trino-coordinator',
     'cpu-request Deployment/trino-worker',
+    'image-pull-policy Deployment/trino-coordinator',
+    'image-pull-policy Deployment/trino-worker',
     'seccomp-profile Deployment/trino-coordinator',
   ]);
   // Only the trino block changed; the comments at the top stay.
   assert.ok(trino.text.startsWith(text.slice(0, text.indexOf('trino:'))));
   assert.ok(trino.text.endsWith(text.slice(text.indexOf('superset:'))));
   const merged = parse(trino.text) as {
-    trino: { securityContext: unknown; image: { tag: unknown } };
+    trino: { securityContext: unknown; image: unknown };
   };
   assert.deepEqual(merged.trino.securityContext, { seccompProfile: { type: 'RuntimeDefault' } });
-  assert.equal(merged.trino.image.tag, 'latest');
+  assert.deepEqual(merged.trino.image, { tag: 'latest', pullPolicy: 'Always' });
   // The subchart's own file is not touched: the parent's block overrides it.
   writeFileSync(file, trino.text);
   const again = await lintChart(chart, { values: [file] });
   assert.equal(survivors(trino.fixes, again.findings).size, 0);
-  assert.equal(findingsGone(trino.fixes, lint.findings, again.findings), 3);
+  assert.equal(findingsGone(trino.fixes, lint.findings, again.findings), 5);
   assert.equal(
     hardenBlocks(again, file, trino.text, overridden, options).find((b) => b.key === 'trino'),
     undefined,
