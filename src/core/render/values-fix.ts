@@ -1,9 +1,9 @@
-import { isMap, isScalar } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import { applyEdits, minimalEdits, type TextEdit } from '../edit/text-edit';
 import { YamlEditor } from '../edit/yaml-edit';
-import { fixEdits } from '../fixes/apply';
+import { fixEditsIn } from '../fixes/apply';
 import type { AnalyseOptions } from '../rules/engine';
-import { parseManifestFile } from '../yaml/parse';
+import { parseManifestFile, type ManifestDocument, type ManifestFile } from '../yaml/parse';
 import type { RenderLint } from './helm-map';
 import { offsetOf, targetOf } from './locate';
 import type { MappedFinding } from './locate';
@@ -60,21 +60,22 @@ export function valuesChangesFor(
   mapped: MappedFinding,
   sourceText: string,
   options: AnalyseOptions,
+  /** `sourceText` parsed already (a caller asking for many findings in one file). */
+  sourceFile: ManifestFile = parseManifestFile(sourceText),
 ): { title: string; changes: ValuesChange[] } | undefined {
   const { finding, location } = mapped;
   if (location?.via !== 'values' || !finding.fix) return undefined;
-  const renderedText = lint.file.text;
-  const renderedEdits = fixEdits(renderedText, finding, options);
+  const renderedEdits = fixEditsIn(lint.file, finding, options);
   if (!renderedEdits) return undefined;
-  const before = lint.file.documents[finding.documentIndex]?.root;
-  const after = parseManifestFile(applyEdits(renderedText, renderedEdits)).documents[finding.documentIndex]
-    ?.root;
+  const document = lint.file.documents[finding.documentIndex];
+  const before = document?.root;
+  const after = document && afterEdits(lint.file.text, document, renderedEdits);
   if (!before || !after) return undefined;
   const old = new Map(leaves(before).map((l) => [formatPath(l.path), l] as const));
   const changed = leaves(after).filter((l) => !l.markerKey && !same(old.get(formatPath(l.path)), l));
   if (changed.length === 0) return undefined;
 
-  const root = parseManifestFile(sourceText).documents[0]?.root;
+  const root = sourceFile.documents[0]?.root;
   if (!isMap(root)) return undefined;
   const key = pathAt(root, offsetOf(sourceText, location.line, location.column));
   if (key.length === 0 || key.some((s) => typeof s !== 'string')) return undefined;
@@ -130,6 +131,19 @@ export function fieldOf(path: readonly PathStep[]): string {
   });
   const next = path[at + 1];
   return typeof next === 'string' ? next : String(path.at(-1) ?? '');
+}
+
+/**
+ * The finding's document with the fix applied. Only that document is parsed again when the
+ * edits stay inside it: a chart's output is read once, not once per finding.
+ */
+function afterEdits(text: string, document: ManifestDocument, edits: readonly TextEdit[]) {
+  const inside = edits.every((e) => e.start >= document.start && e.end <= document.end);
+  if (!inside) return parseManifestFile(applyEdits(text, edits)).documents[document.index]?.root;
+  const source = text.slice(document.start, document.end);
+  const shifted = edits.map((e) => ({ ...e, start: e.start - document.start, end: e.end - document.start }));
+  const parsed = parseDocument(applyEdits(source, shifted));
+  return parsed.errors.length === 0 && isMap(parsed.contents) ? parsed.contents : undefined;
 }
 
 const same = (a: Leaf | undefined, b: Leaf) => a !== undefined && a.value === b.value;

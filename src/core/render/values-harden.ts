@@ -1,6 +1,7 @@
 import { isMap, isScalar, type Node } from 'yaml';
 import type { AnalyseOptions } from '../rules/engine';
-import { parseManifestFile } from '../yaml/parse';
+import { indexFile } from '../rules/scope';
+import { parseManifestFile, type ManifestFile } from '../yaml/parse';
 import type { RenderLint } from './helm-map';
 import type { MappedFinding } from './locate';
 import { changeText, valuesChangesFor, writeValues, type ValuesChange } from './values-fix';
@@ -69,13 +70,21 @@ export function hardenBlocks(
     if (isScalar(key) && typeof key.value === 'string' && key.range)
       lines.set(key.value, lineAt(text, key.range[0]));
   }
+  // Each finding's fix runs on the same rendered output: its objects are indexed once.
+  const fixOptions = {
+    ...options,
+    index: options.index ?? { scope: 'file' as const, objects: indexFile(lint.file, '') },
+  };
+  const sources = new Map<string, ManifestFile>();
   const candidates = new Map<string, { title: string; findings: FindingRef[]; changes: ValuesChange[] }[]>();
   for (const m of lint.findings) {
     const at = m.location;
     if (at?.via !== 'values') continue;
     const source = at.file === file ? { text, prefix: [] } : overridden.get(at.file);
     if (!source) continue;
-    const planned = valuesChangesFor(lint, m, source.text, options);
+    let parsed = sources.get(at.file);
+    if (!parsed) sources.set(at.file, (parsed = parseManifestFile(source.text)));
+    const planned = valuesChangesFor(lint, m, source.text, fixOptions, parsed);
     if (!planned) continue;
     const changes = planned.changes.map((c) => ({ ...c, path: [...source.prefix, ...c.path] }));
     const block = changes[0]?.path[0];
