@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { Page } from 'playwright-core';
 import { renderToolSettings, repoRoot } from '../../scripts/harness/paths';
+import { cursorAt, goToLine, openPath } from './support/editor';
 import { openWorkbench, screenshot, uiTest, type Session } from './support/workbench';
 
 // A private copy: the tests edit and save a template and a values file.
@@ -28,43 +29,6 @@ const page = (): Page => {
   if (!session) throw new Error('the workbench is not open');
   return session.page;
 };
-
-/** Quick Open by workspace-relative path (several charts have a values.yaml). */
-async function openPath(p: Page, path: string): Promise<void> {
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  const dir = path.slice(0, path.lastIndexOf('/'));
-  await p.keyboard.press('Control+P');
-  const input = p.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(path);
-  // The row of that file (its folder is the row's description), not a recent one of the same name.
-  const row = p
-    .locator('.quick-input-list .monaco-list-row', { hasText: name })
-    .filter({ hasText: dir })
-    .first();
-  await row.waitFor({ timeout: 15_000 });
-  await row.click();
-  await p.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor({ timeout: 15_000 });
-  await p
-    .locator('.monaco-breadcrumbs', { hasText: dir.split('/').at(-1) ?? dir })
-    .first()
-    .waitFor({ timeout: 15_000 });
-}
-
-async function goToLine(p: Page, line: number): Promise<void> {
-  await p.keyboard.press('Control+G');
-  const input = p.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`:${line}`);
-  await input.press('Enter');
-  await cursorAt(p, line);
-}
-
-/** Waits for the status bar to show the cursor there (it follows the cursor a moment later). */
-async function cursorAt(p: Page, line: number, column?: number): Promise<void> {
-  const at = new RegExp(`Ln ${line}, Col ${column ?? '\\d+'}\\b`);
-  await p.locator('.statusbar-item', { hasText: at }).first().waitFor({ timeout: 10_000 });
-}
 
 /** Home goes to the first non-blank character, a second Home to column 1. */
 async function column1(p: Page, line: number): Promise<void> {

@@ -23,9 +23,17 @@ export function fixEdits(
   finding: Finding,
   opts: AnalyseOptions,
 ): readonly TextEdit[] | undefined {
+  return fixEditsIn(parseManifestFile(text), finding, opts);
+}
+
+/** `fixEdits` on a file already parsed (a rendered chart's output, read once for many findings). */
+export function fixEditsIn(
+  file: ManifestFile,
+  finding: Finding,
+  opts: AnalyseOptions,
+): readonly TextEdit[] | undefined {
   const rule = opts.rules.find((r) => r.id === finding.fix?.id);
   if (!rule?.fix) return undefined;
-  const file = parseManifestFile(text);
   const object = objectFor(file, finding);
   if (!object) return undefined;
   const edits = rule.fix.apply({

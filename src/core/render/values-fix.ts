@@ -1,13 +1,14 @@
-import { isMap, isScalar } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import { applyEdits, minimalEdits, type TextEdit } from '../edit/text-edit';
 import { YamlEditor } from '../edit/yaml-edit';
-import { fixEdits } from '../fixes/apply';
+import { fixEditsIn } from '../fixes/apply';
 import type { AnalyseOptions } from '../rules/engine';
-import { parseManifestFile } from '../yaml/parse';
+import { parseManifestFile, type ManifestDocument, type ManifestFile } from '../yaml/parse';
 import type { RenderLint } from './helm-map';
-import { offsetOf } from './locate';
+import { offsetOf, targetOf } from './locate';
 import type { MappedFinding } from './locate';
 import { formatPath, leaves, pathAt, type Leaf } from './rendered';
+import type { PathStep } from './template-index';
 
 export interface ValuesFix {
   readonly title: string;
@@ -15,6 +16,14 @@ export interface ValuesFix {
   readonly edits: readonly TextEdit[];
   /** What is written, for the message: `securityContext.allowPrivilegeEscalation: false`. */
   readonly changes: readonly string[];
+}
+
+/** One value a fix writes, at a key path of the values file the finding sits in. */
+export interface ValuesChange {
+  readonly path: readonly string[];
+  readonly value: string | number | boolean;
+  /** The rendered field it lands in (`resources`, `securityContext`), for titles. */
+  readonly field: string;
 }
 
 /**
@@ -30,48 +39,111 @@ export function valuesFixFor(
   valuesText: string,
   options: AnalyseOptions,
 ): ValuesFix | undefined {
+  const planned = valuesChangesFor(lint, mapped, valuesText, options);
+  const text = planned && writeValues(valuesText, planned.changes);
+  if (!planned || text === undefined || text === valuesText) return undefined;
+  return {
+    title: planned.title,
+    edits: minimalEdits(valuesText, text),
+    changes: planned.changes.map(changeText),
+  };
+}
+
+export const changeText = (c: ValuesChange): string => `${c.path.join('.')}: ${String(c.value)}`;
+
+/**
+ * The values a finding's fix writes, as key paths of the values file the mapping placed it in
+ * (`sourceText` is that file's text). Undefined when it cannot be said in values alone.
+ */
+export function valuesChangesFor(
+  lint: RenderLint,
+  mapped: MappedFinding,
+  sourceText: string,
+  options: AnalyseOptions,
+  /** `sourceText` parsed already (a caller asking for many findings in one file). */
+  sourceFile: ManifestFile = parseManifestFile(sourceText),
+): { title: string; changes: ValuesChange[] } | undefined {
   const { finding, location } = mapped;
   if (location?.via !== 'values' || !finding.fix) return undefined;
-  const renderedText = lint.file.text;
-  const renderedEdits = fixEdits(renderedText, finding, options);
+  const renderedEdits = fixEditsIn(lint.file, finding, options);
   if (!renderedEdits) return undefined;
-  const before = lint.file.documents[finding.documentIndex]?.root;
-  const after = parseManifestFile(applyEdits(renderedText, renderedEdits)).documents[finding.documentIndex]
-    ?.root;
+  const document = lint.file.documents[finding.documentIndex];
+  const before = document?.root;
+  const after = document && afterEdits(lint.file.text, document, renderedEdits);
   if (!before || !after) return undefined;
   const old = new Map(leaves(before).map((l) => [formatPath(l.path), l] as const));
   const changed = leaves(after).filter((l) => !l.markerKey && !same(old.get(formatPath(l.path)), l));
   if (changed.length === 0) return undefined;
 
-  const values = parseManifestFile(valuesText);
-  const root = values.documents[0]?.root;
+  const root = sourceFile.documents[0]?.root;
   if (!isMap(root)) return undefined;
-  const key = pathAt(root, offsetOf(valuesText, location.line, location.column));
+  const key = pathAt(root, offsetOf(sourceText, location.line, location.column));
   if (key.length === 0 || key.some((s) => typeof s !== 'string')) return undefined;
-  const last = key[key.length - 1] as string;
+  const keys = key as string[];
+  const last = keys[keys.length - 1] as string;
 
-  let text = valuesText;
-  const changes: string[] = [];
+  // The node the values key was found for: a key named otherwise in the template
+  // (`imagePullPolicy: {{ .Values.image.pullPolicy }}`) still holds exactly that node.
+  const field = formatPath(targetOf(finding, before).field);
+  const changes: ValuesChange[] = [];
   for (const leaf of changed) {
     const at = leaf.path.lastIndexOf(last);
-    if (at < 0) return undefined;
-    const rel = leaf.path.slice(at + 1);
+    if (at < 0 && formatPath(leaf.path) !== field) return undefined;
+    const rel = at < 0 ? [] : leaf.path.slice(at + 1);
     if (rel.some((s) => typeof s !== 'string')) return undefined;
-    const target = [...(key as string[]), ...(rel as string[])];
     // The key itself holds the value: only a value the template passes through unchanged.
-    if (rel.length === 0 && !passesThrough(root, key as string[], old.get(formatPath(leaf.path))))
-      return undefined;
-    const file = parseManifestFile(text);
-    const map = file.documents[0]?.root;
-    if (!isMap(map)) return undefined;
+    if (rel.length === 0 && !passesThrough(root, keys, old.get(formatPath(leaf.path)))) return undefined;
     const value = leaf.value;
     if (!(typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'))
       return undefined;
-    text = applyEdits(text, new YamlEditor(file).setIn(map, target, value));
-    changes.push(`${target.join('.')}: ${String(value)}`);
+    changes.push({ path: [...keys, ...(rel as string[])], value, field: fieldOf(leaf.path) });
   }
-  if (text === valuesText) return undefined;
-  return { title: finding.fix.title, edits: minimalEdits(valuesText, text), changes };
+  return { title: finding.fix.title, changes };
+}
+
+/**
+ * Writes changes into a values file one by one, each against the text the previous one left
+ * (under `prefix`: a parent chart's `<subchart>:` block). Undefined when the file is not a map.
+ */
+export function writeValues(
+  text: string,
+  changes: readonly ValuesChange[],
+  prefix: readonly string[] = [],
+): string | undefined {
+  let out = text;
+  for (const change of changes) {
+    const file = parseManifestFile(out);
+    const map = file.documents[0]?.root;
+    if (!isMap(map)) return undefined;
+    out = applyEdits(out, new YamlEditor(file).setIn(map, [...prefix, ...change.path], change.value));
+  }
+  return out;
+}
+
+/**
+ * The field of the object or container a rendered path ends in: what follows the last `spec` or
+ * container index (`…containers[0].resources.limits.cpu` → `resources`).
+ */
+export function fieldOf(path: readonly PathStep[]): string {
+  let at = -1;
+  path.forEach((s, i) => {
+    if (typeof s === 'number' || s === 'spec') at = i;
+  });
+  const next = path[at + 1];
+  return typeof next === 'string' ? next : String(path.at(-1) ?? '');
+}
+
+/**
+ * The finding's document with the fix applied. Only that document is parsed again when the
+ * edits stay inside it: a chart's output is read once, not once per finding.
+ */
+function afterEdits(text: string, document: ManifestDocument, edits: readonly TextEdit[]) {
+  const inside = edits.every((e) => e.start >= document.start && e.end <= document.end);
+  if (!inside) return parseManifestFile(applyEdits(text, edits)).documents[document.index]?.root;
+  const source = text.slice(document.start, document.end);
+  const shifted = edits.map((e) => ({ ...e, start: e.start - document.start, end: e.end - document.start }));
+  const parsed = parseDocument(applyEdits(source, shifted));
+  return parsed.errors.length === 0 && isMap(parsed.contents) ? parsed.contents : undefined;
 }
 
 const same = (a: Leaf | undefined, b: Leaf) => a !== undefined && a.value === b.value;

@@ -4,6 +4,7 @@ import type { Services } from '../services';
 import { registerRenderNamespace } from './namespace';
 import { ChartsService } from './service';
 import { registerValuesFix, ValuesFixActions } from './values-fix';
+import { registerValuesHarden } from './values-harden';
 
 /** Charts and overlays: rendered with the user's helm/kustomize, findings on the source lines. */
 export function registerCharts(services: Services): vscode.Disposable {
@@ -18,6 +19,7 @@ export function registerCharts(services: Services): vscode.Disposable {
     ),
   );
   store.add(registerValuesFix(charts, services.log));
+  store.add(registerValuesHarden(charts, services.analysis, services.preview, services.log));
   store.add(registerRenderNamespace(services.clusters));
   const analysis = services.analysis;
   if (analysis) {

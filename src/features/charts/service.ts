@@ -128,6 +128,12 @@ export class ChartsService implements vscode.Disposable {
     });
   }
 
+  /** True while a render of the root is scheduled or running. */
+  isRendering(root: SourceRoot): boolean {
+    const state = this.states.get(root.dir);
+    return state?.timer !== undefined || state?.controller !== undefined;
+  }
+
   /** The Argo CD Applications a root is rendered with (none: defaults). */
   plansFor(root: SourceRoot): AppPlan[] {
     return this.apps.plansFor(root);

@@ -6,7 +6,7 @@ import { renderChart } from '../../adapters/render/helm';
 import { DEFAULT_LIMITS } from '../../adapters/render/run';
 import { toWorkspaceEdit } from '../../adapters/vscode/convert';
 import { applyEdits, type TextEdit } from '../../core/edit/text-edit';
-import { lintHelmRender } from '../../core/render/helm-map';
+import { lintHelmRender, type RenderLint } from '../../core/render/helm-map';
 import { valuesFixFor } from '../../core/render/values-fix';
 import type { Logger } from '../../core/log';
 import { allRules } from '../../core/rules/registry';
@@ -132,6 +132,21 @@ async function verify(
   target: Target,
   plan: AppPlan | undefined,
 ): Promise<string> {
+  const outcome = await renderEditedCopy(helm, root, file, text, plan);
+  if (!outcome.ok) return `the chart no longer renders (${outcome.error})`;
+  return stillThere(outcome.lint.findings, target)
+    ? `the rendered chart still reports ${target.rule}`
+    : 'cleared';
+}
+
+/** A copy of the chart rendered and linted with one values file's text replaced. */
+export async function renderEditedCopy(
+  helm: string,
+  root: SourceRoot,
+  file: string,
+  text: string,
+  plan: AppPlan | undefined,
+): Promise<{ ok: true; lint: RenderLint } | { ok: false; error: string }> {
   const work = mkdtempSync(join(tmpdir(), 'shipshape-values-fix-'));
   try {
     const copy = join(work, basename(root.dir));
@@ -158,11 +173,8 @@ async function verify(
           limits: DEFAULT_LIMITS,
           probe: false,
         });
-    if (!outcome.ok)
-      return `the chart no longer renders (${outcome.errors[0]?.message ?? 'helm template failed'})`;
-    return stillThere(lintHelmRender(outcome.render, options).findings, target)
-      ? `the rendered chart still reports ${target.rule}`
-      : 'cleared';
+    if (!outcome.ok) return { ok: false, error: outcome.errors[0]?.message ?? 'helm template failed' };
+    return { ok: true, lint: lintHelmRender(outcome.render, options) };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

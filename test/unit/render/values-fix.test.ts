@@ -49,3 +49,23 @@ test('a value the template does not pass through unchanged gets no values fix', 
   const file = tag.location?.file ?? '';
   assert.equal(valuesFixFor(lint, tag, readFileSync(file, 'utf8'), options), undefined);
 });
+
+test('a values key the template writes under another name (imagePullPolicy ← image.pullPolicy) gets its values fix', async () => {
+  const lint = await lintChart(join(workspace, 'helm', 'charts', 'data-platform'));
+  const policy = lint.findings.find(
+    (m) =>
+      m.finding.rule === 'image-pull-policy' &&
+      m.finding.object.name === 'trino-worker' &&
+      m.location?.via === 'values',
+  );
+  assert.ok(policy, 'the finding sits on the trino image.pullPolicy line');
+  const file = policy.location?.file ?? '';
+  const before = readFileSync(file, 'utf8');
+  const fix = valuesFixFor(lint, policy, before, options);
+  assert.ok(fix, 'a values fix is offered');
+  assert.deepEqual(fix.changes, ['image.pullPolicy: Always']);
+  assert.equal(
+    applyEdits(before, fix.edits),
+    before.replace('pullPolicy: IfNotPresent', 'pullPolicy: Always'),
+  );
+});
