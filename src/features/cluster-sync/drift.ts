@@ -4,7 +4,7 @@ import { Commands } from '../../constants';
 import { rangeOf } from '../../adapters/vscode/convert';
 import type { Logger } from '../../core/log';
 import type { Inspection } from '../../core/sync/inspection';
-import { watchedVersion } from '../../core/sync/watched';
+import { movedSince } from '../../core/sync/watched';
 import { parseManifestFile } from '../../core/yaml/parse';
 import { applyTargets, type TargetIdentity } from '../../core/sync/targets';
 import type { AnalysisService } from '../analysis/service';
@@ -203,15 +203,7 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
         changed = true;
         continue;
       }
-      const moved = [...entry.inspections.values()].some((i) => {
-        const identity = { ...i.target.identity, ...(i.namespace ? { namespace: i.namespace } : {}) };
-        const now = watchedVersion(state, identity);
-        if (!now || unreadable.has(now.list)) return false;
-        if (i.state === 'missing') return now.version !== null;
-        // Absent from the watched lists is not proof of deletion (namespaces watched one by one
-        // under limited RBAC): only a changed version counts, deletions show on the next save.
-        return i.resourceVersion !== undefined && now.version !== null && now.version !== i.resourceVersion;
-      });
+      const moved = [...entry.inspections.values()].some((i) => movedSince(i, state, unreadable));
       if (moved) {
         this.entries.delete(uri);
         changed = true;
