@@ -4,6 +4,7 @@
  * informers the explorer runs list them), and the drift lens checks a chart template's objects.
  */
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadScenario } from '../../scenarios/loader';
@@ -12,14 +13,17 @@ import { startTestCluster, type TestCluster } from '../../scripts/harness/testcl
 import { ClusterConnection } from '../../src/adapters/k8s/connection';
 import { forContext, loadKubeconfig } from '../../src/adapters/k8s/kubeconfig';
 import type { KubeRest } from '../../src/adapters/k8s/rest';
-import { Discovery, type SyncContext } from '../../src/adapters/k8s/sync';
+import { applyInspected, Discovery, type SyncContext } from '../../src/adapters/k8s/sync';
 import { livePlan, plansInFile, type AppPlan } from '../../src/adapters/render/argo';
 import { DEFAULT_LIMITS } from '../../src/adapters/render/run';
+import { changeMark } from '../../src/core/k8s/change-mark';
 import type { ArgoApplication } from '../../src/core/k8s/types';
 import { silentLogger } from '../../src/core/log';
 import { matchLiveApps, notShadowed, renderKey } from '../../src/core/render/cluster-apps';
 import { nodeAtPath } from '../../src/core/render/rendered';
 import { renderedDocumentOf } from '../../src/core/render/locate-object';
+import { objectsOfTemplate } from '../../src/core/render/template-objects';
+import { movedSince } from '../../src/core/sync/watched';
 import { allRules } from '../../src/core/rules/registry';
 import { renderRoot } from '../../src/features/charts/render';
 import type { SourceRoot } from '../../src/features/charts/roots';
@@ -188,4 +192,82 @@ test('an Application created in the cluster with a parameter renders the chart w
     return now;
   });
   assert.equal((await supersetReplicas([planOf([edited])])).replicas, 3);
+});
+
+test('the drift lens on a chart template: its rendered objects through the same dry run; a status write does not re-check them, a spec change does', async () => {
+  await namespace(rest, 'drift');
+  // The workspace Application's render, installed into a namespace of its own.
+  const plans = plansInFile(appFile)
+    .filter((p) => p.dir === root.dir)
+    .map((p) => (p.helm ? { ...p, namespace: 'drift', helm: { ...p.helm, namespace: 'drift' } } : p));
+  const { result } = await supersetReplicas(plans);
+  assert.ok(result.lint);
+  const diff = chartDiff(root, result, plans, 'default', workspace);
+  assert.ok(!('refused' in diff));
+  assert.equal(diff.namespace, 'drift');
+  const template = join(root.dir, 'charts', 'superset', 'templates', 'superset.yaml');
+  const heads = readFileSync(template, 'utf8')
+    .split('\n')
+    .flatMap((line, i) => (line.startsWith('apiVersion:') ? [i] : []));
+  const objects = objectsOfTemplate(result.lint, diff.targets, template);
+  assert.deepEqual(
+    objects.map((o) => [o.target.identity.kind, o.target.identity.name, o.line]),
+    [
+      ['Deployment', 'superset-web', heads[0]],
+      ['Deployment', 'redis', heads[1]],
+    ],
+    'each object at the head of the template document that writes it',
+  );
+
+  const ctx = ctxIn(diff.namespace);
+  const web = objects[0]?.target;
+  assert.ok(web);
+  const [before] = await inspectAll(ctx, [web]);
+  assert.equal(before?.state, 'missing');
+  assert.equal((await applyInspected(ctx, before, false)).outcome, 'created');
+  const [checked] = await inspectAll(ctx, [web]);
+  assert.ok(checked);
+  assert.equal(checked.state, 'same', checked.message);
+  assert.equal(checked.namespace, 'drift');
+  assert.ok(checked.mark);
+
+  const watched = () =>
+    connection
+      .state()
+      .deployments.find((d) => d.metadata?.namespace === 'drift' && d.metadata.name === 'superset-web');
+  // The watch catches up with what the check read (whatever status writes came after it).
+  const seen = await eventually(() => {
+    const d = watched();
+    assert.ok(d && changeMark(d) === checked.mark, 'the watch holds the checked object');
+    return d;
+  });
+  const moved = () => movedSince(checked, connection.state(), connection.missing());
+  assert.equal(moved(), false);
+
+  // A controller reports progress: a new resourceVersion, the same generation. No re-check.
+  await rest.request('PATCH', '/apis/apps/v1/namespaces/drift/deployments/superset-web/status', {
+    what: 'write Deployment status',
+    contentType: 'application/merge-patch+json',
+    body: { status: { replicas: 2, readyReplicas: 1, observedGeneration: seen.metadata?.generation } },
+  });
+  await eventually(() => assert.equal(watched()?.status?.readyReplicas, 1, 'the watch saw the status write'));
+  assert.notEqual(watched()?.metadata?.resourceVersion, seen.metadata?.resourceVersion);
+  assert.equal(moved(), false, 'a status write does not re-check');
+
+  // Someone scales it by hand: the generation moves, the lens checks again and sees the drift.
+  await rest.request('PATCH', '/apis/apps/v1/namespaces/drift/deployments/superset-web', {
+    what: 'scale Deployment',
+    contentType: 'application/merge-patch+json',
+    body: { spec: { replicas: 4 } },
+  });
+  await eventually(() => assert.notEqual(watched()?.metadata?.generation, seen.metadata?.generation));
+  assert.equal(moved(), true);
+  const [again] = await inspectAll(ctx, [web]);
+  // The hand edit's field manager now owns spec.replicas: "differs · fields owned by …".
+  assert.equal(again?.state, 'conflict');
+  assert.ok(
+    again.conflicts?.some((c) => c.field.includes('replicas')),
+    JSON.stringify(again.conflicts),
+  );
+  assert.match(again?.comparison?.live ?? '', /^ {2}replicas: 4$/m);
 });
