@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { loadScenario } from '../../scenarios/loader';
 import { ensureTool, repoRoot } from '../../scripts/harness/paths';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
+import { diff } from '../../src/cli/diff';
 import { ClusterConnection } from '../../src/adapters/k8s/connection';
 import { forContext, loadKubeconfig } from '../../src/adapters/k8s/kubeconfig';
 import type { KubeRest } from '../../src/adapters/k8s/rest';
@@ -270,4 +271,46 @@ test('the drift lens on a chart template: its rendered objects through the same 
     JSON.stringify(again.conflicts),
   );
   assert.match(again?.comparison?.live ?? '', /^ {2}replicas: 4$/m);
+});
+
+test('shipshape diff <chart> --context renders the chart the way the cluster’s Applications say', async () => {
+  await namespace(rest, 'qa');
+  await rest.request('POST', APPS, {
+    what: 'create Application',
+    body: {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'data-platform-qa', namespace: 'argocd' },
+      spec: {
+        project: 'default',
+        source: {
+          repoURL: 'https://github.com/254carbon/platform.git',
+          path: 'helm/charts/data-platform',
+          helm: { parameters: [{ name: 'superset.replicas', value: '4' }] },
+        },
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'qa' },
+      },
+    },
+  });
+  let stdout = '';
+  let stderr = '';
+  const code = await diff(
+    [root.dir, '--kubeconfig', cluster.kubeconfig, '--context', context, '--helm', helm],
+    (s) => (stdout += s),
+    (s) => (stderr += s),
+  );
+  assert.ok(code === 1 || code === 3, stderr);
+  // Run from the repository's root, not the demo workspace: the path matches the folder's end.
+  assert.match(
+    stderr,
+    new RegExp(
+      `demo/workspace/helm/charts/data-platform: rendered as Argo CD app argocd/data-platform-qa in ${context} says: spec\\.source\\.path helm/charts/data-platform matches the end of the folder`,
+    ),
+  );
+  assert.match(stderr, /rendered as Argo CD app argocd\/data-platform in /, 'the seeded Application too');
+  const section = stdout
+    .split(/^(?=--- )/m)
+    .find((s) => s.includes('+++ planned/Deployment qa/superset-web'));
+  assert.ok(section, stdout.slice(0, 2000));
+  assert.match(section, /^\+ {2}replicas: 4$/m, 'the parameter of the live Application');
 });
