@@ -13,6 +13,7 @@ import { parseManifestFile } from '../core/yaml/parse';
 import { one, parseArgs, UsageError } from './args';
 import { RENDER_VALUE_OPTIONS, renderRootOf } from './render-lint';
 import { renderSources } from './render-source';
+import { withLiveApps } from './live-apps';
 
 export const DIFF_USAGE = `usage: shipshape diff [paths…] [--kubeconfig FILE] [--context NAME]
 
@@ -21,7 +22,10 @@ Asks the cluster what applying the manifests would change — a server-side appl
 object, live against planned, without status and server bookkeeping. Objects that do not exist
 yet diff against /dev/null. A chart or Kustomize directory, or a file of Argo CD Applications, is
 rendered first (helm template / kustomize build; --values, --set, --set-string, --namespace,
---release, --helm, --kustomize as for lint); a loose Helm template file is refused.
+--release, --helm, --kustomize as for lint); a loose Helm template file is refused. With
+--context, a chart or overlay folder that an Argo CD Application of that cluster points at (its
+path) is rendered the way that Application says (value files, parameters, values, release,
+destination namespace); --values and --set still come last.
 Exit code 0 when nothing would change; 1 when something would; 2 on usage errors; 3 when an
 object cannot be checked (forbidden, invalid, unknown kind, unreachable cluster).`;
 
@@ -43,19 +47,7 @@ export async function diff(
   const paths = args.positional.length > 0 ? args.positional : ['.'];
   const { files, missing } = collectFiles(paths.filter((p) => !renderRootOf(p)));
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
-  const rendered = await renderSources(
-    paths.flatMap((p) => renderRootOf(p) ?? []),
-    args,
-  );
-  for (const e of rendered.errors) err(`${e}\n`);
-  const inputs = [
-    ...files.map((f) => ({ name: display(f), read: () => readManifest(f), namespace: undefined })),
-    ...rendered.sources.map((r) => ({
-      name: r.name,
-      read: () => ({ text: r.text }),
-      namespace: r.namespace,
-    })),
-  ];
+  const roots = paths.flatMap((p) => renderRootOf(p) ?? []);
 
   let ctx: SyncContext;
   let contextName: string;
@@ -73,6 +65,25 @@ export async function diff(
     }
     throw error;
   }
+
+  let rendered: Awaited<ReturnType<typeof renderSources>>;
+  try {
+    // Asked for a context by name: the Argo CD Applications it serves say how to render a chart.
+    const how = one(args, 'context') ? await withLiveApps(roots, ctx.rest, contextName, err) : roots;
+    rendered = await renderSources(how, args);
+  } catch (error) {
+    ctx.rest.dispose();
+    throw error;
+  }
+  for (const e of rendered.errors) err(`${e}\n`);
+  const inputs = [
+    ...files.map((f) => ({ name: display(f), read: () => readManifest(f), namespace: undefined })),
+    ...rendered.sources.map((r) => ({
+      name: r.name,
+      read: () => ({ text: r.text }),
+      namespace: r.namespace,
+    })),
+  ];
 
   let changed = 0;
   let failed = rendered.errors.length;

@@ -42,7 +42,8 @@ export async function renderSources(
       if (p.severity === 'error')
         errors.push(`${display(plan?.appFile ?? root.dir)}:${p.line + 1}: ${p.message}`);
     const how = root.kind === 'helm' ? 'helm template' : 'kustomize build';
-    const name = `${display(root.dir)} (${plan ? `${how}, Argo CD app ${plan.app}` : how})`;
+    const app = plan?.live ? `${plan.live.id} in ${plan.live.context}` : plan?.app;
+    const name = `${display(root.dir)} (${app ? `${how}, Argo CD app ${app}` : how})`;
     const tool = findTool(root.kind, one(args, root.kind));
     if (!tool) {
       errors.push(`${display(root.dir)}: ${root.kind} not found: install it or pass --${root.kind} PATH`);

@@ -1,3 +1,4 @@
+import { changeMark } from '../../core/k8s/change-mark';
 import { managementOfMeta } from '../../core/k8s/management';
 import type { ObjectMeta } from '../../core/k8s/types';
 import { compareObjects } from '../../core/sync/compare';
@@ -147,6 +148,7 @@ export async function inspect(ctx: SyncContext, target: ApplyTarget): Promise<In
       managementOfMeta(kind, at.body['metadata'] as ObjectMeta | undefined);
     const rv = {
       ...(resourceVersion ? { resourceVersion } : {}),
+      ...(live ? { mark: changeMark(live) } : {}),
       ...(at.namespace ? { namespace: at.namespace } : {}),
       ...(managedBy ? { managedBy } : {}),
     };

@@ -11,6 +11,7 @@ import {
   type ArgoSource,
   type InlineValues,
 } from '../../core/render/argo-app';
+import type { LiveAppMatch } from '../../core/render/cluster-apps';
 import type { RenderLint } from '../../core/render/helm-map';
 import type { MappedFinding } from '../../core/render/locate';
 import { renderChart, type HelmOutcome, type HelmRequest, type LocatedRenderError } from './helm';
@@ -27,8 +28,11 @@ export interface AppProblem {
 /** How Argo CD renders one source of one Application, with paths on this machine. */
 export interface AppPlan {
   readonly app: string;
-  readonly appFile: string;
+  /** The workspace file that holds the Application; absent for one the cluster serves. */
+  readonly appFile?: string;
   readonly document: number;
+  /** An Application the cluster serves: which context, which object, and what matched. */
+  readonly live?: { readonly context: string; readonly id: string; readonly matched: string };
   readonly kind: 'helm' | 'kustomize';
   /** The chart or overlay folder. */
   readonly dir: string;
@@ -87,8 +91,35 @@ export function planFor(appFile: string, app: ArgoApp, source: ArgoSource): AppP
   if (!source.path || source.chart) return undefined;
   const repo = repoRootFor(appFile, source.path);
   if (!repo) return undefined;
+  return planAt(repo, app, source, { app: app.name, appFile: resolve(appFile), document: app.document });
+}
+
+/** An Application the cluster serves, matched with a root of the workspace (see matchLiveApps). */
+export function livePlan(match: LiveAppMatch, context: string): AppPlan | undefined {
+  const where = `Argo CD app ${match.id} in ${context}`;
+  const plan = planAt(match.repoRoot, match.app, match.source, {
+    app: match.app.name,
+    document: 0,
+    live: { context, id: match.id, matched: match.matched },
+  });
+  // A live Application has no file to show its problems on: they name it instead.
+  return (
+    plan && {
+      ...plan,
+      problems: plan.problems.map((p) => ({ ...p, line: 0, message: `${where}: ${p.message}` })),
+    }
+  );
+}
+
+function planAt(
+  repo: string,
+  app: ArgoApp,
+  source: ArgoSource,
+  base: Pick<AppPlan, 'app' | 'appFile' | 'document' | 'live'>,
+): AppPlan | undefined {
+  if (!source.path) return undefined;
   const dir = join(repo, source.path);
-  const base = { app: app.name, appFile: resolve(appFile), document: app.document, dir };
+  if (!isRoot(dir)) return undefined;
   if (existsSync(join(dir, 'Chart.yaml'))) {
     const s = helmSettings(app, source);
     const problems: AppProblem[] = s.notes.map((message) => ({ line: app.line, message, severity: 'info' }));
@@ -109,6 +140,7 @@ export function planFor(appFile: string, app: ArgoApp, source: ArgoSource): AppP
     }
     return {
       ...base,
+      dir,
       kind: 'helm',
       namespace: s.namespace,
       helm: {
@@ -130,6 +162,7 @@ export function planFor(appFile: string, app: ArgoApp, source: ArgoSource): AppP
   const k = kustomizeSettings(app, source);
   return {
     ...base,
+    dir,
     kind: 'kustomize',
     namespace: k.namespace,
     kustomize: { overlay: k.overlay },
@@ -171,9 +204,10 @@ export async function renderPlanChart(
       limits,
       ...extra,
     });
+    const appFile = plan.appFile;
     const onApp = (line: number, column: number) => {
-      if (!h.inline) return undefined;
-      const text = readFileSync(plan.appFile, 'utf8');
+      if (!h.inline || !appFile) return undefined;
+      const text = readFileSync(appFile, 'utf8');
       return inlineLocation(text, plan.document, h.inline, line, column);
     };
     const relocate = (lint: RenderLint): RenderLint =>
@@ -186,7 +220,16 @@ export async function renderPlanChart(
       errors: outcome.errors.map((e): LocatedRenderError => {
         if (e.file !== inlineFile) return e;
         const at = onApp(Math.max(0, e.line - 1), Math.max(0, e.column - 1));
-        return { ...e, file: plan.appFile, line: (at?.line ?? 0) + 1, column: (at?.column ?? 0) + 1 };
+        const message = plan.live
+          ? `${e.message} (in the inline values of Argo CD app ${plan.live.id})`
+          : e.message;
+        return {
+          ...e,
+          message,
+          file: appFile ?? join(plan.dir, 'Chart.yaml'),
+          line: (at?.line ?? 0) + 1,
+          column: (at?.column ?? 0) + 1,
+        };
       }),
       relocate,
     };
@@ -202,6 +245,8 @@ function relocated(
   onApp: (line: number, column: number) => ReturnType<typeof inlineLocation>,
 ): MappedFinding {
   if (m.location?.file !== inlineFile) return m;
+  // The cluster's Application has no file here: the finding stays on the rendered object.
+  if (!plan.appFile) return { ...m, location: undefined };
   const at = onApp(m.location.line, m.location.column);
   return {
     ...m,
@@ -212,4 +257,18 @@ function relocated(
       note: `inline ${plan.helm?.inline?.key ?? 'values'} of Argo CD app ${plan.app}`,
     },
   };
+}
+
+/** The git checkouts the folders sit in (the nearest folder upwards holding `.git`). */
+export function gitRoots(dirs: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const start of dirs)
+    for (let dir = resolve(start); ; dir = dirname(dir)) {
+      if (existsSync(join(dir, '.git'))) {
+        out.add(dir);
+        break;
+      }
+      if (dirname(dir) === dir) break;
+    }
+  return [...out];
 }

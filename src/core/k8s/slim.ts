@@ -1,3 +1,4 @@
+import { annotationsDigest } from './change-mark';
 import { MANAGEMENT_ANNOTATIONS } from './management';
 import type { Container, ContainerStatus, KubeObject, ObjectMeta, Pod } from './types';
 
@@ -23,6 +24,8 @@ export function slimMeta(meta: ObjectMeta | undefined): ObjectMeta {
   // Who deploys it (Helm, Argo CD) is all live → source needs of the annotations.
   const kept = Object.entries(meta?.annotations ?? {}).filter(([k]) => MANAGEMENT_ANNOTATIONS.includes(k));
   if (kept.length > 0) out.annotations = Object.fromEntries(kept);
+  // The drift lens compares annotations too (see change-mark.ts).
+  if (meta?.annotations) out.annotationsDigest = annotationsDigest(meta.annotations);
   return out;
 }
 

@@ -17,6 +17,8 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   ownerReferences?: OwnerReference[];
   finalizers?: string[];
+  /** Shipshape's own, set by the slim projection: a digest of every annotation (it keeps only a few). */
+  annotationsDigest?: string;
 }
 
 export interface OwnerReference {

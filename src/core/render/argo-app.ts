@@ -53,41 +53,53 @@ export function readArgoApps(text: string): ArgoApp[] {
   const lines = new LineIndex(text);
   parseAllDocuments(text).forEach((doc, document) => {
     if (!('contents' in doc) || doc.errors.length > 0) return;
-    const app = doc.toJS({ maxAliasCount: 100 }) as unknown;
-    if (!isRecord(app) || app['kind'] !== 'Application') return;
-    if (typeof app['apiVersion'] !== 'string' || !app['apiVersion'].startsWith('argoproj.io/')) return;
-    const metadata = record(app['metadata']);
-    const spec = record(app['spec']);
-    const lineOf = (path: readonly PathStep[]) => {
+    const app = argoAppFrom(doc.toJS({ maxAliasCount: 100 }) as unknown, document, (path) => {
       const node = nodeAt(doc, path);
       return node?.range ? lines.positionAt(node.range[0]).line : -1;
-    };
-    const sourceAt = (at: PathStep[], value: unknown): ArgoSource => {
-      const s = record(value) ?? {};
-      const helm = record(s['helm']);
-      return {
-        at,
-        repoURL: str(s['repoURL']),
-        path: str(s['path']),
-        chart: str(s['chart']),
-        ref: str(s['ref']),
-        helm,
-        kustomize: record(s['kustomize']),
-        valueFileLines: list(helm?.['valueFiles']).map((_, i) => lineOf([...at, 'helm', 'valueFiles', i])),
-      };
-    };
-    const sources: ArgoSource[] = [];
-    if (spec?.['source'] !== undefined) sources.push(sourceAt(['spec', 'source'], spec['source']));
-    list(spec?.['sources']).forEach((s, i) => sources.push(sourceAt(['spec', 'sources', i], s)));
-    out.push({
-      name: str(metadata?.['name']) ?? `document ${document + 1}`,
-      document,
-      line: Math.max(0, lineOf(['kind'])),
-      destinationNamespace: str(record(spec?.['destination'])?.['namespace']),
-      sources,
     });
+    if (app) out.push(app);
   });
   return out;
+}
+
+/**
+ * An Application object (a parsed document, or one the API server serves) as render settings.
+ * `lineOf` gives the 0-based line of a path in its file, -1 when there is none (a live object).
+ */
+export function argoAppFrom(
+  app: unknown,
+  document: number,
+  lineOf: (path: readonly PathStep[]) => number = () => -1,
+): ArgoApp | undefined {
+  if (!isRecord(app) || app['kind'] !== 'Application') return undefined;
+  if (typeof app['apiVersion'] !== 'string' || !app['apiVersion'].startsWith('argoproj.io/'))
+    return undefined;
+  const metadata = record(app['metadata']);
+  const spec = record(app['spec']);
+  const sourceAt = (at: PathStep[], value: unknown): ArgoSource => {
+    const s = record(value) ?? {};
+    const helm = record(s['helm']);
+    return {
+      at,
+      repoURL: str(s['repoURL']),
+      path: str(s['path']),
+      chart: str(s['chart']),
+      ref: str(s['ref']),
+      helm,
+      kustomize: record(s['kustomize']),
+      valueFileLines: list(helm?.['valueFiles']).map((_, i) => lineOf([...at, 'helm', 'valueFiles', i])),
+    };
+  };
+  const sources: ArgoSource[] = [];
+  if (spec?.['source'] !== undefined) sources.push(sourceAt(['spec', 'source'], spec['source']));
+  list(spec?.['sources']).forEach((s, i) => sources.push(sourceAt(['spec', 'sources', i], s)));
+  return {
+    name: str(metadata?.['name']) ?? `document ${document + 1}`,
+    document,
+    line: Math.max(0, lineOf(['kind'])),
+    destinationNamespace: str(record(spec?.['destination'])?.['namespace']),
+    sources,
+  };
 }
 
 /** A value file as Argo CD reads it (repo-relative), or why the workspace does not have it. */

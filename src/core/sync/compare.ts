@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
+import { NOISY_ANNOTATIONS } from '../k8s/change-mark';
 import { maskSecrets } from './secrets';
 
 type Json = Record<string, unknown>;
@@ -12,11 +13,6 @@ const NOISY_METADATA = [
   'creationTimestamp',
   'generation',
   'selfLink',
-];
-/** Written by kubectl and controllers, not by the manifest's author. */
-const NOISY_ANNOTATIONS = [
-  'kubectl.kubernetes.io/last-applied-configuration',
-  'deployment.kubernetes.io/revision',
 ];
 
 /**

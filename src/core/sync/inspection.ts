@@ -21,6 +21,8 @@ export interface Inspection {
   readonly message?: string;
   /** The live object's resourceVersion when it was read (what watch events are compared with). */
   readonly resourceVersion?: string;
+  /** The live object's change mark when it was read (generation, labels, annotations: see change-mark.ts). */
+  readonly mark?: string;
   /**
    * Who deploys the object (the live object's labels and annotations, else the manifest's):
    * Apply leaves it to them, since Helm or Argo CD would put their version back.

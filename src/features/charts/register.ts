@@ -9,7 +9,7 @@ import { registerValuesHarden } from './values-harden';
 /** Charts and overlays: rendered with the user's helm/kustomize, findings on the source lines. */
 export function registerCharts(services: Services): vscode.Disposable {
   const store = new DisposableStore();
-  const charts = store.add(new ChartsService(services.log, services.analysis));
+  const charts = store.add(new ChartsService(services.log, services.analysis, services.clusters));
   services.charts = charts;
   store.add(
     vscode.languages.registerCodeActionsProvider(

@@ -70,7 +70,7 @@ export async function renderRoot(
     const label = plans.length > 1 ? plan.app : undefined;
     for (const p of plan.problems)
       marks.push({
-        file: plan.appFile,
+        file: plan.appFile ?? anchorOf(root),
         line: p.line,
         column: 0,
         endLine: p.line,

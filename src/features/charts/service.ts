@@ -6,7 +6,10 @@ import type { Logger } from '../../core/log';
 import { allRules } from '../../core/rules/registry';
 import type { AnalysisService } from '../analysis/service';
 import type { AppPlan } from '../../adapters/render/argo';
+import { notShadowed } from '../../core/render/cluster-apps';
+import type { ClusterSources } from '../clusters/sources';
 import { ArgoApps, NAMESPACE_SETTING } from './apps';
+import { LiveApps } from './live-apps';
 import { renderRoot, type RootResult, type SourceMark } from './render';
 import { inside, rootsFrom, rootsOf, type SourceRoot } from './roots';
 
@@ -39,14 +42,24 @@ export class ChartsService implements vscode.Disposable {
   /** The workspace's Argo CD Applications: a root one points at renders the way it says. */
   private readonly apps: ArgoApps;
 
+  /** The cluster's Argo CD Applications that point at a root (the current context's). */
+  private readonly live: LiveApps;
+
   constructor(
     private readonly log: Logger,
     private readonly analysis: AnalysisService | undefined,
+    clusters?: ClusterSources,
   ) {
     this.apps = new ArgoApps(log);
+    this.live = new LiveApps(clusters, () => this.roots, log);
     const watcher = vscode.workspace.createFileSystemWatcher(MARKERS);
     this.disposables.push(
       this.diagnostics,
+      this.live,
+      // A live Application pointing at a root appeared, changed or went: that root renders again.
+      this.live.onDidChange((dirs) => {
+        for (const root of this.roots) if (dirs.includes(root.dir)) this.schedule(root, 0);
+      }),
       this.emitter,
       watcher,
       watcher.onDidCreate(() => this.rediscover()),
@@ -67,8 +80,7 @@ export class ChartsService implements vscode.Disposable {
           for (const root of this.roots) this.schedule(root, 0);
         } else if (e.affectsConfiguration(NAMESPACE_SETTING))
           for (const root of this.roots)
-            if (this.apps.plansFor(root).length === 0 && this.states.get(root.dir)?.result)
-              this.schedule(root, 0);
+            if (this.plansFor(root).length === 0 && this.states.get(root.dir)?.result) this.schedule(root, 0);
       }),
     );
     if (!vscode.workspace.isTrusted)
@@ -134,9 +146,19 @@ export class ChartsService implements vscode.Disposable {
     return state?.timer !== undefined || state?.controller !== undefined;
   }
 
-  /** The Argo CD Applications a root is rendered with (none: defaults). */
+  /**
+   * The Argo CD Applications a root is rendered with (none: defaults): the workspace's first,
+   * then the cluster's whose name no workspace Application has.
+   */
   plansFor(root: SourceRoot): AppPlan[] {
-    return this.apps.plansFor(root);
+    const workspace = this.apps.plansFor(root);
+    return [
+      ...workspace,
+      ...notShadowed(
+        this.live.plansFor(root),
+        workspace.map((p) => p.app),
+      ),
+    ];
   }
 
   /** An Application file saved: the roots it names (before or after the edit) render again. */
@@ -169,6 +191,7 @@ export class ChartsService implements vscode.Disposable {
       async (uris) => {
         await this.apps.scan();
         this.roots = rootsFrom(uris.map((u) => u.fsPath));
+        this.live.refresh();
         this.log.debug(`charts and overlays: ${this.roots.map((r) => `${r.kind} ${r.dir}`).join(', ')}`);
         for (const d of vscode.workspace.textDocuments) this.touched(d.uri, 0);
       },
@@ -240,7 +263,7 @@ export class ChartsService implements vscode.Disposable {
       const options = settings
         ? { rules: allRules, severities: settings.severities, options: settings.options }
         : { rules: allRules };
-      const how = { plans: this.apps.plansFor(root), namespace: renderNamespace() };
+      const how = { plans: this.plansFor(root), namespace: renderNamespace() };
       const result = await renderRoot(
         root,
         tool,

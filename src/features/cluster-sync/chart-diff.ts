@@ -39,7 +39,11 @@ export function chartDiff(
   const set = applyTargets(result.lint.file);
   if ('refused' in set) return set;
   return {
-    name: plan ? `${shown} (Argo CD app ${plan.app})` : `${shown} (helm template)`,
+    name: plan?.live
+      ? `${shown} (Argo CD app ${plan.live.id} in ${plan.live.context})`
+      : plan
+        ? `${shown} (Argo CD app ${plan.app})`
+        : `${shown} (helm template)`,
     targets: set.targets,
     problems: set.problems.map((p) => p.message),
     namespace: plan?.namespace ?? plan?.helm?.namespace ?? renderNamespace,

@@ -4,12 +4,19 @@ import { Commands } from '../../constants';
 import { rangeOf } from '../../adapters/vscode/convert';
 import type { Logger } from '../../core/log';
 import type { Inspection } from '../../core/sync/inspection';
-import { watchedVersion } from '../../core/sync/watched';
+import { movedSince } from '../../core/sync/watched';
 import { parseManifestFile } from '../../core/yaml/parse';
-import { applyTargets, type TargetIdentity } from '../../core/sync/targets';
+import { applyTargets, type ApplyTarget, type TargetIdentity } from '../../core/sync/targets';
+import type { RenderLint } from '../../core/render/helm-map';
+import { objectsOfTemplate } from '../../core/render/template-objects';
 import type { AnalysisService } from '../analysis/service';
+import type { RootResult } from '../charts/render';
+import { renderNamespace, type ChartsService } from '../charts/service';
 import type { ClusterSources } from '../clusters/sources';
+import { chartDiff } from './chart-diff';
 import { currentTarget, inspectAll } from './target';
+
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
 /** Identifies an object across edits of its file: its identity as written. */
 export const identityKey = (i: Partial<TargetIdentity>) =>
@@ -32,9 +39,25 @@ class DriftLens extends vscode.CodeLens {
     range: vscode.Range,
     readonly document: vscode.TextDocument,
     readonly key: string,
+    /** On a chart template: the rendered object it stands for (the template does not name it). */
+    readonly object?: string,
   ) {
     super(range);
   }
+}
+
+/** What a document's lenses compare: its saved objects, or the objects its chart renders from it. */
+interface Subject {
+  readonly hash: string;
+  readonly targets: () => readonly ApplyTarget[] | undefined;
+  /** Where objects without a namespace land (a chart's Application destination or render namespace). */
+  readonly namespace?: string;
+}
+
+/** A chart template's rendered objects, per render (a render is replaced, never changed). */
+interface ChartObjects {
+  readonly namespace: string;
+  readonly targets: readonly ApplyTarget[];
 }
 
 const TITLES: Record<Inspection['state'], (c: string, i: Inspection) => string> = {
@@ -61,12 +84,16 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
   private readonly pending = new Map<string, Promise<DriftEntry | undefined>>();
   private readonly disposables: vscode.Disposable[] = [this.emitter];
   private watchTimer: NodeJS.Timeout | undefined;
+  private readonly rendered = new WeakMap<RootResult, ChartObjects | undefined>();
 
   constructor(
     private readonly sources: ClusterSources,
     private readonly analysis: AnalysisService,
     private readonly log: Logger,
+    /** Charts rendered in the workspace: a template's lenses stand for the objects it renders. */
+    private readonly charts?: ChartsService,
   ) {
+    if (charts) this.disposables.push(charts.onDidRender(() => this.emitter.fire()));
     this.disposables.push(
       vscode.workspace.onDidSaveTextDocument((d) => this.invalidate(d.uri)),
       vscode.workspace.onDidCloseTextDocument((d) => this.entries.delete(d.uri.toString())),
@@ -111,6 +138,19 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
     if (!this.enabled) return [];
     // No context, no lens: a file opened without any cluster configured stays quiet.
     if (!this.sources.list().some((s) => s.kind === 'context' && s.context?.current && !s.blocked)) return [];
+    const chart = this.chartOf(document);
+    if (chart)
+      return (
+        chart.lint ? objectsOfTemplate(chart.lint, chart.objects.targets, document.uri.fsPath) : []
+      ).map(
+        (o) =>
+          new DriftLens(
+            new vscode.Range(o.line, 0, o.line, 0),
+            document,
+            identityKey(o.target.identity),
+            `${o.target.identity.kind} ${o.target.identity.name}`,
+          ),
+      );
     const analysis = this.analysis.analyse(document);
     if (!analysis || analysis.isTemplate) return [];
     return analysis.objects
@@ -132,8 +172,9 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
       return lens;
     }
     const unsaved = lens.document.isDirty ? ' (saved version)' : '';
+    const object = lens.object ? ` · ${lens.object}` : '';
     lens.command = {
-      title: TITLES[inspection.state](entry.context, inspection) + unsaved,
+      title: TITLES[inspection.state](entry.context, inspection) + object + unsaved,
       tooltip:
         inspection.message ??
         `${inspection.label} compared with ${entry.context} by a server-side apply dry run. Click for the diff.`,
@@ -143,13 +184,13 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
     return lens;
   }
 
-  /** The entry for the document's saved text: cached, or one refresh shared by every lens. */
+  /** The entry for the document's saved text (or its chart's render): cached, or one refresh shared by every lens. */
   private async ensure(document: vscode.TextDocument): Promise<DriftEntry | undefined> {
     if (!this.enabled) return undefined;
     const key = document.uri.toString();
-    const text = document.isDirty ? await this.savedText(document.uri) : document.getText();
-    if (text === undefined) return this.entries.get(key);
-    const hash = createHash('sha1').update(text).digest('hex');
+    const subject = await this.subject(document);
+    if (!subject) return this.entries.get(key);
+    const { hash } = subject;
     const target = currentTarget(this.sources);
     if ('problem' in target) return undefined;
     const cached = this.entries.get(key);
@@ -157,10 +198,11 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
     let running = this.pending.get(key);
     if (!running) {
       running = (async () => {
-        const set = applyTargets(parseManifestFile(text));
-        if ('refused' in set) return undefined;
+        const targets = subject.targets();
+        if (!targets) return undefined;
         const started = Date.now();
-        const inspections = await inspectAll(target.ctx, set.targets);
+        const ctx = subject.namespace ? { ...target.ctx, defaultNamespace: subject.namespace } : target.ctx;
+        const inspections = await inspectAll(ctx, targets);
         const entry: DriftEntry = {
           context: target.contextName,
           hash,
@@ -175,6 +217,55 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
       this.pending.set(key, running);
     }
     return running;
+  }
+
+  private async subject(document: vscode.TextDocument): Promise<Subject | undefined> {
+    const chart = this.chartOf(document);
+    if (chart) {
+      const { lint, objects } = chart;
+      if (!lint) return undefined;
+      const file = document.uri.fsPath;
+      return {
+        hash: sha1(`${objects.namespace}\0${lint.file.text}`),
+        targets: () => objectsOfTemplate(lint, objects.targets, file).map((o) => o.target),
+        namespace: objects.namespace,
+      };
+    }
+    const text = document.isDirty ? await this.savedText(document.uri) : document.getText();
+    if (text === undefined) return undefined;
+    return {
+      hash: sha1(text),
+      targets: () => {
+        const set = applyTargets(parseManifestFile(text));
+        return 'refused' in set ? undefined : set.targets;
+      },
+    };
+  }
+
+  /**
+   * A file of a chart the editor renders: its last render's objects, sent where Diff with Cluster
+   * sends them (the Application's destination, else the render namespace). Undefined for other files.
+   */
+  private chartOf(
+    document: vscode.TextDocument,
+  ): { readonly lint: RenderLint | undefined; readonly objects: ChartObjects } | undefined {
+    const charts = this.charts;
+    if (!charts?.rendersFile(document.uri)) return undefined;
+    const root = charts.rootsFor(document.uri).find((r) => r.kind === 'helm');
+    if (!root) return undefined;
+    const result = charts.resultFor(root);
+    const none = { lint: undefined, objects: { namespace: '', targets: [] } };
+    if (!result) return none;
+    if (!this.rendered.has(result)) {
+      const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath ?? root.dir;
+      const diff = chartDiff(root, result, charts.plansFor(root), renderNamespace(), folder);
+      this.rendered.set(
+        result,
+        'refused' in diff ? undefined : { namespace: diff.namespace, targets: diff.targets },
+      );
+    }
+    const objects = this.rendered.get(result);
+    return objects && result.lint ? { lint: result.lint, objects } : none;
   }
 
   private async savedText(uri: vscode.Uri): Promise<string | undefined> {
@@ -203,15 +294,7 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
         changed = true;
         continue;
       }
-      const moved = [...entry.inspections.values()].some((i) => {
-        const identity = { ...i.target.identity, ...(i.namespace ? { namespace: i.namespace } : {}) };
-        const now = watchedVersion(state, identity);
-        if (!now || unreadable.has(now.list)) return false;
-        if (i.state === 'missing') return now.version !== null;
-        // Absent from the watched lists is not proof of deletion (namespaces watched one by one
-        // under limited RBAC): only a changed version counts, deletions show on the next save.
-        return i.resourceVersion !== undefined && now.version !== null && now.version !== i.resourceVersion;
-      });
+      const moved = [...entry.inspections.values()].some((i) => movedSince(i, state, unreadable));
       if (moved) {
         this.entries.delete(uri);
         changed = true;

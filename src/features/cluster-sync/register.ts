@@ -32,7 +32,7 @@ export function registerClusterSync(services: Services): vscode.Disposable {
     throw new Error('cluster sync needs the clusters and analysis features');
   const store = new DisposableStore();
   const view = store.add(new ClusterDiffView());
-  const drift = store.add(new DriftLenses(clusters, analysis, log));
+  const drift = store.add(new DriftLenses(clusters, analysis, log, services.charts));
   store.add(vscode.languages.registerCodeLensProvider(SELECTOR, drift));
   const commands = new SyncCommands(clusters, view, drift, log, services.charts);
   const reg = (id: string, fn: (...args: never[]) => unknown) =>
@@ -169,7 +169,10 @@ class SyncCommands {
   }
 
   async diffObject(arg: ObjectRefArg): Promise<void> {
-    const ready = await this.prepare(arg.uri, 'diff');
+    // A drift lens on a chart template stands for an object of the chart's render.
+    const chart = await this.prepareChart(arg.uri);
+    if (chart === 'refused') return;
+    const ready = chart ?? (await this.prepare(arg.uri, 'diff'));
     if (!ready) return;
     const object = ready.targets.find((t) => identityKey(t.identity) === arg.key);
     if (!object)
