@@ -209,3 +209,129 @@ uiTest(
     await screenshot(page, 'pods-shell');
   },
 );
+
+const SVC_NS = 'e2e-svc';
+
+/** Two ready pods behind Service `web`; its targetPort `http` is each pod's own server here. */
+async function createService(): Promise<void> {
+  const rest = restFor(platform.cluster.kubeconfig);
+  await namespace(rest, SVC_NS);
+  for (const name of ['web-a', 'web-b']) {
+    const listening = http.createServer((_req, res) => res.end(`hello from ${name}\n`));
+    serviceServers.push(listening);
+    await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+    const port = (listening.address() as net.AddressInfo).port;
+    await rest.request('POST', `/api/v1/namespaces/${SVC_NS}/pods`, {
+      body: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace: SVC_NS, labels: { app: 'web' } },
+        spec: {
+          nodeName: 'k8s-worker',
+          containers: [{ name: 'app', image: 'nginx:1.27', ports: [{ name: 'http', containerPort: port }] }],
+        },
+      },
+      what: 'create pod',
+    });
+    await rest.request('PATCH', `/api/v1/namespaces/${SVC_NS}/pods/${name}/status`, {
+      body: {
+        status: {
+          phase: 'Running',
+          conditions: [{ type: 'Ready', status: 'True' }],
+          containerStatuses: [
+            {
+              name: 'app',
+              image: 'nginx:1.27',
+              imageID: '',
+              ready: true,
+              restartCount: 0,
+              state: { running: { startedAt: new Date().toISOString() } },
+            },
+          ],
+        },
+      },
+      contentType: 'application/merge-patch+json',
+      what: 'write pod status',
+    });
+  }
+  await rest.request('POST', `/api/v1/namespaces/${SVC_NS}/services`, {
+    body: {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: SVC_NS },
+      spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+    },
+    what: 'create service',
+  });
+  rest.dispose();
+}
+
+const serviceServers: http.Server[] = [];
+after(() => {
+  for (const s of serviceServers) s.close();
+});
+
+/**
+ * GET on a new connection: fetch keeps its connection, and a kept connection stays with the pod
+ * it was made to (the simulated node does not cut forwarded streams when a pod is deleted).
+ */
+const getFresh = (port: number) =>
+  new Promise<string>((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+
+const serviceItem = (page: Page) =>
+  page.locator('.statusbar-item', { hasText: /\d+→svc\/web:80 \(/ }).first();
+
+uiTest(
+  'Port Forward… on a Service: the status bar names its pod; when that pod is deleted, the same port reaches the other',
+  () => platform.page,
+  async () => {
+    const { page } = platform.session;
+    await createService();
+    await openShipshape(page);
+    for (const name of ['Problems', 'Runbook']) await setPaneExpanded(page, name, false);
+    await setPaneExpanded(page, 'Clusters', true);
+    await row(page, 'testcluster').waitFor({ timeout: 60_000 });
+    await expand(page, SVC_NS);
+    await expand(page, 'Services');
+    await reveal(page, 'web');
+    await contextMenu(page, row(page, 'web'), 'Port Forward…');
+    // One Service port: straight to the local port, offered as 80; any free one instead.
+    const input = page.locator('.quick-input-widget input');
+    await page.waitForFunction(
+      () => document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value === '80',
+    );
+    await input.fill('0');
+    await input.press('Enter');
+    await serviceItem(page).waitFor({ timeout: 30_000 });
+    const text = (await serviceItem(page).textContent()) ?? '';
+    const match = /(\d+)→svc\/web:80 \((web-[ab])\)/.exec(text);
+    assert.ok(match, text);
+    const local = Number(match[1]);
+    const first = match[2] ?? '';
+    assert.equal(await getFresh(local), `hello from ${first}\n`);
+    await screenshot(page, 'pods-port-forward-service');
+
+    const other = first === 'web-a' ? 'web-b' : 'web-a';
+    const rest = restFor(platform.cluster.kubeconfig);
+    await rest.request('DELETE', `/api/v1/namespaces/${SVC_NS}/pods/${first}`, {
+      query: { gracePeriodSeconds: 0 },
+      what: 'delete pod',
+    });
+    rest.dispose();
+    // The status bar follows the watch: the next connection's pod, before one is made.
+    await page
+      .locator('.statusbar-item', { hasText: `${local}→svc/web:80 (${other})` })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    assert.equal(await getFresh(local), `hello from ${other}\n`);
+  },
+);

@@ -44,7 +44,7 @@ const targetOf = (s: SavedForward): ForwardTarget => ({
   ...(s.targetPort !== undefined ? { targetPort: s.targetPort } : {}),
 });
 
-/** `127.0.0.1:3000 → Service monitoring/grafana:3000 (pod grafana-5d8f-x2:3000 now)`. */
+/** `127.0.0.1:3000 → Service monitoring/grafana:3000 (now pod grafana-5d8f-x2:3000)`. */
 const describe = (s: SavedForward, localPort = s.localPort, route?: PodRoute | null) => {
   const kind = kindOf(s);
   if (kind === 'Pod') return `127.0.0.1:${localPort} → ${s.namespace}/${s.pod}:${s.remotePort}`;
