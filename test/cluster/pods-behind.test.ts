@@ -236,7 +236,7 @@ describe('merged logs of a workload', () => {
       await createPod('api-2', labels);
       log('api-2', ['api-2 started']);
       await eventually(() => assert.ok(lines.includes('[api-2] api-2 started'), lines.join('\n')));
-      assert.ok(notes.includes('+ [api-2]'), notes.join('\n'));
+      assert.ok(notes.includes('[api-2] joined'), notes.join('\n'));
 
       // api-0 restarts: its container exits, a new one starts and writes a new log.
       await setPodStatus(rest, NS, 'api-0', {
@@ -258,8 +258,25 @@ describe('merged logs of a workload', () => {
 
       // Nothing shown twice: a resumed or restarted log starts after the last line shown.
       assert.equal(new Set(lines).size, lines.length, lines.join('\n'));
+      // A pod still being created: the view says why it has no lines.
+      await createPod('api-3', labels);
+      await setPodStatus(rest, NS, 'api-3', {
+        containerStatuses: [
+          {
+            name: 'app',
+            ready: false,
+            restartCount: 0,
+            image: 'busybox:1.36',
+            imageID: '',
+            state: { waiting: { reason: 'ContainerCreating' } },
+          },
+        ],
+      });
+      await eventually(() =>
+        assert.ok(notes.includes('[api-3] has not started: ContainerCreating'), notes.join('\n')),
+      );
       await deletePod('api-2');
-      await eventually(() => assert.ok(notes.includes('- [api-2]'), notes.join('\n')));
+      await eventually(() => assert.ok(notes.includes('[api-2] left'), notes.join('\n')));
     } finally {
       abort.abort();
       await following;

@@ -11,6 +11,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { after } from 'node:test';
 import type { Page } from 'playwright-core';
+import { writeContainerLog } from '../../scripts/harness/pod-logs';
 import { namespace, restFor } from '../cluster/support/kube';
 import {
   contextMenu,
@@ -333,5 +334,114 @@ uiTest(
       .first()
       .waitFor({ timeout: 60_000 });
     assert.equal(await getFresh(local), `hello from ${other}\n`);
+  },
+);
+
+const LOG_NS = 'e2e-logs';
+
+/** StatefulSet `api` with two running pods on a seeded node, each with a line in its log. */
+async function createStatefulSet(): Promise<void> {
+  const rest = restFor(platform.cluster.kubeconfig);
+  await namespace(rest, LOG_NS);
+  const labels = { app: 'api' };
+  const container = { name: 'app', image: 'nginx:1.27' };
+  const sts = await rest.request<{ metadata: { uid: string } }>(
+    'POST',
+    `/apis/apps/v1/namespaces/${LOG_NS}/statefulsets`,
+    {
+      body: {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'api', namespace: LOG_NS },
+        spec: {
+          replicas: 2,
+          serviceName: 'api',
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [container] } },
+        },
+      },
+      what: 'create statefulset',
+    },
+  );
+  for (const name of ['api-0', 'api-1']) {
+    await rest.request('POST', `/api/v1/namespaces/${LOG_NS}/pods`, {
+      body: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name,
+          namespace: LOG_NS,
+          labels,
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'StatefulSet',
+              name: 'api',
+              uid: sts.metadata.uid,
+              controller: true,
+            },
+          ],
+        },
+        spec: { nodeName: 'k8s-worker', containers: [container] },
+      },
+      what: 'create pod',
+    });
+    await rest.request('PATCH', `/api/v1/namespaces/${LOG_NS}/pods/${name}/status`, {
+      body: {
+        status: {
+          phase: 'Running',
+          conditions: [{ type: 'Ready', status: 'True' }],
+          containerStatuses: [
+            {
+              ...container,
+              imageID: '',
+              ready: true,
+              restartCount: 0,
+              state: { running: { startedAt: new Date().toISOString() } },
+            },
+          ],
+        },
+      },
+      contentType: 'application/merge-patch+json',
+      what: 'write pod status',
+    });
+    writeContainerLog(platform.cluster.cluster.podLogs, { namespace: LOG_NS, name, container: 'app' }, [
+      `${name} says hello`,
+    ]);
+  }
+  rest.dispose();
+}
+
+/** An output panel line (the editor renders spaces as non-breaking ones). */
+const panelLine = (page: Page, line: string) =>
+  page
+    .locator('.part.panel .monaco-editor .view-lines', {
+      hasText: new RegExp(line.replace(/[[\]]/g, '\\$&').replace(/ /g, '\\s')),
+    })
+    .first();
+
+uiTest(
+  'Show Logs (all pods) on a StatefulSet: each pod’s lines behind its name, new lines as they are written',
+  () => platform.page,
+  async () => {
+    const { page } = platform.session;
+    await createStatefulSet();
+    await openShipshape(page);
+    for (const name of ['Problems', 'Runbook']) await setPaneExpanded(page, name, false);
+    await setPaneExpanded(page, 'Clusters', true);
+    await row(page, 'testcluster').waitFor({ timeout: 60_000 });
+    await expand(page, LOG_NS);
+    await expand(page, 'StatefulSets');
+    await reveal(page, 'api');
+    await contextMenu(page, row(page, 'api'), 'Show Logs (all pods)');
+    await panelLine(page, '[api-0] api-0 says hello').waitFor({ timeout: 60_000 });
+    await panelLine(page, '[api-1] api-1 says hello').waitFor({ timeout: 60_000 });
+    writeContainerLog(
+      platform.cluster.cluster.podLogs,
+      { namespace: LOG_NS, name: 'api-1', container: 'app' },
+      ['api-1 later'],
+    );
+    await panelLine(page, '[api-1] api-1 later').waitFor({ timeout: 60_000 });
+    await screenshot(page, 'pods-workload-logs');
   },
 );

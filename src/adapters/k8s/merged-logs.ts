@@ -6,6 +6,7 @@ import {
   podsGone,
   splitTimestamp,
   timeOrder,
+  waitingContainers,
   type LogToOpen,
   type TrackedLog,
 } from '../../core/pods/merged-logs';
@@ -73,6 +74,8 @@ export async function streamMergedLogs(
   const containers = new Map<string, number>();
   /** Pods whose leaving was said, so it is said once. */
   const left = new Set<string>();
+  /** Why a container shows nothing, said once per container and reason. */
+  const waitingSaid = new Map<string, string>();
   const open = (o: LogToOpen) => {
     const previous = tracked.get(o.key);
     const abort = new AbortController();
@@ -88,7 +91,7 @@ export async function streamMergedLogs(
       out.note(
         o.again
           ? `${prefix} ${o.instance === previous?.instance ? 'reconnected' : `restarted (restart ${o.restart})`}`
-          : `+ ${prefix}`,
+          : `${prefix} joined`,
       );
     const lines = new LineSplitter();
     // sinceTime has whole seconds: the lines of that second come again and are skipped here.
@@ -145,8 +148,13 @@ export async function streamMergedLogs(
       const plan = planLogs(list, tracked);
       for (const pod of list) left.delete(pod.metadata?.name ?? '');
       for (const pod of podsGone(list, tracked)) {
-        if (options.follow && !left.has(pod)) out.note(`- [${pod}]`);
+        if (options.follow && !left.has(pod)) out.note(`[${pod}] left`);
         left.add(pod);
+      }
+      for (const w of waitingContainers(list)) {
+        if (waitingSaid.get(w.key) === w.reason) continue;
+        waitingSaid.set(w.key, w.reason);
+        out.note(`${logPrefix(w.pod, w.container, containers.get(w.pod) ?? 1)} has not started: ${w.reason}`);
       }
       for (const key of plan.close) tracked.get(key)?.abort?.abort();
       for (const o of plan.open) open(o);

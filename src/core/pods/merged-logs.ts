@@ -71,6 +71,24 @@ export function planLogs(pods: readonly Pod[], tracked: ReadonlyMap<string, Trac
   return { open, close };
 }
 
+/**
+ * Containers that have not started (yet), with the reason, so the view says why a pod shows no
+ * lines (`ContainerCreating`, `CrashLoopBackOff`, `ImagePullBackOff`) instead of staying silent.
+ */
+export function waitingContainers(
+  pods: readonly Pod[],
+): { key: string; pod: string; container: string; reason: string }[] {
+  return pods.flatMap((pod) =>
+    (pod.status?.containerStatuses ?? []).flatMap((s) => {
+      const name = pod.metadata?.name ?? '';
+      const waiting = s.state?.waiting;
+      return name && waiting
+        ? [{ key: logKey(name, s.name), pod: name, container: s.name, reason: waiting.reason ?? 'waiting' }]
+        : [];
+    }),
+  );
+}
+
 /** Pods that had a tracked log and are no longer listed (for the "- pod" line). */
 export function podsGone(pods: readonly Pod[], tracked: ReadonlyMap<string, TrackedLog>): string[] {
   const names = new Set(pods.map((p) => p.metadata?.name ?? ''));

@@ -8,6 +8,7 @@ import {
   podsGone,
   splitTimestamp,
   timeOrder,
+  waitingContainers,
   type TrackedLog,
 } from '../../../src/core/pods/merged-logs';
 
@@ -118,4 +119,17 @@ test('timestamps: split from the text, ordered as text with the fraction padded'
 test('the prefix names the container only when the pod has several', () => {
   assert.equal(logPrefix('api-0', 'app', 1), '[api-0]');
   assert.equal(logPrefix('api-0', 'sidecar', 2), '[api-0/sidecar]');
+});
+
+test('containers that have not started, with the reason the view gives', () => {
+  assert.deepEqual(
+    waitingContainers([
+      pod('api-0', [running('app'), { name: 'sidecar', state: { waiting: { reason: 'CrashLoopBackOff' } } }]),
+      pod('api-1', [waiting('app')]),
+    ]),
+    [
+      { key: 'api-0/sidecar', pod: 'api-0', container: 'sidecar', reason: 'CrashLoopBackOff' },
+      { key: 'api-1/app', pod: 'api-1', container: 'app', reason: 'ContainerCreating' },
+    ],
+  );
 });
