@@ -23,6 +23,7 @@ export const Commands = {
   showRuleDocs: 'shipshape.showRuleDocs',
   showLogs: 'shipshape.showLogs',
   showPreviousLogs: 'shipshape.showPreviousLogs',
+  showWorkloadLogs: 'shipshape.showWorkloadLogs',
   describe: 'shipshape.describe',
   openLiveYaml: 'shipshape.openLiveYaml',
   openManifest: 'shipshape.openManifest',

@@ -11,6 +11,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { after } from 'node:test';
 import type { Page } from 'playwright-core';
+import { writeContainerLog } from '../../scripts/harness/pod-logs';
 import { namespace, restFor } from '../cluster/support/kube';
 import {
   contextMenu,
@@ -207,5 +208,240 @@ uiTest(
       await page.waitForTimeout(500);
     }
     await screenshot(page, 'pods-shell');
+  },
+);
+
+const SVC_NS = 'e2e-svc';
+
+/** Two ready pods behind Service `web`; its targetPort `http` is each pod's own server here. */
+async function createService(): Promise<void> {
+  const rest = restFor(platform.cluster.kubeconfig);
+  await namespace(rest, SVC_NS);
+  for (const name of ['web-a', 'web-b']) {
+    const listening = http.createServer((_req, res) => res.end(`hello from ${name}\n`));
+    serviceServers.push(listening);
+    await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+    const port = (listening.address() as net.AddressInfo).port;
+    await rest.request('POST', `/api/v1/namespaces/${SVC_NS}/pods`, {
+      body: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace: SVC_NS, labels: { app: 'web' } },
+        spec: {
+          nodeName: 'k8s-worker',
+          containers: [{ name: 'app', image: 'nginx:1.27', ports: [{ name: 'http', containerPort: port }] }],
+        },
+      },
+      what: 'create pod',
+    });
+    await rest.request('PATCH', `/api/v1/namespaces/${SVC_NS}/pods/${name}/status`, {
+      body: {
+        status: {
+          phase: 'Running',
+          conditions: [{ type: 'Ready', status: 'True' }],
+          containerStatuses: [
+            {
+              name: 'app',
+              image: 'nginx:1.27',
+              imageID: '',
+              ready: true,
+              restartCount: 0,
+              state: { running: { startedAt: new Date().toISOString() } },
+            },
+          ],
+        },
+      },
+      contentType: 'application/merge-patch+json',
+      what: 'write pod status',
+    });
+  }
+  await rest.request('POST', `/api/v1/namespaces/${SVC_NS}/services`, {
+    body: {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: SVC_NS },
+      spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+    },
+    what: 'create service',
+  });
+  rest.dispose();
+}
+
+const serviceServers: http.Server[] = [];
+after(() => {
+  for (const s of serviceServers) s.close();
+});
+
+/**
+ * GET on a new connection: fetch keeps its connection, and a kept connection stays with the pod
+ * it was made to (the simulated node does not cut forwarded streams when a pod is deleted).
+ */
+const getFresh = (port: number) =>
+  new Promise<string>((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+
+const serviceItem = (page: Page) =>
+  page.locator('.statusbar-item', { hasText: /\d+→svc\/web:80 \(/ }).first();
+
+uiTest(
+  'Port Forward… on a Service: the status bar names its pod; when that pod is deleted, the same port reaches the other',
+  () => platform.page,
+  async () => {
+    const { page } = platform.session;
+    await createService();
+    await openShipshape(page);
+    for (const name of ['Problems', 'Runbook']) await setPaneExpanded(page, name, false);
+    await setPaneExpanded(page, 'Clusters', true);
+    await row(page, 'testcluster').waitFor({ timeout: 60_000 });
+    await expand(page, SVC_NS);
+    await expand(page, 'Services');
+    await reveal(page, 'web');
+    await contextMenu(page, row(page, 'web'), 'Port Forward…');
+    // One Service port: straight to the local port, offered as 80; any free one instead.
+    const input = page.locator('.quick-input-widget input');
+    await page.waitForFunction(
+      () => document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value === '80',
+    );
+    await input.fill('0');
+    await input.press('Enter');
+    await serviceItem(page).waitFor({ timeout: 30_000 });
+    const text = (await serviceItem(page).textContent()) ?? '';
+    const match = /(\d+)→svc\/web:80 \((web-[ab])\)/.exec(text);
+    assert.ok(match, text);
+    const local = Number(match[1]);
+    const first = match[2] ?? '';
+    assert.equal(await getFresh(local), `hello from ${first}\n`);
+    await screenshot(page, 'pods-port-forward-service');
+
+    const other = first === 'web-a' ? 'web-b' : 'web-a';
+    const rest = restFor(platform.cluster.kubeconfig);
+    await rest.request('DELETE', `/api/v1/namespaces/${SVC_NS}/pods/${first}`, {
+      query: { gracePeriodSeconds: 0 },
+      what: 'delete pod',
+    });
+    rest.dispose();
+    // The status bar follows the watch: the next connection's pod, before one is made.
+    await page
+      .locator('.statusbar-item', { hasText: `${local}→svc/web:80 (${other})` })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    assert.equal(await getFresh(local), `hello from ${other}\n`);
+  },
+);
+
+const LOG_NS = 'e2e-logs';
+
+/** StatefulSet `api` with two running pods on a seeded node, each with a line in its log. */
+async function createStatefulSet(): Promise<void> {
+  const rest = restFor(platform.cluster.kubeconfig);
+  await namespace(rest, LOG_NS);
+  const labels = { app: 'api' };
+  const container = { name: 'app', image: 'nginx:1.27' };
+  const sts = await rest.request<{ metadata: { uid: string } }>(
+    'POST',
+    `/apis/apps/v1/namespaces/${LOG_NS}/statefulsets`,
+    {
+      body: {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'api', namespace: LOG_NS },
+        spec: {
+          replicas: 2,
+          serviceName: 'api',
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [container] } },
+        },
+      },
+      what: 'create statefulset',
+    },
+  );
+  for (const name of ['api-0', 'api-1']) {
+    await rest.request('POST', `/api/v1/namespaces/${LOG_NS}/pods`, {
+      body: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name,
+          namespace: LOG_NS,
+          labels,
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'StatefulSet',
+              name: 'api',
+              uid: sts.metadata.uid,
+              controller: true,
+            },
+          ],
+        },
+        spec: { nodeName: 'k8s-worker', containers: [container] },
+      },
+      what: 'create pod',
+    });
+    await rest.request('PATCH', `/api/v1/namespaces/${LOG_NS}/pods/${name}/status`, {
+      body: {
+        status: {
+          phase: 'Running',
+          conditions: [{ type: 'Ready', status: 'True' }],
+          containerStatuses: [
+            {
+              ...container,
+              imageID: '',
+              ready: true,
+              restartCount: 0,
+              state: { running: { startedAt: new Date().toISOString() } },
+            },
+          ],
+        },
+      },
+      contentType: 'application/merge-patch+json',
+      what: 'write pod status',
+    });
+    writeContainerLog(platform.cluster.cluster.podLogs, { namespace: LOG_NS, name, container: 'app' }, [
+      `${name} says hello`,
+    ]);
+  }
+  rest.dispose();
+}
+
+/** An output panel line (the editor renders spaces as non-breaking ones). */
+const panelLine = (page: Page, line: string) =>
+  page
+    .locator('.part.panel .monaco-editor .view-lines', {
+      hasText: new RegExp(line.replace(/[[\]]/g, '\\$&').replace(/ /g, '\\s')),
+    })
+    .first();
+
+uiTest(
+  'Show Logs (all pods) on a StatefulSet: each pod’s lines behind its name, new lines as they are written',
+  () => platform.page,
+  async () => {
+    const { page } = platform.session;
+    await createStatefulSet();
+    await openShipshape(page);
+    for (const name of ['Problems', 'Runbook']) await setPaneExpanded(page, name, false);
+    await setPaneExpanded(page, 'Clusters', true);
+    await row(page, 'testcluster').waitFor({ timeout: 60_000 });
+    await expand(page, LOG_NS);
+    await expand(page, 'StatefulSets');
+    await reveal(page, 'api');
+    await contextMenu(page, row(page, 'api'), 'Show Logs (all pods)');
+    await panelLine(page, '[api-0] api-0 says hello').waitFor({ timeout: 60_000 });
+    await panelLine(page, '[api-1] api-1 says hello').waitFor({ timeout: 60_000 });
+    writeContainerLog(
+      platform.cluster.cluster.podLogs,
+      { namespace: LOG_NS, name: 'api-1', container: 'app' },
+      ['api-1 later'],
+    );
+    await panelLine(page, '[api-1] api-1 later').waitFor({ timeout: 60_000 });
+    await screenshot(page, 'pods-workload-logs');
   },
 );

@@ -261,6 +261,8 @@ export interface LogOptions {
   readonly previous?: boolean;
   readonly follow?: boolean;
   readonly tailLines?: number;
+  /** RFC 3339; the API server keeps whole seconds, so lines of that second come again. */
+  readonly sinceTime?: string;
 }
 
 export function streamLogs(
@@ -277,6 +279,7 @@ export function streamLogs(
       previous: options.previous || undefined,
       follow: options.follow || undefined,
       tailLines: options.tailLines,
+      sinceTime: options.sinceTime,
       timestamps: true,
     },
     onText,

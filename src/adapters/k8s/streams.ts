@@ -177,38 +177,92 @@ export interface PortForward {
   close(): Promise<void>;
 }
 
+/** Where one connection goes: a pod and its port. */
+export interface Route {
+  readonly pod: PodRef;
+  readonly port: number;
+}
+
+/**
+ * Picks the pod for a new connection; `failed` names pods this connection could not reach a
+ * moment ago. Throws (with a message for `errors`) when no pod can take it.
+ */
+export type Router = (failed: ReadonlySet<string>) => Promise<Route> | Route;
+
+/** A pod that vanished between the pick and the upgrade is worth another pick; two are plenty. */
+const PICKS_PER_CONNECTION = 3;
+
+const messageOf = (error: unknown) =>
+  error instanceof KubeError
+    ? (error.apiMessage ?? error.message)
+    : error instanceof Error
+      ? error.message
+      : String(error);
+
 /**
  * Listens on a loopback port and carries each connection to `remotePort` of the pod over its own
  * WebSocket (the portforward subresource's channel protocol: data on 0, errors on 1, each channel
  * opening with the port number).
  */
-export async function startPortForward(
+export function startPortForward(
   rest: KubeRest,
   pod: PodRef,
   remotePort: number,
   localPort = 0,
 ): Promise<PortForward> {
+  return startRoutedPortForward(rest, () => ({ pod, port: remotePort }), remotePort, localPort);
+}
+
+/**
+ * A forward whose connections each ask `route` for a pod: a Service or workload forward keeps
+ * working when its pod is replaced, because the next connection goes to another one. A pod that
+ * refuses the upgrade (deleted since the pick) is skipped and the router asked again.
+ */
+export async function startRoutedPortForward(
+  rest: KubeRest,
+  route: Router,
+  remotePort: number,
+  localPort = 0,
+): Promise<PortForward> {
   const errors: string[] = [];
   const sockets = new Set<net.Socket>();
-  const path = `/api/v1/namespaces/${encodeURIComponent(pod.namespace)}/pods/${encodeURIComponent(pod.name)}/portforward?ports=${remotePort}`;
+  const carry = async (local: net.Socket) => {
+    const failed = new Set<string>();
+    for (let attempt = 0; attempt < PICKS_PER_CONNECTION; attempt++) {
+      let to: Route;
+      try {
+        to = await route(failed);
+      } catch (error) {
+        errors.push(messageOf(error));
+        break;
+      }
+      const { namespace, name } = to.pod;
+      // A router with one pod only ever answers that pod: its refusal is final.
+      if (failed.has(name)) break;
+      const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/portforward?ports=${to.port}`;
+      try {
+        const socket = await connect(
+          rest,
+          path,
+          ['v4.channel.k8s.io'],
+          `port-forward to pod ${namespace}/${name}`,
+          fromPod(local, errors),
+        );
+        pipe(local, socket);
+        return;
+      } catch (error) {
+        errors.push(messageOf(error));
+        failed.add(name);
+      }
+    }
+    local.destroy();
+  };
   const server = net.createServer((local) => {
     sockets.add(local);
     local.pause();
     local.on('close', () => sockets.delete(local));
     local.on('error', () => undefined);
-    connect(
-      rest,
-      path,
-      ['v4.channel.k8s.io'],
-      `port-forward to pod ${pod.namespace}/${pod.name}`,
-      fromPod(local, errors),
-    ).then(
-      (socket) => pipe(local, socket),
-      (error: unknown) => {
-        errors.push(error instanceof KubeError ? (error.apiMessage ?? error.message) : String(error));
-        local.destroy();
-      },
-    );
+    void carry(local);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -29,6 +29,13 @@ export type ClusterNode =
       readonly name: string;
       readonly owner?: { kind: WorkloadKind; name: string };
     }
+  | { readonly type: 'services'; readonly source: Source; readonly namespace: string }
+  | {
+      readonly type: 'service';
+      readonly source: Source;
+      readonly namespace: string;
+      readonly name: string;
+    }
   | { readonly type: 'nodes'; readonly source: Source }
   | { readonly type: 'node'; readonly source: Source; readonly name: string }
   | { readonly type: 'applications'; readonly source: Source }
@@ -56,6 +63,10 @@ export function nodeId(node: ClusterNode): string {
       return node.owner
         ? `${s}|ns|${node.namespace}|${node.owner.kind}|${node.owner.name}|pod|${node.name}`
         : `${s}|ns|${node.namespace}|Pod|pod|${node.name}`;
+    case 'services':
+      return `${s}|ns|${node.namespace}|Service`;
+    case 'service':
+      return `${s}|ns|${node.namespace}|Service|${node.name}`;
     case 'nodes':
       return `${s}|nodes`;
     case 'node':
@@ -78,7 +89,10 @@ export function parentOf(node: ClusterNode): ClusterNode | undefined {
     case 'applications':
       return { type: 'source', source };
     case 'group':
+    case 'services':
       return { type: 'namespace', source, name: node.namespace };
+    case 'service':
+      return { type: 'services', source, namespace: node.namespace };
     case 'workload':
       return { type: 'group', source, namespace: node.namespace, kind: node.kind };
     case 'pod':

@@ -123,7 +123,7 @@ export function registerClusters(services: Services): vscode.Disposable {
     }),
   );
   store.add(registerClusterCommands(sources, model, tree, view, log));
-  store.add(registerPodCommands(sources, context.workspaceState));
+  store.add(registerPodCommands(sources, model, context.workspaceState));
   store.add(registerTopView(usage, sources));
   void vscode.commands.executeCommand('setContext', 'shipshape.onlyProblems', false);
   sources.reload();

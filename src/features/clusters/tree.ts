@@ -19,6 +19,7 @@ import { contextNotes, type ContextNotes } from './context-notes';
 import { statusLine, type StatusLine } from './status-line';
 import type { ClusterUsage } from './usage';
 import { nodeUsageLine, podUsageLines, podUsageTooltip } from './usage-render';
+import { serviceItem, servicesIn } from './services';
 
 /** Per-health lookups, built once per health object (i.e. once per batch of cluster changes). */
 interface TreeIndex {
@@ -90,6 +91,8 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
         return { type: 'namespace', source, name: ref.name };
       case 'Application':
         return { type: 'application', source, namespace, name: ref.name };
+      case 'Service':
+        return { type: 'service', source, namespace, name: ref.name };
       case 'Pod': {
         const state = this.sources.clusterState(source);
         const health = this.model.health(source);
@@ -165,13 +168,24 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
           )
             kinds.add('Pod');
         }
-        return GROUP_ORDER.filter((k) => kinds.has(k)).map((kind) => ({
+        const groups: ClusterNode[] = GROUP_ORDER.filter((k) => kinds.has(k)).map((kind) => ({
           type: 'group',
           source,
           namespace: node.name,
           kind,
         }));
+        // Services have no health of their own: not a problem to filter for.
+        if (!this.onlyProblems && servicesIn(state, node.name).length > 0)
+          groups.push({ type: 'services', source, namespace: node.name });
+        return groups;
       }
+      case 'services':
+        return servicesIn(state, node.namespace).map((s) => ({
+          type: 'service',
+          source,
+          namespace: node.namespace,
+          name: s.metadata?.name ?? '',
+        }));
       case 'group': {
         if (node.kind === 'Pod') {
           return [...index.pods.entries()]
@@ -384,6 +398,14 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
         }
         return item;
       }
+      case 'services': {
+        const item = new vscode.TreeItem('Services', vscode.TreeItemCollapsibleState.Collapsed);
+        item.iconPath = new vscode.ThemeIcon('plug');
+        item.contextValue = `shipshape:group:Service:${rw}`;
+        return item;
+      }
+      case 'service':
+        return serviceItem(this.sources.clusterState(source), node, rw);
       case 'nodes': {
         const item = new vscode.TreeItem('Nodes', vscode.TreeItemCollapsibleState.Collapsed);
         const nodes = health?.nodes ?? [];

@@ -3,9 +3,15 @@ import { execOnce, openExec } from '../../adapters/k8s/streams';
 import { DisposableStore } from '../../adapters/vscode/disposables';
 import { Commands } from '../../constants';
 import { isProtectedContext } from '../../core/sync/protected';
+import type { Container } from '../../core/k8s/types';
+import { serviceTargetPort, type ForwardTarget } from '../../core/pods/forward-target';
+import type { HealthModel } from '../clusters/model';
 import type { ClusterNode } from '../clusters/nodes';
+import { serviceOf } from '../clusters/services';
 import type { ClusterSources, Source } from '../clusters/sources';
+import { podsBehind, workloadOf } from './behind';
 import { PortForwards } from './forwards';
+import { registerWorkloadLogs } from './workload-logs';
 
 interface PodTarget {
   readonly source: Source;
@@ -13,11 +19,39 @@ interface PodTarget {
   readonly name: string;
 }
 
+/** What Port Forward… was run on: a pod, a workload or a Service. */
+interface ObjectTarget extends PodTarget {
+  readonly kind: string;
+}
+
 function podOf(arg: unknown): PodTarget | undefined {
   const node = arg as ClusterNode | undefined;
   if (node?.type !== 'pod' || !node.namespace) return undefined;
   return { source: node.source, namespace: node.namespace, name: node.name };
 }
+
+function objectOf(arg: unknown): ObjectTarget | undefined {
+  const node = arg as ClusterNode | undefined;
+  if (node?.type === 'workload' || node?.type === 'service')
+    return {
+      source: node.source,
+      namespace: node.namespace,
+      name: node.name,
+      kind: node.type === 'service' ? 'Service' : node.kind,
+    };
+  const pod = podOf(arg);
+  return pod && { ...pod, kind: 'Pod' };
+}
+
+/** The container ports a pod or pod template declares, for the port QuickPick. */
+const portItems = (containers: readonly Container[]) =>
+  containers.flatMap((c) =>
+    (c.ports ?? []).map((p) => ({
+      label: String(p.containerPort),
+      description: `${c.name} ${p.name ?? ''}`,
+      port: p.containerPort ?? 0,
+    })),
+  );
 
 /** Protected contexts are typed once per session before anything runs inside their pods. */
 const unlocked = new Set<string>();
@@ -27,9 +61,9 @@ const unlocked = new Set<string>();
  * live, writable source (never a snapshot or a context an untrusted workspace brought in), and
  * a protected context's name typed once per session.
  */
-async function allowed(target: PodTarget | undefined): Promise<PodTarget | undefined> {
+async function allowed<T extends PodTarget>(target: T | undefined, from = 'a pod'): Promise<T | undefined> {
   if (!target) {
-    void vscode.window.showWarningMessage('Shipshape: run this from a pod in the Clusters view.');
+    void vscode.window.showWarningMessage(`Shipshape: run this from ${from} in the Clusters view.`);
     return undefined;
   }
   const { source } = target;
@@ -60,10 +94,14 @@ async function allowed(target: PodTarget | undefined): Promise<PodTarget | undef
 
 export function registerPodCommands(
   sources: ClusterSources,
+  model: HealthModel,
   workspaceState: vscode.Memento,
 ): vscode.Disposable {
   const store = new DisposableStore();
-  const forwards = store.add(new PortForwards(workspaceState, sources));
+  const forwards = store.add(
+    new PortForwards(workspaceState, sources, (source, target) => podsBehind(sources, model, source, target)),
+  );
+  store.add(registerWorkloadLogs(sources, model));
 
   const pod = (t: PodTarget) =>
     sources
@@ -150,29 +188,56 @@ export function registerPodCommands(
     await vscode.window.showTextDocument(doc, { preview: true });
   });
 
-  reg(Commands.portForward, async (arg) => {
-    const t = await allowed(podOf(arg));
-    if (!t || !t.source.connection) return;
-    const ports = (pod(t)?.spec?.containers ?? []).flatMap((c) =>
-      (c.ports ?? []).map((p) => ({
-        label: String(p.containerPort),
-        description: `${c.name} ${p.name ?? ''}`,
-      })),
-    );
-    const picked = ports.length
-      ? (await vscode.window.showQuickPick(ports, { title: `Forward which port of ${t.name}?` }))?.label
+  /** The remote side: a pod or workload port, or a Service port (its targetPort resolved per pod). */
+  const pickRemote = async (t: ObjectTarget): Promise<ForwardTarget | undefined> => {
+    const state = sources.clusterState(t.source);
+    const where = { kind: t.kind, namespace: t.namespace, name: t.name };
+    if (t.kind === 'Service') {
+      const service = state && serviceOf(state, t.namespace, t.name);
+      if (!service?.spec?.selector || Object.keys(service.spec.selector).length === 0) {
+        void vscode.window.showWarningMessage(
+          `Shipshape: Service ${t.namespace}/${t.name} selects no pods by itself (no selector). Forward one of its pods instead.`,
+        );
+        return undefined;
+      }
+      const items = (service.spec.ports ?? []).map((p) => ({
+        label: String(p.port),
+        description: `${p.name ?? ''} → pod port ${String(p.targetPort ?? p.port)}`,
+        port: p.port ?? 0,
+      }));
+      const picked =
+        items.length === 1
+          ? items[0]
+          : await vscode.window.showQuickPick(items, { title: `Forward which port of Service ${t.name}?` });
+      const targetPort = picked && serviceTargetPort(service, picked.port);
+      return picked && targetPort !== undefined ? { ...where, port: picked.port, targetPort } : undefined;
+    }
+    const containers =
+      t.kind === 'Pod'
+        ? (pod(t)?.spec?.containers ?? [])
+        : ((state && workloadOf(state, t.kind, t.namespace, t.name)?.spec?.template?.spec?.containers) ?? []);
+    const items = portItems(containers);
+    const picked = items.length
+      ? (await vscode.window.showQuickPick(items, { title: `Forward which port of ${t.name}?` }))?.label
       : await vscode.window.showInputBox({ title: `Pod port of ${t.name} to forward` });
-    const remote = Number(picked);
-    if (!Number.isInteger(remote) || remote <= 0) return;
+    const port = Number(picked);
+    return Number.isInteger(port) && port > 0 ? { ...where, port } : undefined;
+  };
+
+  reg(Commands.portForward, async (arg) => {
+    const t = await allowed(objectOf(arg), 'a pod, workload or Service');
+    if (!t || !t.source.connection) return;
+    const target = await pickRemote(t);
+    if (!target) return;
     // The same number locally, as `kubectl port-forward 8080` does; taken → another, said so.
     const local = await vscode.window.showInputBox({
-      title: `Local port for ${t.name}:${remote}`,
+      title: `Local port for ${t.name}:${target.port}`,
       prompt: 'A port on 127.0.0.1 (0: any free port; if it is in use, another is picked)',
-      value: String(remote),
+      value: String(target.port),
       validateInput: (v) => (/^\d+$/.test(v) && Number(v) <= 65535 ? undefined : 'A port number, 0–65535'),
     });
     if (local === undefined) return;
-    await forwards.start(t.source, t.namespace, t.name, remote, Number(local)).catch((error: unknown) => {
+    await forwards.start(t.source, target, Number(local)).catch((error: unknown) => {
       void vscode.window.showErrorMessage(
         `Shipshape: port-forward failed: ${error instanceof Error ? error.message : String(error)}`,
       );

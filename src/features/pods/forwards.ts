@@ -1,25 +1,66 @@
 import * as vscode from 'vscode';
-import { startPortForward, type PortForward } from '../../adapters/k8s/streams';
+import { PodRouter } from '../../adapters/k8s/pod-routes';
+import { startPortForward, startRoutedPortForward, type PortForward } from '../../adapters/k8s/streams';
 import { DisposableStore } from '../../adapters/vscode/disposables';
 import { Commands } from '../../constants';
+import type { Pod } from '../../core/k8s/types';
+import { targetLabel, type ForwardTarget, type PodRoute } from '../../core/pods/forward-target';
 import type { ClusterSources, Source } from '../clusters/sources';
 
-/** A forward as the workspace remembers it: enough to start it again after a reload. */
+/**
+ * A forward as the workspace remembers it: enough to start it again after a reload. `pod` is
+ * the name of the object forwarded (a pod, Service or workload; `kind` absent means a pod, as
+ * in forwards saved before the other kinds existed); `remotePort` its port.
+ */
 interface SavedForward {
   readonly context: string;
   readonly namespace: string;
+  readonly kind?: string;
   readonly pod: string;
   readonly remotePort: number;
   readonly localPort: number;
+  readonly targetPort?: number | string;
 }
+
+/** The pods behind a Service or workload now, from the watch cache; undefined: it is gone. */
+export type PodsBehind = (source: Source, target: ForwardTarget) => readonly Pod[] | undefined;
 
 const SAVED_KEY = 'shipshape.portForwards';
 
-const same = (a: SavedForward, b: SavedForward) =>
-  a.context === b.context && a.namespace === b.namespace && a.pod === b.pod && a.remotePort === b.remotePort;
+const kindOf = (s: SavedForward) => s.kind ?? 'Pod';
 
-const describe = (s: SavedForward, localPort = s.localPort) =>
-  `127.0.0.1:${localPort} → ${s.namespace}/${s.pod}:${s.remotePort}`;
+const same = (a: SavedForward, b: SavedForward) =>
+  a.context === b.context &&
+  a.namespace === b.namespace &&
+  kindOf(a) === kindOf(b) &&
+  a.pod === b.pod &&
+  a.remotePort === b.remotePort;
+
+const targetOf = (s: SavedForward): ForwardTarget => ({
+  kind: kindOf(s),
+  namespace: s.namespace,
+  name: s.pod,
+  port: s.remotePort,
+  ...(s.targetPort !== undefined ? { targetPort: s.targetPort } : {}),
+});
+
+/** `127.0.0.1:3000 → Service monitoring/grafana:3000 (now pod grafana-5d8f-x2:3000)`. */
+const describe = (s: SavedForward, localPort = s.localPort, route?: PodRoute | null) => {
+  const kind = kindOf(s);
+  if (kind === 'Pod') return `127.0.0.1:${localPort} → ${s.namespace}/${s.pod}:${s.remotePort}`;
+  const now = route === null ? ' (no ready pod now)' : route ? ` (pod ${route.pod}:${route.port} now)` : '';
+  return `127.0.0.1:${localPort} → ${kind} ${s.namespace}/${s.pod}:${s.remotePort}${now}`;
+};
+
+interface Active {
+  readonly saved: SavedForward;
+  readonly forward: PortForward;
+  readonly router?: PodRouter;
+}
+
+/** The pod a routed forward goes to, for `describe`: null once it has none. */
+const routeOf = (f: Active): PodRoute | null | undefined =>
+  f.router ? (f.router.current ?? null) : undefined;
 
 /**
  * Active port-forwards: one status bar item listing them (click for Open in Browser / Copy
@@ -29,7 +70,7 @@ const describe = (s: SavedForward, localPort = s.localPort) =>
  */
 export class PortForwards implements vscode.Disposable {
   private readonly store = new DisposableStore();
-  private readonly active: { saved: SavedForward; forward: PortForward }[] = [];
+  private readonly active: Active[] = [];
   private readonly status = this.store.add(
     vscode.window.createStatusBarItem('shipshape.portForwards', vscode.StatusBarAlignment.Left, 50),
   );
@@ -39,12 +80,13 @@ export class PortForwards implements vscode.Disposable {
   constructor(
     private readonly state: vscode.Memento,
     private readonly sources: ClusterSources,
+    private readonly podsBehind: PodsBehind,
   ) {
     this.status.name = 'Shipshape port-forwards';
     this.status.command = Commands.showPortForwards;
     // The forwards stop with the window; the saved list stays for the next one.
     this.store.add({ dispose: () => void Promise.all(this.active.map((f) => f.forward.close())) });
-    this.store.add(sources.onDidChange((source) => source && this.offerRestore(source)));
+    this.store.add(sources.onDidChange((source) => source && this.onSourceChange(source)));
   }
 
   private saved(): SavedForward[] {
@@ -55,12 +97,28 @@ export class PortForwards implements vscode.Disposable {
     await this.state.update(SAVED_KEY, list);
   }
 
+  private onSourceChange(source: Source): void {
+    // A Service or workload forward follows its pods as the watch sees them, so the status bar
+    // names the pod the next connection goes to, before one is made.
+    for (const f of this.active) {
+      if (!f.router || f.saved.context !== source.label) continue;
+      const pods = this.podsBehind(source, targetOf(f.saved));
+      if (pods) f.router.refresh(pods);
+    }
+    this.offerRestore(source);
+  }
+
+  /** `8080→web-0:8080`; a Service or workload forward adds the pod in use: `3000→svc/grafana:3000 (grafana-5d8f-x2)`. */
+  private static label(f: Active): string {
+    const base = `${f.forward.localPort}→${targetLabel(targetOf(f.saved))}`;
+    if (!f.router) return base;
+    return `${base} (${f.router.current?.pod ?? 'no ready pod'})`;
+  }
+
   private show(): void {
-    this.status.text = `$(plug) ${this.active
-      .map((f) => `${f.forward.localPort}→${f.saved.pod}:${f.saved.remotePort}`)
-      .join(', ')}`;
+    this.status.text = `$(plug) ${this.active.map((f) => PortForwards.label(f)).join(', ')}`;
     this.status.tooltip = `Shipshape port-forwards (click for Open in Browser, Copy Address, Stop)\n${this.active
-      .map((f) => describe(f.saved, f.forward.localPort))
+      .map((f) => describe(f.saved, f.forward.localPort, routeOf(f)))
       .join('\n')}`;
     if (this.active.length) this.status.show();
     else this.status.hide();
@@ -69,40 +127,59 @@ export class PortForwards implements vscode.Disposable {
   /**
    * Listens on `localPort` when it is free, else on any free port and says so: a port someone
    * else holds (another forward, a local dev server) is common and should not stop the forward.
+   * A Service or workload forward sends each connection to a ready pod behind it.
    */
-  async start(
-    source: Source,
-    namespace: string,
-    pod: string,
-    remotePort: number,
-    localPort: number,
-  ): Promise<void> {
+  async start(source: Source, target: ForwardTarget, localPort: number): Promise<void> {
     const rest = source.connection?.rest;
     if (!rest) return;
-    const wanted: SavedForward = { context: source.label, namespace, pod, remotePort, localPort };
+    const wanted: SavedForward = {
+      context: source.label,
+      namespace: target.namespace,
+      ...(target.kind === 'Pod' ? {} : { kind: target.kind }),
+      pod: target.name,
+      remotePort: target.port,
+      localPort,
+      ...(target.targetPort !== undefined ? { targetPort: target.targetPort } : {}),
+    };
     const existing = this.active.find((f) => same(f.saved, wanted));
     if (existing) {
       void vscode.window.showInformationMessage(
-        `Shipshape: already forwarded: ${describe(existing.saved, existing.forward.localPort)}`,
+        `Shipshape: already forwarded: ${describe(existing.saved, existing.forward.localPort, routeOf(existing))}`,
       );
       return;
     }
+    const router =
+      target.kind === 'Pod'
+        ? undefined
+        : new PodRouter(
+            target,
+            () => this.podsBehind(source, target) ?? [],
+            () => this.show(),
+          );
+    const listen = (port: number) =>
+      router
+        ? startRoutedPortForward(rest, router.pick, target.port, port)
+        : startPortForward(rest, { namespace: target.namespace, name: target.name }, target.port, port);
     let forward: PortForward;
     let taken = false;
     try {
-      forward = await startPortForward(rest, { namespace, name: pod }, remotePort, localPort);
+      forward = await listen(localPort);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || localPort === 0) throw error;
       taken = true;
-      forward = await startPortForward(rest, { namespace, name: pod }, remotePort, 0);
+      forward = await listen(0);
     }
     const saved = { ...wanted, localPort: forward.localPort };
-    this.active.push({ saved, forward });
+    const entry: Active = { saved, forward, ...(router ? { router } : {}) };
+    // Where the first connection will go, shown from the start.
+    router?.refresh(this.podsBehind(source, target) ?? []);
+    this.active.push(entry);
     this.show();
     await this.save([...this.saved().filter((s) => !same(s, saved)), saved]);
+    const text = describe(saved, saved.localPort, routeOf(entry));
     const message = taken
-      ? `Shipshape: local port ${localPort} is in use, so ${describe(saved)} instead.`
-      : `Shipshape: ${describe(saved)}`;
+      ? `Shipshape: local port ${localPort} is in use, so ${text} instead.`
+      : `Shipshape: ${text}`;
     const open = 'Open in Browser';
     // Not awaited: a restore starts several forwards and must not wait for each message.
     void (
@@ -138,7 +215,10 @@ export class PortForwards implements vscode.Disposable {
         ? this.active[0]
         : (
             await vscode.window.showQuickPick(
-              this.active.map((f) => ({ label: describe(f.saved, f.forward.localPort), entry: f })),
+              this.active.map((f) => ({
+                label: describe(f.saved, f.forward.localPort, routeOf(f)),
+                entry: f,
+              })),
               { title: 'Shipshape port-forwards' },
             )
           )?.entry;
@@ -150,7 +230,7 @@ export class PortForwards implements vscode.Disposable {
         { label: '$(copy) Copy Address', id: 'copy', description: address },
         { label: '$(debug-stop) Stop', id: 'stop' },
       ],
-      { title: describe(picked.saved, picked.forward.localPort) },
+      { title: describe(picked.saved, picked.forward.localPort, routeOf(picked)) },
     );
     if (action?.id === 'open') await this.openInBrowser(picked.forward.localPort);
     else if (action?.id === 'copy') await vscode.env.clipboard.writeText(address);
@@ -160,7 +240,7 @@ export class PortForwards implements vscode.Disposable {
   /** Stop Port Forward…: straight to the list. */
   async pickAndStop(): Promise<void> {
     const picked = await vscode.window.showQuickPick(
-      this.active.map((f, i) => ({ label: describe(f.saved, f.forward.localPort), i })),
+      this.active.map((f, i) => ({ label: describe(f.saved, f.forward.localPort, routeOf(f)), i })),
       { title: 'Stop which port-forward?' },
     );
     if (picked) await this.stop(picked.i);
@@ -190,17 +270,21 @@ export class PortForwards implements vscode.Disposable {
     if (choice === forget) await this.save(this.saved().filter((s) => !pending.some((p) => same(p, s))));
     if (choice !== restore) return;
     for (const s of pending) {
-      const exists = this.sources
-        .clusterState(source)
-        ?.pods.some((p) => p.metadata?.namespace === s.namespace && p.metadata?.name === s.pod);
+      const exists =
+        kindOf(s) === 'Pod'
+          ? this.sources
+              .clusterState(source)
+              ?.pods.some((p) => p.metadata?.namespace === s.namespace && p.metadata?.name === s.pod)
+          : this.podsBehind(source, targetOf(s)) !== undefined;
       if (!exists) {
+        const what = kindOf(s) === 'Pod' ? '' : `${kindOf(s)} `;
         void vscode.window.showWarningMessage(
-          `Shipshape: ${s.namespace}/${s.pod} no longer exists; its port-forward was not restored.`,
+          `Shipshape: ${what}${s.namespace}/${s.pod} no longer exists; its port-forward was not restored.`,
         );
         await this.save(this.saved().filter((x) => !same(x, s)));
         continue;
       }
-      await this.start(source, s.namespace, s.pod, s.remotePort, s.localPort).catch((error: unknown) => {
+      await this.start(source, targetOf(s), s.localPort).catch((error: unknown) => {
         void vscode.window.showErrorMessage(
           `Shipshape: could not restore ${describe(s)}: ${error instanceof Error ? error.message : String(error)}`,
         );
