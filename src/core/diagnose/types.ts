@@ -76,6 +76,10 @@ export interface TimelineEntry {
   readonly reason?: string;
   readonly message?: string;
   readonly count?: number;
+  /** ISO time Shipshape first saw the event, set when the API server has deleted it (its TTL). */
+  readonly keptSince?: string;
+  /** The same, in words for the page: "expired from the API server, kept by Shipshape since 03:12 UTC". */
+  readonly kept?: string;
 }
 
 /** A next step; `action` names a Shipshape command (a key of src/constants.ts Commands). */
