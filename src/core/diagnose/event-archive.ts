@@ -23,6 +23,8 @@ interface Kept {
   /** ms epoch when Shipshape first saw this event. */
   readonly seen: number;
   readonly object: string;
+  /** Which update this copy is (see EventArchive.order). */
+  readonly gen: number;
 }
 
 /** An event's identity: its uid, else namespace/name (both are unique while the event lives). */
@@ -42,35 +44,29 @@ const earlier = (a: string | undefined, b: string | undefined) =>
 /** What the timeline reads, nothing more: the archive holds thousands of these. */
 export function compactEvent(e: KubeEvent): KubeEvent {
   const m = e.metadata ?? {};
+  const metadata: NonNullable<KubeEvent['metadata']> = {};
+  if (m.name !== undefined) metadata.name = m.name;
+  if (m.namespace !== undefined) metadata.namespace = m.namespace;
+  if (m.uid !== undefined) metadata.uid = m.uid;
+  if (m.resourceVersion !== undefined) metadata.resourceVersion = m.resourceVersion;
+  if (m.creationTimestamp !== undefined) metadata.creationTimestamp = m.creationTimestamp;
+  const out: KubeEvent = { kind: 'Event', apiVersion: 'v1', metadata };
   const io = e.involvedObject;
-  const out: KubeEvent = {
-    kind: 'Event',
-    apiVersion: 'v1',
-    metadata: {
-      ...(m.name !== undefined ? { name: m.name } : {}),
-      ...(m.namespace !== undefined ? { namespace: m.namespace } : {}),
-      ...(m.uid !== undefined ? { uid: m.uid } : {}),
-      ...(m.resourceVersion !== undefined ? { resourceVersion: m.resourceVersion } : {}),
-      ...(m.creationTimestamp !== undefined ? { creationTimestamp: m.creationTimestamp } : {}),
-    },
-    ...(io
-      ? {
-          involvedObject: {
-            ...(io.kind !== undefined ? { kind: io.kind } : {}),
-            ...(io.name !== undefined ? { name: io.name } : {}),
-            ...(io.namespace !== undefined ? { namespace: io.namespace } : {}),
-            ...(io.uid !== undefined ? { uid: io.uid } : {}),
-          },
-        }
-      : {}),
-    ...(e.type !== undefined ? { type: e.type } : {}),
-    ...(e.reason !== undefined ? { reason: e.reason } : {}),
-    ...(e.message !== undefined ? { message: e.message.slice(0, MESSAGE_CHARS) } : {}),
-    ...(e.count !== undefined ? { count: e.count } : {}),
-    ...(e.firstTimestamp ? { firstTimestamp: e.firstTimestamp } : {}),
-    ...(e.lastTimestamp ? { lastTimestamp: e.lastTimestamp } : {}),
-    ...(e.eventTime ? { eventTime: e.eventTime } : {}),
-  };
+  if (io) {
+    const involved: NonNullable<KubeEvent['involvedObject']> = {};
+    if (io.kind !== undefined) involved.kind = io.kind;
+    if (io.name !== undefined) involved.name = io.name;
+    if (io.namespace !== undefined) involved.namespace = io.namespace;
+    if (io.uid !== undefined) involved.uid = io.uid;
+    out.involvedObject = involved;
+  }
+  if (e.type !== undefined) out.type = e.type;
+  if (e.reason !== undefined) out.reason = e.reason;
+  if (e.message !== undefined) out.message = e.message.slice(0, MESSAGE_CHARS);
+  if (e.count !== undefined) out.count = e.count;
+  if (e.firstTimestamp) out.firstTimestamp = e.firstTimestamp;
+  if (e.lastTimestamp) out.lastTimestamp = e.lastTimestamp;
+  if (e.eventTime) out.eventTime = e.eventTime;
   return out;
 }
 
@@ -82,9 +78,17 @@ export function compactEvent(e: KubeEvent): KubeEvent {
  * earlier copy, keeping the first `firstTimestamp` and the higher count.
  */
 export class EventArchive {
-  /** Insertion order is update order: the first entry is the least recently updated. */
   private readonly byKey = new Map<string, Kept>();
+  /** Per involved object, its events' keys in update order (small: at most perObject). */
   private readonly byObject = new Map<string, Set<string>>();
+  /**
+   * Every update in order, oldest first, as (key, generation); an entry whose generation is no
+   * longer the event's is stale and skipped. A queue rather than the Map's own order: taking the
+   * first key of a Map that has seen many deletions walks over their holes each time.
+   */
+  private order: { key: string; gen: number }[] = [];
+  private head = 0;
+  private gen = 0;
 
   constructor(private readonly limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS) {}
 
@@ -95,28 +99,33 @@ export class EventArchive {
   record(event: KubeEvent, seenAt: number): void {
     const key = eventKey(event);
     const had = this.byKey.get(key);
-    if (
-      had &&
-      had.event.metadata?.resourceVersion === event.metadata?.resourceVersion &&
-      had.event.metadata?.resourceVersion
-    )
-      return;
+    const rv = event.metadata?.resourceVersion;
+    if (had && rv && had.event.metadata?.resourceVersion === rv) return;
     const fresh = compactEvent(event);
     const merged = had ? mergeCopies(had.event, fresh) : fresh;
     if (had) this.remove(key);
     const object = objectKey(merged);
-    this.byKey.set(key, { event: merged, seen: had?.seen ?? seenAt, object });
-    const keys = this.byObject.get(object) ?? new Set<string>();
+    const gen = ++this.gen;
+    this.byKey.set(key, { event: merged, seen: had?.seen ?? seenAt, object, gen });
+    this.order.push({ key, gen });
+    let keys = this.byObject.get(object);
+    if (!keys) this.byObject.set(object, (keys = new Set<string>()));
     keys.add(key);
-    this.byObject.set(object, keys);
     if (keys.size > this.limits.perObject) {
       const oldest = keys.values().next().value;
       if (oldest !== undefined) this.remove(oldest);
     }
-    while (this.byKey.size > this.limits.total) {
-      const oldest = this.byKey.keys().next().value;
-      if (oldest === undefined) break;
-      this.remove(oldest);
+    while (this.byKey.size > this.limits.total && this.head < this.order.length) {
+      const { key: k, gen: g } = this.order[this.head++] as { key: string; gen: number };
+      if (this.byKey.get(k)?.gen === g) this.remove(k);
+    }
+    // Stale entries (updates, per-object evictions) are dropped once they outnumber the live ones.
+    if (this.order.length - this.head > 2 * this.byKey.size + 1024) {
+      this.order = this.order.slice(this.head).filter((o) => this.byKey.get(o.key)?.gen === o.gen);
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
     }
   }
 

@@ -200,3 +200,16 @@ test('a kept event seen on another day names the date', () => {
     'expired from the API server, kept by Shipshape since 2026-11-30 23:50 UTC',
   );
 });
+
+test('an event updated thousands of times stays the newest; eviction still takes the oldest update', () => {
+  const a = new EventArchive({ perObject: 50, total: 3 });
+  a.record(event('e1', { rv: '1' }), NOW);
+  a.record(event('e2', { rv: '2', pod: 'b' }), NOW);
+  a.record(event('e3', { rv: '3', pod: 'c' }), NOW);
+  for (let i = 0; i < 3000; i++) a.record(event('e1', { rv: `r${i}`, count: i + 2 }), NOW);
+  a.record(event('e4', { rv: '4', pod: 'd' }), NOW);
+  assert.deepEqual(uids(a).sort(), ['e1', 'e3', 'e4']);
+  a.record(event('e5', { rv: '5', pod: 'e' }), NOW);
+  assert.deepEqual(uids(a).sort(), ['e1', 'e4', 'e5']);
+  assert.equal(a.events(allLive).find((e) => e.metadata?.uid === 'e1')?.count, 3001);
+});
