@@ -53,7 +53,7 @@ async function event(name: string, type: string, reason: string, message: string
 }
 
 before(async () => {
-  cluster = await startTestCluster();
+  cluster = await startTestCluster({ users: ['viewer'] });
   rest = restFor(cluster.kubeconfig);
   await namespace(rest, NS);
   const created = await rest.request<{ metadata: { uid: string } }>('POST', `/api/v1/namespaces/${NS}/pods`, {
@@ -158,4 +158,67 @@ test('a snapshot written from the connection carries the kept event; diagnose --
   assert.match(row(d, 'Pulled')?.kept ?? '', /^expired from the API server, kept by Shipshape since /);
   assert.equal(row(d, 'BackOff')?.kept, undefined);
   assert.ok(row(d, 'Pulled')?.keptSince, 'the time Shipshape first saw it is in the JSON');
+});
+
+test('a user who may read events in one namespace only: the archive watches there and keeps them too', async () => {
+  // viewer may read what the explorer lists in `incident`, and nothing across the cluster.
+  await rest.request('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${NS}/roles`, {
+    body: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'read' },
+      rules: [
+        {
+          apiGroups: ['', 'apps', 'batch', 'policy', 'networking.k8s.io'],
+          resources: ['*'],
+          verbs: ['get', 'list', 'watch'],
+        },
+      ],
+    },
+    what: 'create role',
+  });
+  await rest.request('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${NS}/rolebindings`, {
+    body: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'read' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'read' },
+      subjects: [{ kind: 'User', name: 'viewer', apiGroup: 'rbac.authorization.k8s.io' }],
+    },
+    what: 'create rolebinding',
+  });
+  const source = loadKubeconfig([cluster.kubeconfig]);
+  const scoped = new ClusterConnection(
+    forContext(source, 'viewer@testcluster'),
+    'viewer@testcluster',
+    silentLogger,
+    {
+      archiveEvents: true,
+      pinnedNamespaces: [NS],
+      debounceMs: 10,
+    },
+  );
+  scoped.start();
+  try {
+    const archive = scoped.eventArchive;
+    await eventually(() => assert.ok(archive?.ready, 'the per-namespace archive watch is not up'), 60_000);
+    await event(
+      'api-0.scoped',
+      'Warning',
+      'Unhealthy',
+      'Liveness probe failed: HTTP probe failed with statuscode: 500',
+    );
+    const named = () => archive?.events().find((e) => e.metadata?.name === 'api-0.scoped');
+    await eventually(() => {
+      assert.ok(named(), 'not archived yet');
+      assert.equal(named()?.metadata?.annotations, undefined, 'a live event is not marked');
+    }, 60_000);
+    await rest.request('DELETE', `/api/v1/namespaces/${NS}/events/api-0.scoped`, { what: 'delete event' });
+    await eventually(
+      () => assert.ok(named()?.metadata?.annotations?.[KEPT_SINCE_ANNOTATION], 'the deletion not seen yet'),
+      60_000,
+    );
+  } finally {
+    scoped.dispose();
+  }
 });

@@ -76,6 +76,9 @@ export class ClusterConnection {
     );
     this.pinned = new Set(options.pinnedNamespaces ?? []);
     this.eventArchive = options.archiveEvents ? new EventArchiveWatch(this.rest, log) : undefined;
+    // Namespace-scoped users: the archive watches where the explorer does.
+    if (this.eventArchive)
+      this.onDidChange(() => this.eventArchive?.followNamespaces(this.watchedNamespaces()));
   }
 
   start(): void {
