@@ -52,6 +52,7 @@ export const Commands = {
   refreshDrift: 'shipshape.refreshDrift',
   raiseMemoryLimit: 'shipshape.raiseMemoryLimit',
   diagnose: 'shipshape.diagnose',
+  saveSnapshot: 'shipshape.saveSnapshot',
   openShell: 'shipshape.openShell',
   runCommand: 'shipshape.runCommand',
   portForward: 'shipshape.portForward',

@@ -98,7 +98,64 @@ before(async () => {
     },
   });
   await pod('writer', '100m', { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'scratch' } }] });
+  await boundVolume('gpu-data', { pool: ['gpu'] });
+  await pod('gpu-reader', '100m', {
+    volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'gpu-data' } }],
+  });
 });
+
+/**
+ * A claim already bound to a PersistentVolume that may only be attached on nodes matching
+ * `affinity` (a local disk, a zonal cloud disk): the scheduler's VolumeBinding filter.
+ */
+async function boundVolume(name: string, affinity: Record<string, string[]>) {
+  await create('/api/v1/persistentvolumes', {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name: `pv-${name}` },
+    spec: {
+      capacity: { storage: '1Gi' },
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: '',
+      hostPath: { path: `/tmp/${name}` },
+      claimRef: { namespace: NS, name },
+      nodeAffinity: {
+        required: {
+          nodeSelectorTerms: [
+            {
+              matchExpressions: Object.entries(affinity).map(([key, values]) => ({
+                key,
+                operator: 'In',
+                values,
+              })),
+            },
+          ],
+        },
+      },
+    },
+  });
+  await create(`/api/v1/namespaces/${NS}/persistentvolumeclaims`, {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    // What the PV controller writes once it has bound the pair.
+    metadata: { name, namespace: NS, annotations: { 'pv.kubernetes.io/bind-completed': 'yes' } },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: '',
+      volumeName: `pv-${name}`,
+      resources: { requests: { storage: '1Gi' } },
+    },
+  });
+  const bound = { body: { status: { phase: 'Bound' } }, contentType: 'application/merge-patch+json' };
+  await rest.request('PATCH', `/api/v1/namespaces/${NS}/persistentvolumeclaims/${name}/status`, {
+    ...bound,
+    what: 'bind the claim',
+  });
+  await rest.request('PATCH', `/api/v1/persistentvolumes/pv-${name}/status`, {
+    ...bound,
+    what: 'bind the volume',
+  });
+}
 after(async () => {
   rest?.dispose();
   await cluster?.stop();
@@ -120,7 +177,10 @@ function schedulerReasons(message: string): Record<string, number> {
         ? 'node selector'
         : /pod anti-affinity rules/.test(text)
           ? 'pod anti-affinity'
-          : text;
+          : // "volume node affinity conflict" until Kubernetes 1.28.
+            /volume node affinity conflict|didn't match PersistentVolume's node affinity/.test(text)
+            ? 'volume node affinity conflict'
+            : text;
     out[key] = (out[key] ?? 0) + Number(m[1]);
   }
   return out;
@@ -193,6 +253,21 @@ test('unbound PVC: the scheduler waits on the claim; Diagnose names it', async (
   const { scheduler, diagnosis } = await judged('writer');
   assert.match(scheduler, /unbound immediate PersistentVolumeClaims/);
   assert.match(diagnosis?.verdict ?? '', /^PersistentVolumeClaim scratch is Pending/);
+});
+
+test('volume node affinity: the nodes its bound volume cannot reach, as the scheduler says', async () => {
+  const { scheduler, diagnosis } = await judged('gpu-reader');
+  assert.deepEqual(
+    schedulerReasons(scheduler),
+    { 'untolerated taint': 1, 'volume node affinity conflict': 2 },
+    scheduler,
+  );
+  assert.deepEqual(shipshapeReasons(diagnosis?.verdict ?? ''), schedulerReasons(scheduler), scheduler);
+  const table = diagnosis?.sections.find((s) => s.title === 'Why it is Pending')?.table ?? [];
+  assert.match(
+    table.find((r) => r[0] === 'n1')?.[2] ?? '',
+    /^volume node affinity conflict: the node doesn't match PersistentVolume pv-gpu-data's node affinity \(claim gpu-data: needs pool In \[gpu\]; node has no pool\)$/,
+  );
 });
 
 test('the oracle is live: a pod that fits is bound, never to the tainted node', async () => {

@@ -2,6 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../../core/log';
 import { emptyClusterState, type ClusterState } from '../../core/k8s/types';
 import { KubeError } from './errors';
+import { EventArchiveWatch } from './event-archive';
 import { Informer, type InformerStats, type InformerStatus } from './informer';
 import { WATCHED, type WatchedResource } from './resources';
 import { KubeRest } from './rest';
@@ -29,6 +30,8 @@ export interface ConnectionOptions {
   readonly debounceMs?: number;
   /** Overrides the exec credential plugin timeout (tests). */
   readonly credentialTimeoutMs?: number;
+  /** Keep every event past the API server's TTL (the extension; a one-shot CLI read has no use). */
+  readonly archiveEvents?: boolean;
 }
 
 type AnyInformer = Informer<unknown>;
@@ -41,6 +44,8 @@ type StateKey = keyof ClusterState;
  */
 export class ClusterConnection {
   readonly rest: KubeRest;
+  /** Every event seen while connected, kept past the API server's TTL (Diagnose, snapshots). */
+  readonly eventArchive: EventArchiveWatch | undefined;
   private readonly informers = new Map<
     string,
     { resource: WatchedResource; namespace?: string; informer: AnyInformer }
@@ -70,10 +75,15 @@ export class ClusterConnection {
       options.credentialTimeoutMs ? { credentialTimeoutMs: options.credentialTimeoutMs } : {},
     );
     this.pinned = new Set(options.pinnedNamespaces ?? []);
+    this.eventArchive = options.archiveEvents ? new EventArchiveWatch(this.rest, log) : undefined;
+    // Namespace-scoped users: the archive watches where the explorer does.
+    if (this.eventArchive)
+      this.onDidChange(() => this.eventArchive?.followNamespaces(this.watchedNamespaces()));
   }
 
   start(): void {
     for (const resource of WATCHED) this.watch(resource);
+    this.eventArchive?.start();
     void this.rest
       .request<{ gitVersion?: string }>('GET', '/version', {
         what: 'read the server version',
@@ -294,6 +304,7 @@ export class ClusterConnection {
   dispose(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.eventArchive?.stop();
     for (const { informer } of this.informers.values()) informer.stop();
     this.informers.clear();
     this.listeners.clear();

@@ -1,6 +1,7 @@
 import { previousLogsWanted } from '../../core/diagnose/crash';
 import { apiServiceInfo, claimInfo, configMapKeys, secretKeys } from '../../core/diagnose/inventory';
 import type { ContainerLog, Inventory } from '../../core/diagnose/types';
+import { volumeInfo } from '../../core/diagnose/volumes';
 import type { Pod } from '../../core/k8s/types';
 import { KubeError } from './errors';
 import type { KubeRest } from './rest';
@@ -63,6 +64,7 @@ export async function readForDiagnosis(
   const claims = (await list('/api/v1/persistentvolumeclaims'))?.items
     ?.map(claimInfo)
     .filter((s) => s !== undefined);
+  const volumes = await readVolumes(list);
   // An unavailable aggregated API is what holds a namespace in Terminating.
   const apiServices = (await list('/apis/apiregistration.k8s.io/v1/apiservices'))?.items
     ?.map(apiServiceInfo)
@@ -73,6 +75,7 @@ export async function readForDiagnosis(
       ...(keysOnly ? { secrets: keysOnly } : {}),
       ...(configMaps ? { configMaps } : {}),
       ...(claims ? { claims } : {}),
+      ...(volumes ? { volumes } : {}),
       ...(apiServices ? { apiServices } : {}),
     },
     unreadable: missing,
@@ -124,6 +127,8 @@ export async function readNamespaceForDiagnosis(
   const claims = (await list(`/api/v1/namespaces/${ns}/persistentvolumeclaims`))?.items
     ?.map(claimInfo)
     .filter((s) => s !== undefined);
+  // Only when a claim is bound: PersistentVolumes are cluster-wide, a list many users may not read.
+  const volumes = claims?.some((c) => c.volumeName) ? await readVolumes(list) : undefined;
   return {
     pods: full,
     events,
@@ -131,8 +136,14 @@ export async function readNamespaceForDiagnosis(
       ...(secrets ? { secrets } : {}),
       ...(configMaps ? { configMaps } : {}),
       ...(claims ? { claims } : {}),
+      ...(volumes ? { volumes } : {}),
     },
   };
+}
+
+/** PersistentVolumes reduced to node affinity and zone labels (the scheduler's volume filters). */
+async function readVolumes(list: (path: string) => Promise<List | undefined>) {
+  return (await list('/api/v1/persistentvolumes'))?.items?.map(volumeInfo).filter((s) => s !== undefined);
 }
 
 /** Enough lines to show what a process said before it died; bytes capped for a chatty one. */

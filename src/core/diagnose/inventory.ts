@@ -1,4 +1,5 @@
-import type { APIServiceInfo, ClaimInfo, Inventory, NamedKeys } from './types';
+import type { APIServiceInfo, ClaimInfo, Inventory, NamedKeys, VolumeInfo } from './types';
+import { volumeInfo } from './volumes';
 
 type Plain = Record<string, unknown>;
 const isObject = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -50,6 +51,8 @@ export function claimInfo(claim: unknown): ClaimInfo | undefined {
   if (phase) out.phase = phase;
   const sc = str(spec['storageClassName']);
   if (sc) out.storageClassName = sc;
+  const volume = str(spec['volumeName']);
+  if (volume) out.volumeName = volume;
   if (finalizers.length) out.finalizers = finalizers;
   const deletion = str(meta['deletionTimestamp']);
   if (deletion) out.deletionTimestamp = deletion;
@@ -82,6 +85,7 @@ const KINDS = {
   Secret: 'secrets',
   ConfigMap: 'configMaps',
   PersistentVolumeClaim: 'claims',
+  PersistentVolume: 'volumes',
   APIService: 'apiServices',
 } as const;
 
@@ -95,6 +99,7 @@ export function inventoryFromObjects(objects: readonly unknown[]): Inventory {
     secrets?: NamedKeys[];
     configMaps?: NamedKeys[];
     claims?: ClaimInfo[];
+    volumes?: VolumeInfo[];
     apiServices?: APIServiceInfo[];
   } = {};
   const add = (value: unknown, inferred?: string): void => {
@@ -114,6 +119,7 @@ export function inventoryFromObjects(objects: readonly unknown[]): Inventory {
     if (kind === 'Secret') (found.secrets ??= []).push(...opt(secretKeys(value)));
     else if (kind === 'ConfigMap') (found.configMaps ??= []).push(...opt(configMapKeys(value)));
     else if (kind === 'PersistentVolumeClaim') (found.claims ??= []).push(...opt(claimInfo(value)));
+    else if (kind === 'PersistentVolume') (found.volumes ??= []).push(...opt(volumeInfo(value)));
     else if (kind === 'APIService') (found.apiServices ??= []).push(...opt(apiServiceInfo(value)));
   };
   for (const o of objects) add(o);

@@ -1,6 +1,7 @@
 import type { Node, Pod } from '../k8s/types';
 import { parseQuantity } from '../health/quantity';
 import { podAffinityFailures } from './affinity';
+import { volumeFailures } from './volumes';
 import { formatResource, matches, podRequests, specOf, type Toleration } from './spec';
 import { cause, evidence, note, type DiagnoseInput, type Finding, type Section } from './types';
 
@@ -84,6 +85,11 @@ function judgeNode(pod: Pod, node: Node, input: DiagnoseInput): NodeVerdict {
       placement = true;
     }
   }
+  const volumes = volumeFailures(pod, node, input);
+  if (volumes.length > 0) {
+    failures.push(...volumes);
+    placement = true;
+  }
   const affinity = podAffinityFailures(pod, node, input.state.nodes, input.state.pods);
   if (affinity.length > 0) {
     failures.push(...affinity);
@@ -121,8 +127,8 @@ export function isUnscheduled(pod: Pod): boolean {
 
 /**
  * The scheduler's filters, node by node, with numbers, and the smallest change that would make
- * the pod fit. Volume zones and existing pods' anti-affinity are not judged here: they are named
- * as unknown rather than guessed.
+ * the pod fit. A bound volume's node affinity and zone are judged when its PersistentVolume is
+ * known (read, or in the snapshot); what is not known is named as unknown rather than guessed.
  */
 export function explainPending(pod: Pod, input: DiagnoseInput): Section {
   const findings: Finding[] = [];
@@ -158,7 +164,7 @@ export function explainPending(pod: Pod, input: DiagnoseInput): Section {
   else if (fitting.length > 0)
     findings.push(
       note(
-        `${fitting.length}/${nodes.length} nodes pass these filters (${fitting.map((v) => v.node).join(', ')}): the cause is elsewhere — volume binding or zones, existing pods' anti-affinity, or the scheduler has not retried yet.`,
+        `${fitting.length}/${nodes.length} nodes pass these filters (${fitting.map((v) => v.node).join(', ')}): the cause is elsewhere — volume binding, existing pods' anti-affinity, or the scheduler has not retried yet.`,
       ),
     );
   else {
@@ -205,6 +211,16 @@ function smallestChange(verdicts: readonly NodeVerdict[], requests: Map<string, 
       out.push(
         cause(
           `Smallest change: add a toleration for ${[...taints].join(' or ')} (only if the pod belongs on those nodes), or remove the taint.`,
+        ),
+      );
+    else if (
+      verdicts.some((v) =>
+        v.failures.some((f) => f.startsWith('volume node affinity') || f.startsWith('no available volume')),
+      )
+    )
+      out.push(
+        cause(
+          "Smallest change: run the pod where its volume is — a node in the volume's zone (add one, or make room there) — or recreate the volume there; a StorageClass with volumeBindingMode: WaitForFirstConsumer creates volumes where the pod is scheduled.",
         ),
       );
     else if (

@@ -66,7 +66,7 @@ export function diagnosisMarkdown(d: Diagnosis): string {
     out.push('| When | Object | Type | Reason | Count | Message |', '| --- | --- | --- | --- | --- | --- |');
     for (const e of d.timeline)
       out.push(
-        `| ${cell(e.at ?? '')} | ${cell(e.object)} | ${cell(e.type ?? '')} | ${cell(e.reason ?? '')} | ${e.count ?? ''} | ${cell(e.message ?? '')} |`,
+        `| ${cell(e.at ?? '')} | ${cell(e.object)} | ${cell(e.type ?? '')} | ${cell(e.reason ?? '')} | ${e.count ?? ''} | ${cell(e.message ?? '')}${e.kept ? ` _(${cell(e.kept)})_` : ''} |`,
       );
     out.push('');
   }
@@ -98,7 +98,7 @@ export function diagnosisText(d: Diagnosis): string {
     out.push(d.eventsNote ? `  Events (${d.eventsNote}):` : '  Events:');
     for (const e of d.timeline.slice(-10))
       out.push(
-        `    ${e.at ?? ''} ${e.object} ${e.reason ?? ''}${e.count ? ` ×${e.count}` : ''}: ${e.message ?? ''}`,
+        `    ${e.at ?? ''} ${e.object} ${e.reason ?? ''}${e.count ? ` ×${e.count}` : ''}: ${e.message ?? ''}${e.kept ? ` (${e.kept})` : ''}`,
       );
   }
   out.push('  What to do:');

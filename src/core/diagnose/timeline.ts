@@ -1,6 +1,7 @@
 import type { KubeEvent, KubeObject, Pod } from '../k8s/types';
 import { controllerOf } from '../health/ownership';
 import { formatAge, parseTime } from '../health/time';
+import { keptSince } from './event-archive';
 import type { DiagnoseInput, TimelineEntry } from './types';
 
 /** The pod, then each controller up its owner chain (ReplicaSet → Deployment, Job → CronJob). */
@@ -78,12 +79,31 @@ export function expiredEventsNote(pod: Pod, input: DiagnoseInput): string | unde
     : `No events are left: ${why}, so what happened earlier has expired.`;
 }
 
-/** One merged, sorted timeline for the pod, its owners and its node. */
+/** "03:12 UTC" on the day of `now`, else the date too: when Shipshape first saw an expired event. */
+function clock(iso: string, now: number): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  const [date = '', time = ''] = t.toISOString().split('T');
+  const hhmm = `${time.slice(0, 5)} UTC`;
+  return date === new Date(now).toISOString().slice(0, 10) ? hhmm : `${date} ${hhmm}`;
+}
+
+/**
+ * One merged, sorted timeline for the pod, its owners and its node. Events the API server has
+ * deleted but Shipshape kept (while connected, or in a snapshot it wrote) say so.
+ */
 export function timeline(pod: Pod, input: DiagnoseInput): TimelineEntry[] {
   return eventsFor(timelineObjects(pod, input), input.state.events).map((e) => {
     const at = when(e);
+    const kept = keptSince(e);
     return {
       ...(at ? { at } : {}),
+      ...(kept
+        ? {
+            keptSince: kept,
+            kept: `expired from the API server, kept by Shipshape since ${clock(kept, input.now)}`,
+          }
+        : {}),
       object: `${e.involvedObject?.kind ?? '?'}/${e.involvedObject?.name ?? '?'}`,
       ...(e.type ? { type: e.type } : {}),
       ...(e.reason ? { reason: e.reason } : {}),

@@ -1,4 +1,5 @@
 import type { ClusterState } from '../k8s/types';
+import type { SelectorRequirement } from './spec';
 
 /**
  * A Secret or ConfigMap as Diagnose may know it: names and keys, never values. Near-misses and
@@ -16,8 +17,22 @@ export interface ClaimInfo {
   readonly name: string;
   readonly phase?: string;
   readonly storageClassName?: string;
+  /** The PersistentVolume it is bound to (spec.volumeName). */
+  readonly volumeName?: string;
   readonly finalizers?: readonly string[];
   readonly deletionTimestamp?: string;
+}
+
+/** A PersistentVolume as the scheduler's volume filters see it: where it may be attached. */
+export interface VolumeInfo {
+  readonly name: string;
+  /** topology.kubernetes.io/zone|region (and the beta labels) set on the volume. */
+  readonly zoneLabels?: Readonly<Record<string, string>>;
+  /** spec.nodeAffinity.required.nodeSelectorTerms (any term must match). */
+  readonly nodeAffinity?: readonly {
+    readonly matchExpressions: readonly SelectorRequirement[];
+    readonly matchFields: readonly SelectorRequirement[];
+  }[];
 }
 
 /** The last lines a container wrote before it was restarted (`pods/log?previous=true`). */
@@ -44,6 +59,7 @@ export interface Inventory {
   readonly secrets?: readonly NamedKeys[];
   readonly configMaps?: readonly NamedKeys[];
   readonly claims?: readonly ClaimInfo[];
+  readonly volumes?: readonly VolumeInfo[];
   /** Previous containers' logs, for the containers previousLogsWanted names; absent = not read. */
   readonly previousLogs?: readonly ContainerLog[];
   readonly apiServices?: readonly APIServiceInfo[];
@@ -76,6 +92,10 @@ export interface TimelineEntry {
   readonly reason?: string;
   readonly message?: string;
   readonly count?: number;
+  /** ISO time Shipshape first saw the event, set when the API server has deleted it (its TTL). */
+  readonly keptSince?: string;
+  /** The same, in words for the page: "expired from the API server, kept by Shipshape since 03:12 UTC". */
+  readonly kept?: string;
 }
 
 /** A next step; `action` names a Shipshape command (a key of src/constants.ts Commands). */

@@ -203,6 +203,7 @@ export class ClusterSources implements vscode.Disposable {
           ...this.pinned(source.context.name),
           ...(source.context.namespace ? [source.context.namespace] : []),
         ],
+        archiveEvents: true,
       },
     );
     source.connection = connection;

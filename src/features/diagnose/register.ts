@@ -4,6 +4,7 @@ import { readSnapshotObjects } from '../../adapters/k8s/snapshot';
 import { Commands } from '../../constants';
 import { DisposableStore } from '../../adapters/vscode/disposables';
 import { diagnose } from '../../core/diagnose/diagnose';
+import { mergeEvents } from '../../core/diagnose/event-archive';
 import { inventoryFromObjects } from '../../core/diagnose/inventory';
 import { diagnosisMarkdown, escapeMarkdown } from '../../core/diagnose/render';
 import { ownerChain } from '../../core/diagnose/timeline';
@@ -15,6 +16,7 @@ import type { ClusterState, Pod } from '../../core/k8s/types';
 import type { Logger } from '../../core/log';
 import type { ClusterSources, Source } from '../clusters/sources';
 import type { Services } from '../services';
+import { saveSnapshot } from './snapshot';
 import { targetOf, type Target } from './target';
 
 export const DIAGNOSE_SCHEME = 'shipshape-diagnose';
@@ -110,7 +112,11 @@ class DiagnoseDocuments implements vscode.TextDocumentContentProvider {
             ),
             ...full.pods,
           ],
-          events: [...base.events.filter((e) => e.metadata?.namespace !== t.namespace), ...full.events],
+          // What the API server has now, plus what Shipshape kept after its TTL deleted it.
+          events: mergeEvents(
+            [...base.events.filter((e) => e.metadata?.namespace !== t.namespace), ...full.events],
+            source.connection.eventArchive?.events() ?? [],
+          ),
         },
         inventory: extra.inventory,
         now,
@@ -157,6 +163,11 @@ export function registerDiagnose(services: Services): vscode.Disposable {
         await vscode.window.showTextDocument(doc, { preview: false });
       }
     }),
+  );
+  store.add(
+    vscode.commands.registerCommand(Commands.saveSnapshot, (arg: unknown) =>
+      saveSnapshot(arg, sources, services.log),
+    ),
   );
   return store;
 }
