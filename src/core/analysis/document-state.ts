@@ -110,6 +110,19 @@ export class DocumentState {
     return new DocumentState({ file, suppressions: parseSuppressions(file) }, document, 0, text.length, path);
   }
 
+  /**
+   * A duplicate key's message names the first key's line as counted in the parsed region, which
+   * starts at this document or earlier, and the document may have moved since: counted in the file.
+   */
+  private lineInFile(problem: ParseProblem, linesBefore: number): ParseProblem {
+    const regionLines = lineBreaks(this.region.file.text, 0, this.base);
+    const message = problem.message.replace(
+      /already defined at line (\d+)/,
+      (_, line: string) => `already defined at line ${Number(line) - regionLines + linesBefore}`,
+    );
+    return { ...problem, message };
+  }
+
   private run(rules: ActiveRules, index: ScopeIndex, options: RuleOptions): RuleResults {
     const problems: ParseProblem[] = [];
     const analysable = (this.document?.problems ?? []).every(
@@ -136,6 +149,8 @@ export class DocumentState {
     index: () => ScopeIndex,
     crossKey: string,
     options: RuleOptions,
+    /** Line breaks in the file before this document: a duplicate key's message names a file line. */
+    linesBefore: () => number,
   ): { findings: readonly Finding[]; problems: readonly ParseProblem[]; ran: boolean } {
     let ran = false;
     if (!this.local) {
@@ -148,15 +163,25 @@ export class DocumentState {
       ran = true;
     }
     const own = (p: ParseProblem) => p.start >= this.base && p.start < this.base + this.length;
-    const parsed = [...this.region.suppressions.problems.filter(own), ...(this.document?.problems ?? [])].map(
-      (p) => shift(p, -this.base),
-    );
+    const parsed = [
+      ...this.region.suppressions.problems.filter(own),
+      ...(this.document?.problems ?? []).map((p) =>
+        p.code === 'DUPLICATE_KEY' ? this.lineInFile(p, linesBefore()) : p,
+      ),
+    ].map((p) => shift(p, -this.base));
     return {
       findings: [...this.local.findings, ...this.cross.findings],
       problems: [...parsed, ...this.local.problems, ...this.cross.problems],
       ran,
     };
   }
+}
+
+/** How many line breaks `text[from, to)` holds. */
+export function lineBreaks(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) count++;
+  return count;
 }
 
 /** The text one parse covered, with what every document in it shares. */
