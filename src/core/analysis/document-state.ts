@@ -10,6 +10,7 @@ import {
   fileOf,
   prepareText,
   sliceDocuments,
+  toProblem,
   type ManifestDocument,
   type ManifestFile,
   type ParseProblem,
@@ -81,11 +82,16 @@ export class DocumentState {
     const result = spliceDocument(this.document.doc, this.base, before, text, edit);
     if (!result) return undefined;
     hooks.spliced?.(text);
-    const problems = this.document.problems.map((p) => ({
-      ...p,
-      start: result.move(p.start),
-      end: result.move(p.end),
-    }));
+    // The run's old problems are gone with it; the others move, and the run's new ones join.
+    const [from, to] = result.replaced;
+    const replaced = (p: ParseProblem) => p.start >= this.base + from && p.start <= this.base + to;
+    const problems = [
+      ...this.document.problems
+        .filter((p) => !replaced(p))
+        .map((p) => ({ ...p, start: result.move(p.start), end: result.move(p.end) })),
+      ...result.errors.map((e) => toProblem(e.code, e.message, e.pos, 'error')),
+      ...result.warnings.map((e) => toProblem(e.code, e.message, e.pos, 'warning')),
+    ];
     if (problems.some((p) => Number.isNaN(p.start) || Number.isNaN(p.end))) return undefined;
     const prepared = prepareText(text);
     const { doc } = result;
@@ -99,7 +105,6 @@ export class DocumentState {
       problems,
       suppressedErrors: 0,
     };
-    const [from, to] = result.replaced;
     const old = this.region.file.comments.map((c) => c - this.base);
     const comments = [
       ...old.filter((c) => c >= 0 && c < from),
@@ -168,7 +173,10 @@ export class DocumentState {
       ...(this.document?.problems ?? []).map((p) =>
         p.code === 'DUPLICATE_KEY' ? this.lineInFile(p, linesBefore()) : p,
       ),
-    ].map((p) => shift(p, -this.base));
+    ]
+      .map((p) => shift(p, -this.base))
+      // In text order: a re-parsed run's problems join the document's in its place.
+      .sort((a, b) => a.start - b.start);
     return {
       findings: [...this.local.findings, ...this.cross.findings],
       problems: [...parsed, ...this.local.problems, ...this.cross.problems],

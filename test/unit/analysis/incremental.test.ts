@@ -246,3 +246,41 @@ test('a duplicate key names its first line counted in the file, after any re-par
   const inFirst = inside.indexOf('metadata:');
   message(`${inside.slice(0, inFirst)}\n\n${inside.slice(inFirst)}`);
 });
+
+test('incremental analysis equals full analysis after random edits at line starts of a big document', () => {
+  const pieces = [' ', '  ', '#', '\n', 'x', 'key: v\n', '  key: v\n', '- ', ':', '"', '{', '\t'];
+  for (const seed of [4, 5]) {
+    let spliced = 0;
+    const analyser = new IncrementalAnalyser('file.yaml', { rules: allRules }, { spliced: () => spliced++ });
+    analyser.update(crdShaped);
+    let state = seed;
+    const rand = (n: number) => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state % n;
+    };
+    let current = crdShaped;
+    for (let i = 0; i < 120; i++) {
+      // A line start, or a column in its indentation; now and then a line deleted, or an undo of it all.
+      const lineAt = current.lastIndexOf('\n', rand(current.length)) + 1;
+      const at = lineAt + rand(3);
+      const kind = rand(10);
+      if (kind === 0) current = crdShaped;
+      else if (kind === 1)
+        current = current.slice(0, lineAt) + current.slice(current.indexOf('\n', lineAt) + 1);
+      else current = current.slice(0, at) + (pieces[rand(pieces.length)] ?? '') + current.slice(at);
+      const result = analyser.update(current);
+      assert.deepEqual(
+        view(result),
+        view(analyseText(current, { rules: allRules, path: 'file.yaml' })),
+        `seed ${seed}, edit ${i}:\n${current}`,
+      );
+      const fresh = new IncrementalAnalyser('file.yaml', { rules: allRules }).update(current);
+      assert.equal(
+        JSON.stringify({ ...result, composed: 0 }),
+        JSON.stringify({ ...fresh, composed: 0 }),
+        `seed ${seed}, edit ${i}`,
+      );
+    }
+    assert.ok(spliced > 25, `seed ${seed}: only ${spliced} edits took the splice path`);
+  }
+});
