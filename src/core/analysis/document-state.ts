@@ -7,6 +7,7 @@ import { parseSuppressions, type Suppressions } from '../rules/suppress';
 import type { Finding, Rule, RuleOptions, Severity } from '../rules/types';
 import {
   composeSlice,
+  duplicateKeyProblem,
   fileOf,
   prepareText,
   sliceDocuments,
@@ -88,8 +89,16 @@ export class DocumentState {
     const problems = [
       ...this.document.problems
         .filter((p) => !replaced(p))
-        .map((p) => ({ ...p, start: result.move(p.start), end: result.move(p.end) })),
-      ...result.errors.map((e) => toProblem(e.code, e.message, e.pos, 'error')),
+        .map((p) => ({ ...p, start: result.move(p.start), end: result.move(p.end) }))
+        // A duplicate key's message names the first key's line, which the edit may have moved.
+        .map((p) =>
+          p.code === 'DUPLICATE_KEY' ? duplicateKeyProblem(result.doc, [p.start, p.end], text) : p,
+        ),
+      ...result.errors.map((e) =>
+        e.code === 'DUPLICATE_KEY'
+          ? duplicateKeyProblem(result.doc, e.pos, text)
+          : toProblem(e.code, e.message, e.pos, 'error'),
+      ),
       ...result.warnings.map((e) => toProblem(e.code, e.message, e.pos, 'warning')),
     ];
     if (problems.some((p) => Number.isNaN(p.start) || Number.isNaN(p.end))) return undefined;

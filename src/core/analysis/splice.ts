@@ -189,8 +189,6 @@ export function spliceDocument(
   edit: DocumentEdit,
 ): SplicedDocument | undefined {
   const issues = [...doc.errors, ...doc.warnings];
-  // A duplicate key's message names the other key's line, which an edit may move.
-  if (issues.some((e) => e.code === 'DUPLICATE_KEY')) return undefined;
   // The smallest run first; a bigger one when it does not parse alone (at most three tries).
   for (const run of runs(doc.contents, oldText, newText, base, edit).reverse().slice(0, 3)) {
     const piece = parseRun(base, oldText, newText, edit, run, issues);
@@ -238,7 +236,6 @@ function parseRun(
   if (!isMap(piece.contents)) return 'no';
   const pairs = piece.contents.items;
   if (run.next && (pairs.pop()?.key as Node | null)?.range?.[0] !== length + run.column) return 'no';
-  if (problems.some((e) => e.code === 'DUPLICATE_KEY')) return undefined;
   // A syntax error inside a flow collection or a quoted scalar can run on past the run's end.
   const errors = piece.errors.length > 0 || issues.some((e) => e.pos[0] >= from && e.pos[1] < to);
   if (errors && (!fragment.blockOnly || hasFlowOrQuoted(oldText.slice(run.start, run.end)))) return 'no';

@@ -258,7 +258,7 @@ export function toProblem(
  * kubectl's decoder is strict: `mapping key "replicas" already defined at line 7` and the file is
  * rejected (the API server itself would keep the last value). The problem covers the whole key.
  */
-function duplicateKeyProblem(doc: Document.Parsed, pos: [number, number], text: string): ParseProblem {
+export function duplicateKeyProblem(doc: Document.Parsed, pos: [number, number], text: string): ParseProblem {
   const found = pairsAround(doc.contents, pos[0]);
   const keyNode = found?.duplicate.key as Node | undefined;
   const first = found?.first.key as Node | undefined;

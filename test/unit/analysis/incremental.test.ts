@@ -228,7 +228,8 @@ test("a syntax error elsewhere in the document does not stop an entry's re-parse
 });
 
 test('a duplicate key names its first line counted in the file, after any re-parse', () => {
-  const analyser = new IncrementalAnalyser('file.yaml', { rules: allRules });
+  let spliced = 0;
+  const analyser = new IncrementalAnalyser('file.yaml', { rules: allRules }, { spliced: () => spliced++ });
   const dup = crdShaped.replace('  group: example.com\n', '  group: example.com\n  group: example.org\n');
   const message = (text: string) => {
     const found = analyser.update(text).problems.find((p) => p.code === 'DUPLICATE_KEY');
@@ -244,7 +245,16 @@ test('a duplicate key names its first line counted in the file, after any re-par
   // …and lines added before it move it: its kept problems must follow.
   message(`# one\n# two\n${inside}`);
   const inFirst = inside.indexOf('metadata:');
-  message(`${inside.slice(0, inFirst)}\n\n${inside.slice(inFirst)}`);
+  const moved = `${inside.slice(0, inFirst)}\n\n${inside.slice(inFirst)}`;
+  message(moved);
+  // A block of the document re-parsed alone keeps the message right, before the key and after it.
+  const before = spliced;
+  const enter = moved.indexOf('\nspec:') + 1;
+  const entered = `${moved.slice(0, enter)}\n${moved.slice(enter)}`;
+  message(entered);
+  const after = entered.indexOf('minimum: 1') + 'minimum: 1'.length;
+  message(`${entered.slice(0, after)}\n${entered.slice(after)}`);
+  assert.equal(spliced - before, 2, 'both edits re-parsed a block of the document only');
 });
 
 test('incremental analysis equals full analysis after random edits at line starts of a big document', () => {
