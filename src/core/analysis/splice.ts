@@ -89,16 +89,20 @@ function indentedTo(text: string, from: number, to: number, column: number): boo
   return true;
 }
 
-/** Where a map whose keys are at `column` ends after `from`: the next line not blank, not a comment, left of it. */
+/**
+ * Where a map whose keys are at `column` ends, its last value ending at `from`: the next line not
+ * blank, not a comment, left of `column`. Scanned from the last value's end, not its key: an outer
+ * map's last entry can hold most of the document.
+ */
 function mapEnd(text: string, from: number, column: number): number {
-  for (let at = lineStart(text, from); at < text.length;) {
+  if (column === 0) return text.length;
+  let at = text[from - 1] === '\n' ? from : text.indexOf('\n', from) + 1;
+  while (at > 0 && at < text.length) {
     let i = at;
     while (text.charCodeAt(i) === 32) i++;
     const c = text[i];
-    if (at > from && c !== undefined && c !== '\n' && c !== '\r' && c !== '#' && i - at < column) return at;
-    const next = text.indexOf('\n', i);
-    if (next < 0) break;
-    at = next + 1;
+    if (c !== undefined && c !== '\n' && c !== '\r' && c !== '#' && i - at < column) return at;
+    at = text.indexOf('\n', i) + 1;
   }
   return text.length;
 }
@@ -134,12 +138,14 @@ function runs(node: unknown, text: string, newText: string, base: number, edit: 
         plainKey(text, keys[i] as number));
     if (keys.some((_, i) => i >= first && i <= last + 1 && !aligned(i))) break;
     const pair = map.items[first] as Pair;
-    const end =
-      last + 1 < lines.length ? (lines[last + 1] as number) : mapEnd(text, keys[last] as number, column);
     const valueEnd = endOf(map.items[last]);
+    if (valueEnd === undefined) break;
+    const end =
+      last + 1 < lines.length
+        ? (lines[last + 1] as number)
+        : mapEnd(text, Math.max((keys[last] as number) + 1, valueEnd - base), column);
     if (
       (edit.end < end || (edit.end === end && breaksBefore) || end === text.length) &&
-      valueEnd !== undefined &&
       valueEnd - base <= end
     )
       found.push({
