@@ -7,9 +7,11 @@ import { parseSuppressions, type Suppressions } from '../rules/suppress';
 import type { Finding, Rule, RuleOptions, Severity } from '../rules/types';
 import {
   composeSlice,
+  duplicateKeyProblem,
   fileOf,
   prepareText,
   sliceDocuments,
+  toProblem,
   type ManifestDocument,
   type ManifestFile,
   type ParseProblem,
@@ -81,11 +83,24 @@ export class DocumentState {
     const result = spliceDocument(this.document.doc, this.base, before, text, edit);
     if (!result) return undefined;
     hooks.spliced?.(text);
-    const problems = this.document.problems.map((p) => ({
-      ...p,
-      start: result.move(p.start),
-      end: result.move(p.end),
-    }));
+    // The run's old problems are gone with it; the others move, and the run's new ones join.
+    const [from, to] = result.replaced;
+    const replaced = (p: ParseProblem) => p.start >= this.base + from && p.start <= this.base + to;
+    const problems = [
+      ...this.document.problems
+        .filter((p) => !replaced(p))
+        .map((p) => ({ ...p, start: result.move(p.start), end: result.move(p.end) }))
+        // A duplicate key's message names the first key's line, which the edit may have moved.
+        .map((p) =>
+          p.code === 'DUPLICATE_KEY' ? duplicateKeyProblem(result.doc, [p.start, p.end], text) : p,
+        ),
+      ...result.errors.map((e) =>
+        e.code === 'DUPLICATE_KEY'
+          ? duplicateKeyProblem(result.doc, e.pos, text)
+          : toProblem(e.code, e.message, e.pos, 'error'),
+      ),
+      ...result.warnings.map((e) => toProblem(e.code, e.message, e.pos, 'warning')),
+    ];
     if (problems.some((p) => Number.isNaN(p.start) || Number.isNaN(p.end))) return undefined;
     const prepared = prepareText(text);
     const { doc } = result;
@@ -99,7 +114,6 @@ export class DocumentState {
       problems,
       suppressedErrors: 0,
     };
-    const [from, to] = result.replaced;
     const old = this.region.file.comments.map((c) => c - this.base);
     const comments = [
       ...old.filter((c) => c >= 0 && c < from),
@@ -108,6 +122,19 @@ export class DocumentState {
     ];
     const file = fileOf(prepared, [document], comments);
     return new DocumentState({ file, suppressions: parseSuppressions(file) }, document, 0, text.length, path);
+  }
+
+  /**
+   * A duplicate key's message names the first key's line as counted in the parsed region, which
+   * starts at this document or earlier, and the document may have moved since: counted in the file.
+   */
+  private lineInFile(problem: ParseProblem, linesBefore: number): ParseProblem {
+    const regionLines = lineBreaks(this.region.file.text, 0, this.base);
+    const message = problem.message.replace(
+      /already defined at line (\d+)/,
+      (_, line: string) => `already defined at line ${Number(line) - regionLines + linesBefore}`,
+    );
+    return { ...problem, message };
   }
 
   private run(rules: ActiveRules, index: ScopeIndex, options: RuleOptions): RuleResults {
@@ -136,6 +163,8 @@ export class DocumentState {
     index: () => ScopeIndex,
     crossKey: string,
     options: RuleOptions,
+    /** Line breaks in the file before this document: a duplicate key's message names a file line. */
+    linesBefore: () => number,
   ): { findings: readonly Finding[]; problems: readonly ParseProblem[]; ran: boolean } {
     let ran = false;
     if (!this.local) {
@@ -148,15 +177,28 @@ export class DocumentState {
       ran = true;
     }
     const own = (p: ParseProblem) => p.start >= this.base && p.start < this.base + this.length;
-    const parsed = [...this.region.suppressions.problems.filter(own), ...(this.document?.problems ?? [])].map(
-      (p) => shift(p, -this.base),
-    );
+    const parsed = [
+      ...this.region.suppressions.problems.filter(own),
+      ...(this.document?.problems ?? []).map((p) =>
+        p.code === 'DUPLICATE_KEY' ? this.lineInFile(p, linesBefore()) : p,
+      ),
+    ]
+      .map((p) => shift(p, -this.base))
+      // In text order: a re-parsed run's problems join the document's in its place.
+      .sort((a, b) => a.start - b.start);
     return {
       findings: [...this.local.findings, ...this.cross.findings],
       problems: [...parsed, ...this.local.problems, ...this.cross.problems],
       ran,
     };
   }
+}
+
+/** How many line breaks `text[from, to)` holds. */
+export function lineBreaks(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) count++;
+  return count;
 }
 
 /** The text one parse covered, with what every document in it shares. */

@@ -4,7 +4,7 @@ import type { IndexedObject, ScopeIndex } from '../rules/scope';
 import { defaultRuleOptions, type Finding, type Scope } from '../rules/types';
 import { hasTemplateActions } from '../yaml/mask';
 import type { ParseProblem } from '../yaml/parse';
-import { parseDocuments, type DocumentState } from './document-state';
+import { lineBreaks, parseDocuments, type DocumentState } from './document-state';
 import { SlicingAnalyser } from './sliced-analysis';
 
 export { summarise } from './document-state';
@@ -118,8 +118,23 @@ export class IncrementalAnalyser {
     const objects: ObjectSummary[] = [];
     let composed = 0;
     let start = 0;
+    // Line breaks before `counted`, counted only as far as a document asks (one with a duplicate key).
+    let counted = 0;
+    let breaks = 0;
+    const linesBefore = (at: number) => () => {
+      breaks += lineBreaks(text, counted, at);
+      counted = at;
+      return breaks;
+    };
     documents.forEach((document, documentIndex) => {
-      const results = document.results(this.local, this.cross, scopeIndex, crossKey, options);
+      const results = document.results(
+        this.local,
+        this.cross,
+        scopeIndex,
+        crossKey,
+        options,
+        linesBefore(start),
+      );
       if (results.ran) composed++;
       for (const f of results.findings) findings.push({ ...shift(f, start), documentIndex });
       for (const p of results.problems) problems.push(shift(p, start));

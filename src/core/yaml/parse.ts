@@ -1,6 +1,7 @@
 import {
   CST,
   Composer,
+  Lexer,
   Parser,
   isMap,
   isScalar,
@@ -90,12 +91,22 @@ export function prepareText(text: string): PreparedText {
 /** yaml's CST parser, noting where comments start as their tokens go by: no second lexing pass. */
 class CommentNotingParser extends Parser {
   readonly comments: number[] = [];
+  /** Whether a flow collection or a quoted scalar went by: only they run on past a dedent. */
+  flowOrQuoted = false;
 
   override *next(source: string): Generator<CST.Token, void> {
-    if (CST.tokenType(source) === 'comment') this.comments.push(this.offset);
+    const type = CST.tokenType(source);
+    if (type === 'comment') this.comments.push(this.offset);
+    else if (RUNS_ON.has(type)) this.flowOrQuoted = true;
     yield* super.next(source);
   }
 }
+const RUNS_ON = new Set<string | null>([
+  'flow-map-start',
+  'flow-seq-start',
+  'single-quoted-scalar',
+  'double-quoted-scalar',
+]);
 
 /** A text's documents, and where its comments start. */
 export interface SlicedText {
@@ -127,13 +138,21 @@ export function sliceDocuments(prepared: PreparedText): SlicedText {
  */
 export function composeFragment(
   text: string,
-): { doc: Document.Parsed; comments: readonly number[] } | undefined {
+): { doc: Document.Parsed; comments: readonly number[]; blockOnly: boolean } | undefined {
   const parser = new CommentNotingParser();
   const tokens = [...parser.parse(text)].filter((t): t is CST.Document => t.type === 'document');
   if (tokens.length !== 1) return undefined;
   const composer = new Composer({ prettyErrors: false, uniqueKeys: true, strict: true });
   const docs = [...composer.compose(tokens, true, text.length), ...composer.end(false, text.length)];
-  return docs.length === 1 ? { doc: docs[0] as Document.Parsed, comments: parser.comments } : undefined;
+  return docs.length === 1
+    ? { doc: docs[0] as Document.Parsed, comments: parser.comments, blockOnly: !parser.flowOrQuoted }
+    : undefined;
+}
+
+/** Whether yaml's lexer meets a flow collection or a quoted scalar in `text`. */
+export function hasFlowOrQuoted(text: string): boolean {
+  for (const source of new Lexer().lex(text)) if (RUNS_ON.has(CST.tokenType(source))) return true;
+  return false;
 }
 
 /** Composes one document of a prepared text; node ranges are offsets in the whole text. */
@@ -226,7 +245,7 @@ export function parseManifestFile(text: string, options: ParseOptions = {}): Man
   );
 }
 
-function toProblem(
+export function toProblem(
   code: string,
   message: string,
   pos: [number, number],
@@ -239,7 +258,7 @@ function toProblem(
  * kubectl's decoder is strict: `mapping key "replicas" already defined at line 7` and the file is
  * rejected (the API server itself would keep the last value). The problem covers the whole key.
  */
-function duplicateKeyProblem(doc: Document.Parsed, pos: [number, number], text: string): ParseProblem {
+export function duplicateKeyProblem(doc: Document.Parsed, pos: [number, number], text: string): ParseProblem {
   const found = pairsAround(doc.contents, pos[0]);
   const keyNode = found?.duplicate.key as Node | undefined;
   const first = found?.first.key as Node | undefined;

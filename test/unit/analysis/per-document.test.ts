@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { IncrementalAnalyser, type FileAnalysis } from '../../../src/core/analysis/file-analysis';
 import { analyseText } from '../../../src/core/rules/engine';
 import { allRules } from '../../../src/core/rules/registry';
+import { crd } from '../../../scripts/bench/argo-shaped';
 import { corpusDocuments } from '../../../scripts/bench/corpus';
 
 const file = corpusDocuments(60).join('---\n');
@@ -104,3 +105,74 @@ for (const seed of [1, 2, 3]) {
       assert.deepEqual(view(analyser.update(text)), full(text), `after edit:\n${text}`);
   });
 }
+
+/** The 60-document file with a CRD in the middle: a big document whose keystrokes re-parse a block of it. */
+const withCrd = (() => {
+  const documents = corpusDocuments(60);
+  documents[30] = crd('Widget', 2, 3);
+  return documents.join('---\n');
+})();
+
+test('keystrokes at a line start (indent, comment out, Enter, a new top-level key) re-parse one block of their document', () => {
+  const crdStart = withCrd.indexOf('kind: CustomResourceDefinition');
+  const lineOf = (needle: string) => withCrd.indexOf(`\n${needle}`, crdStart) + 1;
+  const inserts: [at: number, typed: string][] = [
+    [lineOf('                type: object'), ' '],
+    [lineOf('                type: object'), '#'],
+    [lineOf('                description: field'), '\n'],
+    [lineOf('    plural: Widgets'), '  '],
+    [lineOf('spec:'), '\n'],
+    [lineOf('spec:'), 'x'],
+  ];
+  for (const [at, typed] of inserts) {
+    assert.ok(at > crdStart, typed);
+    const parsed: string[] = [];
+    let spliced = 0;
+    const edited = `${withCrd.slice(0, at)}${typed}${withCrd.slice(at)}`;
+    const analyser = new IncrementalAnalyser(
+      'big.yaml',
+      { rules: allRules },
+      { parsed: (t) => parsed.push(t), spliced: () => spliced++ },
+    );
+    analyser.update(withCrd);
+    parsed.length = 0;
+    const result = analyser.update(edited);
+    assert.deepEqual(parsed, [], `${JSON.stringify(typed)} at ${at}: no document parsed whole`);
+    assert.equal(spliced, 1, `${JSON.stringify(typed)} at ${at}: one block re-parsed`);
+    assert.deepEqual(view(result), full(edited));
+  }
+});
+
+test('typing a new top-level key re-parses its document at most, and one block of it once it is a key', () => {
+  const parsed: string[] = [];
+  const spliced: string[] = [];
+  const analyser = new IncrementalAnalyser(
+    'big.yaml',
+    { rules: allRules },
+    { parsed: (t) => parsed.push(t), spliced: (t) => spliced.push(t) },
+  );
+  analyser.update(withCrd);
+  const at = withCrd.indexOf('\nspec:', withCrd.indexOf('kind: CustomResourceDefinition')) + 1;
+  let current = withCrd;
+  let line = '';
+  for (const typed of ['\n', 'e', 'x', 't', 'r', 'a', ':', ' ', '1']) {
+    const where = at + Math.max(0, line.length - 1);
+    current = `${current.slice(0, where)}${typed}${current.slice(where)}`;
+    line = typed === '\n' ? '\n' : `${line.slice(0, -1)}${typed}\n`;
+    parsed.length = 0;
+    spliced.length = 0;
+    const result = analyser.update(current);
+    assert.deepEqual(view(result), full(current), JSON.stringify(line));
+    // Until its colon, `extra` and the next line's `spec:` can read as one (broken) multi-line key,
+    // which only a parse of the whole document gets right; never more than that document.
+    const crdText = current.split(/^(?=---$)/m).find((d) => d.includes('kind: CustomResourceDefinition'));
+    assert.ok(
+      parsed.every((t) => t === crdText),
+      `${JSON.stringify(line)}: only the CRD's document parsed`,
+    );
+    assert.equal(parsed.length + spliced.length, 1, JSON.stringify(line));
+    if (['\n', ':', ' ', '1'].includes(typed))
+      assert.deepEqual(parsed, [], `${JSON.stringify(line)}: a block only`);
+  }
+  assert.ok(current.includes('\nextra: 1\nspec:'), current.slice(at - 40, at + 40));
+});
