@@ -28,7 +28,7 @@ spec:
 `,
       `apiVersion: v1
 kind: Service
-metadata: {name: ${name}, namespace: ${ns}}
+metadata: {name: ${name}, namespace: ${ns}, labels: {app: ${name}, tier: web}}
 spec:
   selector: {app: ${name}}
   ports: [{name: http, port: 80, targetPort: http}]
@@ -39,6 +39,7 @@ metadata: {name: ${name}, namespace: ${ns}}
 data:
   LOG_LEVEL: info
   UPSTREAM: http://app-${i + 1}.${ns}.svc:80
+  FEATURES: checkout,search,recommendations,reviews,wishlist
 `,
       `apiVersion: v1
 kind: ServiceAccount
