@@ -7,6 +7,7 @@ import { allRules } from '../core/rules/registry';
 import { indexFile, type IndexedObject, type ScopeIndex } from '../core/rules/scope';
 import type { Finding, RuleOptions, SeveritySetting } from '../core/rules/types';
 import { parseManifestFile, type ManifestFile, type ParseProblem } from '../core/yaml/parse';
+import { manifestChunks } from './chunks';
 
 /** JSON-able analysis settings (rules themselves are code, loaded by every worker). */
 export interface LintConfig {
@@ -72,10 +73,28 @@ export interface LintLimits {
 
 interface Parsed {
   readonly path: string;
+  /** Kept from phase 1 (small files, while the thread's budget lasts). */
   readonly file: ManifestFile | undefined;
+  /** Read and parsed again, a chunk of documents at a time, in phase 2. */
+  readonly again?: boolean;
   /** Why the file was not parsed (unreadable, too large…). */
   readonly problem?: FileProblem;
 }
+
+/**
+ * YAML a thread keeps parsed between the phases when the corpus is bigger than ALL_KEPT (a parsed
+ * file holds some 10–40 times its size). Past it, files are parsed again for phase 2, a chunk of
+ * documents at a time (chunks.ts): memory follows the budget and the largest chunk, not the corpus
+ * (issue 18), at the price of a second parse of those files. Up to ALL_KEPT every file is kept: the
+ * peak there is the garbage of parsing (a 6 MB corpus keeps ~40 MB, peaks near 200 MB either way),
+ * and a second parse cost it a third more time.
+ */
+export function keepBytes(totalBytes: number): number {
+  return totalBytes <= ALL_KEPT ? Infinity : 2 * MB;
+}
+const ALL_KEPT = 8 * 1024 * 1024;
+/** Files larger than this are always parsed in chunks (a 13 MB file peaked at 1.4 GB parsed whole). */
+const WHOLE_MAX = 4 * 1024 * 1024;
 
 const options = (config: LintConfig, index: ScopeIndex): AnalyseOptions => ({
   rules: allRules,
@@ -95,30 +114,39 @@ function range1(file: ManifestFile, start: number, end: number): Range1 {
   };
 }
 
-/** Phase 1 for a batch of files: read + parse (kept for phase 2) and extract index entries. */
+function readProblem(path: string, read: { error: string; code: string }): FileProblem {
+  const message =
+    read.code === 'TOO_LARGE' ? `${read.error}: --max-file-size KB raises the limit` : read.error;
+  return { file: path, message, code: read.code, severity: 'error' };
+}
+
+/** Phase 1 for a batch of files: read + parse, extract index entries, keep small files parsed. */
 function parseBatch(
   paths: readonly string[],
   parsed: Parsed[],
   maxBytes: number,
+  keep: number,
 ): { entries: IndexedObject[]; bytes: number } {
   const entries: IndexedObject[] = [];
   let bytes = 0;
+  let kept = 0;
   for (const path of paths) {
     const read = readManifest(path, maxBytes);
     bytes += read.bytes;
     if ('error' in read) {
-      const message =
-        read.code === 'TOO_LARGE' ? `${read.error}: --max-file-size KB raises the limit` : read.error;
-      parsed.push({
-        path,
-        file: undefined,
-        problem: { file: path, message, code: read.code, severity: 'error' },
-      });
+      parsed.push({ path, file: undefined, problem: readProblem(path, read) });
       continue;
     }
-    const file = parseManifestFile(read.text);
-    parsed.push({ path, file });
-    entries.push(...indexFile(file, path));
+    if (read.text.length <= WHOLE_MAX && kept + read.text.length <= keep) {
+      const file = parseManifestFile(read.text);
+      kept += read.text.length;
+      parsed.push({ path, file });
+      for (const entry of indexFile(file, path)) entries.push(entry);
+      continue;
+    }
+    for (const chunk of manifestChunks(read.text))
+      for (const entry of indexFile(chunk, path)) entries.push(entry);
+    parsed.push({ path, file: undefined, again: true });
   }
   return { entries, bytes };
 }
@@ -135,9 +163,26 @@ function analyseOne(
   config: LintConfig,
   index: ScopeIndex,
   findings: (batch: LocatedFinding[]) => void,
+  maxBytes: number,
 ): FileProblem[] {
   const { path, file } = entry;
-  if (!file) return entry.problem ? [entry.problem] : [];
+  if (file) return analyseParsed(path, file, config, index, findings);
+  if (!entry.again) return entry.problem ? [entry.problem] : [];
+  const read = readManifest(path, maxBytes);
+  if ('error' in read) return [readProblem(path, read)];
+  const problems: FileProblem[] = [];
+  for (const chunk of manifestChunks(read.text))
+    for (const p of analyseParsed(path, chunk, config, index, findings)) problems.push(p);
+  return problems;
+}
+
+function analyseParsed(
+  path: string,
+  file: ManifestFile,
+  config: LintConfig,
+  index: ScopeIndex,
+  findings: (batch: LocatedFinding[]) => void,
+): FileProblem[] {
   let batch: LocatedFinding[] = [];
   const problems = analyseFileEach(file, options(config, index), (some) => {
     for (const f of some) batch.push({ ...f, file: path, range: range1(file, f.start, f.end) });
@@ -178,18 +223,19 @@ export async function lintFiles(
   );
   if (workers === 1 || totalBytes < 512 * 1024) {
     const parsed: (Parsed | undefined)[] = [];
-    const { entries, bytes } = parseBatch(paths, parsed as Parsed[], limits.maxBytes);
+    const keep = keepBytes(totalBytes);
+    const { entries, bytes } = parseBatch(paths, parsed as Parsed[], limits.maxBytes, keep);
     const index: ScopeIndex = { scope: 'workspace', objects: [...(limits.extra ?? []), ...entries] };
     for (let i = 0; i < parsed.length; i++) {
       const entry = parsed[i];
       if (!entry) continue;
       parsed[i] = undefined;
-      const problems = analyseOne(entry, config, index, (batch) => sink.findings(batch));
+      const problems = analyseOne(entry, config, index, (batch) => sink.findings(batch), limits.maxBytes);
       sink.endFile(entry.path, problems);
     }
     return { files: paths.length, bytes };
   }
-  return lintWithWorkers(paths, config, workers, sink, limits);
+  return lintWithWorkers(paths, config, workers, sink, limits, keepBytes(totalBytes));
 }
 
 const MB = 1024 * 1024;
@@ -208,8 +254,8 @@ export function threadsFor(totalBytes: number, cores: number): number {
 // Results cross threads as JSON text: structured clone of ~25k small finding objects measured
 // ~1 s between a worker's postMessage and the main thread's handler, JSON ~0.1 s.
 type ToWorker =
-  | { type: 'parse'; paths: string[]; maxBytes: number }
-  | { type: 'analyse'; config: LintConfig; index: string };
+  | { type: 'parse'; paths: string[]; maxBytes: number; keep: number }
+  | { type: 'analyse'; config: LintConfig; index: string; maxBytes: number };
 type FromWorker =
   | { type: 'indexed'; json: string }
   | { type: 'findings'; path: string; json: string }
@@ -232,6 +278,7 @@ async function lintWithWorkers(
   count: number,
   sink: LintSink,
   { maxBytes, extra = [] }: LintLimits,
+  keep: number,
 ): Promise<LintTotals> {
   // Longest-processing-time-first: big files spread evenly over the workers; each worker then
   // analyses its files in the order given, so results can be written in that order.
@@ -258,7 +305,7 @@ async function lintWithWorkers(
     });
   try {
     const indexed = await Promise.all(
-      pool.map(({ batch, worker }) => ask(worker, { type: 'parse', paths: batch.paths, maxBytes })),
+      pool.map(({ batch, worker }) => ask(worker, { type: 'parse', paths: batch.paths, maxBytes, keep })),
     );
     let entries: IndexedObject[] = [];
     let bytes = 0;
@@ -315,7 +362,7 @@ async function lintWithWorkers(
             };
             worker.on('message', onMessage);
             worker.once('error', reject);
-            worker.postMessage({ type: 'analyse', config, index } satisfies ToWorker);
+            worker.postMessage({ type: 'analyse', config, index, maxBytes } satisfies ToWorker);
           }),
       ),
     );
@@ -338,7 +385,12 @@ export function runWorker(): void {
   const parsed: (Parsed | undefined)[] = [];
   port.on('message', (message: ToWorker) => {
     if (message.type === 'parse') {
-      const { entries, bytes } = parseBatch(message.paths, parsed as Parsed[], message.maxBytes);
+      const { entries, bytes } = parseBatch(
+        message.paths,
+        parsed as Parsed[],
+        message.maxBytes,
+        message.keep,
+      );
       post({ type: 'indexed', json: JSON.stringify({ entries, bytes } satisfies Indexed) });
     } else {
       const index = JSON.parse(message.index) as ScopeIndex;
@@ -346,8 +398,12 @@ export function runWorker(): void {
         const entry = parsed[i];
         if (!entry) continue;
         parsed[i] = undefined;
-        const problems = analyseOne(entry, message.config, index, (batch) =>
-          post({ type: 'findings', path: entry.path, json: JSON.stringify(batch) }),
+        const problems = analyseOne(
+          entry,
+          message.config,
+          index,
+          (batch) => post({ type: 'findings', path: entry.path, json: JSON.stringify(batch) }),
+          message.maxBytes,
         );
         post({ type: 'file', path: entry.path, json: JSON.stringify(problems) });
       }

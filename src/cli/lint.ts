@@ -17,7 +17,7 @@ import { one, parseArgs, UsageError } from './args';
 import { crdEntries } from './crds';
 import { JsonReport, SarifReport, TextReport, type Report } from './format';
 import { SyncWriter } from './output';
-import { lintRendered, RENDER_VALUE_OPTIONS, renderRootOf } from './render-lint';
+import { mayRender, RENDER_VALUE_OPTIONS } from './render-root';
 
 export const LINT_USAGE = `usage: shipshape lint [paths…] [--format text|json|sarif] [--include ID[,ID…]] [--exclude ID[,ID…]]
                       [--fail-on error|warning|info] [--kubernetes-version 1.N] [--threads N]
@@ -100,6 +100,9 @@ export async function lint(
   const paths = args.positional.length > 0 ? args.positional : ['.'];
   const project = projectConfigFor(paths[0] ?? '.', args.flags.has('verbose'), err);
   const config = withProjectConfig(lintConfig(args), project?.config);
+  // The render code (and the modules it needs) loads only when a path may be a chart or overlay.
+  const render = paths.some(mayRender) ? await import('./render-lint') : undefined;
+  const renderRootOf = (p: string) => render?.renderRootOf(p);
   const roots = paths.flatMap((p) => renderRootOf(p) ?? []);
   const collected = collectFiles(paths.filter((p) => !renderRootOf(p)));
   const { missing, skipped } = collected;
@@ -123,7 +126,7 @@ export async function lint(
           );
   const extra = [...crdEntries(args.values.get('crds') ?? [], err), ...(await clusterCrds(args, err))];
   const plain = await lintFiles(files, config, total, report, { threads, maxBytes: maxKB * 1024, extra });
-  const rendered = roots.length > 0 ? await lintRendered(roots, args, config) : undefined;
+  const rendered = render && roots.length > 0 ? await render.lintRendered(roots, args, config) : undefined;
   if (rendered) feed(report, rendered);
   report.end(rendered ? { files: plain.files + rendered.files, bytes: plain.bytes + rendered.bytes } : plain);
   return lintExitCode(report);

@@ -13,17 +13,7 @@ import type { FileProblem, LintConfig, LintResult, LocatedFinding } from './anal
 import { one, type ParsedArgs } from './args';
 import { renderLimits } from './render-source';
 
-/** Options `lint` takes for charts and overlays (see LINT_USAGE). */
-export const RENDER_VALUE_OPTIONS = [
-  'values',
-  'set',
-  'set-string',
-  'namespace',
-  'release',
-  'helm',
-  'kustomize',
-  'render-timeout',
-];
+export { RENDER_VALUE_OPTIONS } from './render-root';
 
 export type RenderRoot =
   | {
