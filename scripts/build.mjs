@@ -4,7 +4,8 @@
 // esbuild does not type-check: `npm run typecheck` does.
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
 import { repoRoot } from './lib/cache.mjs';
 
@@ -110,11 +111,26 @@ function bundles(production) {
   return { builds, testBuilds };
 }
 
+/**
+ * Builds in memory, then replaces each file by a rename: a CLI or worker started during a build
+ * (the unit tier runs test files side by side, and some rebuild) reads a whole old file or a
+ * whole new one, never a half-written bundle.
+ */
+async function buildAtomically(options) {
+  const result = await esbuild.build({ ...options, write: false });
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
+}
+
 export async function build({ tests = true, production = false } = {}) {
   const { builds, testBuilds } = bundles(production);
   mkdirSync(join(repoRoot, 'dist'), { recursive: true });
-  await Promise.all([...builds, ...(tests ? testBuilds : [])].map((options) => esbuild.build(options)));
-  await esbuild.build(boot(production));
+  await Promise.all([...builds, ...(tests ? testBuilds : [])].map((options) => buildAtomically(options)));
+  await buildAtomically(boot(production));
   chmodSync(join(repoRoot, 'dist', 'cli.js'), 0o755);
 }
 
