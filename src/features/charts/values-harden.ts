@@ -110,8 +110,15 @@ export class ValuesHardenLenses implements vscode.CodeLensProvider, vscode.Dispo
     charts: ChartsService,
     private readonly planner: BlockPlanner,
   ) {
-    // A render changes what each block can fix; a save alone changes nothing until it renders.
-    this.subscription = charts.onDidRender(() => this.emitter.fire());
+    this.subscription = vscode.Disposable.from(
+      // A render changes what each block can fix; a save alone changes nothing until it renders.
+      charts.onDidRender(() => this.emitter.fire()),
+      // The dirty flag reaches the extension host apart from the edit: the lenses VS Code asked
+      // for on the edit may have seen the file still clean, so they are asked for again.
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length === 0 && e.document.languageId === 'yaml') this.emitter.fire();
+      }),
+    );
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
