@@ -7,8 +7,7 @@ import type { Inspection } from '../../core/sync/inspection';
 import { movedSince } from '../../core/sync/watched';
 import { parseManifestFile } from '../../core/yaml/parse';
 import { applyTargets, type ApplyTarget, type TargetIdentity } from '../../core/sync/targets';
-import type { RenderLint } from '../../core/render/helm-map';
-import { objectsOfTemplate } from '../../core/render/template-objects';
+import { objectsOfTemplate, type TemplateObject } from '../../core/render/template-objects';
 import type { AnalysisService } from '../analysis/service';
 import type { RootResult } from '../charts/render';
 import { renderNamespace, type ChartsService } from '../charts/service';
@@ -139,10 +138,9 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
     // No context, no lens: a file opened without any cluster configured stays quiet.
     if (!this.sources.list().some((s) => s.kind === 'context' && s.context?.current && !s.blocked)) return [];
     const chart = this.chartOf(document);
+    if (chart === 'pending') return [];
     if (chart)
-      return (
-        chart.lint ? objectsOfTemplate(chart.lint, chart.objects.targets, document.uri.fsPath) : []
-      ).map(
+      return chart.objects.map(
         (o) =>
           new DriftLens(
             new vscode.Range(o.line, 0, o.line, 0),
@@ -221,16 +219,13 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
 
   private async subject(document: vscode.TextDocument): Promise<Subject | undefined> {
     const chart = this.chartOf(document);
-    if (chart) {
-      const { lint, objects } = chart;
-      if (!lint) return undefined;
-      const file = document.uri.fsPath;
+    if (chart === 'pending') return undefined;
+    if (chart)
       return {
-        hash: sha1(`${objects.namespace}\0${lint.file.text}`),
-        targets: () => objectsOfTemplate(lint, objects.targets, file).map((o) => o.target),
-        namespace: objects.namespace,
+        hash: chart.hash,
+        targets: () => chart.objects.map((o) => o.target),
+        namespace: chart.namespace,
       };
-    }
     const text = document.isDirty ? await this.savedText(document.uri) : document.getText();
     if (text === undefined) return undefined;
     return {
@@ -243,19 +238,25 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
   }
 
   /**
-   * A file of a chart the editor renders: its last render's objects, sent where Diff with Cluster
-   * sends them (the Application's destination, else the render namespace). Undefined for other files.
+   * A file of a chart the editor renders: the objects its last render writes from it, sent where
+   * Diff with Cluster sends them (the Application's destination, else the render namespace).
+   * Undefined when the render writes nothing from it (values.yaml, a `crds/` file: a plain
+   * manifest keeps its own lenses); 'pending' until the chart has rendered (a literal template
+   * is not sent as it is written meanwhile).
    */
   private chartOf(
     document: vscode.TextDocument,
-  ): { readonly lint: RenderLint | undefined; readonly objects: ChartObjects } | undefined {
+  ):
+    | { readonly objects: TemplateObject[]; readonly namespace: string; readonly hash: string }
+    | 'pending'
+    | undefined {
     const charts = this.charts;
     if (!charts?.rendersFile(document.uri)) return undefined;
     const root = charts.rootsFor(document.uri).find((r) => r.kind === 'helm');
     if (!root) return undefined;
     const result = charts.resultFor(root);
-    const none = { lint: undefined, objects: { namespace: '', targets: [] } };
-    if (!result) return none;
+    if (!result) return 'pending';
+    if (!result.lint) return undefined;
     if (!this.rendered.has(result)) {
       const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath ?? root.dir;
       const diff = chartDiff(root, result, charts.plansFor(root), renderNamespace(), folder);
@@ -264,8 +265,15 @@ export class DriftLenses implements vscode.CodeLensProvider<DriftLens>, vscode.D
         'refused' in diff ? undefined : { namespace: diff.namespace, targets: diff.targets },
       );
     }
-    const objects = this.rendered.get(result);
-    return objects && result.lint ? { lint: result.lint, objects } : none;
+    const rendered = this.rendered.get(result);
+    if (!rendered) return undefined;
+    const objects = objectsOfTemplate(result.lint, rendered.targets, document.uri.fsPath);
+    if (objects.length === 0) return undefined;
+    return {
+      objects,
+      namespace: rendered.namespace,
+      hash: sha1(`${rendered.namespace}\0${result.lint.file.text}`),
+    };
   }
 
   private async savedText(uri: vscode.Uri): Promise<string | undefined> {
