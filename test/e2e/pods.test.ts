@@ -211,6 +211,26 @@ uiTest(
   },
 );
 
+/**
+ * Expands a namespace the test just filled, once the tree counts its pods, and again if a refresh
+ * of the tree swallowed the click (the rows are re-rendered on every batch of watch events).
+ */
+async function expandFilled(page: Page, ns: string, pods: number): Promise<void> {
+  await reveal(page, ns);
+  await page
+    .locator('.pane-body .monaco-list-row', { hasText: new RegExp(`${ns}.*\\b${pods} pods`) })
+    .first()
+    .waitFor({ timeout: 60_000 });
+  const r = row(page, ns);
+  for (const deadline = Date.now() + 60_000; (await r.getAttribute('aria-expanded')) !== 'true';) {
+    assert.ok(Date.now() < deadline, `${ns} expands`);
+    await r.click();
+    // The keyboard's way too: on a selected row, Right expands it.
+    if ((await r.getAttribute('aria-expanded')) !== 'true') await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(1000);
+  }
+}
+
 const SVC_NS = 'e2e-svc';
 
 /** Two ready pods behind Service `web`; its targetPort `http` is each pod's own server here. */
@@ -301,7 +321,7 @@ uiTest(
     for (const name of ['Problems', 'Runbook']) await setPaneExpanded(page, name, false);
     await setPaneExpanded(page, 'Clusters', true);
     await row(page, 'testcluster').waitFor({ timeout: 60_000 });
-    await expand(page, SVC_NS);
+    await expandFilled(page, SVC_NS, 2);
     await expand(page, 'Services');
     await reveal(page, 'web');
     await contextMenu(page, row(page, 'web'), 'Port Forward…');
@@ -430,7 +450,7 @@ uiTest(
     for (const name of ['Problems', 'Runbook']) await setPaneExpanded(page, name, false);
     await setPaneExpanded(page, 'Clusters', true);
     await row(page, 'testcluster').waitFor({ timeout: 60_000 });
-    await expand(page, LOG_NS);
+    await expandFilled(page, LOG_NS, 2);
     await expand(page, 'StatefulSets');
     await reveal(page, 'api');
     await contextMenu(page, row(page, 'api'), 'Show Logs (all pods)');
