@@ -38,5 +38,11 @@ export interface AnalyseReply {
   readonly id: number;
   /** Undefined when a newer request for the same document arrived first: this one was skipped. */
   readonly analysis?: FileAnalysis;
+  /**
+   * The analysis's index entries are the ones last sent for this document (its `index` is empty):
+   * copying a big file's entries (a CRD's compiled schemas) into the extension host on every
+   * keystroke would block it for nothing.
+   */
+  readonly sameIndex?: boolean;
   readonly error?: string;
 }

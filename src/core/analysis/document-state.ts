@@ -34,7 +34,7 @@ interface RuleResults {
  */
 export class DocumentState {
   readonly objects: readonly ManifestObject[];
-  readonly index: readonly IndexedObject[];
+  index: readonly IndexedObject[];
   /** The index entries as JSON: whether an edit changed this document's cross-resource facts. */
   readonly indexKey: string;
   readonly summaries: readonly ObjectSummary[];
@@ -121,7 +121,16 @@ export class DocumentState {
       ...old.filter((c) => c >= to && c < this.length).map((c) => c + edit.delta),
     ];
     const file = fileOf(prepared, [document], comments);
-    return new DocumentState({ file, suppressions: parseSuppressions(file) }, document, 0, text.length, path);
+    const state = new DocumentState(
+      { file, suppressions: parseSuppressions(file) },
+      document,
+      0,
+      text.length,
+      path,
+    );
+    // Equal facts keep their entry objects: the worker sends an index only when one changed.
+    if (state.indexKey === this.indexKey) state.index = this.index;
+    return state;
   }
 
   /**

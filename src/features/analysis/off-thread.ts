@@ -16,6 +16,10 @@ export class OffThreadAnalyser {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly waiting = new Map<number, (analysis: FileAnalysis | undefined) => void>();
+  /** Index entries last received per document: the worker leaves out entries that did not change. */
+  private readonly indexes = new Map<string, FileAnalysis['index']>();
+  /** Replies whose index entries were the last ones, not sent again (for tests and the benchmark). */
+  indexesReused = 0;
 
   constructor(
     private readonly script: string,
@@ -29,7 +33,12 @@ export class OffThreadAnalyser {
       const resolve = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       if (reply.error) this.log.error(`analysis of ${reply.key} failed: ${reply.error}`);
-      resolve?.(reply.analysis);
+      let analysis = reply.analysis;
+      if (analysis && reply.sameIndex) {
+        analysis = { ...analysis, index: this.indexes.get(reply.key) ?? [] };
+        this.indexesReused++;
+      } else if (analysis) this.indexes.set(reply.key, analysis.index);
+      resolve?.(analysis);
     });
     worker.on('error', (error) => {
       // A crashed worker must not take analysis down for good: the next request starts a new one.
@@ -38,6 +47,8 @@ export class OffThreadAnalyser {
     });
     worker.on('exit', () => {
       if (this.worker === worker) this.worker = undefined;
+      // A new worker knows no index it sent: it sends every one again.
+      this.indexes.clear();
       this.settleAll();
     });
     this.worker = worker;
@@ -65,6 +76,7 @@ export class OffThreadAnalyser {
   }
 
   forget(key: string): void {
+    this.indexes.delete(key);
     this.worker?.postMessage({ type: 'forget', key } satisfies WorkerRequest);
   }
 

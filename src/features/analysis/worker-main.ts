@@ -6,10 +6,22 @@
 import { parentPort } from 'node:worker_threads';
 import { IncrementalAnalyser } from '../../core/analysis/file-analysis';
 import { allRules } from '../../core/rules/registry';
+import type { IndexedObject } from '../../core/rules/scope';
 import type { AnalyseReply, AnalyseRequest, WorkerRequest } from '../../protocol/analysis-worker';
 
 const analysers = new Map<string, { generation: number; analyser: IncrementalAnalyser }>();
 const pending = new Map<string, AnalyseRequest>();
+/** The index entries last sent per document: a document reused as it was keeps the same entry objects. */
+const sent = new Map<string, readonly IndexedObject[]>();
+
+function withoutRepeatedIndex(reply: AnalyseReply): AnalyseReply {
+  if (!reply.analysis) return reply;
+  const index = reply.analysis.index;
+  const last = sent.get(reply.key);
+  sent.set(reply.key, index);
+  if (!last || last.length !== index.length || last.some((o, i) => o !== index[i])) return reply;
+  return { ...reply, analysis: { ...reply.analysis, index: [] }, sameIndex: true };
+}
 let draining = false;
 
 function analyse(request: AnalyseRequest): AnalyseReply {
@@ -53,13 +65,14 @@ function drain(): void {
   }
   const [key, request] = next.value;
   pending.delete(key);
-  parentPort?.postMessage(analyse(request));
+  parentPort?.postMessage(withoutRepeatedIndex(analyse(request)));
   setImmediate(drain);
 }
 
 parentPort?.on('message', (message: WorkerRequest) => {
   if (message.type === 'forget') {
     analysers.delete(message.key);
+    sent.delete(message.key);
     pending.delete(message.key);
     return;
   }

@@ -53,3 +53,30 @@ test('the worker skips a superseded request and answers the newest with the full
     worker.dispose();
   }
 });
+
+test("a keystroke that leaves the file's cross-resource facts alone does not send them back to the extension host", async () => {
+  const worker = new OffThreadAnalyser(join(repoRoot, 'dist', 'analysis-worker.js'), {
+    error: () => undefined,
+  });
+  try {
+    const text = argoShaped();
+    const opened = await worker.analyse('big', 'big.yaml', text, external, config);
+    assert.ok(opened && opened.index.length > 0);
+    assert.equal(worker.indexesReused, 0);
+    // A description inside a CRD's schema is no cross-resource fact; a Deployment's name is.
+    const at = text.indexOf('description: ') + 'description: '.length;
+    const typed = `${text.slice(0, at)}x${text.slice(at)}`;
+    const again = await worker.analyse('big', 'big.yaml', typed, external, config);
+    assert.equal(worker.indexesReused, 1);
+    const full = analyseText(typed, { rules: allRules, path: 'big.yaml' });
+    assert.deepEqual(again?.index, opened.index);
+    assert.deepEqual(messages(again?.findings ?? []), messages(full.findings));
+    const name = typed.indexOf('name: app-3\n') + 'name: app-3'.length;
+    const renamed = `${typed.slice(0, name)}9${typed.slice(name)}`;
+    const third = await worker.analyse('big', 'big.yaml', renamed, external, config);
+    assert.equal(worker.indexesReused, 1, 'a changed fact is sent');
+    assert.notDeepEqual(third?.index, opened.index);
+  } finally {
+    worker.dispose();
+  }
+});
