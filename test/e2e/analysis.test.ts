@@ -4,14 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { repoRoot } from '../../scripts/harness/paths';
-import {
-  goToLine,
-  openFile,
-  openQuickFix,
-  openWorkbench,
-  screenshot,
-  type Session,
-} from './support/workbench';
+import { goToLine, openQuickFix } from './support/editor';
+import { openFile, openWorkbench, screenshot, type Session } from './support/workbench';
 
 // A private copy: the test edits and saves a manifest.
 const workspace = mkdtempSync(join(tmpdir(), 'shipshape-e2e-ws-'));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { Page } from 'playwright-core';
 import { renderToolSettings, repoRoot } from '../../scripts/harness/paths';
-import { cursorAt, goToLine, openPath } from './support/editor';
+import { cursorAt, goToLine, openPath, openQuickFix } from './support/editor';
 import { openWorkbench, screenshot, uiTest, type Session } from './support/workbench';
 
 // A private copy: the tests edit and save a template and a values file.
@@ -140,19 +140,7 @@ uiTest(
     await nextProblem(p, 8, /allow-privilege-escalation/);
     await p.keyboard.press('Escape');
     await goToLine(p, 9);
-    const action = p.locator('.action-widget .monaco-list-row', {
-      hasText: 'values.yaml (securityContext.allowPrivilegeEscalation: false)',
-    });
-    for (let attempt = 0; ; attempt++) {
-      await p.keyboard.press('Control+.');
-      try {
-        await action.first().waitFor({ timeout: 10_000 });
-        break;
-      } catch (error) {
-        if (attempt >= 2) throw error;
-        await p.keyboard.press('Escape');
-      }
-    }
+    await openQuickFix(p, 'values.yaml (securityContext.allowPrivilegeEscalation: false)');
     await screenshot(p, 'charts-values-quick-fix');
     // The action widget takes keys, not clicks on its rows: the fix is its first, focused entry.
     await p

@@ -36,3 +36,21 @@ export async function cursorAt(p: Page, line: number, column?: number): Promise<
   const at = new RegExp(`Ln ${line}, Col ${column ?? '\\d+'}\\b`);
   await p.locator('.statusbar-item', { hasText: at }).first().waitFor({ timeout: 10_000 });
 }
+
+/**
+ * Ctrl+. until the lightbulb menu shows an entry with that text (the first press can land before
+ * the diagnostics): the menu is left open for the caller to pick with the keyboard.
+ */
+export async function openQuickFix(page: Page, entry: string): Promise<void> {
+  const action = page.locator('.action-widget .monaco-list-row', { hasText: entry });
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('Control+.');
+    try {
+      await action.first().waitFor({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 2) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+}

@@ -142,37 +142,6 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().waitFor({ timeout: 15_000 });
 }
 
-/** Ctrl+G to a line, then waits for the status bar to show the cursor there. */
-export async function goToLine(page: Page, line: number): Promise<void> {
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`:${line}`);
-  await input.press('Enter');
-  await page
-    .locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col \\d+\\b`) })
-    .first()
-    .waitFor({ timeout: 10_000 });
-}
-
-/**
- * Ctrl+. until the lightbulb menu shows an entry with that text (the first press can land before
- * the diagnostics): the menu is left open for the caller to pick with the keyboard.
- */
-export async function openQuickFix(page: Page, entry: string): Promise<void> {
-  const action = page.locator('.action-widget .monaco-list-row', { hasText: entry });
-  for (let attempt = 0; ; attempt++) {
-    await page.keyboard.press('Control+.');
-    try {
-      await action.first().waitFor({ timeout: 10_000 });
-      return;
-    } catch (error) {
-      if (attempt >= 2) throw error;
-      await page.keyboard.press('Escape');
-    }
-  }
-}
-
 /**
  * A test that leaves `test-results/failed-<name>.png` behind when it fails: what the user would
  * have seen at that moment, for the report.
