@@ -26,7 +26,7 @@ import { crc32 } from 'node:zlib';
 const MAGIC = 0x53534343; // "SSCC"
 const HEADER = 8;
 /** Older caches (other builds, other Node versions) beyond this many are deleted on write. */
-const KEEP = 4;
+const KEEP = 8;
 
 export interface CodeCacheOptions {
   /** Where cache files go; undefined: no cache (the bundle is compiled as usual). */
