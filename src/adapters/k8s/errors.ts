@@ -188,3 +188,11 @@ export function fromNetwork(error: unknown, url: string): KubeError {
   }
   return new KubeError('other', `Request to ${server} failed: ${message}`);
 }
+
+/** What to tell a person about an error: the API server's own words when it said something. */
+export const messageOf = (error: unknown): string =>
+  error instanceof KubeError
+    ? (error.apiMessage ?? error.message)
+    : error instanceof Error
+      ? error.message
+      : String(error);

@@ -11,7 +11,7 @@ import {
   type TrackedLog,
 } from '../../core/pods/merged-logs';
 import { streamLogs } from './actions';
-import { KubeError } from './errors';
+import { messageOf } from './errors';
 import type { KubeRest } from './rest';
 
 export interface MergedLogOptions {
@@ -37,13 +37,6 @@ interface Tracked extends TrackedLog {
   abort?: AbortController;
   done?: Promise<void>;
 }
-
-const messageOf = (error: unknown) =>
-  error instanceof KubeError
-    ? (error.apiMessage ?? error.message)
-    : error instanceof Error
-      ? error.message
-      : String(error);
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import WebSocket from 'ws';
-import { KubeError, fromNetwork, fromStatus } from './errors';
+import { fromNetwork, fromStatus, messageOf } from './errors';
 import type { KubeRest } from './rest';
 
 /**
@@ -191,13 +191,6 @@ export type Router = (failed: ReadonlySet<string>) => Promise<Route> | Route;
 
 /** A pod that vanished between the pick and the upgrade is worth another pick; two are plenty. */
 const PICKS_PER_CONNECTION = 3;
-
-const messageOf = (error: unknown) =>
-  error instanceof KubeError
-    ? (error.apiMessage ?? error.message)
-    : error instanceof Error
-      ? error.message
-      : String(error);
 
 /**
  * Listens on a loopback port and carries each connection to `remotePort` of the pod over its own

@@ -1,4 +1,5 @@
 import type { ObjectMeta } from './types';
+import { stableJson } from '../text/stable-json';
 
 /**
  * What the drift lens compares to know that an object changed in a way a check could see:
@@ -29,19 +30,8 @@ export function changeMark(object: { readonly metadata?: ObjectMeta; readonly sp
   const meta = object.metadata ?? {};
   const annotations = meta.annotationsDigest ?? annotationsDigest(meta.annotations);
   // Kinds without a generation (Service, Namespace, ResourceQuota) change their spec without one.
-  const spec = meta.generation === undefined ? fnv1a(stable(object.spec ?? null)) : '';
-  return `${meta.generation ?? '-'}|${fnv1a(stable(meta.labels ?? {}))}|${annotations}|${spec}`;
-}
-
-/** JSON with sorted keys: the same object reads the same whichever order the server wrote it in. */
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value) ?? 'null';
+  const spec = meta.generation === undefined ? fnv1a(stableJson(object.spec ?? null)) : '';
+  return `${meta.generation ?? '-'}|${fnv1a(stableJson(meta.labels ?? {}))}|${annotations}|${spec}`;
 }
 
 /** FNV-1a, 32 bits: a fingerprint to compare, not a security hash. */

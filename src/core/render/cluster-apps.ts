@@ -1,4 +1,5 @@
 import { argoAppFrom, joinPath, type ArgoApp, type ArgoSource } from './argo-app';
+import { stableJson } from '../text/stable-json';
 
 /**
  * Argo CD Applications the cluster serves, matched with the charts and overlays of the
@@ -94,23 +95,13 @@ export function renderKey(object: unknown): string {
     metadata?: { name?: unknown; namespace?: unknown };
     spec?: Record<string, unknown>;
   };
-  return stable([
+  return stableJson([
     o.metadata?.namespace,
     o.metadata?.name,
     o.spec?.['source'],
     o.spec?.['sources'],
     o.spec?.['destination'],
   ]);
-}
-
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value) ?? 'null';
 }
 
 const namespaceOf = (object: unknown): string | undefined => {
