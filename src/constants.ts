@@ -58,6 +58,9 @@ export const Commands = {
   portForward: 'shipshape.portForward',
   stopPortForward: 'shipshape.stopPortForward',
   showPortForwards: 'shipshape.showPortForwards',
+  openPortForward: 'shipshape.openPortForward',
+  copyPortForwardAddress: 'shipshape.copyPortForwardAddress',
+  stopThisPortForward: 'shipshape.stopThisPortForward',
   setRenderNamespace: 'shipshape.setRenderNamespace',
   showTop: 'shipshape.showTop',
 } as const;

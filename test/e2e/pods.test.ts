@@ -2,7 +2,8 @@
  * Inside a pod, in real VS Code against the real API server and the test cluster's simulated
  * node (tools/testcluster/kubelet.go): Port Forward… from the Clusters tree lands in the status
  * bar and carries HTTP to the pod's port, is offered again after a reload, and stops from the
- * status bar; Open Shell runs a command in the container. The simulated runtime dials a forwarded
+ * status bar; a Service forward is listed under its context in the Clusters view and stops from
+ * there; Open Shell runs a command in the container. The simulated runtime dials a forwarded
  * port on loopback (its pods share the host's network), so this test's HTTP server stands in for
  * the container's process.
  */
@@ -311,8 +312,18 @@ const getFresh = (port: number) =>
 const serviceItem = (page: Page) =>
   page.locator('.statusbar-item', { hasText: /\d+→svc\/web:80 \(/ }).first();
 
+/** The forward's row in the Clusters view, under its context's "Port forwards (N)". */
+const forwardRow = (page: Page, local: number, pod: string) =>
+  page
+    .locator('.pane-body .monaco-list-row', {
+      has: page.locator('.label-name', { hasText: `127.0.0.1:${local} → svc/web:80 (pod ${pod})` }),
+    })
+    .first();
+
+const FORWARDS_GROUP = 'Port forwards \\(1\\)';
+
 uiTest(
-  'Port Forward… on a Service: the status bar names its pod; when that pod is deleted, the same port reaches the other',
+  'Port Forward… on a Service: the status bar and the Clusters view name its pod; when that pod is deleted, the same port reaches the other; Stop from the tree',
   () => platform.page,
   async () => {
     const { page } = platform.session;
@@ -322,6 +333,8 @@ uiTest(
     await setPaneExpanded(page, 'Clusters', true);
     await row(page, 'testcluster').waitFor({ timeout: 60_000 });
     await expandFilled(page, SVC_NS, 2);
+    // Listed only while the context has forwards (the pod's forward stopped in an earlier test).
+    assert.equal(await row(page, FORWARDS_GROUP).count(), 0, 'no forwards listed before');
     await expand(page, 'Services');
     await reveal(page, 'web');
     await contextMenu(page, row(page, 'web'), 'Port Forward…');
@@ -340,6 +353,9 @@ uiTest(
     const first = match[2] ?? '';
     assert.equal(await getFresh(local), `hello from ${first}\n`);
     await screenshot(page, 'pods-port-forward-service');
+    // Also under the context in the Clusters view, in the status bar's words.
+    await reveal(page, FORWARDS_GROUP);
+    await forwardRow(page, local, first).waitFor({ timeout: 30_000 });
 
     const other = first === 'web-a' ? 'web-b' : 'web-a';
     const rest = restFor(platform.cluster.kubeconfig);
@@ -354,6 +370,20 @@ uiTest(
       .first()
       .waitFor({ timeout: 60_000 });
     assert.equal(await getFresh(local), `hello from ${other}\n`);
+
+    // The Clusters view follows the move too, and stops the forward from its row.
+    await reveal(page, FORWARDS_GROUP);
+    const moved = forwardRow(page, local, other);
+    await moved.waitFor({ timeout: 60_000 });
+    await moved.hover();
+    await screenshot(page, 'pods-port-forward-tree');
+    await contextMenu(page, moved, 'Stop Port Forward');
+    await serviceItem(page).waitFor({ state: 'detached', timeout: 30_000 });
+    await row(page, FORWARDS_GROUP).waitFor({ state: 'detached', timeout: 30_000 });
+    for (const deadline = Date.now() + 30_000; await accepts(local);) {
+      assert.ok(Date.now() < deadline, `127.0.0.1:${local} still accepts connections`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
   },
 );
 

@@ -37,6 +37,9 @@ export type ClusterNode =
       readonly name: string;
     }
   | { readonly type: 'nodes'; readonly source: Source }
+  /** The context's active port-forwards; `key` is `forwardKey` of one. */
+  | { readonly type: 'forwards'; readonly source: Source }
+  | { readonly type: 'forward'; readonly source: Source; readonly key: string }
   | { readonly type: 'node'; readonly source: Source; readonly name: string }
   | { readonly type: 'applications'; readonly source: Source }
   | {
@@ -69,6 +72,10 @@ export function nodeId(node: ClusterNode): string {
       return `${s}|ns|${node.namespace}|Service|${node.name}`;
     case 'nodes':
       return `${s}|nodes`;
+    case 'forwards':
+      return `${s}|fwd`;
+    case 'forward':
+      return `${s}|fwd|${node.key}`;
     case 'node':
       return `${s}|nodes|${node.name}`;
     case 'applications':
@@ -87,7 +94,10 @@ export function parentOf(node: ClusterNode): ClusterNode | undefined {
     case 'namespace':
     case 'nodes':
     case 'applications':
+    case 'forwards':
       return { type: 'source', source };
+    case 'forward':
+      return { type: 'forwards', source };
     case 'group':
     case 'services':
       return { type: 'namespace', source, name: node.namespace };

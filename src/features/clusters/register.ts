@@ -4,7 +4,9 @@ import { Commands, Views } from '../../constants';
 import { DisposableStore } from '../../adapters/vscode/disposables';
 import { redact } from '../../core/log';
 import type { Services } from '../services';
+import { podsBehind } from '../pods/behind';
 import { registerPodCommands } from '../pods/commands';
+import { PortForwards } from '../pods/forwards';
 import { registerClusterCommands } from './commands';
 import { LIVE_SCHEME, LiveDocuments } from './inspect';
 import { HealthModel } from './model';
@@ -27,7 +29,12 @@ export function registerClusters(services: Services): vscode.Disposable {
   const model = new HealthModel(sources);
   services.health = model;
   const usage = store.add(new ClusterUsage(sources, log));
-  const tree = new ClustersTree(sources, model, usage);
+  const forwards = store.add(
+    new PortForwards(context.workspaceState, sources, (source, target) =>
+      podsBehind(sources, model, source, target),
+    ),
+  );
+  const tree = new ClustersTree(sources, model, usage, forwards);
   const problems = new ProblemsTree(sources, model);
   const view = store.add(
     vscode.window.createTreeView(Views.clusters, { treeDataProvider: tree, showCollapseAll: true }),
@@ -54,6 +61,7 @@ export function registerClusters(services: Services): vscode.Disposable {
   // Watch events arrive in bursts; the connection already debounces, this coalesces sources.
   let pending: NodeJS.Timeout | undefined;
   store.add(usage.onDidChange(() => tree.refresh()));
+  store.add(forwards.onDidChange(() => tree.refresh()));
   store.add(
     sources.onDidChange(() => {
       usage.sourcesChanged();
@@ -123,7 +131,7 @@ export function registerClusters(services: Services): vscode.Disposable {
     }),
   );
   store.add(registerClusterCommands(sources, model, tree, view, log));
-  store.add(registerPodCommands(sources, model, context.workspaceState));
+  store.add(registerPodCommands(sources, model, forwards));
   store.add(registerTopView(usage, sources));
   void vscode.commands.executeCommand('setContext', 'shipshape.onlyProblems', false);
   sources.reload();

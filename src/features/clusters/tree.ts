@@ -20,6 +20,13 @@ import { statusLine, type StatusLine } from './status-line';
 import type { ClusterUsage } from './usage';
 import { nodeUsageLine, podUsageLines, podUsageTooltip } from './usage-render';
 import { serviceItem, servicesIn } from './services';
+import { forwardRows, type ActiveForward } from '../../core/pods/forward-view';
+import { forwardItem, forwardsItem } from './forward-rows';
+
+/** The active port-forwards, listed under their context while there are any. */
+export interface ForwardList {
+  list(): readonly ActiveForward[];
+}
 
 /** Per-health lookups, built once per health object (i.e. once per batch of cluster changes). */
 interface TreeIndex {
@@ -52,7 +59,12 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
     private readonly sources: ClusterSources,
     private readonly model: HealthModel,
     private readonly usage?: ClusterUsage,
+    private readonly forwards?: ForwardList,
   ) {}
+
+  private forwardRows(source: Source) {
+    return forwardRows(this.forwards?.list() ?? [], source.label);
+  }
 
   refresh(): void {
     this.emitter.fire(undefined);
@@ -124,11 +136,15 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
   getChildren(node?: ClusterNode): ClusterNode[] {
     if (!node) return this.sources.list().map((source) => ({ type: 'source', source }));
     const source = node.source;
+    if (node.type === 'forwards')
+      return this.forwardRows(source).map((r) => ({ type: 'forward', source, key: r.key }));
     if (node.type === 'source') {
       if (source.kind === 'context') this.sources.connect(source);
       const out: ClusterNode[] = [];
       const status = this.sources.status(source);
       if (statusLine(status)) out.push({ type: 'message', source, key: 'status' });
+      // Forwards listen until stopped, whatever the connection does meanwhile: always listed.
+      if (this.forwardRows(source).length > 0) out.push({ type: 'forwards', source });
       const health = this.model.health(source);
       const state = this.sources.clusterState(source);
       if (!health || !state) return out;
@@ -435,6 +451,10 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
         item.contextValue = 'shipshape:node';
         return item;
       }
+      case 'forwards':
+        return forwardsItem(this.forwardRows(source).length);
+      case 'forward':
+        return forwardItem(this.forwardRows(source).find((r) => r.key === node.key));
       case 'applications': {
         const apps = health?.applications ?? [];
         const item = new vscode.TreeItem('Argo CD applications', vscode.TreeItemCollapsibleState.Collapsed);

@@ -9,8 +9,8 @@ import type { HealthModel } from '../clusters/model';
 import type { ClusterNode } from '../clusters/nodes';
 import { serviceOf } from '../clusters/services';
 import type { ClusterSources, Source } from '../clusters/sources';
-import { podsBehind, workloadOf } from './behind';
-import { PortForwards } from './forwards';
+import { workloadOf } from './behind';
+import type { ForwardAction, PortForwards } from './forwards';
 import { registerWorkloadLogs } from './workload-logs';
 
 interface PodTarget {
@@ -95,12 +95,9 @@ async function allowed<T extends PodTarget>(target: T | undefined, from = 'a pod
 export function registerPodCommands(
   sources: ClusterSources,
   model: HealthModel,
-  workspaceState: vscode.Memento,
+  forwards: PortForwards,
 ): vscode.Disposable {
   const store = new DisposableStore();
-  const forwards = store.add(
-    new PortForwards(workspaceState, sources, (source, target) => podsBehind(sources, model, source, target)),
-  );
   store.add(registerWorkloadLogs(sources, model));
 
   const pod = (t: PodTarget) =>
@@ -246,5 +243,13 @@ export function registerPodCommands(
 
   reg(Commands.stopPortForward, () => forwards.pickAndStop());
   reg(Commands.showPortForwards, () => forwards.manage());
+  // A forward's row in the Clusters view: the status bar's actions, without the QuickPick.
+  const onRow = (action: ForwardAction) => (arg: unknown) => {
+    const node = arg as ClusterNode | undefined;
+    return node?.type === 'forward' ? forwards.act(node.source.label, node.key, action) : undefined;
+  };
+  reg(Commands.openPortForward, onRow('open'));
+  reg(Commands.copyPortForwardAddress, onRow('copy'));
+  reg(Commands.stopThisPortForward, onRow('stop'));
   return store;
 }

@@ -4,7 +4,8 @@ import { startPortForward, startRoutedPortForward, type PortForward } from '../.
 import { DisposableStore } from '../../adapters/vscode/disposables';
 import { Commands } from '../../constants';
 import type { Pod } from '../../core/k8s/types';
-import { targetLabel, type ForwardTarget, type PodRoute } from '../../core/pods/forward-target';
+import type { ForwardTarget, PodRoute } from '../../core/pods/forward-target';
+import { forwardKey, statusLabel, type ActiveForward } from '../../core/pods/forward-view';
 import type { ClusterSources, Source } from '../clusters/sources';
 
 /**
@@ -26,6 +27,9 @@ interface SavedForward {
 export type PodsBehind = (source: Source, target: ForwardTarget) => readonly Pod[] | undefined;
 
 const SAVED_KEY = 'shipshape.portForwards';
+
+/** What can be done with an active forward, from the status bar or the Clusters view. */
+export type ForwardAction = 'open' | 'copy' | 'stop';
 
 const kindOf = (s: SavedForward) => s.kind ?? 'Pod';
 
@@ -64,7 +68,8 @@ const routeOf = (f: Active): PodRoute | null | undefined =>
 
 /**
  * Active port-forwards: one status bar item listing them (click for Open in Browser / Copy
- * Address / Stop), remembered in the workspace state so a reload or a reconnect offers them
+ * Address / Stop) and, through `list()` and `onDidChange`, a row each under their context in the
+ * Clusters view with the same actions; remembered in the workspace state so a reload or a reconnect offers them
  * again. Restoring is offered, not automatic: a forward listens on a local port, and that should
  * not happen behind the user's back when the workspace opens.
  */
@@ -76,6 +81,9 @@ export class PortForwards implements vscode.Disposable {
   );
   /** Contexts whose saved forwards were offered this session: once is enough. */
   private readonly offered = new Set<string>();
+  private readonly changed = this.store.add(new vscode.EventEmitter<void>());
+  /** A forward started, stopped, or moved to another pod (the Clusters view lists them too). */
+  readonly onDidChange = this.changed.event;
 
   constructor(
     private readonly state: vscode.Memento,
@@ -108,20 +116,45 @@ export class PortForwards implements vscode.Disposable {
     this.offerRestore(source);
   }
 
-  /** `8080→web-0:8080`; a Service or workload forward adds the pod in use: `3000→svc/grafana:3000 (grafana-5d8f-x2)`. */
-  private static label(f: Active): string {
-    const base = `${f.forward.localPort}→${targetLabel(targetOf(f.saved))}`;
-    if (!f.router) return base;
-    return `${base} (${f.router.current?.pod ?? 'no ready pod'})`;
-  }
-
   private show(): void {
-    this.status.text = `$(plug) ${this.active.map((f) => PortForwards.label(f)).join(', ')}`;
+    this.status.text = `$(plug) ${this.list()
+      .map((f) => statusLabel(f))
+      .join(', ')}`;
     this.status.tooltip = `Shipshape port-forwards (click for Open in Browser, Copy Address, Stop)\n${this.active
       .map((f) => describe(f.saved, f.forward.localPort, routeOf(f)))
       .join('\n')}`;
     if (this.active.length) this.status.show();
     else this.status.hide();
+    this.changed.fire();
+  }
+
+  /** The active forwards as plain values, in the order they started. */
+  list(): ActiveForward[] {
+    return this.active.map((f) => {
+      const route = routeOf(f);
+      return {
+        context: f.saved.context,
+        target: targetOf(f.saved),
+        localPort: f.forward.localPort,
+        ...(route !== undefined ? { route } : {}),
+      };
+    });
+  }
+
+  private find(context: string, key: string): Active | undefined {
+    return this.active.find((f) => f.saved.context === context && forwardKey(targetOf(f.saved)) === key);
+  }
+
+  /** The Clusters view's actions on one forward (the status bar's QuickPick offers the same). */
+  async act(context: string, key: string, action: ForwardAction): Promise<void> {
+    const entry = this.find(context, key);
+    if (entry) await this.actOn(entry, action);
+  }
+
+  private async actOn(entry: Active, action: ForwardAction): Promise<void> {
+    if (action === 'open') await this.openInBrowser(entry.forward.localPort);
+    else if (action === 'copy') await vscode.env.clipboard.writeText(`127.0.0.1:${entry.forward.localPort}`);
+    else await this.stop(this.active.indexOf(entry));
   }
 
   /**
@@ -226,15 +259,13 @@ export class PortForwards implements vscode.Disposable {
     const address = `127.0.0.1:${picked.forward.localPort}`;
     const action = await vscode.window.showQuickPick(
       [
-        { label: '$(globe) Open in Browser', id: 'open' },
-        { label: '$(copy) Copy Address', id: 'copy', description: address },
-        { label: '$(debug-stop) Stop', id: 'stop' },
+        { label: '$(globe) Open in Browser', id: 'open' as const },
+        { label: '$(copy) Copy Address', id: 'copy' as const, description: address },
+        { label: '$(debug-stop) Stop', id: 'stop' as const },
       ],
       { title: describe(picked.saved, picked.forward.localPort, routeOf(picked)) },
     );
-    if (action?.id === 'open') await this.openInBrowser(picked.forward.localPort);
-    else if (action?.id === 'copy') await vscode.env.clipboard.writeText(address);
-    else if (action?.id === 'stop') await this.stop(this.active.indexOf(picked));
+    if (action) await this.actOn(picked, action.id);
   }
 
   /** Stop Port Forward…: straight to the list. */
