@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import {
   EXEC_OFF,
   execChecksOf,
+  execGate,
   execKey,
   execPod,
   type ExecCheck,
@@ -196,4 +197,22 @@ test('execPod: a named pod, else the first ready pod by name; execChecksOf looks
   // The key is stable for the same check and differs between checks.
   assert.equal(execKey(bySelector), execKey(onlyCheck(parsed(health, true).runbook)));
   assert.notEqual(execKey(bySelector), execKey(byName));
+});
+
+test('execGate: the editor runs exec checks only in a trusted workspace, live and unprotected', () => {
+  const optedIn = parsed(health, true).runbook;
+  const live = { trusted: true, snapshot: false };
+  assert.deepEqual(execGate(optedIn, live), {});
+  assert.deepEqual(execGate(optedIn, { ...live, trusted: false }), { off: EXEC_OFF.restricted });
+  // Restricted mode wins over everything else: nothing about the context matters then.
+  assert.deepEqual(execGate(optedIn, { trusted: false, snapshot: true, protectedContext: 'prod' }), {
+    off: EXEC_OFF.restricted,
+  });
+  assert.deepEqual(execGate(optedIn, { ...live, snapshot: true }), { off: EXEC_OFF.snapshot });
+  assert.deepEqual(execGate(optedIn, { ...live, protectedContext: 'prod' }), {
+    off: EXEC_OFF.protectedContext('prod'),
+  });
+  // No opt-in, or no exec check: nothing to run and nothing to say (evaluation says it).
+  assert.equal(execGate(parsed(health).runbook, live), undefined);
+  assert.equal(execGate(parsed('{ healthAtLeast: 90 }', true).runbook, live), undefined);
 });

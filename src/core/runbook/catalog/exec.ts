@@ -48,8 +48,30 @@ export const EXEC_OFF = {
     `Exec checks are off: context "${context}" is not trusted for commands (it is in shipshape.protectedContexts).`,
   cli: 'Exec checks are off: pass --allow-exec to run the runbook’s commands in pods.',
   snapshot: 'Exec checks are off: a snapshot has no pods to run commands in.',
-  notRun: 'Exec checks are off: they have not run against this cluster yet.',
+  notRun: 'Exec checks have not run against this cluster yet.',
+  running: 'Running the exec checks…',
 } as const;
+
+/** Where a runbook is evaluated, as far as running its commands in pods is concerned. */
+export interface ExecSetting {
+  readonly trusted: boolean;
+  readonly snapshot: boolean;
+  /** The context's name when `shipshape.protectedContexts` protects it. */
+  readonly protectedContext?: string;
+}
+
+/**
+ * Whether the editor may run a runbook's exec checks here: `{}`, or `{ off }` saying why not (undefined: the
+ * runbook has none, or does not opt in — evaluation says that itself). The CLI asks for
+ * `--allow-exec` instead of trust.
+ */
+export function execGate(runbook: Runbook, where: ExecSetting): { off?: string } | undefined {
+  if (!runbook.allowExec || execChecksOf(runbook).length === 0) return undefined;
+  if (!where.trusted) return { off: EXEC_OFF.restricted };
+  if (where.snapshot) return { off: EXEC_OFF.snapshot };
+  if (where.protectedContext !== undefined) return { off: EXEC_OFF.protectedContext(where.protectedContext) };
+  return {};
+}
 
 /** The stable key an adapter files a check's result under: same check, same key. */
 export function execKey(check: ExecCheck): string {
