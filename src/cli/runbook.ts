@@ -5,15 +5,19 @@ import { parseRunbook } from '../core/runbook/parse';
 import type { ItemResult, Runbook, RunbookEvaluation } from '../core/runbook/types';
 import { one, parseArgs, UsageError } from './args';
 import { loadState } from './health';
+import { cliExecFacts } from './runbook-exec';
 
 export const RUNBOOK_USAGE = `usage: shipshape runbook [FILE] [--kubeconfig FILE] [--context NAME] [--snapshot FILE|DIR]
-                        [--format text|json] [--all] [--fail-on-unknown]
+                        [--format text|json] [--all] [--fail-on-unknown] [--allow-exec]
 
 Evaluates a runbook's checks (default: the built-in stabilisation runbook) against a cluster or a
 snapshot, as the Runbook view does. Text output lists what fails or cannot be decided, phase by
 phase (--all: every item). Items without a check are ticked by hand in VS Code and never fail here.
 Exit code 0 when no check fails; 1 when one does (or cannot be decided, with --fail-on-unknown);
-2 on usage errors or an invalid runbook; 3 when the cluster cannot be read.`;
+2 on usage errors or an invalid runbook; 3 when the cluster cannot be read.
+Exec checks (commands run in pods) run only with --allow-exec and the runbook's own
+"allowExec: true", against a cluster (never a snapshot); each has 10 s, and only its exit code and
+first stderr line are kept.`;
 
 /** The built-in runbook sits next to the bundle (dist/ → runbooks/) or the sources (src/cli/). */
 function builtInPath(): string {
@@ -100,7 +104,7 @@ export function runbookText(
 export async function runbook(argv: readonly string[], out: (s: string) => void): Promise<number> {
   const args = parseArgs(argv, {
     values: ['kubeconfig', 'context', 'snapshot', 'format'],
-    flags: ['help', 'all', 'fail-on-unknown'],
+    flags: ['help', 'all', 'fail-on-unknown', 'allow-exec'],
   });
   if (args.flags.has('help')) {
     out(`${RUNBOOK_USAGE}\n`);
@@ -133,7 +137,11 @@ export async function runbook(argv: readonly string[], out: (s: string) => void)
     process.stderr.write(`shipshape runbook: ${error instanceof Error ? error.message : String(error)}\n`);
     return 3;
   }
-  const evaluation = evaluate(parsed.runbook, loaded.state, loaded.now, { missing: loaded.missing });
+  const exec = await cliExecFacts(parsed.runbook, args, loaded.state);
+  const evaluation = evaluate(parsed.runbook, loaded.state, loaded.now, {
+    missing: loaded.missing,
+    ...(exec ? { exec } : {}),
+  });
   const label = args.positional[0] ?? 'built-in';
   out(
     format === 'json'

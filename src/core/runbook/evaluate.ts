@@ -3,6 +3,7 @@
  * the webview re-evaluates after every debounced batch of watch events.
  */
 import type { ClusterState } from '../k8s/types';
+import { EXEC_OFF } from './catalog/exec';
 import type { Outcome } from './definition';
 import { Facts } from './facts';
 import { checkDefinition } from './registry';
@@ -67,7 +68,11 @@ export function evaluate(
   now: number,
   options: EvaluateOptions = {},
 ): RunbookEvaluation {
-  const facts = new Facts(state, now, options.missing ?? new Set());
+  // The runbook's own consent comes first: results supplied without it are not read.
+  const exec = runbook.allowExec
+    ? (options.exec ?? { results: new Map(), off: EXEC_OFF.notRun })
+    : { results: new Map(), off: EXEC_OFF.optIn };
+  const facts = new Facts(state, now, options.missing ?? new Set(), exec);
   const ticked = options.ticked ?? new Set<string>();
   const items = new Map<string, ItemResult>();
   const overall = emptyProgress();

@@ -7,6 +7,7 @@ import { classifyPod, type PodHealth } from '../health/pod';
 import { summarise, type PlatformHealth } from '../health/summary';
 import type { ClusterState, KubeObject, LabelSelector, Pod } from '../k8s/types';
 import { selects } from '../rules/scope';
+import type { ExecFacts } from './catalog/exec';
 import type { Labels, ObjectRef } from './types';
 
 /** How the evidence names each part of the state when it could not be read. */
@@ -37,6 +38,8 @@ export class Facts {
     readonly state: ClusterState,
     readonly now: number,
     readonly missing: ReadonlySet<keyof ClusterState>,
+    /** Results of the runbook's exec checks, run by an adapter (the core runs nothing). */
+    readonly exec: ExecFacts = { results: new Map() },
   ) {}
 
   /** Undefined when everything is readable; else the sentence an unknown result carries. */

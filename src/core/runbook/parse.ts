@@ -109,7 +109,7 @@ class RunbookParser {
   }
 
   runbook(root: YAMLMap): Runbook {
-    const fields = this.r.fields(root, ['title', 'description', 'phases'], 'the runbook');
+    const fields = this.r.fields(root, ['title', 'description', 'allowExec', 'phases'], 'the runbook');
     const title = this.title(fields, root, 'runbook', 'Untitled runbook');
     const description = this.text(fields, 'description', 'The runbook description');
     if (!fields.has('phases'))
@@ -117,7 +117,14 @@ class RunbookParser {
     const phases = this.seq(fields, 'phases', 'runbook', root)
       .map((node) => this.phase(node as Node))
       .filter((p): p is Phase => p !== undefined);
-    return { title, ...(description !== undefined ? { description } : {}), phases };
+    const allowPair = fields.get('allowExec');
+    const allowExec = allowPair ? this.r.boolean(allowPair.value as Node | null, 'allowExec') : undefined;
+    return {
+      title,
+      ...(description !== undefined ? { description } : {}),
+      ...(allowExec === true ? { allowExec } : {}),
+      phases,
+    };
   }
 
   private phase(node: Node): Phase | undefined {

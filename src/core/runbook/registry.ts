@@ -4,6 +4,7 @@
  */
 import { allPass } from './catalog/all-pass';
 import { argoApp, serviceExternalName } from './catalog/apps-services';
+import { exec } from './catalog/exec';
 import { cronJobSucceeded, noFailedJobs } from './catalog/jobs';
 import { ref } from './catalog/params';
 import { pdbCovers } from './catalog/pdb';
@@ -28,6 +29,7 @@ export const CHECK_DEFINITIONS = [
   noFailedJobs,
   noStuckTerminating,
   serviceExternalName,
+  exec,
   allPass,
 ] as const;
 

@@ -4,6 +4,7 @@
  * from the cluster state, one without is ticked by the operator.
  */
 import type { ClusterState } from '../k8s/types';
+import type { ExecFacts } from './catalog/exec';
 import type { CheckOfDefinition } from './definition';
 import type { CHECK_DEFINITIONS } from './registry';
 
@@ -61,6 +62,8 @@ export interface Phase {
 export interface Runbook {
   readonly title: string;
   readonly description?: string;
+  /** The runbook lets its `exec` checks run commands in pods (still only with the user's consent). */
+  readonly allowExec?: boolean;
   readonly phases: readonly Phase[];
 }
 
@@ -117,4 +120,6 @@ export interface EvaluateOptions {
   readonly missing?: ReadonlySet<keyof ClusterState>;
   /** IDs of manual items the operator ticked (persisted per workspace by the extension). */
   readonly ticked?: ReadonlySet<string>;
+  /** Results of the exec checks (see catalog/exec.ts), or why they did not run. */
+  readonly exec?: ExecFacts;
 }

@@ -7,6 +7,7 @@ import { parseRunbook, type ParsedRunbook } from '../../core/runbook/parse';
 import type { ViewState } from '../../protocol/runbook';
 import type { HealthModel } from '../clusters/model';
 import type { ClusterSources, Source } from '../clusters/sources';
+import { RunbookExecChecks } from './exec-checks';
 import { readRunbook, selectedRunbook, type RunbookFile } from './files';
 import { addSample, viewState } from './view-state';
 
@@ -29,6 +30,7 @@ export class RunbookController implements vscode.Disposable {
   private latest: ViewState | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
+  private readonly exec: RunbookExecChecks | undefined;
   visible = false;
 
   constructor(
@@ -39,6 +41,8 @@ export class RunbookController implements vscode.Disposable {
     private readonly log: Logger,
   ) {
     if (sources) this.disposables.push(sources.onDidChange(() => this.schedule()));
+    this.exec = sources && new RunbookExecChecks(sources, log, () => this.schedule());
+    this.disposables.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule(0)));
     const tick = setInterval(() => this.schedule(), 30_000);
     this.disposables.push({ dispose: () => clearInterval(tick) });
   }
@@ -143,8 +147,13 @@ export class RunbookController implements vscode.Disposable {
     const now =
       source?.kind === 'snapshot' && clusterState ? latestTimestamp(clusterState, Date.now()) : Date.now();
     const runbook = this.parsed.runbook;
+    const exec = runbook && this.exec?.facts(runbook, source, clusterState);
     const evaluation = runbook
-      ? evaluate(runbook, clusterState ?? emptyClusterState(), now, { missing, ticked: this.ticked() })
+      ? evaluate(runbook, clusterState ?? emptyClusterState(), now, {
+          missing,
+          ticked: this.ticked(),
+          ...(exec ? { exec } : {}),
+        })
       : undefined;
     const loading = source?.connection?.loading() ?? false;
     const platform = source && this.health && !loading ? this.health.health(source) : undefined;

@@ -70,12 +70,14 @@ test('the built-in runbook follows the seeds: phases, a task per failing service
   };
   for (const [id, expected] of Object.entries(validation))
     assert.deepEqual(kinds(items.get(id)?.check), expected, id);
-  // Every check kind is exercised by the built-in runbook.
+  // Every check kind is exercised by the built-in runbook — but `exec`: the built-in runbook does
+  // not run commands in users' pods (exec checks need the runbook's own `allowExec: true`).
   const used = new Set([...items.values()].flatMap((i) => kinds(i.check)));
   assert.deepEqual(
-    Object.keys(CHECK_KINDS).filter((k) => k !== 'allPass' && !used.has(k)),
+    Object.keys(CHECK_KINDS).filter((k) => k !== 'allPass' && k !== 'exec' && !used.has(k)),
     [],
   );
+  assert.equal(runbook.allowExec, undefined);
 });
 
 test('investigation steps keep the seeds’ kubectl commands, in backticks', () => {
@@ -139,6 +141,16 @@ test('the JSON schema knows every check kind and snippet id, and nothing else', 
     { pdbCovers: { namespace: 'kafka', multiReplica: true } },
     { argoApp: '*' },
     { allPass: [{ noFailedJobs: true }, { networkPolicySelects: 'kafka' }] },
+    { exec: { namespace: 'kafka', selector: { app: 'kafka' }, command: ['sh', '-c', 'exit 0'] } },
+    {
+      exec: {
+        namespace: 'kong',
+        pod: 'kong-postgres-0',
+        container: 'postgres',
+        command: ['pg_isready'],
+        expectExit: 0,
+      },
+    },
   ])
     assert.ok(validate(item(good)), JSON.stringify(good));
   for (const bad of [
@@ -147,6 +159,10 @@ test('the JSON schema knows every check kind and snippet id, and nothing else', 
     { noFailedJobs: true, noStuckTerminating: true },
     { pdbCovers: { namespace: 'kafka', name: 'a', multiReplica: true } },
     { workloadReady: { namespace: 'data-platform' } },
+    { exec: { namespace: 'kafka', pod: 'a', command: 'curl -sf http://localhost/health' } },
+    { exec: { namespace: 'kafka', pod: 'a', selector: { app: 'a' }, command: ['true'] } },
   ])
     assert.equal(validate(item(bad)), false, JSON.stringify(bad));
+  assert.ok(validate({ ...item({ argoApp: '*' }), allowExec: true }));
+  assert.equal(validate({ ...item({ argoApp: '*' }), allowExec: 'yes' }), false);
 });
