@@ -16,6 +16,8 @@ const SHOTS = [
   'sync-raise-memory-preview',
   'sync-secret-masked',
   'charts-values-quick-fix',
+  'charts-values-harden-lens',
+  'pods-port-forward-tree',
   'diagnose-superset',
 ];
 const from = join(repoRoot, 'test-results');
