@@ -89,9 +89,17 @@ async function keystrokes(
   report.add({
     section,
     metric: `${label}: keystroke${inValue ? ' in a value' : ''}, extension-host time (post the text)`,
-    value: `p50 ${fmt(percentile(host, 50), 2)} ms · p95 ${fmt(hostP95, 2)} ms · longest block while typing ${fmt(typing.maxBlockMs, 1)} ms`,
+    value: `p50 ${fmt(percentile(host, 50), 2)} ms · p95 ${fmt(hostP95, 2)} ms`,
     target: 'p95 ≤ 16 ms',
-    verdict: verdict(hostP95 <= 16 && typing.maxBlockMs <= 16),
+    verdict: verdict(hostP95 <= 16),
+  });
+  // "Never blocks for more than a frame whatever the file": the worst moment, not the usual one.
+  report.add({
+    section,
+    metric: `${label}: longest extension-host block while typing${inValue ? ' in a value' : ''}`,
+    value: `${fmt(typing.maxBlockMs, 1)} ms`,
+    target: '≤ 16 ms (one frame)',
+    verdict: verdict(typing.maxBlockMs <= 16),
   });
   const p95 = percentile(latency, 95);
   report.add({
