@@ -61,5 +61,21 @@ uiTest(
     const table = ((await top.textContent()) ?? '').replace(/\s+/g, ' ');
     assert.match(table, /NAMESPACE POD CONTAINER CPU CPU LIMIT MEMORY MEMORY LIMIT OF LIMIT/);
     assert.match(table, /kafka kafka-connect-\S+ app \d+m 1 [\d.]+[KMG]i 1Gi \d+%/);
+
+    // Problems: a healthy container above 90 % of its memory limit is about to be killed.
+    // They rank below the failures, so the (virtual) list is walked from its end upwards.
+    await setPaneExpanded(page, 'Problems', true);
+    const problems = page.locator('.pane-header', { hasText: 'Problems' }).locator('xpath=..');
+    const soon = problems.locator('.monaco-list-row', { hasText: 'OOMKilled soon' }).first();
+    await problems.locator('.monaco-list-row').first().waitFor();
+    for (const deadline = Date.now() + 120_000; !(await soon.isVisible());) {
+      assert.ok(Date.now() < deadline, 'an "OOMKilled soon" row in Problems');
+      // Focused, not clicked: a click on a row reveals that problem in the Clusters view.
+      await problems.locator('.monaco-list').first().focus();
+      await page.keyboard.press('End');
+      for (let i = 0; i < 8 && !(await soon.isVisible()); i++) await page.keyboard.press('PageUp');
+      await page.waitForTimeout(2_000);
+    }
+    await screenshot(page, 'explorer-oom-soon');
   },
 );

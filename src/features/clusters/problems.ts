@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import type { Problem } from '../../core/health/summary';
+import { nearLimitProblems } from '../../core/usage/problems';
 import type { HealthModel } from './model';
 import { markdown, problemDescription, problemLabel, severityIcon } from './render';
 import type { ClusterSources, Source } from './sources';
+import type { ClusterUsage } from './usage';
 
 export interface ProblemNode {
   readonly source: Source;
@@ -26,6 +28,7 @@ export class ProblemsTree implements vscode.TreeDataProvider<ProblemNode> {
   constructor(
     private readonly sources: ClusterSources,
     private readonly model: HealthModel,
+    private readonly usage: ClusterUsage,
   ) {}
 
   refresh(): void {
@@ -37,7 +40,13 @@ export class ProblemsTree implements vscode.TreeDataProvider<ProblemNode> {
     const out: ProblemNode[] = [];
     for (const source of this.sources.list()) {
       const health = this.model.health(source);
-      for (const problem of health?.problems ?? []) out.push({ source, problem });
+      const problems = health?.problems ?? [];
+      for (const problem of problems) out.push({ source, problem });
+      // Usage (metrics-server) adds what status cannot show yet: a container about to be killed.
+      const state = this.sources.clusterState(source);
+      if (state)
+        for (const problem of nearLimitProblems(state, this.usage.pods(source), problems))
+          out.push({ source, problem });
     }
     // Stable: severity first, then the order each source already ranked them in.
     return out.sort((a, b) => b.problem.severity - a.problem.severity);
@@ -48,8 +57,11 @@ export class ProblemsTree implements vscode.TreeDataProvider<ProblemNode> {
     item.id = `${source.id}|${problem.kind}|${problem.namespace}|${problem.pod ?? problem.owner.kind + '/' + problem.owner.name}|${problem.reason}`;
     item.description = problemDescription(problem);
     item.iconPath = severityIcon(ICONS[problem.kind] ?? 'warning', problem.severity);
-    // `:oom` offers the manifest fix (raise the memory limit) on pods the kernel killed.
-    const oom = problem.reason === 'OOMKilled' || problem.lastTermination?.reason === 'OOMKilled';
+    // `:oom` offers the manifest fix (raise the memory limit) on pods the kernel killed or is about to.
+    const oom =
+      problem.reason === 'OOMKilled' ||
+      problem.reason === 'OOMKilled soon' ||
+      problem.lastTermination?.reason === 'OOMKilled';
     item.contextValue = `shipshape:problem:${problem.kind}:${source.readonly ? 'ro' : 'rw'}${oom ? ':oom' : ''}`;
     item.tooltip = markdown((md) => {
       md.appendMarkdown('**');

@@ -35,7 +35,7 @@ export function registerClusters(services: Services): vscode.Disposable {
     ),
   );
   const tree = new ClustersTree(sources, model, usage, forwards);
-  const problems = new ProblemsTree(sources, model);
+  const problems = new ProblemsTree(sources, model, usage);
   const view = store.add(
     vscode.window.createTreeView(Views.clusters, { treeDataProvider: tree, showCollapseAll: true }),
   );
@@ -60,7 +60,12 @@ export function registerClusters(services: Services): vscode.Disposable {
   };
   // Watch events arrive in bursts; the connection already debounces, this coalesces sources.
   let pending: NodeJS.Timeout | undefined;
-  store.add(usage.onDidChange(() => tree.refresh()));
+  store.add(
+    usage.onDidChange(() => {
+      tree.refresh();
+      problems.refresh();
+    }),
+  );
   store.add(forwards.onDidChange(() => tree.refresh()));
   store.add(
     sources.onDidChange(() => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Node, Pod } from '../../../src/core/k8s/types';
+import { emptyClusterState, type Node, type Pod } from '../../../src/core/k8s/types';
+import { nearLimitProblems } from '../../../src/core/usage/problems';
 import {
   amountLine,
   formatBytes,
@@ -104,4 +105,40 @@ test('sparkline: scaled to its own range; flat samples stay flat', () => {
   assert.equal(sparkline([1, 2, 3, 4, 5, 6, 7, 8]), '▁▂▃▄▅▆▇█');
   assert.equal(sparkline([5, 5, 5]), '▄▄▄');
   assert.equal(sparkline([]), '');
+});
+
+test('Problems gets an "OOMKilled soon" row for a container above 90 % of its memory limit, unless the pod already is one', () => {
+  const state = {
+    ...emptyClusterState(),
+    pods: [
+      pod('broker-0', [{ name: 'kafka', limits: { memory: '512Mi' } }]),
+      pod('broker-1', [{ name: 'kafka', limits: { memory: '512Mi' } }]),
+      pod('broker-2', [{ name: 'kafka', limits: { memory: '512Mi' } }]),
+    ],
+  };
+  const known = [
+    {
+      severity: 4,
+      namespace: 'kafka',
+      pod: 'broker-2',
+      reason: 'CrashLoopBackOff',
+      owner: { kind: 'Pod', name: 'broker-2' },
+      suggestion: '',
+      kind: 'pod' as const,
+    },
+  ];
+  const problems = nearLimitProblems(
+    state,
+    [
+      metrics('broker-0', { kafka: { cpu: '10m', memory: '480Mi' } }),
+      metrics('broker-1', { kafka: { cpu: '10m', memory: '400Mi' } }),
+      metrics('broker-2', { kafka: { cpu: '10m', memory: '500Mi' } }),
+    ],
+    known,
+  );
+  assert.deepEqual(
+    problems.map((p) => [p.pod, p.reason, p.container, p.severity]),
+    [['broker-0', 'OOMKilled soon', 'kafka', 2]],
+  );
+  assert.match(problems[0]?.message ?? '', /480Mi of its 512Mi memory limit \(94 %\)/);
 });
