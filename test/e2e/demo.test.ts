@@ -4,7 +4,7 @@
  * `--snapshot` (read-only, no cluster).
  */
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -123,5 +123,7 @@ test('npm run demo -- --snapshot on an empty tool cache: the same tree, read-onl
     assert.equal(await isListening(demo.port), false, 'code-server is gone');
   } finally {
     await demo.process.stop();
+    // The fresh cache holds a code-server install (~380 MB): a CI machine must not keep one per run.
+    rmSync(cache, { recursive: true, force: true });
   }
 });
