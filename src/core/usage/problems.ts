@@ -14,11 +14,14 @@ export function nearLimitProblems(
   metrics: readonly PodMetrics[],
   known: readonly Problem[],
 ): Problem[] {
+  // The Problems view asks on every refresh: without metrics-server there is nothing to index.
+  if (metrics.length === 0) return [];
   const taken = new Set(known.filter((p) => p.pod).map((p) => `${p.namespace}/${p.pod ?? ''}`));
   const byName = new Map(
     state.pods.map((p) => [`${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`, p]),
   );
-  const own = ownership(state);
+  // Ownership indexes every ReplicaSet and Job: built only once a container is near its limit.
+  let own: ReturnType<typeof ownership> | undefined;
   const out: Problem[] = [];
   for (const m of metrics) {
     const key = `${m.metadata?.namespace ?? ''}/${m.metadata?.name ?? ''}`;
@@ -34,7 +37,7 @@ export function nearLimitProblems(
       pod: usage.name,
       reason: 'OOMKilled soon',
       container: worst.container,
-      owner: own.owner(pod),
+      owner: (own ??= ownership(state)).owner(pod),
       message: `Container "${worst.container}" uses ${formatBytes(container.memory.used)} of its ${formatBytes(container.memory.limit ?? 0)} memory limit (${formatShare(worst.share)}).`,
       suggestion:
         'Raise the memory limit (or find what grows: a cache, a leak, a bigger batch) before the kernel kills the container at 100 %',

@@ -141,4 +141,5 @@ test('Problems gets an "OOMKilled soon" row for a container above 90 % of its me
     [['broker-0', 'OOMKilled soon', 'kafka', 2]],
   );
   assert.match(problems[0]?.message ?? '', /480Mi of its 512Mi memory limit \(94 %\)/);
+  assert.deepEqual(nearLimitProblems(state, [], known), [], 'no metrics-server: nothing to rank');
 });
