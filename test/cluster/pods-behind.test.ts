@@ -282,4 +282,37 @@ describe('merged logs of a workload', () => {
       await following;
     }
   });
+
+  test('a crash-looping pod: its last run is read through the kubelet as the previous log, and said so', async () => {
+    await createPod('api-9', labels);
+    log('api-9', ['connecting to kafka-0', 'fatal: SASL authentication failed'], 2);
+    await setPodStatus(rest, NS, 'api-9', {
+      containerStatuses: [
+        {
+          name: 'app',
+          ready: false,
+          restartCount: 3,
+          image: 'busybox:1.36',
+          imageID: '',
+          state: { waiting: { reason: 'CrashLoopBackOff' } },
+          lastState: { terminated: { exitCode: 1, reason: 'Error' } },
+        },
+      ],
+    });
+    const lines: string[] = [];
+    const notes: string[] = [];
+    await streamMergedLogs(
+      rest,
+      NS,
+      async () => (await pods()).filter((p) => p.metadata?.name === 'api-9'),
+      { follow: false, tailLines: 100 },
+      { line: (prefix, text) => lines.push(`${prefix} ${text}`), note: (n) => notes.push(n) },
+      new AbortController().signal,
+    );
+    assert.deepEqual(lines, ['[api-9] connecting to kafka-0', '[api-9] fatal: SASL authentication failed']);
+    assert.deepEqual(notes, [
+      "[api-9] is waiting to restart: CrashLoopBackOff after exit code 1 (Error); its last run's lines are shown",
+    ]);
+    await deletePod('api-9');
+  });
 });

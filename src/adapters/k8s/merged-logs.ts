@@ -106,7 +106,9 @@ export async function streamMergedLogs(
       { kind: 'Pod', namespace, name: o.pod },
       {
         container: o.container,
-        follow: options.follow,
+        // A previous run has ended: there is nothing to follow.
+        follow: options.follow && !o.previous,
+        ...(o.previous ? { previous: true } : {}),
         ...(o.sinceTime
           ? { sinceTime: o.sinceTime.replace(/\.\d+Z$/, 'Z') }
           : options.tailLines !== undefined
@@ -145,9 +147,9 @@ export async function streamMergedLogs(
         left.add(pod);
       }
       for (const w of waitingContainers(list)) {
-        if (waitingSaid.get(w.key) === w.reason) continue;
-        waitingSaid.set(w.key, w.reason);
-        out.note(`${logPrefix(w.pod, w.container, containers.get(w.pod) ?? 1)} has not started: ${w.reason}`);
+        if (waitingSaid.get(w.key) === w.status) continue;
+        waitingSaid.set(w.key, w.status);
+        out.note(`${logPrefix(w.pod, w.container, containers.get(w.pod) ?? 1)} ${w.status}`);
       }
       for (const key of plan.close) tracked.get(key)?.abort?.abort();
       for (const o of plan.open) open(o);

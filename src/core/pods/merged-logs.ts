@@ -1,4 +1,4 @@
-import type { Pod } from '../k8s/types';
+import type { ContainerStatus, Pod } from '../k8s/types';
 
 /**
  * The bookkeeping behind a workload's merged logs (what stern gives): which container logs to
@@ -25,6 +25,11 @@ export interface LogToOpen {
   readonly sinceTime?: string;
   /** A container seen before (a restart or a dropped stream), not a new one. */
   readonly again: boolean;
+  /**
+   * Read the last run of a container waiting to restart (CrashLoopBackOff): its lines say why it
+   * crashed, which is what someone opening a crash-looping workload's logs came for.
+   */
+  readonly previous?: boolean;
 }
 
 export interface LogPlan {
@@ -52,11 +57,19 @@ export function planLogs(pods: readonly Pod[], tracked: ReadonlyMap<string, Trac
       const key = logKey(name, status.name);
       seen.add(key);
       const running = status.state?.running !== undefined;
-      if (!running && status.state?.terminated === undefined) continue;
-      const restart = status.restartCount ?? 0;
+      const crashed = crashedRun(status);
+      if (!running && status.state?.terminated === undefined && crashed === undefined) continue;
+      const restart = crashed ?? status.restartCount ?? 0;
       const instance = String(restart);
       const t = tracked.get(key);
-      const base = { key, pod: name, container: status.name, instance, restart };
+      const base = {
+        key,
+        pod: name,
+        container: status.name,
+        instance,
+        restart,
+        ...(crashed !== undefined ? { previous: true } : {}),
+      };
       if (!t) {
         open.push({ ...base, again: false });
       } else if (t.instance !== instance) {
@@ -72,19 +85,34 @@ export function planLogs(pods: readonly Pod[], tracked: ReadonlyMap<string, Trac
 }
 
 /**
- * Containers that have not started (yet), with the reason, so the view says why a pod shows no
- * lines (`ContainerCreating`, `CrashLoopBackOff`, `ImagePullBackOff`) instead of staying silent.
+ * The run whose log a container waiting to restart still has (the kubelet serves it as the
+ * `previous` log): the one before its restart count. Undefined for a container that never ran.
+ */
+function crashedRun(status: ContainerStatus): number | undefined {
+  const restarts = status.restartCount ?? 0;
+  return status.state?.waiting && status.lastState?.terminated && restarts > 0 ? restarts - 1 : undefined;
+}
+
+/**
+ * Containers with no running log, with why, so the view says why a pod shows no new lines
+ * (`ContainerCreating`, `ImagePullBackOff`, or a crash loop with the last exit code) instead of
+ * staying silent or calling a crash-looping container "not started".
  */
 export function waitingContainers(
   pods: readonly Pod[],
-): { key: string; pod: string; container: string; reason: string }[] {
+): { key: string; pod: string; container: string; reason: string; status: string }[] {
   return pods.flatMap((pod) =>
     (pod.status?.containerStatuses ?? []).flatMap((s) => {
       const name = pod.metadata?.name ?? '';
       const waiting = s.state?.waiting;
-      return name && waiting
-        ? [{ key: logKey(name, s.name), pod: name, container: s.name, reason: waiting.reason ?? 'waiting' }]
-        : [];
+      if (!name || !waiting) return [];
+      const reason = waiting.reason ?? 'waiting';
+      const last = s.lastState?.terminated;
+      const exit = last
+        ? ` after exit code ${last.exitCode ?? '?'}${last.reason ? ` (${last.reason})` : ''}; its last run's lines are shown`
+        : '';
+      const status = last ? `is waiting to restart: ${reason}${exit}` : `has not started: ${reason}`;
+      return [{ key: logKey(name, s.name), pod: name, container: s.name, reason, status }];
     }),
   );
 }

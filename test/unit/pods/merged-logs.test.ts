@@ -126,10 +126,42 @@ test('containers that have not started, with the reason the view gives', () => {
     waitingContainers([
       pod('api-0', [running('app'), { name: 'sidecar', state: { waiting: { reason: 'CrashLoopBackOff' } } }]),
       pod('api-1', [waiting('app')]),
-    ]),
+    ]).map((w) => [w.key, w.reason, w.status]),
     [
-      { key: 'api-0/sidecar', pod: 'api-0', container: 'sidecar', reason: 'CrashLoopBackOff' },
-      { key: 'api-1/app', pod: 'api-1', container: 'app', reason: 'ContainerCreating' },
+      ['api-0/sidecar', 'CrashLoopBackOff', 'has not started: CrashLoopBackOff'],
+      ['api-1/app', 'ContainerCreating', 'has not started: ContainerCreating'],
     ],
+  );
+});
+
+const crashLooping = (name: string, restartCount: number): ContainerStatus => ({
+  name,
+  restartCount,
+  state: { waiting: { reason: 'CrashLoopBackOff' } },
+  lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } },
+});
+
+test('a crash-looping container is waiting to restart, not "not started", and says its last exit', () => {
+  const [w] = waitingContainers([pod('etl-0', [crashLooping('worker', 3)])]);
+  assert.equal(
+    w?.status,
+    "is waiting to restart: CrashLoopBackOff after exit code 137 (OOMKilled); its last run's lines are shown",
+  );
+});
+
+test("a crash-looping container's last run is read once (previous), then its next run is followed", () => {
+  const first = planLogs([pod('etl-0', [crashLooping('worker', 3)])], new Map());
+  assert.deepEqual(
+    first.open.map((o) => [o.key, o.instance, o.previous, o.again]),
+    [['etl-0/worker', '2', true, false]],
+  );
+  const readOnce = new Map<string, TrackedLog>([
+    ['etl-0/worker', { instance: '2', active: false, lastTime: 't9' }],
+  ]);
+  assert.deepEqual(planLogs([pod('etl-0', [crashLooping('worker', 3)])], readOnce), { open: [], close: [] });
+  const next = planLogs([pod('etl-0', [running('worker', 3)])], readOnce);
+  assert.deepEqual(
+    next.open.map((o) => [o.instance, o.previous, o.again, o.sinceTime]),
+    [['3', undefined, true, 't9']],
   );
 });
