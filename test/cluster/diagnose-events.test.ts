@@ -160,6 +160,36 @@ test('a snapshot written from the connection carries the kept event; diagnose --
   assert.ok(row(d, 'Pulled')?.keptSince, 'the time Shipshape first saw it is in the JSON');
 });
 
+test('a reconnect continues the archive: the event the API server deleted is still kept', async () => {
+  await eventually(
+    () =>
+      assert.ok(
+        connection.eventArchive?.events().some((e) => e.metadata?.annotations?.[KEPT_SINCE_ANNOTATION]),
+        'the deletion not seen yet',
+      ),
+    60_000,
+  );
+  const source = loadKubeconfig([cluster.kubeconfig]);
+  const context = source.kc.getCurrentContext();
+  const again = new ClusterConnection(forContext(source, context), context, silentLogger, {
+    archiveEvents: true,
+    ...(connection.eventArchive ? { eventArchive: connection.eventArchive.archive } : {}),
+  });
+  connection.dispose();
+  again.start();
+  try {
+    await eventually(() => assert.ok(again.eventArchive?.ready, 'archive watch not up'), 60_000);
+    const pulled = again.eventArchive?.events().find((e) => e.metadata?.name === 'api-0.pulled');
+    assert.match(pulled?.metadata?.annotations?.[KEPT_SINCE_ANNOTATION] ?? '', /^\d{4}-/);
+    // A live one is re-listed by the new watch and not called expired.
+    const backoff = again.eventArchive?.events().find((e) => e.metadata?.name === 'api-0.backoff');
+    assert.ok(backoff, 'the live event is missing');
+    assert.equal(backoff.metadata?.annotations?.[KEPT_SINCE_ANNOTATION], undefined);
+  } finally {
+    connection = again;
+  }
+});
+
 test('a user who may read events in one namespace only: the archive watches there and keeps them too', async () => {
   // viewer may read what the explorer lists in `incident`, and nothing across the cluster.
   await rest.request('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${NS}/roles`, {

@@ -2,6 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../../core/log';
 import { emptyClusterState, type ClusterState } from '../../core/k8s/types';
 import { KubeError } from './errors';
+import type { EventArchive } from '../../core/diagnose/event-archive';
 import { EventArchiveWatch } from './event-archive';
 import { Informer, type InformerStats, type InformerStatus } from './informer';
 import { WATCHED, type WatchedResource } from './resources';
@@ -32,6 +33,12 @@ export interface ConnectionOptions {
   readonly credentialTimeoutMs?: number;
   /** Keep every event past the API server's TTL (the extension; a one-shot CLI read has no use). */
   readonly archiveEvents?: boolean;
+  /**
+   * The archive an earlier connection to the same cluster kept: a reconnect (sign-in, kubeconfig
+   * reload, Disconnect then Connect) continues it instead of forgetting what the API server has
+   * since deleted — the events an incident review needs most.
+   */
+  readonly eventArchive?: EventArchive;
 }
 
 type AnyInformer = Informer<unknown>;
@@ -75,7 +82,9 @@ export class ClusterConnection {
       options.credentialTimeoutMs ? { credentialTimeoutMs: options.credentialTimeoutMs } : {},
     );
     this.pinned = new Set(options.pinnedNamespaces ?? []);
-    this.eventArchive = options.archiveEvents ? new EventArchiveWatch(this.rest, log) : undefined;
+    this.eventArchive = options.archiveEvents
+      ? new EventArchiveWatch(this.rest, log, options.eventArchive ? { archive: options.eventArchive } : {})
+      : undefined;
     // Namespace-scoped users: the archive watches where the explorer does.
     if (this.eventArchive)
       this.onDidChange(() => this.eventArchive?.followNamespaces(this.watchedNamespaces()));

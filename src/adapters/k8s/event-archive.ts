@@ -22,8 +22,12 @@ export class EventArchiveWatch {
   private readonly make: (namespace?: string) => Informer<true>;
   private namespaces: readonly string[] = [];
 
-  constructor(rest: KubeRest, log: Logger, options: { limits?: ArchiveLimits; now?: () => number } = {}) {
-    const archive = new EventArchive(options.limits ?? DEFAULT_ARCHIVE_LIMITS);
+  constructor(
+    rest: KubeRest,
+    log: Logger,
+    options: { limits?: ArchiveLimits; now?: () => number; archive?: EventArchive } = {},
+  ) {
+    const archive = options.archive ?? new EventArchive(options.limits ?? DEFAULT_ARCHIVE_LIMITS);
     this.archive = archive;
     const now = options.now ?? Date.now;
     this.make = (namespace) =>

@@ -12,6 +12,7 @@ import {
 } from '../../adapters/k8s/kubeconfig';
 import { readSnapshot } from '../../adapters/k8s/snapshot';
 import { FilesWatcher } from '../../adapters/fs/watch-files';
+import { DEFAULT_ARCHIVE_LIMITS, EventArchive } from '../../core/diagnose/event-archive';
 import type { ClusterState } from '../../core/k8s/types';
 import { redact, type Logger } from '../../core/log';
 import { insecureLogLine } from './context-notes';
@@ -60,6 +61,8 @@ export class ClusterSources implements vscode.Disposable {
   });
   private readonly disposables: vscode.Disposable[] = [this.emitter, this.watcher];
   private readonly warnedInsecure = new Set<string>();
+  /** Kept per cluster across connections (see ConnectionOptions.eventArchive). */
+  private readonly archives = new Map<string, EventArchive>();
 
   constructor(
     private readonly state: vscode.Memento,
@@ -204,6 +207,7 @@ export class ClusterSources implements vscode.Disposable {
           ...(source.context.namespace ? [source.context.namespace] : []),
         ],
         archiveEvents: true,
+        eventArchive: this.archiveOf(source.context),
       },
     );
     source.connection = connection;
@@ -221,6 +225,14 @@ export class ClusterSources implements vscode.Disposable {
   }
 
   /** A source dropped from the list may still be held by a tree item: it keeps no connection. */
+  /** The same context name on another server is another cluster: its events are not these. */
+  private archiveOf(context: ContextInfo): EventArchive {
+    const key = `${context.name}\n${context.server}`;
+    const archive = this.archives.get(key) ?? new EventArchive(DEFAULT_ARCHIVE_LIMITS);
+    this.archives.set(key, archive);
+    return archive;
+  }
+
   private dropConnection(source: Source): void {
     source.connection?.dispose();
     delete source.connection;
