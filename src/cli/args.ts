@@ -17,6 +17,18 @@ export function isUsageError(error: unknown): error is UsageError {
   return error instanceof Error && error.name === 'UsageError';
 }
 
+/**
+ * A file the command was given is wrong (an invalid runbook or project config): exit 2 like a
+ * usage error, but the command's whole usage after it would bury the file's own messages.
+ */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+export function isInputError(error: unknown): error is InputError {
+  return error instanceof Error && error.name === 'InputError';
+}
+
 export function parseArgs(
   argv: readonly string[],
   spec: { values: readonly string[]; flags: readonly string[] },

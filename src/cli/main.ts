@@ -1,7 +1,7 @@
 /** `shipshape` — the same core as the extension, headless, for CI. */
 import { isMainThread } from 'node:worker_threads';
 import { runWorker } from './analyse';
-import { isUsageError } from './args';
+import { isInputError, isUsageError } from './args';
 import type { Command } from './commands';
 import { lint, LINT_USAGE } from './lint';
 
@@ -62,6 +62,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
     }
   } catch (error) {
+    if (isInputError(error)) {
+      err(`shipshape ${command ?? ''}: ${error.message}\n`);
+      return 2;
+    }
     if (isUsageError(error)) {
       const usage = entry?.usage ?? USAGE;
       err(`shipshape ${command ?? ''}: ${error.message}\n\n${usage}\n`);

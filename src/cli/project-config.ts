@@ -7,7 +7,7 @@ import {
 import { globMatcher, type ProjectConfig } from '../core/config/project-config';
 import { rulesById } from '../core/rules/registry';
 import type { LintConfig } from './analyse';
-import { UsageError } from './args';
+import { InputError } from './args';
 
 /**
  * The `.shipshape.yaml` nearest to the first linted path (its folder or above). A config with
@@ -23,7 +23,7 @@ export function projectConfigFor(
   if (!file) return undefined;
   const loaded = loadProjectConfig(file, new Set(rulesById.keys()));
   if (loaded.errors.length > 0)
-    throw new UsageError(
+    throw new InputError(
       `invalid project config:\n${loaded.errors.map((e) => `${file}:${e.line}:${e.column}: ${e.message}`).join('\n')}`,
     );
   if (verbose) err(`shipshape lint: using ${file}\n`);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { evaluate } from '../core/runbook/evaluate';
 import { parseRunbook } from '../core/runbook/parse';
 import type { ItemResult, Runbook, RunbookEvaluation } from '../core/runbook/types';
-import { one, parseArgs, UsageError } from './args';
+import { InputError, one, parseArgs, UsageError } from './args';
 import { loadState } from './health';
 import { cliExecFacts } from './runbook-exec';
 
@@ -119,7 +119,7 @@ export async function runbook(argv: readonly string[], out: (s: string) => void)
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new InputError(`cannot read ${file}: ${(error as Error).message}`);
   }
   const parsed = parseRunbook(text);
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
@@ -127,8 +127,8 @@ export async function runbook(argv: readonly string[], out: (s: string) => void)
     const line = text.slice(0, d.start).split('\n').length;
     process.stderr.write(`${file}:${line}: ${d.message}\n`);
   }
-  if (!parsed.runbook) throw new UsageError(`${file} is not a runbook (a mapping with "title" and "phases")`);
-  if (errors.length > 0) throw new UsageError(`${file} has ${errors.length} error(s); fix them first`);
+  if (!parsed.runbook) throw new InputError(`${file} is not a runbook (a mapping with "title" and "phases")`);
+  if (errors.length > 0) throw new InputError(`${file} has ${errors.length} error(s); fix them first`);
   let loaded: Awaited<ReturnType<typeof loadState>>;
   try {
     loaded = await loadState(args);

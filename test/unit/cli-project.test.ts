@@ -132,6 +132,8 @@ test('lint: an invalid .shipshape.yaml is named with its file and line, and the 
       r.stderr.includes(`${file}:3:1: unknown key "minReplica" (did you mean "minReplicas"?)`),
       r.stderr,
     );
+    // The file is what is wrong, not the command line: no usage text to scroll past.
+    assert.doesNotMatch(r.stderr, /usage: shipshape/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

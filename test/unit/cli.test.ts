@@ -487,6 +487,33 @@ test('health --snapshot on `kubectl get pods,deployments -A -o json` (no Replica
   assert.doesNotMatch(shipshape('health', '--snapshot', dump).stdout, /NoPods|No pods are running/);
 });
 
+test('runbook: an invalid runbook file is named with its line, exit 2, and no usage text after it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-runbook-'));
+  try {
+    const file = join(dir, 'broken.runbook.yaml');
+    writeFileSync(
+      file,
+      'title: Ops\nphases:\n  - id: one\n    title: One\n    tasks:\n      - id: x\n        title: x\n' +
+        '        items:\n          - id: y\n            title: y\n            check: { nope: 1 }\n',
+    );
+    const r = shipshape('runbook', file, '--snapshot', join(repoRoot, 'demo', 'snapshot.json'));
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:11: Unknown check kind "nope"`),
+    );
+    assert.match(r.stderr, /has 1 error\(s\); fix them first/);
+    assert.doesNotMatch(r.stderr, /usage: shipshape/);
+    // A command-line mistake still shows the usage.
+    assert.match(
+      shipshape('runbook', 'a', 'b').stderr,
+      /give at most one runbook file\n\nusage: shipshape runbook/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('runbook --snapshot: failing checks with evidence, exit 1; --all lists every item; json is complete', () => {
   const snapshot = join(repoRoot, 'demo', 'snapshot.json');
   const text = shipshape('runbook', '--snapshot', snapshot);
