@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { KubeError } from '../adapters/k8s/errors';
 import type { KubeRest } from '../adapters/k8s/rest';
-import { gitRoots, livePlan } from '../adapters/render/argo';
+import { gitRemotes, gitRoots, livePlan } from '../adapters/render/argo';
 import { matchLiveApps } from '../core/render/cluster-apps';
 import type { RenderRoot } from './render-lint';
 
@@ -44,7 +44,14 @@ export async function withLiveApps(
       continue;
     }
     const dir = resolve(root.dir);
-    const matches = matchLiveApps(apps, [{ kind: root.kind, dir }], [process.cwd(), ...gitRoots([dir])]);
+    const repos = gitRoots([dir]);
+    const matches = matchLiveApps(
+      apps,
+      [{ kind: root.kind, dir }],
+      [process.cwd(), ...repos],
+      gitRemotes(repos),
+      (why) => err(`${display(dir)}: ${why}\n`),
+    );
     const plans = matches.flatMap((m) => livePlan(m, context) ?? []);
     if (plans.length === 0) out.push(root);
     for (const plan of plans) {

@@ -260,6 +260,46 @@ function relocated(
 }
 
 /** The git checkouts the folders sit in (the nearest folder upwards holding `.git`). */
+/**
+ * The remote URLs of each git checkout (from its config, no git binary needed). A worktree's
+ * `.git` file points at its gitdir, whose `commondir` holds the shared config. Unreadable: none,
+ * so matching falls back to paths alone.
+ */
+export function gitRemotes(roots: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const root of roots) {
+    try {
+      out.set(root, remoteURLs(readFileSync(gitConfigOf(root), 'utf8')));
+    } catch {
+      // Not a checkout we can read: no remotes.
+    }
+  }
+  return out;
+}
+
+function gitConfigOf(root: string): string {
+  const dotGit = join(root, '.git');
+  if (statSync(dotGit).isDirectory()) return join(dotGit, 'config');
+  const gitdir = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1]?.trim() ?? '';
+  const dir = resolve(root, gitdir);
+  const common = existsSync(join(dir, 'commondir'))
+    ? readFileSync(join(dir, 'commondir'), 'utf8').trim()
+    : '.';
+  return join(resolve(dir, common), 'config');
+}
+
+export function remoteURLs(config: string): string[] {
+  const urls: string[] = [];
+  let inRemote = false;
+  for (const line of config.split('\n')) {
+    const section = /^\s*\[([^\]]+)\]/.exec(line);
+    if (section) inRemote = /^remote\s+"/.test(section[1] ?? '');
+    const url = inRemote ? /^\s*url\s*=\s*(.+?)\s*$/.exec(line)?.[1] : undefined;
+    if (url) urls.push(url);
+  }
+  return urls;
+}
+
 export function gitRoots(dirs: readonly string[]): string[] {
   const out = new Set<string>();
   for (const start of dirs)

@@ -36,6 +36,10 @@ export function matchLiveApps(
   objects: readonly unknown[],
   roots: readonly RootRef[],
   bases: readonly string[],
+  /** A checkout's folder → its git remotes' URLs: an Application of another repository is not it. */
+  remotes: ReadonlyMap<string, readonly string[]> = new Map(),
+  /** Told of each Application left out for its repoURL: a mirror's other URL must not go unseen. */
+  skipped: (why: string) => void = () => undefined,
 ): LiveAppMatch[] {
   const known = new Set(bases.map(trimEnd));
   const out: LiveAppMatch[] = [];
@@ -61,7 +65,18 @@ export function matchLiveApps(
         .map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`))
         .join('')
         .slice(1);
-      for (const c of picked)
+      for (const c of picked) {
+        const urls = (remotes.get(c.repoRoot) ?? []).map(repoKey);
+        const sameRepo = source.repoURL !== undefined && urls.includes(repoKey(source.repoURL));
+        // A checkout whose remotes are known and differ is another repository that happens to
+        // have a folder of the same name: rendering it as that Application would be a lie.
+        if (urls.length > 0 && source.repoURL !== undefined && !sameRepo) {
+          skipped(
+            `Argo CD app ${id} renders path ${path} of ${source.repoURL}, not of this checkout ` +
+              `(${c.repoRoot}: ${(remotes.get(c.repoRoot) ?? []).join(', ')}); not rendered as it`,
+          );
+          continue;
+        }
         out.push({
           app,
           source,
@@ -70,8 +85,13 @@ export function matchLiveApps(
           repoRoot: c.repoRoot,
           matched: `${field}.path ${path} ${
             c.known ? 'from the repository root' : 'matches the end of the folder'
-          } (repoURL and targetRevision not compared with this checkout)`,
+          } (${
+            sameRepo
+              ? "repoURL is this checkout's remote; targetRevision not compared"
+              : 'repoURL and targetRevision not compared with this checkout'
+          })`,
         });
+      }
     }
   }
   return out;
@@ -102,6 +122,22 @@ export function renderKey(object: unknown): string {
     o.spec?.['sources'],
     o.spec?.['destination'],
   ]);
+}
+
+/**
+ * One spelling per repository: `git@github.com:org/repo.git`, `ssh://git@github.com/org/repo` and
+ * `https://github.com/org/repo/` are the same repository to Argo CD and to a person.
+ */
+export function repoKey(url: string): string {
+  return url
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z+]+:\/\//, '')
+    .replace(/^[^@/]+@/, '')
+    .replace(/^([^/:]+):(?!\d+\/)/, '$1/')
+    .replace(/^([^/:]+):\d+\//, '$1/')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
 }
 
 const namespaceOf = (object: unknown): string | undefined => {

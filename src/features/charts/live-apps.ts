@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { gitRoots, livePlan, type AppPlan } from '../../adapters/render/argo';
+import { gitRemotes, gitRoots, livePlan, type AppPlan } from '../../adapters/render/argo';
 import { matchLiveApps, renderKey } from '../../core/render/cluster-apps';
 import type { Logger } from '../../core/log';
 import type { ClusterSources } from '../clusters/sources';
@@ -22,7 +22,9 @@ export class LiveApps implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
   private timer: NodeJS.Timeout | undefined;
-  private repos: { readonly for: string; readonly roots: string[] } | undefined;
+  private readonly said = new Set<string>();
+  private repos:
+    { readonly for: string; readonly roots: string[]; readonly remotes: Map<string, string[]> } | undefined;
 
   constructor(
     private readonly sources: ClusterSources | undefined,
@@ -56,7 +58,10 @@ export class LiveApps implements vscode.Disposable {
     const apps =
       connection && !connection.missing().has('applications') ? connection.state().applications : [];
     const roots = this.roots();
-    const matches = apps.length > 0 ? matchLiveApps(apps, roots, this.bases(roots)) : [];
+    const repos = apps.length > 0 ? this.repositories(roots) : undefined;
+    const matches = repos
+      ? matchLiveApps(apps, roots, repos.bases, repos.remotes, (why) => this.sayOnce(why))
+      : [];
     const byRoot = new Map<string, AppPlan[]>();
     const keys = new Map<string, string[]>();
     for (const m of matches) {
@@ -82,10 +87,23 @@ export class LiveApps implements vscode.Disposable {
   }
 
   /** Where an Application's path may start: the workspace folders and the git checkouts of the roots. */
-  private bases(roots: readonly SourceRoot[]): string[] {
+  private repositories(roots: readonly SourceRoot[]): { bases: string[]; remotes: Map<string, string[]> } {
     const key = roots.map((r) => r.dir).join('\n');
-    if (this.repos?.for !== key) this.repos = { for: key, roots: gitRoots(roots.map((r) => r.dir)) };
-    return [...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), ...this.repos.roots];
+    if (this.repos?.for !== key) {
+      const repos = gitRoots(roots.map((r) => r.dir));
+      this.repos = { for: key, roots: repos, remotes: gitRemotes(repos) };
+    }
+    return {
+      bases: [...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), ...this.repos.roots],
+      remotes: this.repos.remotes,
+    };
+  }
+
+  /** Matching runs on every change of the cluster's Applications: each reason is logged once. */
+  private sayOnce(why: string): void {
+    if (this.said.has(why)) return;
+    this.said.add(why);
+    this.log.info(why);
   }
 
   dispose(): void {

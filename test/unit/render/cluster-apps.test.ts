@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { helmSettings } from '../../../src/core/render/argo-app';
-import { matchLiveApps, notShadowed, renderKey, type RootRef } from '../../../src/core/render/cluster-apps';
+import {
+  matchLiveApps,
+  notShadowed,
+  renderKey,
+  repoKey,
+  type RootRef,
+} from '../../../src/core/render/cluster-apps';
 
 const REPO = 'https://git.example/platform/infrastructure.git';
 
@@ -133,4 +139,44 @@ test('render key: a sync or health status write does not re-render; a parameter 
     source: { path: 'helm/charts/data-platform', helm: { parameters: [{ name: 'a', value: '2' }] } },
   };
   assert.notEqual(renderKey(live('dp', edited)), before);
+});
+
+test("with the checkout's remotes known, an Application of another repository with the same path is not it", () => {
+  const apps = [
+    live('ours', {
+      source: { repoURL: 'https://Git.example/platform/infrastructure', path: 'helm/charts/data-platform' },
+    }),
+    live('theirs', {
+      source: { repoURL: 'https://git.example/other/infrastructure.git', path: 'helm/charts/data-platform' },
+    }),
+  ];
+  const remotes = new Map([['/ws', ['git@git.example:platform/infrastructure.git']]]);
+  const said: string[] = [];
+  const matches = matchLiveApps(apps, [chart], ['/ws'], remotes, (why) => said.push(why));
+  assert.deepEqual(said, [
+    'Argo CD app argocd/theirs renders path helm/charts/data-platform of https://git.example/other/infrastructure.git, ' +
+      'not of this checkout (/ws: git@git.example:platform/infrastructure.git); not rendered as it',
+  ]);
+  assert.deepEqual(
+    matches.map((m) => m.id),
+    ['argocd/ours'],
+  );
+  assert.match(matches[0]?.matched ?? '', /repoURL is this checkout's remote; targetRevision not compared/);
+  // Unknown remotes (no git config readable): the path alone decides, as before.
+  assert.deepEqual(
+    matchLiveApps(apps, [chart], ['/ws']).map((m) => m.id),
+    ['argocd/ours', 'argocd/theirs'],
+  );
+});
+
+test('one spelling per repository: https, ssh and scp-like URLs, a port, a trailing slash or .git', () => {
+  const same = [
+    'https://github.com/Org/Repo.git',
+    'git@github.com:org/repo.git',
+    'ssh://git@github.com/org/repo',
+    'ssh://git@github.com:22/org/repo/',
+    'http://user@github.com/org/repo/',
+  ];
+  assert.deepEqual(new Set(same.map(repoKey)), new Set(['github.com/org/repo']));
+  assert.notEqual(repoKey('https://github.com/org/repo2'), repoKey('https://github.com/org/repo'));
 });

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gitRemotes } from '../../../src/adapters/render/argo';
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } });
+
+test("a checkout's remotes are read from its git config, a worktree's from the shared one", () => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'shipshape-remotes-')));
+  try {
+    const repo = join(dir, 'infra');
+    execFileSync('git', ['init', '-q', repo]);
+    git(repo, 'remote', 'add', 'origin', 'git@git.example:platform/infrastructure.git');
+    git(repo, 'remote', 'add', 'mirror', 'https://mirror.example/platform/infrastructure');
+    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-q', '--allow-empty', '-m', 'init');
+    const worktree = join(dir, 'infra-hotfix');
+    git(repo, 'worktree', 'add', '-q', worktree);
+    const plain = join(dir, 'not-a-repo');
+    const remotes = gitRemotes([repo, worktree, plain]);
+    const both = [
+      'git@git.example:platform/infrastructure.git',
+      'https://mirror.example/platform/infrastructure',
+    ];
+    assert.deepEqual(remotes.get(repo), both);
+    assert.deepEqual(remotes.get(worktree), both);
+    assert.equal(remotes.has(plain), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
