@@ -30,12 +30,70 @@ const pureCore = {
   patterns: [...outsideWorld.patterns, { group: ['node:*'], message: noNode }],
 };
 
-/** The CLI drives the core headless: a feature is VS Code UI. */
+/**
+ * The CLI drives the core headless: a feature is VS Code UI, a service is built for the editor
+ * (most hold vscode objects), adapters/vscode talks to VS Code. With the adapters rule below,
+ * nothing the CLI imports can reach `vscode`, directly or through another module.
+ */
 const headlessCli = {
   patterns: [
     {
-      group: ['**/features', '**/features/**', 'vscode'],
+      group: ['**/features', '**/features/**', 'vscode', '**/adapters/vscode/**'],
       message: 'The CLI imports no feature (and no vscode): put shared logic in src/core or src/adapters.',
+    },
+    {
+      group: ['**/services', '**/services/**'],
+      message:
+        'The CLI imports no service (services are built for the editor): put what both need in src/core or src/adapters.',
+    },
+  ],
+};
+
+/** Adapters other than adapters/vscode serve the CLI as well: no vscode, no editor code above them. */
+const plainAdapters = {
+  paths: [
+    {
+      name: 'vscode',
+      message: 'Only src/adapters/vscode talks to VS Code: the CLI uses the other adapters.',
+    },
+  ],
+  patterns: [
+    {
+      regex: '(^\\.\\./vscode|/adapters/vscode)(/|$)',
+      message: 'Only src/adapters/vscode talks to VS Code: the CLI uses the other adapters.',
+    },
+    {
+      group: ['**/features/**', '**/services/**', '**/cli/**'],
+      message: 'Adapters sit below features, services and the CLI, never above them.',
+    },
+  ],
+};
+
+/**
+ * A feature imports src/services, src/core, src/adapters, src/protocol, src/constants and its own
+ * folder; never another feature (what two features share moves to src/services).
+ */
+const featureBoundary = {
+  patterns: [
+    {
+      regex: '^\\.\\./(?!\\.\\./)',
+      message: 'A feature imports no other feature: move what two features share to src/services.',
+    },
+    {
+      regex: '^\\.\\./\\.\\./(?!(services|core|adapters|protocol|constants)(/|$))',
+      message:
+        'A feature imports src/services, src/core, src/adapters, src/protocol, src/constants and its own folder only.',
+    },
+  ],
+};
+
+/** Services are built before any feature (src/extension.ts) and handed to all of them. */
+const serviceBoundary = {
+  patterns: [
+    {
+      group: ['**/features', '**/features/**', '**/cli', '**/cli/**'],
+      message:
+        'Shared services import no feature and no CLI code: they are built before any feature registers.',
     },
   ],
 };
@@ -97,6 +155,19 @@ export default tseslint.config(
   {
     files: ['src/cli/**'],
     rules: { 'no-restricted-imports': ['error', headlessCli] },
+  },
+  {
+    files: ['src/adapters/**'],
+    ignores: ['src/adapters/vscode/**'],
+    rules: { 'no-restricted-imports': ['error', plainAdapters] },
+  },
+  {
+    files: ['src/features/**'],
+    rules: { 'no-restricted-imports': ['error', featureBoundary] },
+  },
+  {
+    files: ['src/services/**'],
+    rules: { 'no-restricted-imports': ['error', serviceBoundary] },
   },
   {
     files: ['src/webview/**'],

@@ -66,7 +66,7 @@ function bundles(production) {
     {
       // Big files are analysed on a worker thread in the extension host (issue 19).
       ...node,
-      entryPoints: { 'analysis-worker': 'src/features/analysis/worker-main.ts' },
+      entryPoints: { 'analysis-worker': 'src/services/analysis/worker-main.ts' },
       outdir: 'dist',
     },
     {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Commands } from './constants';
 import { DisposableStore } from './adapters/vscode/disposables';
 import { createLogger } from './adapters/vscode/logger';
-import type { FeatureRegistrar, Services } from './features/services';
+import { createServices, type FeatureRegistrar } from './services/container';
 import { registerLog } from './features/log/register';
 import { registerClusters } from './features/clusters/register';
 import { registerRunbook } from './features/runbook/register';
@@ -10,10 +10,12 @@ import { registerAnalysis } from './features/analysis/register';
 import { registerClusterSync } from './features/cluster-sync/register';
 import { registerDiagnose } from './features/diagnose/register';
 import { registerCharts } from './features/charts/register';
+import { registerPods } from './features/pods/register';
 
 const features: readonly [string, FeatureRegistrar][] = [
   ['log', registerLog],
   ['clusters', registerClusters],
+  ['pods', registerPods],
   ['diagnose', registerDiagnose],
   ['analysis', registerAnalysis],
   ['charts', registerCharts],
@@ -27,7 +29,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const store = new DisposableStore();
   context.subscriptions.push(store);
   store.add(log);
-  const services: Services = { context, log };
+  // Shared services first: every feature receives all of them, whatever order features start in.
+  const services = createServices(context, log, store);
   for (const [name, register] of features) {
     try {
       store.add(register(services));

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { OffThreadAnalyser } from '../../src/features/analysis/off-thread';
+import { OffThreadAnalyser } from '../../src/services/analysis/off-thread';
 import { repoRoot } from '../harness/paths';
 import { argoShaped, crd } from './argo-shaped';
 import { fmt, percentile, type Report } from './report';

@@ -1,6 +1,6 @@
 /**
  * Issue 14's speed target: render + analyse + map of a 30-template chart on save, through the
- * code the editor runs on save (features/charts/render.ts renderRoot), beside a plain
+ * code the editor runs on save (services/charts/render.ts renderRoot), beside a plain
  * `helm template` of the same chart in the same run, so Shipshape's part is measured against
  * helm's own time on the same (loaded) machine.
  */
@@ -10,7 +10,7 @@ import { renderChart } from '../../src/adapters/render/helm';
 import { DEFAULT_LIMITS, runTool } from '../../src/adapters/render/run';
 import { lintHelmRender } from '../../src/core/render/helm-map';
 import { allRules } from '../../src/core/rules/registry';
-import { renderRoot } from '../../src/features/charts/render';
+import { renderRoot } from '../../src/services/charts/render';
 import { ensureTool } from '../harness/paths';
 import { fmt, median, percentile, type Report } from './report';
 

@@ -5,7 +5,7 @@ import { fixEdits } from '../../core/fixes/apply';
 import type { FileAnalysis } from '../../core/analysis/file-analysis';
 import type { Finding } from '../../core/rules/types';
 import { planFixes, workspaceEditOf } from './edits';
-import type { AnalysisService } from './service';
+import type { AnalysisService } from '../../services/analysis/service';
 
 const FIX_ALL = vscode.CodeActionKind.SourceFixAll.append('shipshape');
 

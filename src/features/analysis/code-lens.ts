@@ -4,7 +4,7 @@ import { rangeOf } from '../../adapters/vscode/convert';
 import type { ObjectSummary } from '../../core/analysis/file-analysis';
 import { HARDEN_BUNDLE } from '../../core/rules/registry';
 import type { Finding } from '../../core/rules/types';
-import type { AnalysisService } from './service';
+import type { AnalysisService } from '../../services/analysis/service';
 
 export const RESOURCES_AND_PROBES = [
   'cpu-request',

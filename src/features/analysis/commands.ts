@@ -9,8 +9,8 @@ import { HARDEN_BUNDLE, allRules } from '../../core/rules/registry';
 import type { Finding } from '../../core/rules/types';
 import type { ObjectTarget } from './code-lens';
 import { mergeEdits, planFixes, workspaceEditOf, type PlannedEdit } from './edits';
-import type { FixPreview } from './preview';
-import { isManifestDocument, type AnalysisService } from './service';
+import type { FixPreview } from '../../services/fix-preview';
+import { isManifestDocument, type AnalysisService } from '../../services/analysis/service';
 import { MANIFEST_EXCLUDE_GLOB, MANIFEST_GLOB } from '../../core/analysis/path-policy';
 
 const objectSelection = (t: ObjectTarget) => ({ documentIndex: t.documentIndex, listIndex: t.listIndex });

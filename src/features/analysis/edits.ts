@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { toWorkspaceEdit } from '../../adapters/vscode/convert';
 import type { TextEdit } from '../../core/edit/text-edit';
 import { applyFixes, type FixSelection } from '../../core/fixes/apply';
-import type { AnalysisService } from './service';
+import type { AnalysisService } from '../../services/analysis/service';
 
 export interface PlannedEdit {
   readonly document: vscode.TextDocument;

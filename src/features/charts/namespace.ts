@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../constants';
-import type { ClusterSources } from '../clusters/sources';
-import { renderNamespace } from './service';
+import type { ClusterSources } from '../../services/clusters/sources';
+import { renderNamespace } from '../../services/charts/service';
 
 /**
  * "Set Render Namespace…": where a chart without an Argo CD Application is rendered. The

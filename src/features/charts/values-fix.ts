@@ -12,8 +12,8 @@ import type { Logger } from '../../core/log';
 import { allRules } from '../../core/rules/registry';
 import type { Finding } from '../../core/rules/types';
 import { renderPlanChart, type AppPlan } from '../../adapters/render/argo';
-import { RENDERED_SOURCE, renderNamespace, type ChartsService } from './service';
-import { inside, type SourceRoot } from './roots';
+import { RENDERED_SOURCE, renderNamespace, type ChartsService } from '../../services/charts/service';
+import { inside, type SourceRoot } from '../../services/charts/roots';
 
 export const APPLY_VALUES_FIX = 'shipshape.charts.applyValuesFix';
 const options = { rules: allRules };

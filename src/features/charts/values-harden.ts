@@ -18,10 +18,10 @@ import {
   type OverriddenFile,
 } from '../../core/render/values-harden';
 import { allRules } from '../../core/rules/registry';
-import type { FixPreview } from '../analysis/preview';
-import type { AnalysisService } from '../analysis/service';
-import { inside, type SourceRoot } from './roots';
-import type { ChartsService } from './service';
+import type { FixPreview } from '../../services/fix-preview';
+import type { AnalysisService } from '../../services/analysis/service';
+import { inside, type SourceRoot } from '../../services/charts/roots';
+import type { ChartsService } from '../../services/charts/service';
 import { renderEditedCopy } from './values-fix';
 
 export const HARDEN_VALUES = 'shipshape.charts.hardenValues';

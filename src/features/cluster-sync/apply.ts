@@ -3,7 +3,7 @@ import { Commands } from '../../constants';
 import type { Logger } from '../../core/log';
 import { planLine, refusedAsManaged, summariseResults, type ApplyResult } from '../../core/sync/inspection';
 import type { ApplyTarget } from '../../core/sync/targets';
-import { typedContextName } from '../clusters/protection';
+import { typedContextName } from '../../services/clusters/protection';
 import { applyFile, type ApplyPrompts } from './apply-flow';
 import type { SyncTarget } from './target';
 

@@ -1,8 +1,8 @@
 import { relative } from 'node:path';
 import type { AppPlan } from '../../adapters/render/argo';
 import { applyTargets, type ApplyTarget } from '../../core/sync/targets';
-import type { RootResult } from '../charts/render';
-import type { SourceRoot } from '../charts/roots';
+import type { RootResult } from '../../services/charts/render';
+import type { SourceRoot } from '../../services/charts/roots';
 
 /** What Diff with Cluster sends for a chart: its rendered objects, where Helm would install them. */
 export interface ChartDiff {

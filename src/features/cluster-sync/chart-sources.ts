@@ -14,9 +14,9 @@ import { renderedDocumentOf, type RenderedRef } from '../../core/render/locate-o
 import { raiseMemoryAtSource, type SourceMemoryRaise } from '../../core/render/memory-source';
 import { nodeAtPath, parseRendered } from '../../core/render/rendered';
 import { applyEdits } from '../../core/edit/text-edit';
-import type { FixPreview } from '../analysis/preview';
-import type { SourceRoot } from '../charts/roots';
-import type { ChartsService } from '../charts/service';
+import type { FixPreview } from '../../services/fix-preview';
+import type { SourceRoot } from '../../services/charts/roots';
+import type { ChartsService } from '../../services/charts/service';
 
 /** Who manages a live object, from the cluster state the explorer holds (labels and Helm/Argo annotations). */
 export function liveManagement(state: ClusterState | undefined, ref: ObjectName): Management | undefined {

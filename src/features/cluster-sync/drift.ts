@@ -8,10 +8,10 @@ import { movedSince } from '../../core/sync/watched';
 import { parseManifestFile } from '../../core/yaml/parse';
 import { applyTargets, type ApplyTarget, type TargetIdentity } from '../../core/sync/targets';
 import { objectsOfTemplate, type TemplateObject } from '../../core/render/template-objects';
-import type { AnalysisService } from '../analysis/service';
-import type { RootResult } from '../charts/render';
-import { renderNamespace, type ChartsService } from '../charts/service';
-import type { ClusterSources } from '../clusters/sources';
+import type { AnalysisService } from '../../services/analysis/service';
+import type { RootResult } from '../../services/charts/render';
+import { renderNamespace, type ChartsService } from '../../services/charts/service';
+import type { ClusterSources } from '../../services/clusters/sources';
 import { chartDiff } from './chart-diff';
 import { currentTarget, inspectAll } from './target';
 

@@ -3,11 +3,11 @@ import { Commands } from '../../constants';
 import { raiseMemoryLimit } from '../../core/fixes/memory';
 import { findObject, type ObjectName } from '../../core/manifest/find';
 import { parseManifestFile } from '../../core/yaml/parse';
-import type { FixPreview } from '../analysis/preview';
-import type { AnalysisService } from '../analysis/service';
-import type { ClusterNode } from '../clusters/nodes';
-import type { ProblemNode } from '../clusters/problems';
-import type { ClusterSources } from '../clusters/sources';
+import type { FixPreview } from '../../services/fix-preview';
+import type { AnalysisService } from '../../services/analysis/service';
+import type { ClusterNode } from '../../services/clusters/nodes';
+import type { ProblemNode } from '../../services/clusters/problem-node';
+import type { ClusterSources } from '../../services/clusters/sources';
 import { liveManagement, type ChartSources } from './chart-sources';
 
 /** The workload a tree item or problem comes from: a pod's top-level owner, else the object. */

@@ -4,12 +4,12 @@ import { DisposableStore } from '../../adapters/vscode/disposables';
 import { documentFor } from '../../adapters/vscode/documents';
 import type { Logger } from '../../core/log';
 import { planLine, type Inspection } from '../../core/sync/inspection';
-import { isManifestDocument } from '../analysis/service';
-import { isProtectedSource } from '../clusters/protection';
-import type { ClusterSources } from '../clusters/sources';
-import type { ChartsService } from '../charts/service';
-import { renderNamespace } from '../charts/service';
-import type { Services } from '../services';
+import { isManifestDocument } from '../../services/analysis/service';
+import { isProtectedSource } from '../../services/clusters/protection';
+import type { ClusterSources } from '../../services/clusters/sources';
+import type { ChartsService } from '../../services/charts/service';
+import { renderNamespace } from '../../services/charts/service';
+import type { Services } from '../../services/container';
 import { confirmAndApply } from './apply';
 import { ClusterDiffView } from './diff-view';
 import { DriftLenses, identityKey, type ObjectRefArg } from './drift';
@@ -24,29 +24,22 @@ const fileName = (document: vscode.TextDocument) => vscode.workspace.asRelativeP
 
 /**
  * Manifests meet the cluster: diff with live (server-side apply dry run), apply with
- * confirmation, and the drift lens. Needs the clusters and analysis features registered first.
+ * confirmation, and the drift lens.
  */
 export function registerClusterSync(services: Services): vscode.Disposable {
-  const { clusters, analysis, preview, log } = services;
-  if (!clusters || !analysis || !preview)
-    throw new Error('cluster sync needs the clusters and analysis features');
+  const { clusters, analysis, preview, charts, log } = services;
   const store = new DisposableStore();
   const view = store.add(new ClusterDiffView());
-  const drift = store.add(new DriftLenses(clusters, analysis, log, services.charts));
+  const drift = store.add(new DriftLenses(clusters, analysis, log, charts));
   store.add(vscode.languages.registerCodeLensProvider(SELECTOR, drift));
-  const commands = new SyncCommands(clusters, view, drift, log, services.charts);
+  const commands = new SyncCommands(clusters, view, drift, log, charts);
   const reg = (id: string, fn: (...args: never[]) => unknown) =>
     store.add(vscode.commands.registerCommand(id, fn));
   reg(Commands.diffWithCluster, (arg?: unknown) => commands.diffFile(arg));
   reg(Commands.diffObject, (arg: ObjectRefArg) => commands.diffObject(arg));
   reg(Commands.applyToCluster, (arg?: unknown) => commands.apply(arg));
   reg(Commands.refreshDrift, () => drift.invalidate());
-  const links = new ManifestLinks(
-    analysis,
-    clusters,
-    preview,
-    services.charts ? new ChartSources(services.charts, preview, log) : undefined,
-  );
+  const links = new ManifestLinks(analysis, clusters, preview, new ChartSources(charts, preview, log));
   reg(Commands.openManifest, (arg: unknown) => links.open(arg));
   reg(Commands.raiseMemoryLimit, (arg: unknown) => links.raiseMemoryLimit(arg));
   return store;

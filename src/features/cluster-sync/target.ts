@@ -5,7 +5,7 @@ import { redact } from '../../core/log';
 import type { Inspection } from '../../core/sync/inspection';
 import { applyTargets, type ApplyTarget } from '../../core/sync/targets';
 import { parseManifestFile } from '../../core/yaml/parse';
-import type { ClusterSources, Source } from '../clusters/sources';
+import type { ClusterSources, Source } from '../../services/clusters/sources';
 
 /** The cluster manifests are compared with and applied to: the kubeconfig's current context. */
 export interface SyncTarget {

@@ -7,10 +7,10 @@ import { DisposableStore } from '../../adapters/vscode/disposables';
 import type { Problem } from '../../core/health/summary';
 import type { Logger } from '../../core/log';
 import { LogViewer, liveUri } from './inspect';
-import type { HealthModel } from './model';
-import type { ClusterNode } from './nodes';
-import type { ProblemNode } from './problems';
-import type { ClusterSources, Source } from './sources';
+import type { HealthModel } from '../../services/clusters/health-model';
+import type { ClusterNode } from '../../services/clusters/nodes';
+import type { ProblemNode } from '../../services/clusters/problem-node';
+import type { ClusterSources, Source } from '../../services/clusters/sources';
 import type { ClustersTree } from './tree';
 import { confirmAndWrite } from './writes';
 

@@ -5,7 +5,7 @@ import { KubeError } from '../../adapters/k8s/errors';
 import { findInState } from '../../core/k8s/kinds';
 import type { KubeEvent, KubeObject, Pod } from '../../core/k8s/types';
 import type { Logger } from '../../core/log';
-import type { ClusterSources, Source } from './sources';
+import type { ClusterSources, Source } from '../../services/clusters/sources';
 
 export const LIVE_SCHEME = 'shipshape-live';
 

@@ -1,15 +1,11 @@
 import * as vscode from 'vscode';
 import type { Problem } from '../../core/health/summary';
 import { nearLimitProblems } from '../../core/usage/problems';
-import type { HealthModel } from './model';
+import type { HealthModel } from '../../services/clusters/health-model';
 import { markdown, problemDescription, problemLabel, severityIcon } from './render';
-import type { ClusterSources, Source } from './sources';
+import type { ProblemNode } from '../../services/clusters/problem-node';
+import type { ClusterSources } from '../../services/clusters/sources';
 import type { ClusterUsage } from './usage';
-
-export interface ProblemNode {
-  readonly source: Source;
-  readonly problem: Problem;
-}
 
 const ICONS: Record<Problem['kind'], string> = {
   pod: 'symbol-event',

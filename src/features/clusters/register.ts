@@ -3,17 +3,12 @@ import * as vscode from 'vscode';
 import { Commands, Views } from '../../constants';
 import { DisposableStore } from '../../adapters/vscode/disposables';
 import { redact } from '../../core/log';
-import type { Services } from '../services';
-import { podsBehind } from '../pods/behind';
-import { registerPodCommands } from '../pods/commands';
-import { PortForwards } from '../pods/forwards';
+import type { Services } from '../../services/container';
 import { registerClusterCommands } from './commands';
 import { LIVE_SCHEME, LiveDocuments } from './inspect';
-import { HealthModel } from './model';
 import { ProblemsTree } from './problems';
 import { formatPercent } from './render';
 import { registerSignInPrompts } from './sign-in';
-import { ClusterSources } from './sources';
 import { HealthStatusBar } from './status-bar';
 import { ClustersTree } from './tree';
 import { registerTopView } from './top-view';
@@ -21,19 +16,10 @@ import { ClusterUsage } from './usage';
 
 /** The Clusters and Problems views, the status-bar health item, and every cluster action. */
 export function registerClusters(services: Services): vscode.Disposable {
-  const { context, log } = services;
+  const { context, log, clusters: sources, health: model, forwards } = services;
   const store = new DisposableStore();
-  const sources = store.add(new ClusterSources(context.globalState, log));
   store.add(registerSignInPrompts(log));
-  services.clusters = sources;
-  const model = new HealthModel(sources);
-  services.health = model;
   const usage = store.add(new ClusterUsage(sources, log));
-  const forwards = store.add(
-    new PortForwards(context.workspaceState, sources, (source, target) =>
-      podsBehind(sources, model, source, target),
-    ),
-  );
   const tree = new ClustersTree(sources, model, usage, forwards);
   const problems = new ProblemsTree(sources, model, usage);
   const view = store.add(
@@ -136,7 +122,6 @@ export function registerClusters(services: Services): vscode.Disposable {
     }),
   );
   store.add(registerClusterCommands(sources, model, tree, view, log));
-  store.add(registerPodCommands(sources, model, forwards));
   store.add(registerTopView(usage, sources));
   void vscode.commands.executeCommand('setContext', 'shipshape.onlyProblems', false);
   sources.reload();

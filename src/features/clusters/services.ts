@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { selectorSelects } from '../../core/health/ownership';
-import type { ClusterState, Pod, Service } from '../../core/k8s/types';
+import type { ClusterState, Service } from '../../core/k8s/types';
 import { podReady, serviceSelector } from '../../core/pods/forward-target';
-import type { ClusterNode } from './nodes';
+import { podsOfService, serviceOf } from '../../core/pods/service-pods';
+import type { ClusterNode } from '../../services/clusters/nodes';
 import { markdown } from './render';
 
 /**
@@ -15,20 +15,6 @@ export function servicesIn(state: ClusterState, namespace: string): Service[] {
   return state.services
     .filter((s) => s.metadata?.namespace === namespace)
     .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
-}
-
-export function serviceOf(state: ClusterState, namespace: string, name: string): Service | undefined {
-  return state.services.find((s) => s.metadata?.namespace === namespace && s.metadata.name === name);
-}
-
-/** The pods a Service selects (none when it has no selector: its endpoints are managed by hand). */
-export function podsOfService(state: ClusterState, service: Service): Pod[] {
-  const selector = serviceSelector(service);
-  const namespace = service.metadata?.namespace;
-  if (!selector) return [];
-  return state.pods.filter(
-    (p) => p.metadata?.namespace === namespace && selectorSelects(selector, p.metadata?.labels),
-  );
 }
 
 type ServicePort = NonNullable<NonNullable<Service['spec']>['ports']>[number];

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { Views } from '../../constants';
-import type { HealthModel } from './model';
+import type { HealthModel } from '../../services/clusters/health-model';
 import { formatPercent, platformTooltip } from './render';
-import type { ClusterSources } from './sources';
+import type { ClusterSources } from '../../services/clusters/sources';
 
 /** "$(pulse) 87.1% · 19" for the first connected cluster; click opens the Problems view. */
 export class HealthStatusBar implements vscode.Disposable {

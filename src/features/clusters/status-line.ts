@@ -1,5 +1,5 @@
 import { Commands } from '../../constants';
-import type { SourceStatus } from './sources';
+import type { SourceStatus } from '../../services/clusters/sources';
 
 /**
  * What the Clusters tree says about a cluster whose data is not live, and the one next step it

@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 import { Commands } from '../../constants';
 import { podUsage } from '../../core/usage/model';
 import { podsTable, topRows } from '../../core/usage/top';
-import type { ClusterNode } from './nodes';
-import type { ClusterSources, Source } from './sources';
+import type { ClusterNode } from '../../services/clusters/nodes';
+import type { ClusterSources, Source } from '../../services/clusters/sources';
 import type { ClusterUsage } from './usage';
 
 export function topText(

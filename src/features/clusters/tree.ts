@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { PlatformHealth, WorkloadHealth } from '../../core/health/summary';
 import type { ClusterState, Pod, WorkloadKind } from '../../core/k8s/types';
-import type { HealthModel } from './model';
+import type { HealthModel } from '../../services/clusters/health-model';
 import { podHealth } from '../../core/health/memo';
-import { GROUP_LABEL, GROUP_ORDER, nodeId, parentOf, type ClusterNode } from './nodes';
+import { GROUP_LABEL, GROUP_ORDER, nodeId, parentOf, type ClusterNode } from '../../services/clusters/nodes';
 import {
   formatPercent,
   markdown,
@@ -14,8 +14,8 @@ import {
   severityIcon,
   workloadDescription,
 } from './render';
-import type { ClusterSources, Source } from './sources';
-import { contextNotes, type ContextNotes } from './context-notes';
+import type { ClusterSources, Source } from '../../services/clusters/sources';
+import { contextNotes, type ContextNotes } from '../../services/clusters/context-notes';
 import { statusLine, type StatusLine } from './status-line';
 import type { ClusterUsage } from './usage';
 import { nodeUsageLine, podUsageLines, podUsageTooltip } from './usage-render';

@@ -10,7 +10,7 @@ import { readNodeMetrics, readPodMetrics } from '../../adapters/k8s/metrics';
 import { parseQuantity } from '../../core/health/quantity';
 import type { Logger } from '../../core/log';
 import type { NodeMetrics, PodMetrics } from '../../core/usage/model';
-import type { ClusterSources, Source } from './sources';
+import type { ClusterSources, Source } from '../../services/clusters/sources';
 
 const POLL_MS = 30_000;
 /** An hour at most of 30 s samples would be 120; the tooltip only needs the recent trend. */

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { executePlan, type WritePlan } from '../../adapters/k8s/plan';
 import type { Logger } from '../../core/log';
-import { guardFor } from './protection';
-import type { ClusterSources, Source } from './sources';
+import { guardFor } from '../../services/clusters/protection';
+import type { ClusterSources, Source } from '../../services/clusters/sources';
 
 export type { WritePlan };
 

@@ -14,8 +14,8 @@ import { latestTimestamp } from '../../core/health/time';
 import { stateFromObjects } from '../../core/k8s/state';
 import type { ClusterState, Pod } from '../../core/k8s/types';
 import type { Logger } from '../../core/log';
-import type { ClusterSources, Source } from '../clusters/sources';
-import type { Services } from '../services';
+import type { ClusterSources, Source } from '../../services/clusters/sources';
+import type { Services } from '../../services/container';
 import { saveSnapshot } from './snapshot';
 import { targetOf, type Target } from './target';
 
@@ -138,7 +138,6 @@ class DiagnoseDocuments implements vscode.TextDocumentContentProvider {
 
 export function registerDiagnose(services: Services): vscode.Disposable {
   const sources = services.clusters;
-  if (!sources) throw new Error('the clusters feature must register first');
   const store = new DisposableStore();
   const provider = store.add(new DiagnoseDocuments(sources, services.log));
   store.add(vscode.workspace.registerTextDocumentContentProvider(DIAGNOSE_SCHEME, provider));

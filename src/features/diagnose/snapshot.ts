@@ -3,8 +3,8 @@ import { readSnapshotList, writeSnapshotFile } from '../../adapters/k8s/snapshot
 import { keptSince } from '../../core/diagnose/event-archive';
 import type { KubeEvent } from '../../core/k8s/types';
 import type { Logger } from '../../core/log';
-import type { ClusterNode } from '../clusters/nodes';
-import type { ClusterSources, Source } from '../clusters/sources';
+import type { ClusterNode } from '../../services/clusters/nodes';
+import type { ClusterSources, Source } from '../../services/clusters/sources';
 
 const stamp = (now: Date) => now.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
 

@@ -1,6 +1,6 @@
-import type { ClusterNode } from '../clusters/nodes';
-import type { ProblemNode } from '../clusters/problems';
-import type { Source } from '../clusters/sources';
+import type { ClusterNode } from '../../services/clusters/nodes';
+import type { ProblemNode } from '../../services/clusters/problem-node';
+import type { Source } from '../../services/clusters/sources';
 
 export interface Target {
   readonly source: Source;

@@ -5,12 +5,12 @@ import { Commands } from '../../constants';
 import { isProtectedContext } from '../../core/sync/protected';
 import type { Container } from '../../core/k8s/types';
 import { serviceTargetPort, type ForwardTarget } from '../../core/pods/forward-target';
-import type { HealthModel } from '../clusters/model';
-import type { ClusterNode } from '../clusters/nodes';
-import { serviceOf } from '../clusters/services';
-import type { ClusterSources, Source } from '../clusters/sources';
-import { workloadOf } from './behind';
-import type { ForwardAction, PortForwards } from './forwards';
+import type { HealthModel } from '../../services/clusters/health-model';
+import type { ClusterNode } from '../../services/clusters/nodes';
+import { serviceOf } from '../../core/pods/service-pods';
+import type { ClusterSources, Source } from '../../services/clusters/sources';
+import { workloadOf } from '../../services/pods/behind';
+import type { ForwardAction, PortForwards } from '../../services/pods/forwards';
 import { registerWorkloadLogs } from './workload-logs';
 
 interface PodTarget {

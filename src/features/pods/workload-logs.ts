@@ -2,10 +2,10 @@ import * as vscode from 'vscode';
 import { streamMergedLogs } from '../../adapters/k8s/merged-logs';
 import { DisposableStore } from '../../adapters/vscode/disposables';
 import { Commands } from '../../constants';
-import type { HealthModel } from '../clusters/model';
-import type { ClusterNode } from '../clusters/nodes';
-import type { ClusterSources } from '../clusters/sources';
-import { podsBehind } from './behind';
+import type { HealthModel } from '../../services/clusters/health-model';
+import type { ClusterNode } from '../../services/clusters/nodes';
+import type { ClusterSources } from '../../services/clusters/sources';
+import { podsBehind } from '../../services/pods/behind';
 
 /** Each container's last lines when the view opens; then everything new. */
 const TAIL_LINES = 200;

@@ -5,8 +5,8 @@ import type { Logger } from '../../core/log';
 import { evaluate } from '../../core/runbook/evaluate';
 import { parseRunbook, type ParsedRunbook } from '../../core/runbook/parse';
 import type { ViewState } from '../../protocol/runbook';
-import type { HealthModel } from '../clusters/model';
-import type { ClusterSources, Source } from '../clusters/sources';
+import type { HealthModel } from '../../services/clusters/health-model';
+import type { ClusterSources, Source } from '../../services/clusters/sources';
 import { RunbookExecChecks } from './exec-checks';
 import { readRunbook, selectedRunbook, type RunbookFile } from './files';
 import { addSample, viewState } from './view-state';
@@ -30,18 +30,18 @@ export class RunbookController implements vscode.Disposable {
   private latest: ViewState | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
-  private readonly exec: RunbookExecChecks | undefined;
+  private readonly exec: RunbookExecChecks;
   visible = false;
 
   constructor(
     private readonly state: vscode.Memento,
     private readonly extensionUri: vscode.Uri,
-    private readonly sources: ClusterSources | undefined,
-    private readonly health: HealthModel | undefined,
+    private readonly sources: ClusterSources,
+    private readonly health: HealthModel,
     private readonly log: Logger,
   ) {
-    if (sources) this.disposables.push(sources.onDidChange(() => this.schedule()));
-    this.exec = sources && new RunbookExecChecks(sources, log, () => this.schedule());
+    this.disposables.push(sources.onDidChange(() => this.schedule()));
+    this.exec = new RunbookExecChecks(sources, log, () => this.schedule());
     this.disposables.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule(0)));
     const tick = setInterval(() => this.schedule(), 30_000);
     this.disposables.push({ dispose: () => clearInterval(tick) });
@@ -76,7 +76,6 @@ export class RunbookController implements vscode.Disposable {
 
   /** The source the checks run against: the user's pick, else the first one with data. */
   source(): Source | undefined {
-    if (!this.sources) return undefined;
     const picked = this.sources.get(this.state.get<string>(SOURCE_KEY) ?? '');
     if (picked && !picked.blocked) return picked;
     const withData = this.sources.list().find((s) => s.connection || s.snapshot);
@@ -88,7 +87,7 @@ export class RunbookController implements vscode.Disposable {
   }
 
   async pickSource(): Promise<void> {
-    const list = this.sources?.list().filter((s) => !s.blocked) ?? [];
+    const list = this.sources.list().filter((s) => !s.blocked);
     if (list.length === 0) {
       void vscode.window.showInformationMessage(
         'No cluster or snapshot to check against: open one in the Clusters view.',
@@ -105,7 +104,7 @@ export class RunbookController implements vscode.Disposable {
     );
     if (!choice) return;
     await this.state.update(SOURCE_KEY, choice.source.id);
-    if (choice.source.kind === 'context') this.sources?.connect(choice.source);
+    if (choice.source.kind === 'context') this.sources.connect(choice.source);
     this.schedule(0);
   }
 
@@ -135,8 +134,8 @@ export class RunbookController implements vscode.Disposable {
   private async publish(): Promise<void> {
     if (!this.file || !this.parsed) return;
     const source = this.source();
-    const clusterState = source ? this.sources?.clusterState(source) : undefined;
-    const status = source ? this.sources?.status(source) : undefined;
+    const clusterState = source ? this.sources.clusterState(source) : undefined;
+    const status = source ? this.sources.status(source) : undefined;
     const missing = new Set<keyof ClusterState>(
       clusterState
         ? ([
@@ -147,7 +146,7 @@ export class RunbookController implements vscode.Disposable {
     const now =
       source?.kind === 'snapshot' && clusterState ? latestTimestamp(clusterState, Date.now()) : Date.now();
     const runbook = this.parsed.runbook;
-    const exec = runbook && this.exec?.facts(runbook, source, clusterState);
+    const exec = runbook && this.exec.facts(runbook, source, clusterState);
     const evaluation = runbook
       ? evaluate(runbook, clusterState ?? emptyClusterState(), now, {
           missing,
@@ -156,7 +155,7 @@ export class RunbookController implements vscode.Disposable {
         })
       : undefined;
     const loading = source?.connection?.loading() ?? false;
-    const platform = source && this.health && !loading ? this.health.health(source) : undefined;
+    const platform = source && !loading ? this.health.health(source) : undefined;
     let samples: { t: number; v: number }[] = [];
     if (source && platform) {
       samples = this.state.get<{ t: number; v: number }[]>(samplesKey(source), []);

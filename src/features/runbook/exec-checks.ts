@@ -11,8 +11,8 @@ import {
   type ExecFacts,
 } from '../../core/runbook/catalog/exec';
 import type { Runbook } from '../../core/runbook/types';
-import { isProtectedSource } from '../clusters/protection';
-import type { ClusterSources, Source } from '../clusters/sources';
+import { isProtectedSource } from '../../services/clusters/protection';
+import type { ClusterSources, Source } from '../../services/clusters/sources';
 
 /** Commands in pods are not re-run on every watch event: at most this often per runbook and source. */
 const RERUN_MS = 30_000;

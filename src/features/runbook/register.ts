@@ -3,7 +3,7 @@ import { Commands, Views } from '../../constants';
 import { DisposableStore } from '../../adapters/vscode/disposables';
 import { webviewHtml, webviewOptions } from '../../adapters/vscode/webview';
 import { isHostBound, type HostBound, type WebviewBound } from '../../protocol/runbook';
-import type { Services } from '../services';
+import type { Services } from '../../services/container';
 import { RunbookController } from './controller';
 import { registerRunbookDiagnostics } from './diagnostics';
 import { RUNBOOK_GLOB } from '../../core/analysis/path-policy';

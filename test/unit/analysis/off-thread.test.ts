@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { analyseText } from '../../../src/core/rules/engine';
 import { allRules } from '../../../src/core/rules/registry';
-import { OffThreadAnalyser } from '../../../src/features/analysis/off-thread';
+import { OffThreadAnalyser } from '../../../src/services/analysis/off-thread';
 import { repoRoot } from '../../../scripts/harness/paths';
 import { argoShaped } from '../../../scripts/bench/argo-shaped';
 import { corpusDocuments } from '../../../scripts/bench/corpus';

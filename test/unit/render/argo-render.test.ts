@@ -13,7 +13,7 @@ import { parseArgs } from '../../../src/cli/args';
 import { lintRendered, RENDER_VALUE_OPTIONS, renderRootOf } from '../../../src/cli/render-lint';
 import { lintHelmRender } from '../../../src/core/render/helm-map';
 import { allRules } from '../../../src/core/rules/registry';
-import { renderRoot } from '../../../src/features/charts/render';
+import { renderRoot } from '../../../src/services/charts/render';
 import { fixtures, realTools, workspace } from './support';
 
 const argo = join(fixtures, 'argo');

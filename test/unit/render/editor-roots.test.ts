@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_LIMITS, runTool } from '../../../src/adapters/render/run';
-import { rootsFrom, rootsOf } from '../../../src/features/charts/roots';
+import { rootsFrom, rootsOf } from '../../../src/services/charts/roots';
 import { workspace } from './support';
 
 const helm = join(workspace, 'helm', 'charts');

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { contextsOf, loadKubeconfig } from '../../../src/adapters/k8s/kubeconfig';
-import { INSECURE_TLS, contextNotes, insecureLogLine } from '../../../src/features/clusters/context-notes';
-import { contextSources } from '../../../src/features/clusters/context-sources';
-import type { Source } from '../../../src/features/clusters/sources';
+import { INSECURE_TLS, contextNotes, insecureLogLine } from '../../../src/services/clusters/context-notes';
+import { contextSources } from '../../../src/services/clusters/context-sources';
+import type { Source } from '../../../src/services/clusters/sources';
 
 function kubeconfig(current: string, insecure = false): string {
   const path = join(mkdtempSync(join(tmpdir(), 'kc-ctx-')), 'config');

@@ -1,7 +1,7 @@
 import type { ClusterState, Pod, Workload, WorkloadKind } from '../../core/k8s/types';
 import type { ForwardTarget } from '../../core/pods/forward-target';
-import type { HealthModel } from '../clusters/model';
-import { podsOfService, serviceOf } from '../clusters/services';
+import type { HealthModel } from '../clusters/health-model';
+import { podsOfService, serviceOf } from '../../core/pods/service-pods';
 import type { ClusterSources, Source } from '../clusters/sources';
 
 const WORKLOAD_LISTS: Record<WorkloadKind, keyof ClusterState> = {

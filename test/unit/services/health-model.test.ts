@@ -6,8 +6,8 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { podHealth } from '../../../src/core/health/memo';
 import type { ClusterState } from '../../../src/core/k8s/types';
-import { HealthModel } from '../../../src/features/clusters/model';
-import type { ClusterSources, Source } from '../../../src/features/clusters/sources';
+import { HealthModel } from '../../../src/services/clusters/health-model';
+import type { ClusterSources, Source } from '../../../src/services/clusters/sources';
 import { NOW, SEC, pod, running, state } from '../../support/k8s';
 
 const taken = new Date(NOW).toISOString();

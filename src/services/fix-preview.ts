@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { applyEdits, changedLineCount, type TextEdit } from '../../core/edit/text-edit';
-import { toWorkspaceEdit } from '../../adapters/vscode/convert';
+import { applyEdits, changedLineCount, type TextEdit } from '../core/edit/text-edit';
+import { toWorkspaceEdit } from '../adapters/vscode/convert';
 
 export const PREVIEW_SCHEME = 'shipshape-preview';
 
