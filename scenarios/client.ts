@@ -130,8 +130,12 @@ export class ApiClient {
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolvePromise((text ? JSON.parse(text) : undefined) as T);
-          else reject(errorOf(status, text, what));
+          if (status < 200 || status >= 300) return reject(errorOf(status, text, what));
+          try {
+            resolvePromise((text ? JSON.parse(text) : undefined) as T);
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
         });
       });
       req.on('error', reject);
@@ -172,7 +176,13 @@ export class ApiClient {
             const line = buffered.slice(0, newline).trim();
             buffered = buffered.slice(newline + 1);
             if (!line) continue;
-            const event = JSON.parse(line) as WatchEvent;
+            let event: WatchEvent;
+            try {
+              event = JSON.parse(line) as WatchEvent;
+            } catch {
+              res.destroy();
+              return finish(new Error(`watch ${path}: unreadable event ${line.slice(0, 200)}`));
+            }
             if (event.type === 'ERROR') {
               const code = Number(event.object['code'] ?? 500);
               res.destroy();
