@@ -27,7 +27,10 @@ export class Pool {
   }
 }
 
-/** Where each kind lives: API group/version prefix, plural, namespaced. */
+/**
+ * Where each kind lives: API group/version prefix, plural, namespaced. The scenarios' own table,
+ * not the product's kind registry, for the reason scenarios/client.ts gives.
+ */
 const KINDS: Record<string, readonly [prefix: string, plural: string, namespaced: boolean]> = {
   Namespace: ['/api/v1', 'namespaces', false],
   Node: ['/api/v1', 'nodes', false],
