@@ -170,6 +170,31 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', serviceBoundary] },
   },
   {
+    // The simulator stands in for the cluster the product is tested against: it talks to the API
+    // server through its own client (scenarios/client.ts), so a bug in the product's cannot hide.
+    files: ['scenarios/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/src/adapters',
+                '**/src/adapters/**',
+                '**/src/features',
+                '**/src/features/**',
+                '**/src/services',
+                '**/src/services/**',
+              ],
+              message: "scenarios/ must not share the product's cluster code: use scenarios/client.ts.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/webview/**'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', acquireVsCodeApi: 'readonly' } },
   },

@@ -1,18 +1,13 @@
 /**
- * The loader's and simulator's way into the API server: a REST client per kubeconfig, a bounded
- * pool of writes, and the collection path of every kind a scenario holds.
+ * The loader's and simulator's writes: a bounded pool, and the path of every kind a scenario holds.
+ * Requests go through the scenarios' own client (scenarios/client.ts), never the product's.
  */
-import { KubeConfig } from '@kubernetes/client-node';
-import { KubeError } from '../src/adapters/k8s/errors';
-import { KubeRest } from '../src/adapters/k8s/rest';
-import { silentLogger, type Logger } from '../src/core/log';
+import { ApiClient, hasStatus, type Json } from './client';
 
-export type Json = Record<string, unknown>;
+export type { Json } from './client';
 
-export function restFor(kubeconfig: string, log: Logger = silentLogger): KubeRest {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  return new KubeRest(kc, log);
+export function clientFor(kubeconfig: string, context?: string): ApiClient {
+  return new ApiClient(kubeconfig, context);
 }
 
 /** A bounded pool: the API server handles many writes at once, not unbounded ones. */
@@ -32,34 +27,44 @@ export class Pool {
   }
 }
 
-const PATHS: Record<string, (ns?: string) => string> = {
-  Namespace: () => '/api/v1/namespaces',
-  Node: () => '/api/v1/nodes',
-  Pod: (ns) => `/api/v1/namespaces/${ns ?? ''}/pods`,
-  Service: (ns) => `/api/v1/namespaces/${ns ?? ''}/services`,
-  ConfigMap: (ns) => `/api/v1/namespaces/${ns ?? ''}/configmaps`,
-  Secret: (ns) => `/api/v1/namespaces/${ns ?? ''}/secrets`,
-  Event: (ns) => `/api/v1/namespaces/${ns ?? ''}/events`,
-  ResourceQuota: (ns) => `/api/v1/namespaces/${ns ?? ''}/resourcequotas`,
-  Deployment: (ns) => `/apis/apps/v1/namespaces/${ns ?? ''}/deployments`,
-  ReplicaSet: (ns) => `/apis/apps/v1/namespaces/${ns ?? ''}/replicasets`,
-  StatefulSet: (ns) => `/apis/apps/v1/namespaces/${ns ?? ''}/statefulsets`,
-  DaemonSet: (ns) => `/apis/apps/v1/namespaces/${ns ?? ''}/daemonsets`,
-  Job: (ns) => `/apis/batch/v1/namespaces/${ns ?? ''}/jobs`,
-  CronJob: (ns) => `/apis/batch/v1/namespaces/${ns ?? ''}/cronjobs`,
-  PodDisruptionBudget: (ns) => `/apis/policy/v1/namespaces/${ns ?? ''}/poddisruptionbudgets`,
-  NetworkPolicy: (ns) => `/apis/networking.k8s.io/v1/namespaces/${ns ?? ''}/networkpolicies`,
-  CustomResourceDefinition: () => '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
-  Application: (ns) => `/apis/argoproj.io/v1alpha1/namespaces/${ns ?? ''}/applications`,
-  PolicyException: (ns) => `/apis/kyverno.io/v2/namespaces/${ns ?? ''}/policyexceptions`,
-  Schedule: (ns) => `/apis/velero.io/v1/namespaces/${ns ?? ''}/schedules`,
-  Kafka: (ns) => `/apis/kafka.strimzi.io/v1beta2/namespaces/${ns ?? ''}/kafkas`,
+/**
+ * Where each kind lives: API group/version prefix, plural, namespaced. The scenarios' own table,
+ * not the product's kind registry, for the reason scenarios/client.ts gives.
+ */
+const KINDS: Record<string, readonly [prefix: string, plural: string, namespaced: boolean]> = {
+  Namespace: ['/api/v1', 'namespaces', false],
+  Node: ['/api/v1', 'nodes', false],
+  Pod: ['/api/v1', 'pods', true],
+  Service: ['/api/v1', 'services', true],
+  ConfigMap: ['/api/v1', 'configmaps', true],
+  Secret: ['/api/v1', 'secrets', true],
+  Event: ['/api/v1', 'events', true],
+  ResourceQuota: ['/api/v1', 'resourcequotas', true],
+  Deployment: ['/apis/apps/v1', 'deployments', true],
+  ReplicaSet: ['/apis/apps/v1', 'replicasets', true],
+  StatefulSet: ['/apis/apps/v1', 'statefulsets', true],
+  DaemonSet: ['/apis/apps/v1', 'daemonsets', true],
+  Job: ['/apis/batch/v1', 'jobs', true],
+  CronJob: ['/apis/batch/v1', 'cronjobs', true],
+  PodDisruptionBudget: ['/apis/policy/v1', 'poddisruptionbudgets', true],
+  NetworkPolicy: ['/apis/networking.k8s.io/v1', 'networkpolicies', true],
+  CustomResourceDefinition: ['/apis/apiextensions.k8s.io/v1', 'customresourcedefinitions', false],
+  Application: ['/apis/argoproj.io/v1alpha1', 'applications', true],
+  PolicyException: ['/apis/kyverno.io/v2', 'policyexceptions', true],
+  Schedule: ['/apis/velero.io/v1', 'schedules', true],
+  Kafka: ['/apis/kafka.strimzi.io/v1beta2', 'kafkas', true],
 };
 
-export function collectionPath(kind: string, namespace?: string): string {
-  const path = PATHS[kind];
-  if (!path) throw new Error(`scenario: no API path for kind ${kind}`);
-  return path(namespace);
+/**
+ * The collection of `kind` (in `namespace`, or across all namespaces without one), or the object
+ * `name` in it.
+ */
+export function pathOf(kind: string, namespace?: string, name?: string): string {
+  const entry = KINDS[kind];
+  if (!entry) throw new Error(`scenario: no API path for kind ${kind}`);
+  const [prefix, plural, namespaced] = entry;
+  const ns = namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${prefix}${ns}/${plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
 }
 
 const metaOf = (object: Json) => (object['metadata'] ?? {}) as { namespace?: string; name?: string };
@@ -69,7 +74,7 @@ export class Writer {
   writes = 0;
   objects = 0;
   constructor(
-    readonly rest: KubeRest,
+    readonly client: ApiClient,
     private readonly pool: Pool,
   ) {}
 
@@ -78,7 +83,7 @@ export class Writer {
     this.writes++;
     this.objects++;
     return this.pool.run(() =>
-      this.rest.request<Json>('POST', collectionPath(String(object['kind']), meta.namespace), {
+      this.client.request<Json>('POST', pathOf(String(object['kind']), meta.namespace), {
         body: object,
         // The platform was installed with Helm: its objects' fields belong to "helm", as in a
         // real cluster (what Shipshape's apply shows as the owner of conflicting fields).
@@ -92,7 +97,7 @@ export class Writer {
   async status(kind: string, namespace: string | undefined, name: string, status: Json): Promise<void> {
     this.writes++;
     await this.pool.run(() =>
-      this.rest.request('PATCH', `${collectionPath(kind, namespace)}/${name}/status`, {
+      this.client.request('PATCH', `${pathOf(kind, namespace, name)}/status`, {
         body: { status },
         contentType: 'application/merge-patch+json',
         what: `write ${kind} ${namespace ?? ''}/${name} status`,
@@ -114,14 +119,14 @@ export class Writer {
     this.writes++;
     try {
       await this.pool.run(() =>
-        this.rest.request('PUT', `${collectionPath(kind, meta.namespace)}/${meta.name ?? ''}/status`, {
+        this.client.request('PUT', `${pathOf(kind, meta.namespace, meta.name ?? '')}/status`, {
           body: { ...created, status: merged },
           what: `write ${kind} ${meta.namespace ?? ''}/${meta.name ?? ''} status`,
           timeoutMs: 60_000,
         }),
       );
     } catch (error) {
-      if (!(error instanceof KubeError && error.kind === 'conflict')) throw error;
+      if (!hasStatus(error, 409)) throw error;
       this.writes--;
       await this.status(kind, meta.namespace, meta.name ?? '', merged);
     }
@@ -130,7 +135,7 @@ export class Writer {
   async remove(kind: string, namespace: string | undefined, name: string, body: Json = {}): Promise<void> {
     this.writes++;
     await this.pool.run(() =>
-      this.rest.request('DELETE', `${collectionPath(kind, namespace)}/${name}`, {
+      this.client.request('DELETE', pathOf(kind, namespace, name), {
         body,
         what: `delete ${kind} ${name}`,
       }),

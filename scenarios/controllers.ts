@@ -2,46 +2,39 @@
  * The simulator's garbage collector (dependents of a deleted owner go; `--cascade=orphan` and
  * foreground deletion finish) and its Job controller for "Run now" Jobs of a CronJob.
  */
-import { KubeError } from '../src/adapters/k8s/errors';
-import { resourcePath, type Informer, type ResourceType } from '../src/adapters/k8s/informer';
-import type { KubeRest } from '../src/adapters/k8s/rest';
 import type { Logger } from '../src/core/log';
-import type { Json, Writer } from './api';
+import { pathOf, type Writer } from './api';
+import type { Cache } from './cache';
+import { hasStatus, type ApiClient, type Json } from './client';
 import { suffix } from './model';
 import { containerName, createPod } from './pods';
 import { nameOf, nsOf, simulated, type Meta, type Obj } from './reconcile';
 
-const type = (group: string, plural: string, kind: string): ResourceType => ({
-  group,
-  version: 'v1',
-  plural,
-  kind,
-  namespaced: true,
-});
-export const TYPES = {
-  Deployment: type('apps', 'deployments', 'Deployment'),
-  ReplicaSet: type('apps', 'replicasets', 'ReplicaSet'),
-  StatefulSet: type('apps', 'statefulsets', 'StatefulSet'),
-  DaemonSet: type('apps', 'daemonsets', 'DaemonSet'),
-  Job: type('batch', 'jobs', 'Job'),
-  CronJob: type('batch', 'cronjobs', 'CronJob'),
-  Pod: type('', 'pods', 'Pod'),
-};
-export type Kind = keyof typeof TYPES;
+/** The kinds the simulator watches (and garbage-collects among). */
+export const KINDS = [
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'Pod',
+] as const;
+export type Kind = (typeof KINDS)[number];
+const isKind = (kind: string): kind is Kind => (KINDS as readonly string[]).includes(kind);
 
 export const controllerOf = (o: Obj) =>
   o.metadata?.ownerReferences?.find((r) => r.controller) ?? o.metadata?.ownerReferences?.[0];
-export const ignorable = (error: unknown) =>
-  error instanceof KubeError && (error.kind === 'notFound' || error.kind === 'conflict');
+export const ignorable = (error: unknown) => hasStatus(error, 404, 409);
 const ignore = (error: unknown) => {
   if (!ignorable(error)) throw error;
 };
 
 /** What the simulator shares with these controllers. */
 export interface Controllers {
-  readonly rest: KubeRest;
+  readonly client: ApiClient;
   readonly writer: Writer;
-  readonly informers: Record<Kind, Informer<Obj>>;
+  readonly caches: Record<Kind, Cache<Obj>>;
   readonly log: Logger;
   readonly jobTimers: Set<NodeJS.Timeout>;
   readonly startedJobs: Set<string>;
@@ -55,18 +48,16 @@ export interface Controllers {
 /** Whether the controller owner of `o` still exists (asking the API server when the cache says no). */
 async function ownerExists(c: Controllers, o: Obj, checked: Map<string, boolean>): Promise<boolean> {
   const owner = controllerOf(o);
-  if (!owner || !(owner.kind in TYPES)) return true;
+  if (!owner || !isKind(owner.kind)) return true;
   const key = `${owner.kind}/${nsOf(o)}/${owner.name}/${owner.uid ?? ''}`;
-  const cached = c.informers[owner.kind as Kind].items.get(`${nsOf(o)}/${owner.name}`);
+  const cached = c.caches[owner.kind].items.get(`${nsOf(o)}/${owner.name}`);
   if (cached && (!owner.uid || cached.metadata?.uid === owner.uid)) return true;
   if (!checked.has(key)) {
     // The watch may simply lag behind a fresh owner: only the API server's answer counts.
-    const live = await c.rest
-      .request<Obj>('GET', resourcePath(TYPES[owner.kind as Kind], nsOf(o), owner.name), {
-        what: 'read owner',
-      })
+    const live = await c.client
+      .request<Obj>('GET', pathOf(owner.kind, nsOf(o), owner.name), { what: 'read owner' })
       .catch((error: unknown) => {
-        if (error instanceof KubeError && error.kind === 'notFound') return undefined;
+        if (hasStatus(error, 404)) return undefined;
         throw error;
       });
     checked.set(key, live !== undefined && (!owner.uid || live.metadata?.uid === owner.uid));
@@ -78,7 +69,7 @@ export async function collectGarbage(c: Controllers): Promise<void> {
   const checked = new Map<string, boolean>();
   const dependents = new Map<string, { kind: Kind; object: Obj }[]>();
   for (const kind of ['ReplicaSet', 'Job', 'Pod'] as const) {
-    for (const object of c.informers[kind].items.values()) {
+    for (const object of c.caches[kind].items.values()) {
       for (const ref of object.metadata?.ownerReferences ?? []) {
         if (!ref.uid) continue;
         const list = dependents.get(ref.uid);
@@ -104,17 +95,17 @@ export async function collectGarbage(c: Controllers): Promise<void> {
     }
   }
   // `kubectl delete --cascade=orphan|foreground` leaves a finalizer for the garbage collector.
-  for (const kind of Object.keys(TYPES) as Kind[]) {
-    for (const owner of c.informers[kind].items.values()) {
+  for (const kind of KINDS) {
+    for (const owner of c.caches[kind].items.values()) {
       const finalizers = owner.metadata?.finalizers ?? [];
       if (!owner.metadata?.deletionTimestamp || !owner.metadata.uid) continue;
       const uid = owner.metadata.uid;
       const deps = dependents.get(uid) ?? [];
-      const path = resourcePath(TYPES[kind], nsOf(owner), nameOf(owner));
+      const path = pathOf(kind, nsOf(owner), nameOf(owner));
       if (finalizers.includes('orphan')) {
         for (const dep of deps) {
           const refs = (dep.object.metadata?.ownerReferences ?? []).filter((r) => r.uid !== uid);
-          await c.patch(resourcePath(TYPES[dep.kind], nsOf(dep.object), nameOf(dep.object)), {
+          await c.patch(pathOf(dep.kind, nsOf(dep.object), nameOf(dep.object)), {
             metadata: { ownerReferences: refs },
           });
         }
@@ -144,7 +135,7 @@ export async function collectGarbage(c: Controllers): Promise<void> {
 
 /** "Run now" (kubectl create job --from=cronjob): the pod runs for about a second and completes. */
 export async function runManualJobs(c: Controllers): Promise<void> {
-  for (const job of c.informers.Job.items.values()) {
+  for (const job of c.caches.Job.items.values()) {
     const key = `${nsOf(job)}/${nameOf(job)}`;
     const manual = job.metadata?.annotations?.['cronjob.kubernetes.io/instantiate'] === 'manual';
     if (!manual || job.status?.['startTime'] || c.startedJobs.has(key)) continue;
@@ -165,7 +156,7 @@ export async function runManualJobs(c: Controllers): Promise<void> {
     const ctx = { writer: c.writer, nodes: c.nodes(), now: Date.now(), events: true };
     await createPod(ctx, ns, pod, labels, template, owner, { state }, 0);
     const started = new Date().toISOString();
-    const jobPath = resourcePath(TYPES.Job, ns, nameOf(job));
+    const jobPath = pathOf('Job', ns, nameOf(job));
     await c.patch(`${jobPath}/status`, {
       status: { startTime: started, active: 1, ready: state === 'running' ? 1 : 0 },
     });

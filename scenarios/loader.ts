@@ -6,12 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { KubeError } from '../src/adapters/k8s/errors';
-import type { KubeRest } from '../src/adapters/k8s/rest';
-import { parseQuantity } from '../src/core/health/quantity';
-import type { Logger } from '../src/core/log';
 import { repoRoot } from '../scripts/harness/paths';
-import { Pool, Writer, restFor, type Json } from './api';
+import { Pool, Writer, clientFor, type Json } from './api';
+import { ApiError, hasStatus, type ApiClient } from './client';
 import { PLATFORM_CRDS } from './crds';
 import { applyGitOps, type GitOps } from './gitops';
 import { largeScenario } from './large';
@@ -20,7 +17,8 @@ import type { LoadContext } from './pods';
 import { loadWorkload } from './workloads';
 
 // The simulator, tests and scripts import these from here.
-export { Pool, Writer, collectionPath, restFor, type Json } from './api';
+export { Pool, Writer, clientFor, pathOf, type Json } from './api';
+export { ApiClient, ApiError, hasStatus } from './client';
 export type { GitOps } from './gitops';
 export { createPod, owner, podTemplate, type LoadContext } from './pods';
 export { podStatus } from './status';
@@ -39,7 +37,7 @@ export async function quotaStatus(ctx: LoadContext, quota: Json): Promise<void> 
   const meta = quota['metadata'] as { name: string; namespace: string };
   const hard = (quota['spec'] as { hard?: Record<string, string> }).hard ?? {};
   // Charge what the namespace's pods request, as the quota controller would.
-  const pods = await ctx.writer.rest.request<{
+  const pods = await ctx.writer.client.request<{
     items: {
       spec?: {
         containers?: { resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[];
@@ -59,8 +57,8 @@ export async function quotaStatus(ctx: LoadContext, quota: Json): Promise<void> 
           ),
         0,
       );
-  const cpu = (v: string) => parseQuantity(v) || 0;
-  const mem = (v: string) => (parseQuantity(v) || 0) / 2 ** 20;
+  const cpu = (v: string) => quantity(v);
+  const mem = (v: string) => quantity(v) / 2 ** 20;
   const used: Record<string, string> = {};
   for (const key of Object.keys(hard)) {
     if (key === 'requests.cpu') used[key] = `${Math.round(sum('requests', 'cpu', cpu) * 1000)}m`;
@@ -73,14 +71,38 @@ export async function quotaStatus(ctx: LoadContext, quota: Json): Promise<void> 
   await ctx.writer.status('ResourceQuota', meta.namespace, meta.name, { hard, used });
 }
 
-/** Applies a whole scenario to an empty cluster through the API, with bounded concurrency. */
+/**
+ * A resource quantity as a number ("250m" → 0.25, "1Gi" → 2^30): the scenarios' own few lines, not
+ * the product's parser, so a quota's usage is worked out independently of what the product reads.
+ */
+export function quantity(text: string): number {
+  const match = /^(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.exec(text.trim());
+  if (!match) throw new Error(`scenario: not a resource quantity: ${text}`);
+  const decimal = ['n', 'u', 'm', '', 'k', 'M', 'G', 'T', 'P', 'E'].indexOf(match[2] ?? '');
+  const binary = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'].indexOf(match[2] ?? '');
+  return Number(match[1]) * (decimal >= 0 ? 1000 ** (decimal - 3) : 1024 ** binary);
+}
+
+/**
+ * Applies a whole scenario to an empty cluster through the API, with bounded concurrency: through
+ * `target`'s own scenario client when it is a kubeconfig path.
+ */
 export async function applyScenario(
-  rest: KubeRest,
+  target: string | ApiClient,
   scenario: Scenario,
   extra: { gitops?: GitOps; concurrency?: number; now?: number } = {},
 ): Promise<LoadResult> {
+  if (typeof target === 'string') {
+    const client = clientFor(target);
+    try {
+      return await applyScenario(client, scenario, extra);
+    } finally {
+      client.dispose();
+    }
+  }
+  const client = target;
   const started = Date.now();
-  const writer = new Writer(rest, new Pool(extra.concurrency ?? 16));
+  const writer = new Writer(client, new Pool(extra.concurrency ?? 16));
   const ctx: LoadContext = {
     writer,
     nodes: scenario.nodes.map((n) => n.name),
@@ -89,7 +111,7 @@ export async function applyScenario(
   };
   await Promise.all(PLATFORM_CRDS.map((crd) => writer.create(crd as Json)));
   await waitForCrds(
-    rest,
+    client,
     PLATFORM_CRDS.map((c) => c.metadata.name),
   );
   await Promise.all(scenario.nodes.map((n) => createNode(writer, n, ctx.now)));
@@ -98,7 +120,7 @@ export async function applyScenario(
   await Promise.all(
     namespaces.map((name) =>
       writer.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }).catch((error: unknown) => {
-        if (!(error instanceof KubeError && error.kind === 'conflict')) throw error;
+        if (!hasStatus(error, 409)) throw error;
         return {};
       }),
     ),
@@ -179,18 +201,18 @@ async function createNode(writer: Writer, n: Scenario['nodes'][number], now: num
   // Admission taints every new node not-ready; the node lifecycle controller (absent from the test
   // control plane) lifts it once the kubelet reports Ready. Left on, every pod would be unschedulable.
   writer.writes++;
-  await writer.rest.request('PATCH', `/api/v1/nodes/${n.name}`, {
+  await writer.client.request('PATCH', `/api/v1/nodes/${n.name}`, {
     body: { spec: { taints: null } },
     contentType: 'application/merge-patch+json',
     what: `untaint node ${n.name}`,
   });
 }
 
-async function waitForCrds(rest: KubeRest, names: readonly string[]): Promise<void> {
+async function waitForCrds(client: ApiClient, names: readonly string[]): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (const name of names) {
     for (;;) {
-      const crd = await rest.request<{ status?: { conditions?: { type: string; status: string }[] } }>(
+      const crd = await client.request<{ status?: { conditions?: { type: string; status: string }[] } }>(
         'GET',
         `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`,
         { what: 'read CRD' },
@@ -209,10 +231,10 @@ async function waitForCrds(rest: KubeRest, names: readonly string[]): Promise<vo
   ]) {
     for (;;) {
       try {
-        await rest.request('GET', path, { what: 'discovery' });
+        await client.request('GET', path, { what: 'discovery' });
         break;
       } catch (error) {
-        if (!(error instanceof KubeError) || Date.now() > deadline) throw error;
+        if (!(error instanceof ApiError) || Date.now() > deadline) throw error;
         await new Promise((r) => setTimeout(r, 100));
       }
     }
@@ -258,18 +280,13 @@ export function countScenario(scenario: Scenario): {
 export async function loadScenario(
   kubeconfig: string,
   name: 'seeds' | 'large',
-  options: { log?: Logger; concurrency?: number } = {},
+  options: { concurrency?: number } = {},
 ): Promise<LoadResult> {
-  const rest = restFor(kubeconfig, options.log);
-  try {
-    if (name === 'large')
-      return await applyScenario(rest, largeScenario(), { concurrency: options.concurrency ?? 32 });
-    const { scenario, gitops } = seedsScenario();
-    return await applyScenario(rest, scenario, {
-      gitops,
-      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    });
-  } finally {
-    rest.dispose();
-  }
+  if (name === 'large')
+    return applyScenario(kubeconfig, largeScenario(), { concurrency: options.concurrency ?? 32 });
+  const { scenario, gitops } = seedsScenario();
+  return applyScenario(kubeconfig, scenario, {
+    gitops,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  });
 }

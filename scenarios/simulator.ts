@@ -3,14 +3,15 @@
  * scheduler), just enough for remediations to have visible effects: Deployments and StatefulSets
  * scale and roll out (scenarios/reconcile.ts), the garbage collector removes what lost its owner
  * and honours orphan/foreground deletion, and a CronJob's manual Job runs to completion.
- * Informers (LIST + WATCH, re-listing on 410) feed it; every change schedules one debounced pass.
+ * Its own caches (scenarios/cache.ts: LIST + WATCH, re-listing on 410) feed it; every change
+ * schedules one debounced pass.
  */
-import { KubeError } from '../src/adapters/k8s/errors';
-import { Informer } from '../src/adapters/k8s/informer';
 import { silentLogger, type Logger } from '../src/core/log';
-import { Pool, Writer, restFor, type Json } from './api';
+import { Pool, Writer, clientFor, pathOf } from './api';
+import { Cache } from './cache';
+import { hasStatus, type Json } from './client';
 import {
-  TYPES,
+  KINDS,
   collectGarbage,
   controllerOf,
   ignorable,
@@ -60,19 +61,11 @@ function projectPod(o: Record<string, unknown>): Obj {
 
 const EXPECTATION_MS = 15_000;
 export function startSimulator(kubeconfig: string, log: Logger = silentLogger): Simulator {
-  const rest = restFor(kubeconfig, log);
-  const writer = new Writer(rest, new Pool(8));
-  const informers = Object.fromEntries(
-    (Object.keys(TYPES) as Kind[]).map((kind) => [
-      kind,
-      new Informer<Obj>(
-        rest,
-        TYPES[kind],
-        { project: kind === 'Pod' ? projectPod : (o) => o, pageSize: 1000 },
-        log,
-      ),
-    ]),
-  ) as Record<Kind, Informer<Obj>>;
+  const client = clientFor(kubeconfig);
+  const writer = new Writer(client, new Pool(8));
+  const caches = Object.fromEntries(
+    KINDS.map((kind) => [kind, new Cache<Obj>(client, pathOf(kind), kind === 'Pod' ? projectPod : (o) => o)]),
+  ) as Record<Kind, Cache<Obj>>;
   // Expectations, like the real controllers': what we did that the watches have not shown yet.
   const pendingCreate = new Map<string, { owner: string; pod: PodView; at: number }>();
   const pendingDelete = new Map<string, number>();
@@ -91,8 +84,8 @@ export function startSimulator(kubeconfig: string, log: Logger = silentLogger): 
     dirty = true;
     if (!timer && !stopped) timer = setTimeout(() => void tick(), delay);
   };
-  for (const informer of Object.values(informers)) informer.onChange(() => schedule());
-  const ready = () => Object.values(informers).every((i) => i.status.state === 'ready');
+  for (const cache of Object.values(caches)) cache.onChange(() => schedule());
+  const ready = () => Object.values(caches).every((c) => c.synced);
 
   async function tick(): Promise<void> {
     timer = undefined;
@@ -123,13 +116,13 @@ export function startSimulator(kubeconfig: string, log: Logger = silentLogger): 
       }
     };
     await Promise.all([
-      ...[...informers.Deployment.items.values()].map((d) =>
+      ...[...caches.Deployment.items.values()].map((d) =>
         reconcile(`Deployment ${nsOf(d)}/${nameOf(d)}`, () => reconcileDeployment(sim, d)),
       ),
-      ...[...informers.DaemonSet.items.values()].map((ds) =>
+      ...[...caches.DaemonSet.items.values()].map((ds) =>
         reconcile(`DaemonSet ${nsOf(ds)}/${nameOf(ds)}`, () => reconcileDaemonSet(sim, ds)),
       ),
-      ...[...informers.StatefulSet.items.values()].map((s) =>
+      ...[...caches.StatefulSet.items.values()].map((s) =>
         reconcile(`StatefulSet ${nsOf(s)}/${nameOf(s)}`, () => reconcileStatefulSet(sim, s)),
       ),
     ]);
@@ -147,10 +140,10 @@ export function startSimulator(kubeconfig: string, log: Logger = silentLogger): 
       else byOwner.set(owner, [pod]);
     };
     for (const [key, at] of pendingDelete)
-      if (now - at > EXPECTATION_MS || !informers.Pod.items.has(key)) pendingDelete.delete(key);
+      if (now - at > EXPECTATION_MS || !caches.Pod.items.has(key)) pendingDelete.delete(key);
     for (const [key, p] of pendingCreate)
-      if (now - p.at > EXPECTATION_MS || informers.Pod.items.has(key)) pendingCreate.delete(key);
-    for (const [key, pod] of informers.Pod.items) {
+      if (now - p.at > EXPECTATION_MS || caches.Pod.items.has(key)) pendingCreate.delete(key);
+    for (const [key, pod] of caches.Pod.items) {
       const owner = controllerOf(pod);
       if (!owner || pod.metadata?.deletionTimestamp || pendingDelete.has(key)) continue;
       const ready = (pod.status as { ready?: boolean } | undefined)?.ready === true;
@@ -163,7 +156,7 @@ export function startSimulator(kubeconfig: string, log: Logger = silentLogger): 
     }
     for (const p of pendingCreate.values()) add(p.owner, p.pod);
     const sets = new Map<string, Obj[]>();
-    for (const rs of informers.ReplicaSet.items.values()) {
+    for (const rs of caches.ReplicaSet.items.values()) {
       const owner = controllerOf(rs);
       if (owner?.kind !== 'Deployment' || rs.metadata?.deletionTimestamp) continue;
       const key = `${nsOf(rs)}/${owner.name}`;
@@ -183,7 +176,7 @@ export function startSimulator(kubeconfig: string, log: Logger = silentLogger): 
       deleted: async (ns, pod) => {
         pendingDelete.set(`${ns}/${pod}`, Date.now());
         await writer.remove('Pod', ns, pod, { gracePeriodSeconds: 0 }).catch((error: unknown) => {
-          if (!(error instanceof KubeError && error.kind === 'notFound')) throw error;
+          if (!hasStatus(error, 404)) throw error;
         });
         actions++;
       },
@@ -194,9 +187,9 @@ export function startSimulator(kubeconfig: string, log: Logger = silentLogger): 
   }
 
   const controllers: Controllers = {
-    rest,
+    client,
     writer,
-    informers,
+    caches,
     log,
     jobTimers,
     startedJobs,
@@ -208,21 +201,21 @@ export function startSimulator(kubeconfig: string, log: Logger = silentLogger): 
   };
 
   async function patch(path: string, body: Json): Promise<void> {
-    await rest.request('PATCH', path, {
+    await client.request('PATCH', path, {
       body,
       contentType: 'application/merge-patch+json',
       what: `patch ${path}`,
     });
   }
 
-  void rest
+  void client
     .request<{ items: Obj[] }>('GET', '/api/v1/nodes', { what: 'list nodes' })
     .then((list) => {
       if (list.items.length > 0) nodes = list.items.map(nameOf);
     })
     .catch(() => undefined)
     .finally(() => {
-      for (const informer of Object.values(informers)) informer.start();
+      for (const cache of Object.values(caches)) cache.start();
     });
   return {
     actions: () => actions,
@@ -235,10 +228,10 @@ export function startSimulator(kubeconfig: string, log: Logger = silentLogger): 
       stopped = true;
       clearTimeout(timer);
       for (const t of jobTimers) clearTimeout(t);
-      for (const informer of Object.values(informers)) informer.stop();
+      for (const cache of Object.values(caches)) cache.stop();
       await running;
       for (const resolve of waiters.splice(0)) resolve();
-      rest.dispose();
+      client.dispose();
     },
   };
 }

@@ -3,7 +3,7 @@ import { ClusterConnection } from '../../src/adapters/k8s/connection';
 import { summariseMemoised } from '../../src/core/health/memo';
 import { summarise, type PlatformHealth } from '../../src/core/health/summary';
 import { silentLogger } from '../../src/core/log';
-import { loadScenario, restFor } from '../../scenarios/loader';
+import { clientFor, loadScenario } from '../../scenarios/loader';
 import { startTestCluster } from '../harness/testcluster';
 import { fmt, median, percentile, type Report } from './report';
 
@@ -70,7 +70,7 @@ export async function benchExplorer(report: Report): Promise<void> {
     const listed = connection.stats();
 
     // Pod status change → model update: flip one crash-looping pod to Running and back.
-    const rest = restFor(cluster.kubeconfig);
+    const rest = clientFor(cluster.kubeconfig);
     const latencies: number[] = [];
     const crashing = connection
       .state()

@@ -209,7 +209,7 @@ describe('explorer write actions on a real API server', () => {
     cluster = await startTestCluster({ users: ['viewer'] });
     admin = restFor(cluster.kubeconfig);
     viewer = restFor(cluster.kubeconfig, 'viewer@testcluster');
-    await applyScenario(admin, SCENARIO, { gitops: GITOPS });
+    await applyScenario(cluster.kubeconfig, SCENARIO, { gitops: GITOPS });
     const kc = new KubeConfig();
     kc.loadFromFile(cluster.kubeconfig);
     // The commands read finalizers and failed Jobs from the watched model, so the tests do too.

@@ -312,12 +312,7 @@ describe('reconnecting 20 times', () => {
   const PODS = 50 * 10 * 4;
   before(async () => {
     cluster = await startTestCluster();
-    const rest = restFor(cluster.kubeconfig);
-    try {
-      await applyScenario(rest, largeScenario(50, 10, 4), { concurrency: 16 });
-    } finally {
-      rest.dispose();
-    }
+    await applyScenario(cluster.kubeconfig, largeScenario(50, 10, 4), { concurrency: 16 });
   });
   after(async () => {
     await cluster?.stop();

@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 import { runbook } from '../../src/cli/runbook';
 import { expandDefaults, snippetById, snippets } from '../../src/core/runbook/snippets';
 import {
+  clientFor,
   createJob,
   createPod,
   loadScenario,
@@ -180,7 +181,7 @@ function fromSnippet(id: string, values: Readonly<Record<number, string>> = {}):
 /** Stand-ins for the controllers and kubelets that do not run here, writing as the loader does. */
 function controllers(): LoadContext {
   return {
-    writer: new Writer(restFor(cluster.kubeconfig), new Pool(4)),
+    writer: new Writer(clientFor(cluster.kubeconfig), new Pool(4)),
     nodes: seedsScenario().scenario.nodes.map((n) => n.name),
     now: Date.now(),
     events: false,
