@@ -93,14 +93,15 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode> {
 
   /**
    * Expanding a context connects it. The current context starts expanded, so it connects when
-   * the view shows it; a context whose connection was replaced reconnects while it is open.
+   * the view shows it; an open context whose connection was replaced (kubeconfig edit) reconnects.
    */
   connectOnExpand(view: vscode.TreeView<ClusterNode>): vscode.Disposable {
     const connectOpen = () => {
-      if (!view.visible) return;
-      for (const source of this.sources.list())
-        if (this.expansion.isOpen(source.id, startsExpanded(source))) this.connect(source);
+      const list = this.sources.list();
+      this.expansion.list(list.map((s) => ({ id: s.id, startsExpanded: startsExpanded(s) })));
+      if (view.visible) for (const source of list) if (this.expansion.isOpen(source.id)) this.connect(source);
     };
+    connectOpen();
     return vscode.Disposable.from(
       view.onDidExpandElement(({ element }) => {
         if (element.type !== 'source') return;

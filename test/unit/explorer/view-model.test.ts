@@ -259,16 +259,28 @@ test('nodeFor: the row of an object (a pod under its workload), or its namespace
   });
 });
 
-test('expansion: a row that starts expanded is open until collapsed; others once expanded', () => {
+test('expansion mirrors VS Code: a row starts as first shown and keeps its state until the user toggles it', () => {
   const e = new Expansion();
-  assert.equal(e.isOpen('current', true), true);
-  assert.equal(e.isOpen('other', false), false);
-  e.collapse('current');
-  e.expand('other');
-  assert.equal(e.isOpen('current', true), false);
-  assert.equal(e.isOpen('other', false), true);
-  e.expand('current');
-  e.collapse('other');
-  assert.equal(e.isOpen('current', true), true);
-  assert.equal(e.isOpen('other', false), false);
+  e.list([
+    { id: 'prod', startsExpanded: true },
+    { id: 'sso', startsExpanded: false },
+  ]);
+  assert.deepEqual([e.isOpen('prod'), e.isOpen('sso')], [true, false]);
+  // `kubectl config use-context sso`: sso's item now says expanded, but its row stays collapsed.
+  e.list([
+    { id: 'prod', startsExpanded: false },
+    { id: 'sso', startsExpanded: true },
+  ]);
+  assert.deepEqual([e.isOpen('prod'), e.isOpen('sso')], [true, false]);
+  e.expand('sso');
+  e.collapse('prod');
+  assert.deepEqual([e.isOpen('prod'), e.isOpen('sso')], [false, true]);
+  // A context removed from the kubeconfig and added again is a new row.
+  e.list([{ id: 'sso', startsExpanded: false }]);
+  e.list([
+    { id: 'prod', startsExpanded: true },
+    { id: 'sso', startsExpanded: false },
+  ]);
+  assert.deepEqual([e.isOpen('prod'), e.isOpen('sso')], [true, true]);
+  assert.equal(e.isOpen('unknown'), false);
 });
