@@ -1,35 +1,18 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../constants';
 import { raiseMemoryLimit } from '../../core/fixes/memory';
+import { refOf } from '../../core/explorer/ref';
 import { findObject, type ObjectName } from '../../core/manifest/find';
 import { parseManifestFile } from '../../core/yaml/parse';
 import type { FixPreview } from '../../services/fix-preview';
 import type { AnalysisService } from '../../services/analysis/service';
-import type { ClusterNode } from '../../services/clusters/nodes';
 import type { ProblemNode } from '../../services/clusters/problem-node';
 import type { ClusterSources } from '../../services/clusters/sources';
 import { liveManagement, type ChartSources } from './chart-sources';
 
 /** The workload a tree item or problem comes from: a pod's top-level owner, else the object. */
 export function ownerOf(arg: unknown): ObjectName | undefined {
-  const node = arg as ClusterNode | ProblemNode | undefined;
-  if (!node || typeof node !== 'object') return undefined;
-  if ('problem' in node) {
-    const { owner, namespace } = node.problem;
-    return { kind: owner.kind, name: owner.name, ...(namespace ? { namespace } : {}) };
-  }
-  switch (node.type) {
-    case 'workload':
-      return { kind: node.kind, name: node.name, namespace: node.namespace };
-    case 'application':
-      return { kind: 'Application', name: node.name, namespace: node.namespace };
-    case 'pod':
-      return node.owner
-        ? { kind: node.owner.kind, name: node.owner.name, namespace: node.namespace }
-        : { kind: 'Pod', name: node.name, namespace: node.namespace };
-    default:
-      return undefined;
-  }
+  return refOf(arg)?.definedBy;
 }
 
 const describe = (ref: ObjectName) => `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;

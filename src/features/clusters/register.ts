@@ -25,6 +25,7 @@ export function registerClusters(services: Services): vscode.Disposable {
   const view = store.add(
     vscode.window.createTreeView(Views.clusters, { treeDataProvider: tree, showCollapseAll: true }),
   );
+  store.add(tree.connectOnExpand(view));
   const problemsView = store.add(
     vscode.window.createTreeView(Views.problems, { treeDataProvider: problems }),
   );
