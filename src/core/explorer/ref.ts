@@ -26,14 +26,13 @@ export interface NodeRef {
 
 /** A problem is about a pod when it names one, else about its owner. */
 function problemRef({ problem: p }: ProblemItem): NodeRef {
-  const definedBy = {
-    kind: p.owner.kind,
-    name: p.owner.name,
-    ...(p.namespace ? { namespace: p.namespace } : {}),
-  };
+  // A node's problem carries an empty namespace: a cluster-scoped object has none, or Describe
+  // builds a live document address its own parser refuses.
+  const namespace = p.namespace ? { namespace: p.namespace } : {};
+  const definedBy = { kind: p.owner.kind, name: p.owner.name, ...namespace };
   const object = p.pod
-    ? { kind: 'Pod', namespace: p.namespace, name: p.pod }
-    : { kind: p.owner.kind, namespace: p.namespace, name: p.owner.name };
+    ? { kind: 'Pod', ...namespace, name: p.pod }
+    : { kind: p.owner.kind, ...namespace, name: p.owner.name };
   return { object, definedBy };
 }
 

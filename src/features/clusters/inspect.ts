@@ -16,7 +16,7 @@ export function liveUri(source: Source, view: 'yaml' | 'describe', ref: ObjectRe
     encodeURIComponent(source.id),
     view,
     ref.kind,
-    ref.namespace ?? '-',
+    ref.namespace || '-',
     `${ref.name}.${ext}`,
   ].join('/');
   return vscode.Uri.from({ scheme: LIVE_SCHEME, path: `/${path}` });

@@ -75,9 +75,9 @@ test('a problem is about its pod when it names one, else its owner; its manifest
     object: { kind: 'Deployment', namespace: 'shop', name: 'web' },
     definedBy: { kind: 'Deployment', namespace: 'shop', name: 'web' },
   });
-  // A node's problem has no namespace: the manifest lookup gets none (not an empty one).
+  // A node's problem has no namespace: neither Describe nor the manifest lookup gets an empty one.
   assert.deepEqual(refOf(problem({ kind: 'node', namespace: '', owner: { kind: 'Node', name: 'node-1' } })), {
-    object: { kind: 'Node', namespace: '', name: 'node-1' },
+    object: { kind: 'Node', name: 'node-1' },
     definedBy: { kind: 'Node', name: 'node-1' },
   });
 });
