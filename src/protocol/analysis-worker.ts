@@ -1,4 +1,6 @@
+import type { AnalysisDelta } from '../core/analysis/delta';
 import type { ExternalScope, FileAnalysis } from '../core/analysis/file-analysis';
+import type { TextChange } from '../core/analysis/text-changes';
 import type { RuleOptions, SeveritySetting } from '../core/rules/types';
 
 /**
@@ -20,7 +22,12 @@ export interface AnalyseRequest {
   /** Request id: the reply carries it, so a superseded reply is recognised. */
   readonly id: number;
   readonly path: string;
-  readonly text: string;
+  /**
+   * The document's whole text, or the changes since the text last sent for `key` and the length
+   * they lead to (a mismatch, or no text held, is answered with `resync`).
+   */
+  readonly source:
+    { readonly text: string } | { readonly changes: readonly TextChange[]; readonly length: number };
   readonly external: ExternalScope;
   readonly config: WorkerConfig;
 }
@@ -37,7 +44,9 @@ export interface AnalyseReply {
   readonly key: string;
   readonly id: number;
   /** Undefined when a newer request for the same document arrived first: this one was skipped. */
-  readonly analysis?: FileAnalysis;
+  readonly analysis?: WireAnalysis;
+  /** The worker holds no text the request's changes apply to: send the whole text. */
+  readonly resync?: boolean;
   /**
    * The analysis's index entries are the ones last sent for this document (its `index` is empty):
    * copying a big file's entries (a CRD's compiled schemas) into the extension host on every
@@ -46,3 +55,8 @@ export interface AnalyseReply {
   readonly sameIndex?: boolean;
   readonly error?: string;
 }
+
+/** A `FileAnalysis` as it crosses: findings, problems and objects as a delta (see `DeltaEncoder`). */
+export type WireAnalysis = Omit<FileAnalysis, 'findings' | 'problems' | 'objects'> & {
+  readonly delta: AnalysisDelta;
+};
