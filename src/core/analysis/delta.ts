@@ -90,11 +90,17 @@ export class DeltaEncoder {
 /** The extension host's side: the groups it holds, and the file's results rebuilt from a delta. */
 export class DeltaDecoder {
   private held = new Map<number, Group>();
+  /**
+   * Each held group as placed last time: a document that neither changed nor moved keeps its very
+   * finding objects, so the host can keep what it made of them (diagnostics) too.
+   */
+  private placed = new Map<number, { start: number; group: Group }>();
   /** Groups received in the last delta (for tests and the benchmark). */
   lastAdded = 0;
 
   decode(delta: AnalysisDelta): Pick<FileAnalysis, 'findings' | 'problems' | 'objects'> {
     const held = new Map<number, Group>();
+    const placed = new Map<number, { start: number; group: Group }>();
     for (const { id, group } of delta.added) held.set(id, group);
     this.lastAdded = delta.added.length;
     const findings: Finding[] = [];
@@ -104,11 +110,23 @@ export class DeltaDecoder {
       const group = held.get(id) ?? this.held.get(id);
       if (!group) throw new Error(`analysis delta names group ${id}, which the extension host does not hold`);
       held.set(id, group);
-      for (const f of group.findings) findings.push(shift(f, start));
-      for (const p of group.problems) problems.push(shift(p, start));
-      for (const o of group.objects) objects.push({ ...shift(o, start), anchor: o.anchor + start });
+      let here = this.placed.get(id);
+      if (here?.start !== start)
+        here = {
+          start,
+          group: {
+            findings: group.findings.map((f) => shift(f, start)),
+            problems: group.problems.map((p) => shift(p, start)),
+            objects: group.objects.map((o) => ({ ...shift(o, start), anchor: o.anchor + start })),
+          },
+        };
+      placed.set(id, here);
+      findings.push(...here.group.findings);
+      problems.push(...here.group.problems);
+      objects.push(...here.group.objects);
     }
     this.held = held;
+    this.placed = placed;
     return { findings, problems, objects };
   }
 }

@@ -31,7 +31,8 @@ test('a keystroke in one document sends that document alone, and the host rebuil
   assert.ok(typed.findings.some((f, i) => f.start !== opened.findings[i]?.start));
   const second = encoder.encode(typed);
   assert.equal(second.added.length, 1, 'only the edited document is sent');
-  assert.deepEqual(decoder.decode(second), results(typed));
+  const decoded = decoder.decode(second);
+  assert.deepEqual(decoded, results(typed));
   assert.equal(decoder.lastAdded, 1);
 
   // A new line in the middle moves the later documents down a line: still one document sent.
@@ -40,7 +41,12 @@ test('a keystroke in one document sends that document alone, and the host rebuil
   const commented = analyser.update(current);
   const third = encoder.encode(commented);
   assert.equal(third.added.length, 1);
-  assert.deepEqual(decoder.decode(third), results(commented));
+  const again = decoder.decode(third);
+  assert.deepEqual(again, results(commented));
+  // The documents above the comment neither changed nor moved: the host keeps their finding objects.
+  const above = decoded.findings.filter((f) => f.end < middle);
+  assert.ok(above.length > 0);
+  assert.ok(above.every((f, i) => again.findings[i] === f));
 
   // Undoing it brings back content the host dropped: sent again, not assumed held.
   current = `${current.slice(0, middle)}${current.slice(middle + '# a comment\n'.length)}`;
