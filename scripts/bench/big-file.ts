@@ -154,6 +154,39 @@ async function keystrokes(
   });
 }
 
+/**
+ * Opening a big file that sits in the workspace: the workspace index has read it in the worker at
+ * startup (as the editor does), so the worker is loaded and its parser warm when the file opens.
+ */
+async function openIndexed(report: Report, section: string, label: string, text: string): Promise<void> {
+  const worker = new OffThreadAnalyser(join(repoRoot, 'dist', 'analysis-worker.js'), {
+    error: () => undefined,
+  });
+  const indexed = await blocked(() => worker.index('bench.yaml', text));
+  const config = { generation: 1, severities: {}, options: {} };
+  const external = { scope: 'file' as const, objects: [], version: 0 };
+  const open = await blocked(async () => {
+    const t = performance.now();
+    await worker.analyse(label, 'bench.yaml', text, external, config);
+    return performance.now() - t;
+  });
+  worker.dispose();
+  report.add({
+    section,
+    metric: `${label} in the workspace: index read in the worker, longest extension-host block`,
+    value: `${fmt(indexed.maxBlockMs, 1)} ms`,
+    target: '≤ 50 ms',
+    verdict: indexed.maxBlockMs <= 50 ? 'met' : 'missed',
+  });
+  report.add({
+    section,
+    metric: `${label} in the workspace (worker warm from indexing it): open → first diagnostics`,
+    value: `${fmt(open.result, 0)} ms (longest block ${fmt(open.maxBlockMs, 1)} ms)`,
+    target: '≤ 1000 ms',
+    verdict: open.result <= 1000 && open.maxBlockMs <= 50 ? 'met' : 'missed',
+  });
+}
+
 export async function benchBigFile(report: Report): Promise<void> {
   const section = 'big file (issue 19)';
   const argo = argoShaped();
@@ -164,6 +197,7 @@ export async function benchBigFile(report: Report): Promise<void> {
     value: `Argo-CD-install-shaped ${fmt(argo.length / 1e6, 2)} MB, ${argo.split(/^---$/m).length} documents; single CRD ${fmt(single.length / 1e6, 2)} MB`,
   });
   await keystrokes(report, section, 'Argo-shaped 2 MB', argo, 60, true);
+  await openIndexed(report, section, 'Argo-shaped 2 MB', argo);
   await keystrokes(report, section, 'single CRD 0.9 MB', single, 40, false);
   await keystrokes(report, section, 'Argo-shaped 2 MB', argo, 60, false, true);
   await keystrokes(report, section, 'single CRD 0.9 MB', single, 40, false, true);

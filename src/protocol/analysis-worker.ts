@@ -1,5 +1,6 @@
 import type { AnalysisDelta } from '../core/analysis/delta';
 import type { ExternalScope, FileAnalysis } from '../core/analysis/file-analysis';
+import type { IndexedObject } from '../core/rules/scope';
 import type { TextChange } from '../core/analysis/text-changes';
 import type { RuleOptions, SeveritySetting } from '../core/rules/types';
 
@@ -37,7 +38,22 @@ export interface ForgetRequest {
   readonly key: string;
 }
 
-export type WorkerRequest = AnalyseRequest | ForgetRequest;
+/** A workspace file's index entries (the workspace index reads big files off the host thread). */
+export interface IndexRequest {
+  readonly type: 'index';
+  readonly id: number;
+  readonly path: string;
+  readonly text: string;
+}
+
+export type WorkerRequest = AnalyseRequest | ForgetRequest | IndexRequest;
+
+export interface IndexReply {
+  readonly type: 'indexed';
+  readonly id: number;
+  readonly index?: readonly IndexedObject[];
+  readonly error?: string;
+}
 
 export interface AnalyseReply {
   readonly type: 'analysed';

@@ -3,9 +3,11 @@ import { DeltaDecoder } from '../../core/analysis/delta';
 import type { ExternalScope, FileAnalysis } from '../../core/analysis/file-analysis';
 import type { TextChange } from '../../core/analysis/text-changes';
 import type { Logger } from '../../core/log';
+import type { IndexedObject } from '../../core/rules/scope';
 import type {
   AnalyseReply,
   AnalyseRequest,
+  IndexReply,
   WorkerConfig,
   WorkerRequest,
 } from '../../protocol/analysis-worker';
@@ -31,6 +33,7 @@ export class OffThreadAnalyser {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
+  private readonly indexing = new Map<number, (index: readonly IndexedObject[] | undefined) => void>();
   /** Index entries last received per document: the worker leaves out entries that did not change. */
   private readonly indexes = new Map<string, FileAnalysis['index']>();
   /** The results the host holds per document: the worker sends only the documents that changed. */
@@ -50,7 +53,15 @@ export class OffThreadAnalyser {
   private start(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.script);
-    worker.on('message', (reply: AnalyseReply) => this.received(reply));
+    worker.on('message', (reply: AnalyseReply | IndexReply) => {
+      if (reply.type === 'analysed') {
+        this.received(reply);
+        return;
+      }
+      if (reply.error) this.log.error(`indexing failed: ${reply.error}`);
+      this.indexing.get(reply.id)?.(reply.index);
+      this.indexing.delete(reply.id);
+    });
     worker.on('error', (error) => {
       // A crashed worker must not take analysis down for good: the next request starts a new one.
       this.log.error(`analysis worker failed: ${error.stack ?? error.message}`);
@@ -105,6 +116,8 @@ export class OffThreadAnalyser {
   private settleAll(): void {
     for (const { resolve } of this.waiting.values()) resolve(undefined);
     this.waiting.clear();
+    for (const resolve of this.indexing.values()) resolve(undefined);
+    this.indexing.clear();
   }
 
   private post(
@@ -149,6 +162,18 @@ export class OffThreadAnalyser {
     return new Promise((resolve) => {
       const request = { type: 'analyse', key, path, external, config } as const;
       this.post(request, text, resolve, { changes, length });
+    });
+  }
+
+  /**
+   * A workspace file's index entries, parsed in the worker: a 2 MB file parsed on the host would
+   * block it for most of a second when the workspace index reads it (at startup, on every save).
+   */
+  index(path: string, text: string): Promise<readonly IndexedObject[] | undefined> {
+    return new Promise((resolve) => {
+      const id = this.nextId++;
+      this.indexing.set(id, resolve);
+      this.start().postMessage({ type: 'index', id, path, text } satisfies WorkerRequest);
     });
   }
 

@@ -79,11 +79,14 @@ export class AnalysisService implements vscode.Disposable {
   ) {
     this.project = new ProjectConfigFile(new Set(RULE_IDS));
     this.settings = this.readSettings();
-    this.index = new WorkspaceIndex(log, () => this.settings.maxFileBytes);
     this.offThread = new OffThreadAnalyser(
       vscode.Uri.joinPath(extensionUri, 'dist', 'analysis-worker.js').fsPath,
       log,
     );
+    this.index = new WorkspaceIndex(log, () => this.settings.maxFileBytes, {
+      bytes: OFF_THREAD_BYTES,
+      index: (path, text) => this.offThread.index(path, text),
+    });
     this.disposables.push(
       this.project,
       this.project.onDidChange(() => this.reconfigure()),

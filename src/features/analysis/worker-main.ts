@@ -9,8 +9,15 @@ import { DeltaEncoder } from '../../core/analysis/delta';
 import { IncrementalAnalyser } from '../../core/analysis/file-analysis';
 import { applyChanges } from '../../core/analysis/text-changes';
 import { allRules } from '../../core/rules/registry';
-import type { IndexedObject } from '../../core/rules/scope';
-import type { AnalyseReply, AnalyseRequest, WorkerRequest } from '../../protocol/analysis-worker';
+import { indexFile, type IndexedObject } from '../../core/rules/scope';
+import { parseManifestFile } from '../../core/yaml/parse';
+import type {
+  AnalyseReply,
+  AnalyseRequest,
+  IndexReply,
+  IndexRequest,
+  WorkerRequest,
+} from '../../protocol/analysis-worker';
 
 const analysers = new Map<string, { generation: number; analyser: IncrementalAnalyser }>();
 const pending = new Map<string, { request: AnalyseRequest; text: string }>();
@@ -99,9 +106,21 @@ function forget(key: string): void {
   encoders.delete(key);
 }
 
+function index({ id, path, text }: IndexRequest): IndexReply {
+  try {
+    return { type: 'indexed', id, index: indexFile(parseManifestFile(text), path) };
+  } catch (error) {
+    return { type: 'indexed', id, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 parentPort?.on('message', (message: WorkerRequest) => {
   if (message.type === 'forget') {
     forget(message.key);
+    return;
+  }
+  if (message.type === 'index') {
+    parentPort?.postMessage(index(message));
     return;
   }
   const superseded = pending.get(message.key);

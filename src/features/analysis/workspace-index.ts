@@ -23,6 +23,11 @@ export class WorkspaceIndex implements vscode.Disposable {
   constructor(
     private readonly log: Logger,
     private readonly maxFileBytes: () => number,
+    /** Indexes a big file off the extension-host thread (the analysis worker). */
+    private readonly offThread?: {
+      readonly bytes: number;
+      readonly index: (path: string, text: string) => Promise<readonly IndexedObject[] | undefined>;
+    },
   ) {
     const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB);
     this.disposables.push(
@@ -63,7 +68,12 @@ export class WorkspaceIndex implements vscode.Disposable {
       const stat = await vscode.workspace.fs.stat(uri);
       if (stat.size > this.maxFileBytes()) return;
       const text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
-      const entries = indexFile(parseManifestFile(text), vscode.workspace.asRelativePath(uri));
+      const path = vscode.workspace.asRelativePath(uri);
+      const entries =
+        this.offThread && stat.size > this.offThread.bytes
+          ? await this.offThread.index(path, text)
+          : indexFile(parseManifestFile(text), path);
+      if (!entries || this.disposed) return;
       const key = uri.toString();
       const before = JSON.stringify(this.files.get(key) ?? []);
       this.files.set(key, entries);

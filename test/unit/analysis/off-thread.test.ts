@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { IncrementalAnalyser } from '../../../src/core/analysis/file-analysis';
 import { analyseText } from '../../../src/core/rules/engine';
+import { indexFile } from '../../../src/core/rules/scope';
+import { parseManifestFile } from '../../../src/core/yaml/parse';
 import { allRules } from '../../../src/core/rules/registry';
 import { OffThreadAnalyser } from '../../../src/features/analysis/off-thread';
 import { repoRoot } from '../../../scripts/harness/paths';
@@ -163,6 +165,20 @@ test('changes the worker cannot apply (it holds no text, or the length is off) a
       messages(second?.findings ?? []),
       messages(analyseText(small, { rules: allRules, path: 's.yaml' }).findings),
     );
+  } finally {
+    worker.dispose();
+  }
+});
+
+test("the workspace index's entries for a big file are read in the worker, as the host would read them", async () => {
+  const worker = new OffThreadAnalyser(join(repoRoot, 'dist', 'analysis-worker.js'), {
+    error: () => undefined,
+  });
+  try {
+    const text = argoShaped();
+    const entries = await worker.index('install.yaml', text);
+    assert.ok(entries && entries.length > 50);
+    assert.deepEqual(entries, indexFile(parseManifestFile(text), 'install.yaml'));
   } finally {
     worker.dispose();
   }
