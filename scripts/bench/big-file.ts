@@ -71,6 +71,7 @@ async function keystrokes(
   const typedAt: number[] = [];
   const changes: TextChange[] = [];
   let received = 0;
+  let entries = 0;
   let cpu = 0;
   let wait = 0;
   const typing = await blocked(async () => {
@@ -105,6 +106,7 @@ async function keystrokes(
       if (!(await pending)) throw new Error(`no analysis after keystroke ${i}`);
       latency.push(performance.now() - t);
       received += worker.lastDocumentsReceived;
+      entries += worker.lastIndexEntriesReceived;
       const after = thread();
       cpu += after.cpu - before.cpu;
       wait += after.wait - before.wait;
@@ -150,7 +152,7 @@ async function keystrokes(
   report.add({
     section,
     metric: `${label}: keystroke${inValue ? ' in a value' : ''}, what crossed between threads (per keystroke)`,
-    value: `its change out (whole texts: ${textsPosted}); ${fmt(received / count, 1)} documents' results back`,
+    value: `its change out (whole texts: ${textsPosted}); ${fmt(received / count, 1)} documents' results and ${fmt(entries / count, 1)} index entries back`,
   });
   if (cpu > 0)
     report.add({

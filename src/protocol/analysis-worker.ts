@@ -1,4 +1,4 @@
-import type { AnalysisDelta } from '../core/analysis/delta';
+import type { AnalysisDelta, ListDelta } from '../core/analysis/delta';
 import type { ExternalScope, FileAnalysis } from '../core/analysis/file-analysis';
 import type { IndexedObject } from '../core/rules/scope';
 import type { TextChange } from '../core/analysis/text-changes';
@@ -63,16 +63,15 @@ export interface AnalyseReply {
   readonly analysis?: WireAnalysis;
   /** The worker holds no text the request's changes apply to: send the whole text. */
   readonly resync?: boolean;
-  /**
-   * The analysis's index entries are the ones last sent for this document (its `index` is empty):
-   * copying a big file's entries (a CRD's compiled schemas) into the extension host on every
-   * keystroke would block it for nothing.
-   */
-  readonly sameIndex?: boolean;
   readonly error?: string;
 }
 
 /** A `FileAnalysis` as it crosses: findings, problems and objects as a delta (see `DeltaEncoder`). */
-export type WireAnalysis = Omit<FileAnalysis, 'findings' | 'problems' | 'objects'> & {
+export type WireAnalysis = Omit<FileAnalysis, 'findings' | 'problems' | 'objects' | 'index'> & {
   readonly delta: AnalysisDelta;
+  /**
+   * The index entries as a delta: copying a big file's entries (a CRD's compiled schemas) into the
+   * extension host on every keystroke would block it for nothing.
+   */
+  readonly index: ListDelta<IndexedObject>;
 };

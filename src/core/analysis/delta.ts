@@ -130,3 +130,56 @@ export class DeltaDecoder {
     return { findings, problems, objects };
   }
 }
+
+/**
+ * A list whose unchanged items are the same objects from one update to the next (the index entries
+ * of documents an edit did not touch), sent as ids for the items the host holds: a keystroke in one
+ * CRD's schema sends that CRD's entry, not every CRD's compiled schema.
+ */
+export interface ListDelta<T> {
+  readonly ids: readonly number[];
+  readonly added: readonly { readonly id: number; readonly item: T }[];
+}
+
+export class ListEncoder<T extends object> {
+  private held = new Map<T, number>();
+  private nextId = 1;
+
+  encode(items: readonly T[]): ListDelta<T> {
+    const held = new Map<T, number>();
+    const added: { id: number; item: T }[] = [];
+    const ids = items.map((item) => {
+      let id = held.get(item) ?? this.held.get(item);
+      if (id === undefined) {
+        id = this.nextId++;
+        added.push({ id, item });
+      }
+      held.set(item, id);
+      return id;
+    });
+    this.held = held;
+    return { ids, added };
+  }
+}
+
+export class ListDecoder<T> {
+  private held = new Map<number, T>();
+  private last: readonly T[] = [];
+
+  /** The list, the very array of last time when nothing changed. */
+  decode(delta: ListDelta<T>): readonly T[] {
+    const held = new Map<number, T>();
+    for (const { id, item } of delta.added) held.set(id, item);
+    const items = delta.ids.map((id) => {
+      const item = held.get(id) ?? this.held.get(id);
+      if (item === undefined)
+        throw new Error(`list delta names item ${id}, which the extension host does not hold`);
+      held.set(id, item);
+      return item;
+    });
+    this.held = held;
+    const same = items.length === this.last.length && items.every((item, i) => item === this.last[i]);
+    if (!same) this.last = items;
+    return this.last;
+  }
+}

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { DeltaDecoder } from '../../core/analysis/delta';
+import { DeltaDecoder, ListDecoder } from '../../core/analysis/delta';
 import type { ExternalScope, FileAnalysis } from '../../core/analysis/file-analysis';
 import type { TextChange } from '../../core/analysis/text-changes';
 import type { Logger } from '../../core/log';
@@ -34,14 +34,17 @@ export class OffThreadAnalyser {
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
   private readonly indexing = new Map<number, (index: readonly IndexedObject[] | undefined) => void>();
-  /** Index entries last received per document: the worker leaves out entries that did not change. */
-  private readonly indexes = new Map<string, FileAnalysis['index']>();
-  /** The results the host holds per document: the worker sends only the documents that changed. */
-  private readonly decoders = new Map<string, DeltaDecoder>();
-  /** Replies whose index entries were the last ones, not sent again (for tests and the benchmark). */
+  /**
+   * The results and index entries the host holds per document: the worker sends only the documents
+   * whose results changed, and only the entries that changed.
+   */
+  private readonly decoders = new Map<string, { results: DeltaDecoder; index: ListDecoder<IndexedObject> }>();
+  /** Replies whose index entries were all the last ones, not sent again (for tests and the benchmark). */
   indexesReused = 0;
   /** Documents whose results the last reply carried (for tests and the benchmark). */
   lastDocumentsReceived = 0;
+  /** Index entries the last reply carried (for tests and the benchmark). */
+  lastIndexEntriesReceived = 0;
   /** Whole texts posted, counting resyncs (for tests and the benchmark). */
   textsPosted = 0;
 
@@ -70,7 +73,6 @@ export class OffThreadAnalyser {
     worker.on('exit', () => {
       if (this.worker === worker) this.worker = undefined;
       // A new worker knows no text, index or result it sent: it is sent everything again.
-      this.indexes.clear();
       this.decoders.clear();
       this.settleAll();
     });
@@ -93,10 +95,13 @@ export class OffThreadAnalyser {
     }
     const { delta, ...rest } = reply.analysis;
     let decoder = this.decoders.get(reply.key);
-    if (!decoder) this.decoders.set(reply.key, (decoder = new DeltaDecoder()));
+    if (!decoder)
+      this.decoders.set(reply.key, (decoder = { results: new DeltaDecoder(), index: new ListDecoder() }));
     let results;
+    let index;
     try {
-      results = decoder.decode(delta);
+      results = decoder.results.decode(delta);
+      index = decoder.index.decode(rest.index);
     } catch (error) {
       // Out of step with the worker (a reply from before `forget`): both sides start again.
       this.log.error(`analysis of ${reply.key}: ${error instanceof Error ? error.message : String(error)}`);
@@ -104,12 +109,9 @@ export class OffThreadAnalyser {
       if (waiting) this.post(waiting.request, waiting.text, waiting.resolve, { text: waiting.text() });
       return;
     }
-    this.lastDocumentsReceived = decoder.lastAdded;
-    let index = rest.index;
-    if (reply.sameIndex) {
-      index = this.indexes.get(reply.key) ?? [];
-      this.indexesReused++;
-    } else this.indexes.set(reply.key, index);
+    this.lastDocumentsReceived = decoder.results.lastAdded;
+    this.lastIndexEntriesReceived = rest.index.added.length;
+    if (rest.index.added.length === 0) this.indexesReused++;
     waiting?.resolve({ ...rest, ...results, index });
   }
 
@@ -178,7 +180,6 @@ export class OffThreadAnalyser {
   }
 
   forget(key: string): void {
-    this.indexes.delete(key);
     this.decoders.delete(key);
     this.worker?.postMessage({ type: 'forget', key } satisfies WorkerRequest);
   }

@@ -5,7 +5,7 @@
  * never analysed (their text changes are applied on arrival, so later ones chain on).
  */
 import { parentPort } from 'node:worker_threads';
-import { DeltaEncoder } from '../../core/analysis/delta';
+import { DeltaEncoder, ListEncoder } from '../../core/analysis/delta';
 import { IncrementalAnalyser } from '../../core/analysis/file-analysis';
 import { applyChanges } from '../../core/analysis/text-changes';
 import { allRules } from '../../core/rules/registry';
@@ -22,15 +22,8 @@ import type {
 const analysers = new Map<string, { generation: number; analyser: IncrementalAnalyser }>();
 const pending = new Map<string, { request: AnalyseRequest; text: string }>();
 const texts = new Map<string, string>();
-const encoders = new Map<string, DeltaEncoder>();
-/** The index entries last sent per document: a document reused as it was keeps the same entry objects. */
-const sent = new Map<string, readonly IndexedObject[]>();
-
-function sameIndex(key: string, index: readonly IndexedObject[]): boolean {
-  const last = sent.get(key);
-  sent.set(key, index);
-  return !!last && last.length === index.length && last.every((o, i) => o === index[i]);
-}
+/** What the host holds per document: a document reused as it was keeps the same entry objects. */
+const encoders = new Map<string, { results: DeltaEncoder; index: ListEncoder<IndexedObject> }>();
 let draining = false;
 
 function analyse(request: AnalyseRequest, text: string): AnalyseReply {
@@ -51,15 +44,17 @@ function analyse(request: AnalyseRequest, text: string): AnalyseReply {
   try {
     const analysis = entry.analyser.update(text, request.external);
     let encoder = encoders.get(key);
-    if (!encoder) encoders.set(key, (encoder = new DeltaEncoder()));
-    const delta = encoder.encode(analysis);
+    if (!encoder)
+      encoders.set(key, (encoder = { results: new DeltaEncoder(), index: new ListEncoder<IndexedObject>() }));
+    const delta = encoder.results.encode(analysis);
     // eslint-disable-next-line @typescript-eslint/no-unused-vars -- sent as the delta
     const { findings, problems, objects, ...rest } = analysis;
-    // Copying a big file's index entries (a CRD's compiled schemas) on every keystroke would block
-    // the host for nothing: unchanged ones are left out and the host keeps its own.
-    if (sameIndex(key, rest.index))
-      return { type: 'analysed', key, id, analysis: { ...rest, index: [], delta }, sameIndex: true };
-    return { type: 'analysed', key, id, analysis: { ...rest, delta } };
+    return {
+      type: 'analysed',
+      key,
+      id,
+      analysis: { ...rest, index: encoder.index.encode(rest.index), delta },
+    };
   } catch (error) {
     analysers.delete(key);
     return {
@@ -100,7 +95,6 @@ function textOf(request: AnalyseRequest): string | undefined {
 
 function forget(key: string): void {
   analysers.delete(key);
-  sent.delete(key);
   pending.delete(key);
   texts.delete(key);
   encoders.delete(key);

@@ -88,6 +88,10 @@ export class WorkspaceIndex implements vscode.Disposable {
   /** An open document's live entries replace what is on disk for that file. */
   setOverride(uri: vscode.Uri, entries: readonly IndexedObject[] | undefined): void {
     const key = uri.toString();
+    // The same entry objects (a big file's keystroke that changed no fact): no need to compare
+    // the JSON of every CRD's schema on the extension-host thread.
+    const current = this.overrides.get(key);
+    if (entries && current?.length === entries.length && entries.every((e, i) => e === current[i])) return;
     const before = JSON.stringify(this.overrides.get(key) ?? this.files.get(key) ?? []);
     if (entries) this.overrides.set(key, entries);
     else this.overrides.delete(key);

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DeltaDecoder, DeltaEncoder } from '../../../src/core/analysis/delta';
+import { DeltaDecoder, DeltaEncoder, ListDecoder, ListEncoder } from '../../../src/core/analysis/delta';
 import { IncrementalAnalyser, type FileAnalysis } from '../../../src/core/analysis/file-analysis';
 import { allRules } from '../../../src/core/rules/registry';
 import { corpusDocuments } from '../../../scripts/bench/corpus';
@@ -82,4 +82,26 @@ test('results without document starts (a template file) travel as one group', ()
 test('a delta naming a group the host does not hold is refused, not decoded into wrong findings', () => {
   const decoder = new DeltaDecoder();
   assert.throws(() => decoder.decode({ groups: [{ id: 7, start: 0 }], added: [] }), /does not hold/);
+});
+
+test('index entries the host holds cross as ids: a keystroke in one CRD sends that CRD’s entry alone', () => {
+  const encoder = new ListEncoder<{ name: string }>();
+  const decoder = new ListDecoder<{ name: string }>();
+  const a = { name: 'a' };
+  const b = { name: 'b' };
+  const c = { name: 'c' };
+  const opened = decoder.decode(encoder.encode([a, b, c]));
+  assert.deepEqual(opened, [a, b, c]);
+  const b2 = { name: 'b2' };
+  const delta = encoder.encode([a, b2, c]);
+  assert.deepEqual(delta.added, [{ id: 4, item: b2 }]);
+  assert.deepEqual(decoder.decode(delta), [a, b2, c]);
+  const same = encoder.encode([a, b2, c]);
+  assert.equal(same.added.length, 0);
+  const again = decoder.decode(same);
+  assert.deepEqual(again, [a, b2, c]);
+  assert.equal(decoder.decode(encoder.encode([a, b2, c])), again, 'nothing changed: the very same array');
+  // An entry dropped and brought back is sent again: the host let it go.
+  decoder.decode(encoder.encode([a, c]));
+  assert.deepEqual(decoder.decode(encoder.encode([a, b2, c])), [a, b2, c]);
 });

@@ -110,6 +110,7 @@ test("a keystroke posts only its change, and the reply carries only the edited d
     );
     assert.equal(worker.textsPosted, 1, 'the text was not posted again');
     assert.equal(worker.lastDocumentsReceived, 1, "only the edited document's results crossed");
+    assert.equal(worker.lastIndexEntriesReceived, 1, "only the renamed Deployment's index entry crossed");
     const full = analyseText(typed, { rules: allRules, path: 'big.yaml' });
     assert.deepEqual(messages(again?.findings ?? []), messages(full.findings));
     const fresh = new IncrementalAnalyser('big.yaml', {
