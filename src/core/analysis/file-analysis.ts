@@ -30,6 +30,8 @@ export interface FileAnalysis {
   readonly isTemplate: boolean;
   /** Documents whose rules ran (not reused) in this update: the benchmark's "re-do only what changed". */
   readonly composed: number;
+  /** Where each YAML document starts, when known: the worker sends only documents whose results changed. */
+  readonly documentStarts?: readonly number[];
 }
 
 export interface ExternalScope {
@@ -118,6 +120,7 @@ export class IncrementalAnalyser {
     const objects: ObjectSummary[] = [];
     let composed = 0;
     let start = 0;
+    const documentStarts: number[] = [];
     // Line breaks before `counted`, counted only as far as a document asks (one with a duplicate key).
     let counted = 0;
     let breaks = 0;
@@ -136,6 +139,7 @@ export class IncrementalAnalyser {
         linesBefore(start),
       );
       if (results.ran) composed++;
+      documentStarts.push(start);
       for (const f of results.findings) findings.push({ ...shift(f, start), documentIndex });
       for (const p of results.problems) problems.push(shift(p, start));
       for (const o of document.summaries)
@@ -143,7 +147,7 @@ export class IncrementalAnalyser {
       start += document.length;
     });
     findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
-    return { findings, problems, objects, index: own, isTemplate: false, composed };
+    return { findings, problems, objects, index: own, isTemplate: false, composed, documentStarts };
   }
 
   /** The documents of `text`, re-parsing only those the edit from the previous text touched. */

@@ -8,10 +8,12 @@ import {
 } from '../../core/analysis/file-analysis';
 import { manifestVerdict } from '../../core/analysis/path-policy';
 import { sizeLimitNote } from '../../core/analysis/size-limit';
+import { ChangeLog } from '../../core/analysis/text-changes';
 import { mergeProjectConfig } from '../../core/config/project-config';
 import type { Logger } from '../../core/log';
 import { allRules } from '../../core/rules/registry';
 import type { AnalyseOptions } from '../../core/rules/engine';
+import type { WorkerConfig } from '../../protocol/analysis-worker';
 import { OFF_THREAD_BYTES, OffThreadAnalyser } from './off-thread';
 import { ProjectConfigFile } from './project-config';
 import { WorkspaceIndex } from './workspace-index';
@@ -59,6 +61,8 @@ export class AnalysisService implements vscode.Disposable {
   readonly onDidAnalyse = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly offThread: OffThreadAnalyser;
+  /** Per big document, its changes since the worker got its whole text: a keystroke posts those. */
+  private readonly changeLog = new ChangeLog();
   /** Bumped with the settings: the worker rebuilds its analysers. */
   private generation = 0;
   settings: AnalysisSettings;
@@ -75,11 +79,14 @@ export class AnalysisService implements vscode.Disposable {
   ) {
     this.project = new ProjectConfigFile(new Set(RULE_IDS));
     this.settings = this.readSettings();
-    this.index = new WorkspaceIndex(log, () => this.settings.maxFileBytes);
     this.offThread = new OffThreadAnalyser(
       vscode.Uri.joinPath(extensionUri, 'dist', 'analysis-worker.js').fsPath,
       log,
     );
+    this.index = new WorkspaceIndex(log, () => this.settings.maxFileBytes, {
+      bytes: OFF_THREAD_BYTES,
+      index: (path, text) => this.offThread.index(path, text),
+    });
     this.disposables.push(
       this.project,
       this.project.onDidChange(() => this.reconfigure()),
@@ -87,7 +94,10 @@ export class AnalysisService implements vscode.Disposable {
       this.diagnostics,
       this.emitter,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, 150)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        this.changeLog.record(e.document.uri.toString(), e.document.version, e.contentChanges);
+        this.schedule(e.document, 150);
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('shipshape')) this.reconfigure();
@@ -140,6 +150,7 @@ export class AnalysisService implements vscode.Disposable {
     const key = uri.toString();
     clearTimeout(this.timers.get(key));
     this.entries.delete(key);
+    this.changeLog.forget(key);
     this.offThread.forget(key);
     this.diagnostics.delete(uri);
     this.index.setOverride(uri, undefined);
@@ -216,24 +227,34 @@ export class AnalysisService implements vscode.Disposable {
     if (this.fresh(entry, document)) return;
     const version = document.version;
     const indexVersion = this.index.version;
-    const text = document.getText();
-    const tooLarge = sizeLimitNote(text, this.settings.maxFileBytes);
-    if (tooLarge) {
-      entry.version = version;
-      entry.indexVersion = indexVersion;
-      entry.tooLarge = tooLarge;
-      entry.analysis = undefined;
-      this.show(document, entry, undefined);
-      return;
-    }
+    const key = document.uri.toString();
+    const path = vscode.workspace.asRelativePath(document.uri);
+    const config = {
+      generation: this.generation,
+      severities: this.settings.severities,
+      options: this.settings.options,
+    };
     const started = performance.now();
-    const analysis = await this.offThread.analyse(
-      document.uri.toString(),
-      vscode.workspace.asRelativePath(document.uri),
-      text,
-      this.external(document),
-      { generation: this.generation, severities: this.settings.severities, options: this.settings.options },
-    );
+    // While typing only the changes cross (`getText` and a copy of 2 MB would block the host);
+    // the worker asks for the whole text if it holds none.
+    const whole = () => {
+      const text = document.getText();
+      if (!document.isClosed) this.changeLog.sent(key, document.version, text);
+      return text;
+    };
+    const changes = this.changeLog.take(key, version);
+    const length = lengthOf(document);
+    const analysis = await (changes && changes.maxBytes <= this.settings.maxFileBytes
+      ? this.offThread.analyseChanges(
+          key,
+          path,
+          changes.changes,
+          length,
+          whole,
+          this.external(document),
+          config,
+        )
+      : this.analyseWhole(document, entry, key, path, whole, config));
     // Superseded by a newer edit, or the document moved on meanwhile: the old diagnostics stay.
     if (
       !analysis ||
@@ -247,10 +268,33 @@ export class AnalysisService implements vscode.Disposable {
     entry.tooLarge = undefined;
     entry.analysis = analysis;
     this.index.setOverride(document.uri, analysis.index);
-    this.log.debug(
-      `analysed ${vscode.workspace.asRelativePath(document.uri)} off-thread in ${(performance.now() - started).toFixed(1)} ms`,
-    );
+    this.log.debug(`analysed ${path} off-thread in ${(performance.now() - started).toFixed(1)} ms`);
     this.show(document, entry, analysis);
+  }
+
+  /** The whole text to the worker, or the size-limit note instead. */
+  private async analyseWhole(
+    document: vscode.TextDocument,
+    entry: Entry,
+    key: string,
+    path: string,
+    whole: () => string,
+    config: WorkerConfig,
+  ): Promise<FileAnalysis | undefined> {
+    const version = document.version;
+    const indexVersion = this.index.version;
+    const text = whole();
+    const tooLarge = sizeLimitNote(text, this.settings.maxFileBytes);
+    if (tooLarge) {
+      this.changeLog.forget(key);
+      entry.version = version;
+      entry.indexVersion = indexVersion;
+      entry.tooLarge = tooLarge;
+      entry.analysis = undefined;
+      this.show(document, entry, undefined);
+      return undefined;
+    }
+    return this.offThread.analyse(key, path, text, this.external(document), config);
   }
 
   private show(document: vscode.TextDocument, entry: Entry, analysis: FileAnalysis | undefined): void {

@@ -23,6 +23,11 @@ export class WorkspaceIndex implements vscode.Disposable {
   constructor(
     private readonly log: Logger,
     private readonly maxFileBytes: () => number,
+    /** Indexes a big file off the extension-host thread (the analysis worker). */
+    private readonly offThread?: {
+      readonly bytes: number;
+      readonly index: (path: string, text: string) => Promise<readonly IndexedObject[] | undefined>;
+    },
   ) {
     const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB);
     this.disposables.push(
@@ -63,7 +68,12 @@ export class WorkspaceIndex implements vscode.Disposable {
       const stat = await vscode.workspace.fs.stat(uri);
       if (stat.size > this.maxFileBytes()) return;
       const text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
-      const entries = indexFile(parseManifestFile(text), vscode.workspace.asRelativePath(uri));
+      const path = vscode.workspace.asRelativePath(uri);
+      const entries =
+        this.offThread && stat.size > this.offThread.bytes
+          ? await this.offThread.index(path, text)
+          : indexFile(parseManifestFile(text), path);
+      if (!entries || this.disposed) return;
       const key = uri.toString();
       const before = JSON.stringify(this.files.get(key) ?? []);
       this.files.set(key, entries);
@@ -78,6 +88,10 @@ export class WorkspaceIndex implements vscode.Disposable {
   /** An open document's live entries replace what is on disk for that file. */
   setOverride(uri: vscode.Uri, entries: readonly IndexedObject[] | undefined): void {
     const key = uri.toString();
+    // The same entry objects (a big file's keystroke that changed no fact): no need to compare
+    // the JSON of every CRD's schema on the extension-host thread.
+    const current = this.overrides.get(key);
+    if (entries && current?.length === entries.length && entries.every((e, i) => e === current[i])) return;
     const before = JSON.stringify(this.overrides.get(key) ?? this.files.get(key) ?? []);
     if (entries) this.overrides.set(key, entries);
     else this.overrides.delete(key);

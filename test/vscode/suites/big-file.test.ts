@@ -28,6 +28,16 @@ function diagnosticsFor(
   });
 }
 
+/** The diagnostics above `line`, as text. */
+const shown = (uri: vscode.Uri, line: number): string[] =>
+  vscode.languages
+    .getDiagnostics(uri)
+    .filter((d) => d.range.end.line < line)
+    .map(
+      (d) =>
+        `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.message}`,
+    );
+
 /** A round trip through the workbench and back: it completes only when the host's event loop is free. */
 async function roundTrip(events: string[]): Promise<void> {
   await vscode.commands.executeCommand('setContext', 'shipshape.test.bigFile', Date.now());
@@ -62,6 +72,11 @@ suite('big file', () => {
     await first;
     assert.deepEqual(events, ['round trip', 'first diagnostics']);
 
+    // The documents before the last one: typing at the end leaves their findings as they are.
+    const lastDocument = document.positionAt(document.getText().lastIndexOf('\n---')).line;
+    const before = shown(uri, lastDocument);
+    assert.ok(before.length > 0);
+
     // Typing: the old diagnostics stay until the edited document's arrive.
     const typed = diagnosticsFor(
       uri,
@@ -78,6 +93,13 @@ suite('big file', () => {
     await typed;
     const found = vscode.languages.getDiagnostics(uri).filter((d) => d.range.start.line > end.line);
     assert.ok(found.length > 0, 'the typed-in Pod has its findings');
+    // Only the typed changes went to the worker, and only the edited document's findings came back:
+    // the finding sits on the line typed, and the untouched documents' findings are where they were.
+    const hostNetwork = found.find(
+      (d) => String(typeof d.code === 'object' ? d.code.value : d.code) === 'host-network',
+    );
+    assert.equal(document.lineAt(hostNetwork?.range.start.line ?? 0).text.trim(), 'hostNetwork: true');
+    assert.deepEqual(shown(uri, lastDocument), before);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   }, 180_000);
 });
