@@ -13,13 +13,14 @@ import {
 } from '../manifest/nodes';
 import {
   containersOf,
-  objectsOf,
+  objectsOfDocument,
   podSpecOf,
   type ManifestObject,
   type ObjectIdentity,
 } from '../manifest/objects';
-import { crdSchemas, isCrd, type CrdSchema } from '../schema/crd';
+import { crdSchemas, crdSchemasOfSpec, isCrd, type CrdSchema } from '../schema/crd';
 import type { ManifestFile } from '../yaml/parse';
+import { lightIdentity } from './light';
 import { operatorPods } from './pod-owners';
 import type { Scope } from './types';
 
@@ -120,7 +121,17 @@ export function rbacRuleData(rule: YAMLMap, doc: Document.Parsed): RbacRuleData 
 
 /** Extracts the index entries of every object in a parsed file. */
 export function indexFile(file: ManifestFile, path: string): IndexedObject[] {
-  return indexObjects(objectsOf(file), path);
+  const out: IndexedObject[] = [];
+  for (const document of file.documents) {
+    // A CRD the light scanner read: its entry from the plain value, its nodes never built.
+    const identity = document.light ? lightIdentity(document.light) : undefined;
+    if (document.light && identity && isCrd(identity.apiVersion, identity.kind)) {
+      out.push({ identity, file: path, crdSchemas: crdSchemasOfSpec(document.light['spec']) });
+      continue;
+    }
+    for (const entry of indexObjects(objectsOfDocument(file, document), path)) out.push(entry);
+  }
+  return out;
 }
 
 export function indexObjects(objects: readonly ManifestObject[], path: string): IndexedObject[] {
