@@ -320,11 +320,8 @@ const byLabel = new WeakMap<readonly IndexedObject[], Map<string, IndexedObject[
  * selector's rarest pair: a Service costs the few templates sharing its labels, not every
  * template of its namespace.
  */
-export function anyPodTemplateSelected(
-  index: ScopeIndex,
-  namespace: string | undefined,
-  matchLabels: Readonly<Record<string, string>>,
-): boolean {
+/** Pod templates by label pair (`key\0value`), built once per index array. */
+function labelIndex(index: ScopeIndex): Map<string, IndexedObject[]> {
   let labelled = byLabel.get(index.objects);
   if (!labelled) {
     labelled = new Map();
@@ -337,6 +334,49 @@ export function anyPodTemplateSelected(
       }
     byLabel.set(index.objects, labelled);
   }
+  return labelled;
+}
+
+const positions = new WeakMap<readonly IndexedObject[], Map<IndexedObject, number>>();
+
+/**
+ * The pod templates in scope of `namespace` carrying the rarest pair of `matchLabels` among the
+ * keys `lookup` allows: a superset of the templates the selector picks, in objectsInScope's order
+ * (its own namespace's first, in index order), found without scanning the namespace. Undefined
+ * when no key may be looked up (every one a label controllers add): scan then.
+ */
+export function podTemplatesCarrying(
+  index: ScopeIndex,
+  namespace: string | undefined,
+  matchLabels: Readonly<Record<string, string>>,
+  lookup: (key: string) => boolean,
+): readonly IndexedObject[] | undefined {
+  const labelled = labelIndex(index);
+  let rarest: IndexedObject[] | undefined;
+  for (const [k, v] of Object.entries(matchLabels)) {
+    if (!lookup(k)) continue;
+    const list = labelled.get(`${k}\u0000${v}`) ?? [];
+    if (!rarest || list.length < rarest.length) rarest = list;
+  }
+  if (!rarest) return undefined;
+  let at = positions.get(index.objects);
+  if (!at) positions.set(index.objects, (at = new Map(index.objects.map((o, i) => [o, i]))));
+  const order = at;
+  const group = (o: IndexedObject) => (namespace !== undefined && o.identity.namespace === undefined ? 1 : 0);
+  return rarest
+    .filter(
+      (o) =>
+        namespace === undefined || o.identity.namespace === undefined || o.identity.namespace === namespace,
+    )
+    .sort((a, b) => group(a) - group(b) || (order.get(a) ?? 0) - (order.get(b) ?? 0));
+}
+
+export function anyPodTemplateSelected(
+  index: ScopeIndex,
+  namespace: string | undefined,
+  matchLabels: Readonly<Record<string, string>>,
+): boolean {
+  const labelled = labelIndex(index);
   const pairs = Object.entries(matchLabels);
   // An empty selector selects every template in scope.
   if (pairs.length === 0) return objectsInScope(index, POD_TEMPLATES, namespace).length > 0;
