@@ -6,7 +6,8 @@ import { analyseFileEach, type AnalyseOptions } from '../core/rules/engine';
 import { allRules } from '../core/rules/registry';
 import { indexFile, type IndexedObject, type ScopeIndex } from '../core/rules/scope';
 import type { Finding, RuleOptions, SeveritySetting } from '../core/rules/types';
-import { parseManifestFile, type ManifestFile, type ParseProblem } from '../core/yaml/parse';
+import { parseManifestFileLight } from '../core/yaml/light-file';
+import type { ManifestFile, ParseProblem } from '../core/yaml/parse';
 import { manifestChunks } from './chunks';
 
 /** JSON-able analysis settings (rules themselves are code, loaded by every worker). */
@@ -138,7 +139,7 @@ function parseBatch(
       continue;
     }
     if (read.text.length <= WHOLE_MAX && kept + read.text.length <= keep) {
-      const file = parseManifestFile(read.text);
+      const file = parseManifestFileLight(read.text);
       kept += read.text.length;
       parsed.push({ path, file });
       for (const entry of indexFile(file, path)) entries.push(entry);

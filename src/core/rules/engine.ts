@@ -1,7 +1,7 @@
 import type { Node, Pair } from 'yaml';
 import { isPair } from 'yaml';
 import { rangeOf } from '../manifest/nodes';
-import { objectsOf, type ManifestObject } from '../manifest/objects';
+import { objectsOfDocument, type ManifestObject } from '../manifest/objects';
 import {
   isTemplated,
   parseManifestFile,
@@ -10,6 +10,7 @@ import {
   type ParseProblem,
 } from '../yaml/parse';
 import { combineFindings } from './combine';
+import { lightQuiet } from './light';
 import { indexFile, type ScopeIndex } from './scope';
 import { parseSuppressions, type Suppressions } from './suppress';
 import {
@@ -89,11 +90,15 @@ export function analyseFileEach(
   for (const document of file.documents) problems.push(...document.problems);
   // Objects are in text order and a finding points inside its object: sorting each object's
   // findings sorts the file's.
-  for (const object of objectsOf(file)) {
-    if (!analysable(object.document)) continue;
-    const findings = analyseObject(object, rules, index, options, suppressions, problems);
-    findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
-    if (findings.length > 0) emit(findings);
+  for (const document of file.documents) {
+    // A CRD the light scanner read, sure to give nothing: its nodes are never built.
+    if (document.light && lightQuiet(document.light, rules, options)) continue;
+    for (const object of objectsOfDocument(file, document)) {
+      if (!analysable(object.document)) continue;
+      const findings = analyseObject(object, rules, index, options, suppressions, problems);
+      findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+      if (findings.length > 0) emit(findings);
+    }
   }
   return problems;
 }

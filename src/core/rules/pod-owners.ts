@@ -45,7 +45,7 @@ export function operatorPods(
 }
 
 /** Labels the controllers put on pods themselves: never in a manifest's pod template. */
-const CONTROLLER_LABELS: ReadonlySet<string> = new Set([
+export const CONTROLLER_LABELS: ReadonlySet<string> = new Set([
   'statefulset.kubernetes.io/pod-name',
   'apps.kubernetes.io/pod-index',
   'controller-revision-hash',

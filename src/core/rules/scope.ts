@@ -13,13 +13,14 @@ import {
 } from '../manifest/nodes';
 import {
   containersOf,
-  objectsOf,
+  objectsOfDocument,
   podSpecOf,
   type ManifestObject,
   type ObjectIdentity,
 } from '../manifest/objects';
-import { crdSchemas, isCrd, type CrdSchema } from '../schema/crd';
+import { crdSchemas, crdSchemasOfSpec, isCrd, type CrdSchema } from '../schema/crd';
 import type { ManifestFile } from '../yaml/parse';
+import { lightIdentity } from './light';
 import { operatorPods } from './pod-owners';
 import type { Scope } from './types';
 
@@ -120,7 +121,17 @@ export function rbacRuleData(rule: YAMLMap, doc: Document.Parsed): RbacRuleData 
 
 /** Extracts the index entries of every object in a parsed file. */
 export function indexFile(file: ManifestFile, path: string): IndexedObject[] {
-  return indexObjects(objectsOf(file), path);
+  const out: IndexedObject[] = [];
+  for (const document of file.documents) {
+    // A CRD the light scanner read: its entry from the plain value, its nodes never built.
+    const identity = document.light ? lightIdentity(document.light) : undefined;
+    if (document.light && identity && isCrd(identity.apiVersion, identity.kind)) {
+      out.push({ identity, file: path, crdSchemas: crdSchemasOfSpec(document.light['spec']) });
+      continue;
+    }
+    for (const entry of indexObjects(objectsOfDocument(file, document), path)) out.push(entry);
+  }
+  return out;
 }
 
 export function indexObjects(objects: readonly ManifestObject[], path: string): IndexedObject[] {
@@ -309,11 +320,8 @@ const byLabel = new WeakMap<readonly IndexedObject[], Map<string, IndexedObject[
  * selector's rarest pair: a Service costs the few templates sharing its labels, not every
  * template of its namespace.
  */
-export function anyPodTemplateSelected(
-  index: ScopeIndex,
-  namespace: string | undefined,
-  matchLabels: Readonly<Record<string, string>>,
-): boolean {
+/** Pod templates by label pair (`key\0value`), built once per index array. */
+function labelIndex(index: ScopeIndex): Map<string, IndexedObject[]> {
   let labelled = byLabel.get(index.objects);
   if (!labelled) {
     labelled = new Map();
@@ -326,6 +334,49 @@ export function anyPodTemplateSelected(
       }
     byLabel.set(index.objects, labelled);
   }
+  return labelled;
+}
+
+const positions = new WeakMap<readonly IndexedObject[], Map<IndexedObject, number>>();
+
+/**
+ * The pod templates in scope of `namespace` carrying the rarest pair of `matchLabels` among the
+ * keys `lookup` allows: a superset of the templates the selector picks, in objectsInScope's order
+ * (its own namespace's first, in index order), found without scanning the namespace. Undefined
+ * when no key may be looked up (every one a label controllers add): scan then.
+ */
+export function podTemplatesCarrying(
+  index: ScopeIndex,
+  namespace: string | undefined,
+  matchLabels: Readonly<Record<string, string>>,
+  lookup: (key: string) => boolean,
+): readonly IndexedObject[] | undefined {
+  const labelled = labelIndex(index);
+  let rarest: IndexedObject[] | undefined;
+  for (const [k, v] of Object.entries(matchLabels)) {
+    if (!lookup(k)) continue;
+    const list = labelled.get(`${k}\u0000${v}`) ?? [];
+    if (!rarest || list.length < rarest.length) rarest = list;
+  }
+  if (!rarest) return undefined;
+  let at = positions.get(index.objects);
+  if (!at) positions.set(index.objects, (at = new Map(index.objects.map((o, i) => [o, i]))));
+  const order = at;
+  const group = (o: IndexedObject) => (namespace !== undefined && o.identity.namespace === undefined ? 1 : 0);
+  return rarest
+    .filter(
+      (o) =>
+        namespace === undefined || o.identity.namespace === undefined || o.identity.namespace === namespace,
+    )
+    .sort((a, b) => group(a) - group(b) || (order.get(a) ?? 0) - (order.get(b) ?? 0));
+}
+
+export function anyPodTemplateSelected(
+  index: ScopeIndex,
+  namespace: string | undefined,
+  matchLabels: Readonly<Record<string, string>>,
+): boolean {
+  const labelled = labelIndex(index);
   const pairs = Object.entries(matchLabels);
   // An empty selector selects every template in scope.
   if (pairs.length === 0) return objectsInScope(index, POD_TEMPLATES, namespace).length > 0;

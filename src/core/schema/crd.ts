@@ -103,6 +103,16 @@ export function crdSchemas(node: YAMLMap, doc: Document.Parsed): CrdSchema[] {
   return spec ? crdSchemasOfJson({ spec: spec.toJS(doc) as unknown }) : [];
 }
 
+const ofSpec = new WeakMap<object, CrdSchema[]>();
+
+/** The same from a CRD's plain `spec` (the CLI's light scanner; one conversion per value). */
+export function crdSchemasOfSpec(spec: unknown): CrdSchema[] {
+  if (!isRecord(spec)) return [];
+  let out = ofSpec.get(spec);
+  if (!out) ofSpec.set(spec, (out = crdSchemasOfJson({ spec })));
+  return out;
+}
+
 /** The same, from a CRD as JSON (what the API server serves). */
 export function crdSchemasOfJson(crd: unknown): CrdSchema[] {
   const spec = isRecord(crd) && isRecord(crd['spec']) ? crd['spec'] : undefined;

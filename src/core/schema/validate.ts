@@ -101,6 +101,11 @@ export type ValueKind = 'null' | 'string' | 'integer' | 'number' | 'boolean' | '
 const YAML11_BOOLEAN = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
 const YAML11_TRUE = /^(?:y|Y|yes|Yes|YES|on|On|ON)$/;
 
+/** Text that reads as a YAML 1.1 boolean when unquoted (`yes`, `off`, `y`…). */
+export function isAmbiguousText(text: string): boolean {
+  return YAML11_BOOLEAN.test(text);
+}
+
 /** True for an unquoted `yes`/`no`/`on`/`off`/`y`/`n`: a boolean or a string depending on the tool. */
 export function isAmbiguousBoolean(node: Node): boolean {
   return (
@@ -504,4 +509,76 @@ function hint(key: string, schema: Compiled, ancestors: readonly Frame[]): strin
   }
   const best = schema.props ? closestName(key, schema.props.keys()) : undefined;
   return best ? ` (did you mean "${best}"?)` : '';
+}
+
+/**
+ * Whether a plain value (a document the CLI's light scanner read, see ../yaml/light.ts) is sure
+ * to pass validateObject: the same walk on JSON values, answering false wherever the node walk
+ * could report (an unquoted-looking yes/no included), so a false only means "walk the nodes".
+ */
+export function conformsPlain(value: unknown, apiVersion: string, kind: string): boolean {
+  const start = rootSchema(apiVersion, kind);
+  return start !== undefined && plainConforms(value, start, true, false, false);
+}
+
+function plainConforms(value: unknown, raw: Raw, root: boolean, inStatus: boolean, inList: boolean): boolean {
+  const s = compile(raw);
+  if (s.type === 'any' || value === null || value === undefined) return true;
+  if (typeof value !== 'object') {
+    const kindOf: ValueKind =
+      typeof value === 'boolean'
+        ? 'boolean'
+        : typeof value === 'number'
+          ? Number.isInteger(value)
+            ? 'integer'
+            : 'number'
+          : typeof value === 'string'
+            ? 'string'
+            : 'other';
+    const ambiguous = typeof value === 'string' && YAML11_BOOLEAN.test(value);
+    switch (s.type) {
+      case 's':
+        return (
+          kindOf === 'string' &&
+          !ambiguous &&
+          (!s.enumValues || inStatus || s.enumValues.has(value as string))
+        );
+      case 'i':
+        return kindOf === 'integer';
+      case 'n':
+        return kindOf === 'integer' || kindOf === 'number';
+      case 'b':
+        return kindOf === 'boolean';
+      case 'is':
+        return kindOf === 'integer' || (kindOf === 'string' && !ambiguous);
+      case 'q':
+        return (
+          kindOf === 'integer' ||
+          kindOf === 'number' ||
+          (kindOf === 'string' && !ambiguous && QUANTITY.test(value as string))
+        );
+      default:
+        return s.type !== 'a' && s.open;
+    }
+  }
+  if (Array.isArray(value)) {
+    if (s.type === 'a')
+      return !s.items || value.every((item) => plainConforms(item, s.items as Raw, false, inStatus, true));
+    return s.type === undefined && s.open;
+  }
+  if (s.type !== undefined && s.type !== 'o') return false;
+  if (s.open) return true;
+  const map = value as Record<string, unknown>;
+  for (const key of Object.keys(map)) {
+    if (key.charCodeAt(0) === 36 /* $ */) continue;
+    const child = s.props?.get(key);
+    const v = map[key];
+    if (child) {
+      if (!plainConforms(v, child, false, inStatus || (root && key === 'status'), inList)) return false;
+    } else if (s.additional === undefined) return false;
+    else if (s.additional !== 1 && !plainConforms(v, s.additional, false, inStatus, inList)) return false;
+  }
+  if (inList && !inStatus)
+    for (const field of s.required) if (map[field] === null || map[field] === undefined) return false;
+  return true;
 }

@@ -37,6 +37,11 @@ export interface ManifestDocument {
   readonly problems: readonly ParseProblem[];
   /** Syntax errors hidden because the file is a template (counted for the file-level note). */
   readonly suppressedErrors: number;
+  /**
+   * The document's plain value, when the CLI's light scanner read it (./light.ts: big CRDs).
+   * `doc`, `root`, `start` and `end` are then parsed by yaml on first use, exactly as before.
+   */
+  readonly light?: Readonly<Record<string, unknown>>;
 }
 
 export interface ManifestFile {
@@ -89,7 +94,7 @@ export function prepareText(text: string): PreparedText {
 }
 
 /** yaml's CST parser, noting where comments start as their tokens go by: no second lexing pass. */
-class CommentNotingParser extends Parser {
+export class CommentNotingParser extends Parser {
   readonly comments: number[] = [];
   /** Whether a flow collection or a quoted scalar went by: only they run on past a dedent. */
   flowOrQuoted = false;

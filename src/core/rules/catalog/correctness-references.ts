@@ -6,12 +6,13 @@ import {
   POD_TEMPLATES,
   anyPodTemplateSelected,
   objectsInScope,
+  podTemplatesCarrying,
   selectorData,
   selects,
   type IndexedObject,
   type SelectorData,
 } from '../scope';
-import { podLabelsFor } from '../pod-owners';
+import { CONTROLLER_LABELS, podLabelsFor } from '../pod-owners';
 import type { ReportInput, Rule, RuleContext } from '../types';
 
 const SERVICE: ReadonlySet<string> = new Set(['Service']);
@@ -152,11 +153,17 @@ export const serviceTargetPort: Rule = {
     const spec = getMap(ctx.object.node, 'spec', ctx.doc);
     const selectorMap = getMap(spec, 'selector', ctx.doc);
     const selector = stringRecord(selectorMap);
+    // Through the label index: a Service costs the templates sharing its labels (issue 18).
     const pods =
       selector && Object.keys(selector).length > 0 && !anyTemplated(ctx, selectorMap)
-        ? podCarriersInScope(ctx).filter((o) =>
-            selectsPodsOf({ matchLabels: selector, matchExpressions: [] }, o),
-          )
+        ? (
+            podTemplatesCarrying(
+              ctx.index,
+              ctx.object.identity.namespace,
+              selector,
+              (key) => !CONTROLLER_LABELS.has(key),
+            ) ?? podCarriersInScope(ctx)
+          ).filter((o) => selectsPodsOf({ matchLabels: selector, matchExpressions: [] }, o))
         : [];
     // Pods an operator makes from a custom resource have containers no manifest shows.
     const portsKnown = pods.every((p) => p.managedBy === undefined);

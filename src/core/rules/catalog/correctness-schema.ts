@@ -1,5 +1,5 @@
 import type { YAMLMap } from 'yaml';
-import { objectsOf } from '../../manifest/objects';
+import { objectsOfDocument } from '../../manifest/objects';
 import { crdSchemaFor, isCustomResource } from '../../schema/crd';
 import { hasSchema, schemaVersion, validateObject, type SchemaIssueCode } from '../../schema/validate';
 import type { ManifestFile } from '../../yaml/parse';
@@ -22,7 +22,8 @@ function noSchema(ctx: RuleContext, apiVersion: string, kind: string): void {
   let first = firstOfKind.get(ctx.file);
   if (!first) {
     first = new Map();
-    for (const o of objectsOf(ctx.file)) {
+    // Light documents are CRDs, never the first of a custom resource kind: left unparsed.
+    for (const o of ctx.file.documents.flatMap((d) => (d.light ? [] : objectsOfDocument(ctx.file, d)))) {
       const key = `${o.identity.apiVersion ?? ''} ${o.identity.kind ?? ''}`;
       if (!first.has(key)) first.set(key, o.node);
     }
