@@ -101,6 +101,17 @@ async function diagnoseLive(): Promise<Diagnosis | undefined> {
   return diagnosePod({ state: { ...state, events }, inventory: read.inventory, now: Date.now() }, NS, POD);
 }
 
+/** The archive has marked the event the first test deleted as kept. */
+const deletionSeen = () =>
+  eventually(
+    () =>
+      assert.ok(
+        connection.eventArchive?.events().some((e) => e.metadata?.annotations?.[KEPT_SINCE_ANNOTATION]),
+        'the deletion not seen yet',
+      ),
+    60_000,
+  );
+
 const row = (d: Diagnosis | undefined, reason: string) => d?.timeline.find((t) => t.reason === reason);
 
 test('an event the API server deleted stays in the Diagnose timeline, marked as kept by Shipshape', async () => {
@@ -135,14 +146,7 @@ test('an event the API server deleted stays in the Diagnose timeline, marked as 
 });
 
 test('a snapshot written from the connection carries the kept event; diagnose --snapshot shows it offline', async () => {
-  await eventually(
-    () =>
-      assert.ok(
-        connection.eventArchive?.events().some((e) => e.metadata?.annotations?.[KEPT_SINCE_ANNOTATION]),
-        'the deletion not seen yet',
-      ),
-    60_000,
-  );
+  await deletionSeen();
   const { list } = await readSnapshotList(rest, { archived: connection.eventArchive?.events() ?? [] });
   const file = join(dir, 'incident.json');
   writeSnapshotFile(file, list);
@@ -161,14 +165,7 @@ test('a snapshot written from the connection carries the kept event; diagnose --
 });
 
 test('a reconnect continues the archive: the event the API server deleted is still kept', async () => {
-  await eventually(
-    () =>
-      assert.ok(
-        connection.eventArchive?.events().some((e) => e.metadata?.annotations?.[KEPT_SINCE_ANNOTATION]),
-        'the deletion not seen yet',
-      ),
-    60_000,
-  );
+  await deletionSeen();
   const source = loadKubeconfig([cluster.kubeconfig]);
   const context = source.kc.getCurrentContext();
   const again = new ClusterConnection(forContext(source, context), context, silentLogger, {
