@@ -16,7 +16,9 @@ import { cliV8Flags } from './v8-flags';
 declare const SHIPSHAPE_BUNDLE_HASH: string;
 
 // Before the bundle is compiled: V8's code cache is valid only under the flags that made it.
-for (const flag of cliV8Flags(process.execArgv, process.env['NODE_OPTIONS'])) setFlagsFromString(flag);
+// V8's flags are the process's: workers find them set.
+if (isMainThread)
+  for (const flag of cliV8Flags(process.execArgv, process.env['NODE_OPTIONS'])) setFlagsFromString(flag);
 
 const bundle = join(__dirname, 'cli-main.js');
 runCached(
