@@ -1,7 +1,9 @@
 /**
  * Shipshape side by side with kube-linter, kube-score and kubeconform on the same corpora, same
  * machine, same run (issue 18): wall time (median of `runs` after a warm-up) and peak RSS of each
- * process (GNU time's maximum resident set size), and Shipshape's ratio to each peer.
+ * process (GNU time's maximum resident set size), and Shipshape's ratio to each peer. CPU time (user +
+ * system, from GNU time too) is printed beside the wall time: on a loaded machine the wall time of
+ * a sub-second run follows the other processes, the CPU time follows the work.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +23,8 @@ interface Measured {
   readonly ms: number;
   /** Peak resident set size in MB, undefined without GNU time. */
   readonly peakMb: number | undefined;
+  /** User + system CPU seconds, undefined without GNU time. */
+  readonly cpuS: number | undefined;
   readonly failed?: string;
 }
 
@@ -32,7 +36,7 @@ function once(tool: Tool, corpus: Corpus, scratch: string): Measured {
   const stats = join(scratch, 'time.txt');
   const start = performance.now();
   const r = timed
-    ? spawnSync(GNU_TIME, ['-f', '%M', '-o', stats, tool.command, ...args], {
+    ? spawnSync(GNU_TIME, ['-f', '%M %U %S', '-o', stats, tool.command, ...args], {
         encoding: 'utf8',
         maxBuffer: 1024 * 1024 * 1024,
       })
@@ -43,8 +47,16 @@ function once(tool: Tool, corpus: Corpus, scratch: string): Measured {
     r.status === 0 || r.status === 1
       ? undefined
       : `exit ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().split('\n').pop() ?? ''}`;
-  const kb = timed ? Number(readFileSync(stats, 'utf8').trim().split('\n').pop()) : NaN;
-  return { ms, peakMb: Number.isFinite(kb) ? kb / 1024 : undefined, ...(failed ? { failed } : {}) };
+  // GNU time's last line ("Command exited with non-zero status 1" may come before it).
+  const [kb = NaN, user = NaN, system = NaN] = timed
+    ? (readFileSync(stats, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number)
+    : [];
+  return {
+    ms,
+    peakMb: Number.isFinite(kb) ? kb / 1024 : undefined,
+    cpuS: Number.isFinite(user + system) ? user + system : undefined,
+    ...(failed ? { failed } : {}),
+  };
 }
 
 function measure(tool: Tool, corpus: Corpus, runs: number, scratch: string): Measured {
@@ -54,7 +66,12 @@ function measure(tool: Tool, corpus: Corpus, runs: number, scratch: string): Mea
   const failed = samples.find((s) => s.failed);
   if (failed) return failed;
   const peaks = samples.flatMap((s) => (s.peakMb === undefined ? [] : [s.peakMb]));
-  return { ms: median(samples.map((s) => s.ms)), peakMb: peaks.length > 0 ? median(peaks) : undefined };
+  const cpus = samples.flatMap((s) => (s.cpuS === undefined ? [] : [s.cpuS]));
+  return {
+    ms: median(samples.map((s) => s.ms)),
+    peakMb: peaks.length > 0 ? median(peaks) : undefined,
+    cpuS: cpus.length > 0 ? median(cpus) : undefined,
+  };
 }
 
 /** A peer binary: its environment variable, then the bench's tool cache, then PATH. */
@@ -70,10 +87,14 @@ function peerBinary(name: string, peersDir: string): string | undefined {
 const describe = (m: Measured) =>
   m.failed
     ? `failed: ${m.failed}`
-    : `${fmt(m.ms / 1000, 2)} s / ${m.peakMb === undefined ? 'n/a' : `${fmt(m.peakMb, 0)} MB`}`;
+    : `${fmt(m.ms / 1000, 2)} s / ${m.cpuS === undefined ? 'n/a' : `${fmt(m.cpuS, 2)} s CPU`} / ${m.peakMb === undefined ? 'n/a' : `${fmt(m.peakMb, 0)} MB`}`;
 
 export function benchPeers(report: Report, cacheDir: string, peersDir: string, runs = 3): void {
-  const corpora = benchCorpora(join(cacheDir, 'corpora'));
+  // BENCH_CORPORA=k8s-examples,argo-cd-install: those corpora only (a quick look at one case).
+  const only = (process.env['BENCH_CORPORA'] ?? '').split(',').filter((name) => name !== '');
+  const corpora = benchCorpora(join(cacheDir, 'corpora')).filter(
+    (c) => only.length === 0 || only.some((name) => c.name.startsWith(name)),
+  );
   const cli = join(repoRoot, 'dist', 'cli.js');
   const shipshape: Tool = {
     name: 'shipshape',
@@ -128,7 +149,7 @@ export function benchPeers(report: Report, cacheDir: string, peersDir: string, r
     for (const corpus of corpora) {
       const label = `${corpus.name} (${corpus.files.length} files, ${fmt(corpus.bytes / 1e6, 1)} MB, ${corpus.origin})`;
       const ours = measure(shipshape, corpus, runs, scratch);
-      report.add({ section, metric: `${label}: shipshape wall / peak RSS`, value: describe(ours) });
+      report.add({ section, metric: `${label}: shipshape wall / CPU / peak RSS`, value: describe(ours) });
       for (const tool of tools) {
         const theirs = measure(tool, corpus, runs, scratch);
         if (theirs.failed || ours.failed) {
@@ -136,13 +157,14 @@ export function benchPeers(report: Report, cacheDir: string, peersDir: string, r
           continue;
         }
         const speed = ours.ms / theirs.ms;
+        const cpu = ours.cpuS !== undefined && theirs.cpuS ? ours.cpuS / theirs.cpuS : undefined;
         const memory =
           ours.peakMb !== undefined && theirs.peakMb !== undefined ? ours.peakMb / theirs.peakMb : undefined;
         const kl = tool.name === 'kube-linter';
         report.add({
           section,
-          metric: `${label}: ${tool.name} wall / peak RSS · ratio shipshape/${tool.name}`,
-          value: `${describe(theirs)} · time ${fmt(speed, 2)}× (${speed <= 1 ? 'faster' : 'slower'}) · memory ${memory === undefined ? 'n/a' : `${fmt(memory, 2)}×`}`,
+          metric: `${label}: ${tool.name} wall / CPU / peak RSS · ratio shipshape/${tool.name}`,
+          value: `${describe(theirs)} · time ${fmt(speed, 2)}× (${speed <= 1 ? 'faster' : 'slower'}) · CPU ${cpu === undefined ? 'n/a' : `${fmt(cpu, 2)}×`} · memory ${memory === undefined ? 'n/a' : `${fmt(memory, 2)}×`}`,
           ...(kl
             ? {
                 target: 'time < 1×, memory ≤ 1.5×',
