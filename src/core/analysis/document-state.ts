@@ -2,7 +2,8 @@ import { isMap, isPair } from 'yaml';
 import { rangeOf } from '../manifest/nodes';
 import { POD_CARRIERS, objectsOfDocument, type ManifestObject } from '../manifest/objects';
 import { analyseObject } from '../rules/engine';
-import { indexObjects, type IndexedObject, type ScopeIndex } from '../rules/scope';
+import { lightIdentity, lightQuiet } from '../rules/light';
+import { indexFile, indexObjects, type IndexedObject, type ScopeIndex } from '../rules/scope';
 import { parseSuppressions, type Suppressions } from '../rules/suppress';
 import type { Finding, Rule, RuleOptions, Severity } from '../rules/types';
 import {
@@ -16,6 +17,7 @@ import {
   type ManifestFile,
   type ParseProblem,
 } from '../yaml/parse';
+import { parseLightPieces } from '../yaml/light-file';
 import type { AnalyserHooks, ObjectSummary } from './file-analysis';
 import { spliceDocument, type DocumentEdit } from './splice';
 
@@ -33,7 +35,7 @@ interface RuleResults {
  * parsed as part of `region` (the text of the documents one parse covered) at offset `base`.
  */
 export class DocumentState {
-  readonly objects: readonly ManifestObject[];
+  private parsedObjects: readonly ManifestObject[] | undefined;
   index: readonly IndexedObject[];
   /** The index entries as JSON: whether an edit changed this document's cross-resource facts. */
   readonly indexKey: string;
@@ -49,12 +51,16 @@ export class DocumentState {
     private readonly base: number,
     readonly length: number,
     path: string,
+    /** A light CRD's summary, read from its text: its nodes are built only when a rule needs them. */
+    light?: ObjectSummary,
   ) {
-    this.objects = document ? objectsOfDocument(region.file, document) : [];
-    this.index = indexObjects(this.objects, path);
+    this.index =
+      document?.light && light
+        ? indexFile({ ...region.file, documents: [document] }, path)
+        : indexObjects(this.objects, path);
     this.indexKey = JSON.stringify(this.index);
-    this.summaries = this.objects.map((o) => {
-      const summary = summarise(o);
+    const summaries = light ? [light] : this.objects.map(summarise);
+    this.summaries = summaries.map((summary) => {
       return {
         ...summary,
         start: summary.start - base,
@@ -62,6 +68,10 @@ export class DocumentState {
         anchor: summary.anchor - base,
       };
     });
+  }
+
+  get objects(): readonly ManifestObject[] {
+    return (this.parsedObjects ??= this.document ? objectsOfDocument(this.region.file, this.document) : []);
   }
 
   /** Whether the document has an unterminated quote, which runs on into the next `---`. */
@@ -147,6 +157,9 @@ export class DocumentState {
   }
 
   private run(rules: ActiveRules, index: ScopeIndex, options: RuleOptions): RuleResults {
+    // A light CRD sure to give nothing under these rules: its nodes are never built.
+    if (this.document?.light && lightQuiet(this.document.light, rules, options))
+      return { findings: [], problems: [] };
     const problems: ParseProblem[] = [];
     const analysable = (this.document?.problems ?? []).every(
       (p) => p.severity !== 'error' || p.code === 'DUPLICATE_KEY',
@@ -226,7 +239,22 @@ const shift = <T extends { start: number; end: number }>(item: T, delta: number)
  * Parses a run of whole documents (a region starting at a document boundary, up to the whole
  * file) with one CST parse. A keystroke inside one document parses just that document's text.
  */
-export function parseDocuments(text: string, path: string, hooks: AnalyserHooks): DocumentState[] {
+export function parseDocuments(
+  text: string,
+  path: string,
+  hooks: AnalyserHooks,
+  light = false,
+): DocumentState[] {
+  const pieces = light ? parseLightPieces(text) : undefined;
+  if (pieces) {
+    hooks.parsed?.(text);
+    const region: Region = { file: pieces.file, suppressions: parseSuppressions(pieces.file) };
+    return pieces.file.documents.map((document, i) => {
+      const [start, end] = pieces.spans[i] ?? [0, 0];
+      const summary = document.light ? lightSummary(text, document, start, end) : undefined;
+      return new DocumentState(region, document, start, end - start, path, summary);
+    });
+  }
   const prepared = prepareText(text);
   hooks.parsed?.(text);
   const { slices, comments } = sliceDocuments(prepared);
@@ -255,4 +283,49 @@ export function summarise(object: ManifestObject): ObjectSummary {
   };
   if (object.listIndex !== undefined) summary.listIndex = object.listIndex;
   return summary;
+}
+
+/**
+ * A light CRD document's summary from its text, as summarise gives it from nodes: its root map
+ * starts at the first content line and ends after the last one's line break, `kind:` anchors it.
+ * `undefined` (parse it) when a comment at its end or a missing final line break leaves doubt.
+ */
+function lightSummary(
+  text: string,
+  document: ManifestDocument,
+  from: number,
+  to: number,
+): ObjectSummary | undefined {
+  const value = document.light;
+  if (!value) return undefined;
+  let first = -1;
+  let last = -1;
+  // A comment on or after the root's last line may or may not be in its range: leave it to yaml.
+  let doubt = false;
+  let at = text.startsWith('---\n', from) ? from + 4 : from;
+  while (at < to) {
+    let lineEnd = text.indexOf('\n', at);
+    if (lineEnd < 0 || lineEnd >= to) lineEnd = to;
+    const content = text.slice(at, lineEnd);
+    const trimmed = content.trimStart();
+    if (trimmed.startsWith('#')) doubt = first >= 0;
+    else if (trimmed !== '') {
+      if (first < 0) first = at;
+      last = lineEnd;
+      doubt = content.includes('#');
+    }
+    at = lineEnd + 1;
+  }
+  if (doubt) return undefined;
+  const kindAt = text.startsWith('kind: ', first) ? first : text.indexOf('\nkind: ', first) + 1;
+  if (first < 0 || text.charCodeAt(first) === 32 || last >= to || kindAt <= 0 || kindAt >= to)
+    return undefined;
+  return {
+    identity: lightIdentity(value),
+    documentIndex: document.index,
+    start: first,
+    end: last + 1,
+    anchor: kindAt,
+    podCarrier: false,
+  };
 }

@@ -156,7 +156,8 @@ export class IncrementalAnalyser {
     const before = this.text;
     this.text = text;
     if (!previous || previous.length === 0) {
-      this.documents = parseDocuments(text, this.path, this.hooks);
+      // At open, CRDs the light scanner reads are not parsed until an edit or a rule needs them.
+      this.documents = parseDocuments(text, this.path, this.hooks, true);
       return this.documents;
     }
     if (before === text) return previous;
