@@ -74,6 +74,15 @@ export class DocumentState {
     return (this.parsedObjects ??= this.document ? objectsOfDocument(this.region.file, this.document) : []);
   }
 
+  /** Builds a light CRD's nodes now (the worker, idle) rather than on the first keystroke in it. */
+  warm(): boolean {
+    if (!this.document?.light || this.warmed) return false;
+    this.warmed = true;
+    void this.document.doc;
+    return true;
+  }
+  private warmed = false;
+
   /** Whether the document has an unterminated quote, which runs on into the next `---`. */
   get unterminated(): boolean {
     // Unclosed flow collections stop at `---`; only quoted scalars run on (yaml says "closing quote").

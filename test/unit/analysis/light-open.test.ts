@@ -93,3 +93,13 @@ test('edits in and around light CRDs give what a full analysis gives, after each
     }
   }
 });
+
+test('idle warming parses each light CRD once, and results stay those of a full analysis', () => {
+  const base = [small('Alpha'), ...corpusDocuments(2), small('Beta')].join('---\n');
+  const analyser = new IncrementalAnalyser('f.yaml', { rules: allRules });
+  assert.equal(analyser.warm(), false, 'nothing to warm before the first analysis');
+  assert.deepEqual(view(analyser.update(base)), full(base));
+  const warmed = [analyser.warm(), analyser.warm(), analyser.warm()];
+  assert.deepEqual(warmed, [true, true, false]);
+  for (const text of edits(3, base, 20)) assert.deepEqual(view(analyser.update(text)), full(text));
+});
