@@ -307,33 +307,30 @@ function lightSummary(
 ): ObjectSummary | undefined {
   const value = document.light;
   if (!value) return undefined;
-  let first = -1;
-  let last = -1;
-  // A comment on or after the root's last line may or may not be in its range: leave it to yaml.
-  let doubt = false;
-  let at = text.startsWith('---\n', from) ? from + 4 : from;
-  while (at < to) {
-    let lineEnd = text.indexOf('\n', at);
-    if (lineEnd < 0 || lineEnd >= to) lineEnd = to;
-    const content = text.slice(at, lineEnd);
-    const trimmed = content.trimStart();
-    if (trimmed.startsWith('#')) doubt = first >= 0;
-    else if (trimmed !== '') {
-      if (first < 0) first = at;
-      last = lineEnd;
-      doubt = content.includes('#');
-    }
-    at = lineEnd + 1;
+  // The root's first line: past the `---` line and any blank or comment lines (a few, at the top).
+  let first = text.startsWith('---\n', from) ? from + 4 : from;
+  for (;;) {
+    if (first >= to) return undefined;
+    const lineEnd = text.indexOf('\n', first);
+    const line = text.slice(first, lineEnd < 0 || lineEnd > to ? to : lineEnd).trim();
+    if (line !== '' && !line.startsWith('#')) break;
+    if (lineEnd < 0) return undefined;
+    first = lineEnd + 1;
   }
-  if (doubt) return undefined;
+  // The last non-blank line, read backwards: a comment on or after the root's last line may or
+  // may not be in its range, and a missing final line break neither: leave those to yaml.
+  let last = to;
+  while (last > first && /\s/.test(text[last - 1] ?? '')) last--;
+  const lineBreak = text.indexOf('\n', last);
+  if (lineBreak < 0 || lineBreak >= to) return undefined;
+  if (text.slice(text.lastIndexOf('\n', last - 1) + 1, last).includes('#')) return undefined;
   const kindAt = text.startsWith('kind: ', first) ? first : text.indexOf('\nkind: ', first) + 1;
-  if (first < 0 || text.charCodeAt(first) === 32 || last >= to || kindAt <= 0 || kindAt >= to)
-    return undefined;
+  if (text.charCodeAt(first) === 32 || kindAt <= 0 || kindAt >= to) return undefined;
   return {
     identity: lightIdentity(value),
     documentIndex: document.index,
     start: first,
-    end: last + 1,
+    end: lineBreak + 1,
     anchor: kindAt,
     podCarrier: false,
   };

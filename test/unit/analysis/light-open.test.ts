@@ -46,6 +46,7 @@ const variants: Record<string, string> = {
   'block scalar last': `${small('Alpha')}  note: |\n    one\n    two\n\n---\n${small('Beta')}`,
   'a rule speaks': small('Alpha').replace('app.kubernetes.io/part-of: argocd', 'bad label!: "x y"'),
   'default namespace': small('Alpha').replace('  labels:\n', '  namespace: default\n  labels:\n'),
+  'spaces after the last value': `${small('Alpha').trimEnd()}   \n  \n---\n${small('Beta')}`,
   'blank lines at the end': `${small('Alpha')}\n\n\n---\n${small('Beta')}\n\n`,
 };
 
