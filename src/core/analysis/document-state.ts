@@ -97,7 +97,10 @@ export class DocumentState {
    * from this state: it must be dropped afterwards.
    */
   spliced(text: string, edit: DocumentEdit, path: string, hooks: AnalyserHooks): DocumentState | undefined {
-    if (!this.document || this.document.problems.some((p) => p.code === 'ALIAS_LIMIT')) return undefined;
+    // yaml says a plain key runs over 1024 characters where it starts, so an edit inside one may not
+    // reach the entry that reported it (and re-parsing that entry would not say it again).
+    const whole = new Set(['ALIAS_LIMIT', 'KEY_OVER_1024_CHARS']);
+    if (!this.document || this.document.problems.some((p) => whole.has(p.code))) return undefined;
     const before = this.region.file.text.slice(this.base, this.base + this.length);
     const result = spliceDocument(this.document.doc, this.base, before, text, edit);
     if (!result) return undefined;
