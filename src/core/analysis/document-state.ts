@@ -2,7 +2,8 @@ import { isMap, isPair } from 'yaml';
 import { rangeOf } from '../manifest/nodes';
 import { POD_CARRIERS, objectsOfDocument, type ManifestObject } from '../manifest/objects';
 import { analyseObject } from '../rules/engine';
-import { indexObjects, type IndexedObject, type ScopeIndex } from '../rules/scope';
+import { lightIdentity, lightQuiet } from '../rules/light';
+import { indexFile, indexObjects, type IndexedObject, type ScopeIndex } from '../rules/scope';
 import { parseSuppressions, type Suppressions } from '../rules/suppress';
 import type { Finding, Rule, RuleOptions, Severity } from '../rules/types';
 import {
@@ -16,6 +17,7 @@ import {
   type ManifestFile,
   type ParseProblem,
 } from '../yaml/parse';
+import { parseLightPieces } from '../yaml/light-file';
 import type { AnalyserHooks, ObjectSummary } from './file-analysis';
 import { spliceDocument, type DocumentEdit } from './splice';
 
@@ -33,7 +35,7 @@ interface RuleResults {
  * parsed as part of `region` (the text of the documents one parse covered) at offset `base`.
  */
 export class DocumentState {
-  readonly objects: readonly ManifestObject[];
+  private parsedObjects: readonly ManifestObject[] | undefined;
   index: readonly IndexedObject[];
   /** The index entries as JSON: whether an edit changed this document's cross-resource facts. */
   readonly indexKey: string;
@@ -49,12 +51,16 @@ export class DocumentState {
     private readonly base: number,
     readonly length: number,
     path: string,
+    /** A light CRD's summary, read from its text: its nodes are built only when a rule needs them. */
+    light?: ObjectSummary,
   ) {
-    this.objects = document ? objectsOfDocument(region.file, document) : [];
-    this.index = indexObjects(this.objects, path);
+    this.index =
+      document?.light && light
+        ? indexFile({ ...region.file, documents: [document] }, path)
+        : indexObjects(this.objects, path);
     this.indexKey = JSON.stringify(this.index);
-    this.summaries = this.objects.map((o) => {
-      const summary = summarise(o);
+    const summaries = light ? [light] : this.objects.map(summarise);
+    this.summaries = summaries.map((summary) => {
       return {
         ...summary,
         start: summary.start - base,
@@ -63,6 +69,19 @@ export class DocumentState {
       };
     });
   }
+
+  get objects(): readonly ManifestObject[] {
+    return (this.parsedObjects ??= this.document ? objectsOfDocument(this.region.file, this.document) : []);
+  }
+
+  /** Builds a light CRD's nodes now (the worker, idle) rather than on the first keystroke in it. */
+  warm(): boolean {
+    if (!this.document?.light || this.warmed) return false;
+    this.warmed = true;
+    void this.document.doc;
+    return true;
+  }
+  private warmed = false;
 
   /** Whether the document has an unterminated quote, which runs on into the next `---`. */
   get unterminated(): boolean {
@@ -78,7 +97,10 @@ export class DocumentState {
    * from this state: it must be dropped afterwards.
    */
   spliced(text: string, edit: DocumentEdit, path: string, hooks: AnalyserHooks): DocumentState | undefined {
-    if (!this.document || this.document.problems.some((p) => p.code === 'ALIAS_LIMIT')) return undefined;
+    // yaml says a plain key runs over 1024 characters where it starts, so an edit inside one may not
+    // reach the entry that reported it (and re-parsing that entry would not say it again).
+    const whole = new Set(['ALIAS_LIMIT', 'KEY_OVER_1024_CHARS']);
+    if (!this.document || this.document.problems.some((p) => whole.has(p.code))) return undefined;
     const before = this.region.file.text.slice(this.base, this.base + this.length);
     const result = spliceDocument(this.document.doc, this.base, before, text, edit);
     if (!result) return undefined;
@@ -147,6 +169,9 @@ export class DocumentState {
   }
 
   private run(rules: ActiveRules, index: ScopeIndex, options: RuleOptions): RuleResults {
+    // A light CRD sure to give nothing under these rules: its nodes are never built.
+    if (this.document?.light && lightQuiet(this.document.light, rules, options))
+      return { findings: [], problems: [] };
     const problems: ParseProblem[] = [];
     const analysable = (this.document?.problems ?? []).every(
       (p) => p.severity !== 'error' || p.code === 'DUPLICATE_KEY',
@@ -226,7 +251,22 @@ const shift = <T extends { start: number; end: number }>(item: T, delta: number)
  * Parses a run of whole documents (a region starting at a document boundary, up to the whole
  * file) with one CST parse. A keystroke inside one document parses just that document's text.
  */
-export function parseDocuments(text: string, path: string, hooks: AnalyserHooks): DocumentState[] {
+export function parseDocuments(
+  text: string,
+  path: string,
+  hooks: AnalyserHooks,
+  light = false,
+): DocumentState[] {
+  const pieces = light ? parseLightPieces(text) : undefined;
+  if (pieces) {
+    hooks.parsed?.(text);
+    const region: Region = { file: pieces.file, suppressions: parseSuppressions(pieces.file) };
+    return pieces.file.documents.map((document, i) => {
+      const [start, end] = pieces.spans[i] ?? [0, 0];
+      const summary = document.light ? lightSummary(text, document, start, end) : undefined;
+      return new DocumentState(region, document, start, end - start, path, summary);
+    });
+  }
   const prepared = prepareText(text);
   hooks.parsed?.(text);
   const { slices, comments } = sliceDocuments(prepared);
@@ -255,4 +295,46 @@ export function summarise(object: ManifestObject): ObjectSummary {
   };
   if (object.listIndex !== undefined) summary.listIndex = object.listIndex;
   return summary;
+}
+
+/**
+ * A light CRD document's summary from its text, as summarise gives it from nodes: its root map
+ * starts at the first content line and ends after the last one's line break, `kind:` anchors it.
+ * `undefined` (parse it) when a comment at its end or a missing final line break leaves doubt.
+ */
+function lightSummary(
+  text: string,
+  document: ManifestDocument,
+  from: number,
+  to: number,
+): ObjectSummary | undefined {
+  const value = document.light;
+  if (!value) return undefined;
+  // The root's first line: past the `---` line and any blank or comment lines (a few, at the top).
+  let first = text.startsWith('---\n', from) ? from + 4 : from;
+  for (;;) {
+    if (first >= to) return undefined;
+    const lineEnd = text.indexOf('\n', first);
+    const line = text.slice(first, lineEnd < 0 || lineEnd > to ? to : lineEnd).trim();
+    if (line !== '' && !line.startsWith('#')) break;
+    if (lineEnd < 0) return undefined;
+    first = lineEnd + 1;
+  }
+  // The last non-blank line, read backwards: a comment on or after the root's last line may or
+  // may not be in its range, and a missing final line break neither: leave those to yaml.
+  let last = to;
+  while (last > first && /\s/.test(text[last - 1] ?? '')) last--;
+  const lineBreak = text.indexOf('\n', last);
+  if (lineBreak < 0 || lineBreak >= to) return undefined;
+  if (text.slice(text.lastIndexOf('\n', last - 1) + 1, last).includes('#')) return undefined;
+  const kindAt = text.startsWith('kind: ', first) ? first : text.indexOf('\nkind: ', first) + 1;
+  if (text.charCodeAt(first) === 32 || kindAt <= 0 || kindAt >= to) return undefined;
+  return {
+    identity: lightIdentity(value),
+    documentIndex: document.index,
+    start: first,
+    end: lineBreak + 1,
+    anchor: kindAt,
+    podCarrier: false,
+  };
 }

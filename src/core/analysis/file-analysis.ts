@@ -150,13 +150,22 @@ export class IncrementalAnalyser {
     return { findings, problems, objects, index: own, isTemplate: false, composed, documentStarts };
   }
 
+  /**
+   * Parses one CRD the light scanner left unparsed at open, so a first keystroke in it costs what
+   * any other does; false when none is left. For idle time: the caller stops when an edit arrives.
+   */
+  warm(): boolean {
+    return this.documents?.some((d) => d.warm()) ?? false;
+  }
+
   /** The documents of `text`, re-parsing only those the edit from the previous text touched. */
   private reparse(text: string): DocumentState[] {
     const previous = this.documents;
     const before = this.text;
     this.text = text;
     if (!previous || previous.length === 0) {
-      this.documents = parseDocuments(text, this.path, this.hooks);
+      // At open, CRDs the light scanner reads are not parsed until an edit or a rule needs them.
+      this.documents = parseDocuments(text, this.path, this.hooks, true);
       return this.documents;
     }
     if (before === text) return previous;

@@ -21,10 +21,21 @@ import {
  * the old path: the result is always what parseManifestFile gives.
  */
 export function parseManifestFileLight(text: string, options: ParseOptions = {}): ManifestFile {
+  return parseLightPieces(text, options)?.file ?? parseManifestFile(text, options);
+}
+
+/**
+ * The light parse with each document's span (`[start, end)`, as sliceDocuments gives them), for
+ * the editor's per-document states; `undefined` when the file must take the old path.
+ */
+export function parseLightPieces(
+  text: string,
+  options: ParseOptions = {},
+): { file: ManifestFile; spans: readonly (readonly [number, number])[] } | undefined {
   const prepared = prepareText(text);
   const crds = crdSegments(text);
   if (crds.length === 0 || prepared.isTemplate || prepared.eol !== '\n' || oddLineStart(text))
-    return parseManifestFile(text, options);
+    return undefined;
   const marks = [0];
   for (const at of lineStarts(text, '---\n', true)) if (at > 0) marks.push(at);
   type Piece = { token: CST.Document; at: number } | { scan: LightScan; at: number };
@@ -57,17 +68,19 @@ export function parseManifestFileLight(text: string, options: ParseOptions = {})
   }
   flush(text.length);
   const documents: ManifestDocument[] = [];
+  const spans: (readonly [number, number])[] = [];
   for (const [index, piece] of pieces.entries()) {
     const start = index === 0 ? 0 : piece.at;
     const end = pieces[index + 1]?.at ?? text.length;
+    spans.push([start, end]);
     if ('token' in piece) {
       const document = composeSlice(prepared, { index, token: piece.token, start, end }, options);
       // yaml would have read an error across a boundary differently: take the whole-file path.
-      if (document.problems.some((p) => p.severity === 'error')) return parseManifestFile(text, options);
+      if (document.problems.some((p) => p.severity === 'error')) return undefined;
       documents.push(document);
     } else documents.push(lightDocument(prepared, index, start, end, piece.at, piece.scan.value, options));
   }
-  return fileOf(prepared, documents, comments);
+  return { file: fileOf(prepared, documents, comments), spans };
 }
 
 /**

@@ -66,10 +66,18 @@ function analyse(request: AnalyseRequest, text: string): AnalyseReply {
   }
 }
 
-/** One document per turn of the event loop, so newer requests can land (and supersede) in between. */
+/**
+ * One document per turn of the event loop, so newer requests can land (and supersede) in between;
+ * when none waits, one CRD left unparsed at open is parsed per turn, so keystrokes find it ready.
+ */
 function drain(): void {
   const next = pending.entries().next();
   if (next.done) {
+    for (const { analyser } of analysers.values())
+      if (analyser.warm()) {
+        setImmediate(drain);
+        return;
+      }
     draining = false;
     return;
   }
