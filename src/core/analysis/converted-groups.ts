@@ -9,7 +9,7 @@ export interface Position {
 
 /** What the host made of one document's results, and where that document's text was then. */
 interface Converted<T> {
-  readonly id: number;
+  readonly content: Group;
   readonly start: number;
   readonly end: number;
   readonly at: Position;
@@ -86,19 +86,21 @@ export class ConvertedGroups<T> {
     build: (placed: PlacedGroup) => T,
     move: (value: T, lines: number) => T,
   ): T[] {
-    const kept = new Map<string, Converted<T>>();
+    // By where each untouched document is now; its content must be the very group converted then
+    // (a group the host dropped, or a restarted worker's, is a new object even with the same results).
+    const kept = new Map<number, Converted<T>>();
     for (const g of this.groups) {
       const span = mapSpan(g.start, g.end, this.changes);
-      if (span) kept.set(`${g.id}@${span.start}`, g);
+      if (span) kept.set(span.start, g);
     }
     this.lastBuilt = 0;
     this.lastMoved = 0;
     const next: Converted<T>[] = [];
     const values = placements.map((placed, i) => {
       const here = at(placed.start);
-      const old = kept.get(`${placed.id}@${placed.start}`);
+      const old = kept.get(placed.start);
       let value: T;
-      if (old?.at.character === here.character) {
+      if (old?.content === placed.content && old.at.character === here.character) {
         const lines = here.line - old.at.line;
         if (lines !== 0) this.lastMoved++;
         value = lines === 0 ? old.value : move(old.value, lines);
@@ -108,7 +110,7 @@ export class ConvertedGroups<T> {
       }
       const following = placements[i + 1]?.start ?? Number.POSITIVE_INFINITY;
       next.push({
-        id: placed.id,
+        content: placed.content,
         start: placed.start,
         end: Math.max(following, extent(placed.group)),
         at: here,

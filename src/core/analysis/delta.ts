@@ -87,9 +87,12 @@ export class DeltaEncoder {
   }
 }
 
-/** One document's results as the last delta placed them: `id` names its content, `group` is absolute. */
+/**
+ * One document's results as the last delta placed them: `content` is the held group (offsets relative
+ * to `start`, the same object for as long as the host holds it), `group` the same with absolute offsets.
+ */
 export interface PlacedGroup {
-  readonly id: number;
+  readonly content: Group;
   readonly start: number;
   readonly group: Group;
 }
@@ -131,7 +134,7 @@ export class DeltaDecoder {
           },
         };
       placed.set(id, here);
-      placements.push({ id, start, group: here.group });
+      placements.push({ content: group, start, group: here.group });
       findings.push(...here.group.findings);
       problems.push(...here.group.problems);
       objects.push(...here.group.objects);

@@ -139,8 +139,9 @@ test('a document that starts mid-line converts afresh when an edit before it on 
       start,
       end,
     }) as unknown as PlacedGroup['group']['findings'][number];
+  const content = { findings: [finding(2, 9)], problems: [], objects: [] };
   const placed = (start: number): PlacedGroup[] => [
-    { id: 1, start, group: { findings: [finding(start + 2, start + 9)], problems: [], objects: [] } },
+    { content, start, group: { findings: [finding(start + 2, start + 9)], problems: [], objects: [] } },
   ];
   let text = 'head: a\nkind: Pod\nspec: {}\n';
   const kept = new ConvertedGroups<Converted>();
@@ -152,4 +153,25 @@ test('a document that starts mid-line converts afresh when an edit before it on 
   const values = kept.convert(placed(6), at, build(at), move);
   assert.equal(kept.lastBuilt, 1);
   assert.deepEqual(values, new ConvertedGroups<Converted>().convert(placed(6), at, build(at), move));
+});
+
+test('a group the host no longer holds (a restarted worker’s, say) is converted afresh at the same place', () => {
+  const finding = (start: number, end: number, message: string) =>
+    ({
+      rule: 'r',
+      severity: 'warning',
+      message,
+      start,
+      end,
+    }) as unknown as PlacedGroup['group']['findings'][number];
+  const placed = (message: string): PlacedGroup[] => {
+    const group = { findings: [finding(0, 4, message)], problems: [], objects: [] };
+    return [{ content: group, start: 0, group }];
+  };
+  const at = positions('kind: Pod\n');
+  const kept = new ConvertedGroups<Converted>();
+  kept.convert(placed('old'), at, build(at), move);
+  const values = kept.convert(placed('new'), at, build(at), move);
+  assert.equal(kept.lastBuilt, 1);
+  assert.equal(values[0]?.[0]?.message, 'new');
 });
