@@ -100,6 +100,36 @@ suite('big file', () => {
     );
     assert.equal(document.lineAt(hostNetwork?.range.start.line ?? 0).text.trim(), 'hostNetwork: true');
     assert.deepEqual(shown(uri, lastDocument), before);
+
+    // A line added in the middle: the later documents' diagnostics move down a line (the host moves
+    // what it holds instead of converting them again), exactly where converting afresh puts them.
+    const all = shown(uri, document.lineCount).sort();
+    const text = document.getText();
+    const middle = text.indexOf('\n---\n', text.length >> 1) + '\n---\n'.length;
+    const line = document.positionAt(middle).line;
+    const moved = new Promise<void>((resolve) => {
+      const listener = vscode.languages.onDidChangeDiagnostics(() => {
+        if (
+          shown(uri, document.lineCount + 1)
+            .sort()
+            .join('\n') === all.join('\n')
+        )
+          return;
+        listener.dispose();
+        resolve();
+      });
+    });
+    await editor.edit((b) => b.insert(document.positionAt(middle), '# a comment\n'));
+    await moved;
+    const expected = all
+      .map((d) => {
+        const [range = '', ...message] = d.split(' ');
+        const [from = 0, fromColumn, to = 0, toColumn] = range.split(/[:-]/).map(Number);
+        const shift = (n: number) => (n >= line ? n + 1 : n);
+        return [`${shift(from)}:${fromColumn}-${shift(to)}:${toColumn}`, ...message].join(' ');
+      })
+      .sort();
+    assert.deepEqual(shown(uri, document.lineCount).sort(), expected);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   }, 180_000);
 });
