@@ -215,11 +215,6 @@ async function keystrokes(
     });
     return;
   }
-  report.add({
-    section,
-    metric: `${label}: keystroke${inValue ? ' in a value' : ''}, diagnostics (each document's kept unless an edit touched it)`,
-    value: made,
-  });
   if (openTarget) {
     report.add({
       section,
@@ -258,6 +253,11 @@ async function keystrokes(
     section,
     metric: `${label}: keystroke${inValue ? ' in a value' : ''}, what crossed between threads (per keystroke)`,
     value: `its change out (whole texts: ${textsPosted}); ${fmt(received / count, 1)} documents' results and ${fmt(entries / count, 1)} index entries back`,
+  });
+  report.add({
+    section,
+    metric: `${label}: keystroke${inValue ? ' in a value' : ''}, diagnostics (each document's kept unless an edit touched it)`,
+    value: made,
   });
   if (cpu > 0)
     report.add({
