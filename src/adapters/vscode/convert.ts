@@ -47,6 +47,20 @@ export function problemToDiagnostic(document: vscode.TextDocument, problem: Pars
   return diagnostic;
 }
 
+/** A diagnostic `lines` lines further down (its document's text moved, its own lines did not). */
+export function moveDiagnostic(diagnostic: vscode.Diagnostic, lines: number): vscode.Diagnostic {
+  const { start, end } = diagnostic.range;
+  const moved = new vscode.Diagnostic(
+    new vscode.Range(start.translate(lines), end.translate(lines)),
+    diagnostic.message,
+    diagnostic.severity,
+  );
+  if (diagnostic.source !== undefined) moved.source = diagnostic.source;
+  if (diagnostic.code !== undefined) moved.code = diagnostic.code;
+  if (diagnostic.tags) moved.tags = diagnostic.tags;
+  return moved;
+}
+
 export function toWorkspaceEdit(
   uri: vscode.Uri,
   document: vscode.TextDocument,

@@ -87,6 +87,16 @@ export class DeltaEncoder {
   }
 }
 
+/**
+ * One document's results as the last delta placed them: `content` is the held group (offsets relative
+ * to `start`, the same object for as long as the host holds it), `group` the same with absolute offsets.
+ */
+export interface PlacedGroup {
+  readonly content: Group;
+  readonly start: number;
+  readonly group: Group;
+}
+
 /** The extension host's side: the groups it holds, and the file's results rebuilt from a delta. */
 export class DeltaDecoder {
   private held = new Map<number, Group>();
@@ -97,6 +107,8 @@ export class DeltaDecoder {
   private placed = new Map<number, { start: number; group: Group }>();
   /** Groups received in the last delta (for tests and the benchmark). */
   lastAdded = 0;
+  /** The documents of the last delta, in order: the host keeps what it made of each (diagnostics). */
+  placements: readonly PlacedGroup[] = [];
 
   decode(delta: AnalysisDelta): Pick<FileAnalysis, 'findings' | 'problems' | 'objects'> {
     const held = new Map<number, Group>();
@@ -106,6 +118,7 @@ export class DeltaDecoder {
     const findings: Finding[] = [];
     const problems: ParseProblem[] = [];
     const objects: ObjectSummary[] = [];
+    const placements: PlacedGroup[] = [];
     for (const { id, start } of delta.groups) {
       const group = held.get(id) ?? this.held.get(id);
       if (!group) throw new Error(`analysis delta names group ${id}, which the extension host does not hold`);
@@ -121,12 +134,14 @@ export class DeltaDecoder {
           },
         };
       placed.set(id, here);
+      placements.push({ content: group, start, group: here.group });
       findings.push(...here.group.findings);
       problems.push(...here.group.problems);
       objects.push(...here.group.objects);
     }
     this.held = held;
     this.placed = placed;
+    this.placements = placements;
     return { findings, problems, objects };
   }
 }

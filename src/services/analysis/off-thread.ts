@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { DeltaDecoder, ListDecoder } from '../../core/analysis/delta';
+import { DeltaDecoder, ListDecoder, type PlacedGroup } from '../../core/analysis/delta';
 import type { ExternalScope, FileAnalysis } from '../../core/analysis/file-analysis';
 import type { TextChange } from '../../core/analysis/text-changes';
 import type { Logger } from '../../core/log';
@@ -15,8 +15,13 @@ import type {
 /** Files larger than this are analysed on the worker thread: a 300-line file stays in-thread (~1 ms). */
 export const OFF_THREAD_BYTES = 256 * 1024;
 
+/** A worker's analysis, with its results per YAML document as the host placed them. */
+export interface OffThreadAnalysis extends FileAnalysis {
+  readonly groups: readonly PlacedGroup[];
+}
+
 interface Waiting {
-  readonly resolve: (analysis: FileAnalysis | undefined) => void;
+  readonly resolve: (analysis: OffThreadAnalysis | undefined) => void;
   readonly request: AnalyseRequest;
   /** The document's whole text, for when the worker cannot apply the changes sent. */
   readonly text: () => string;
@@ -112,7 +117,7 @@ export class OffThreadAnalyser {
     this.lastDocumentsReceived = decoder.results.lastAdded;
     this.lastIndexEntriesReceived = rest.index.added.length;
     if (rest.index.added.length === 0) this.indexesReused++;
-    waiting?.resolve({ ...rest, ...results, index });
+    waiting?.resolve({ ...rest, ...results, index, groups: decoder.results.placements });
   }
 
   private settleAll(): void {
@@ -125,7 +130,7 @@ export class OffThreadAnalyser {
   private post(
     request: Omit<AnalyseRequest, 'id' | 'source'>,
     text: () => string,
-    resolve: (analysis: FileAnalysis | undefined) => void,
+    resolve: (analysis: OffThreadAnalysis | undefined) => void,
     source: AnalyseRequest['source'],
   ): void {
     const full: AnalyseRequest = { ...request, id: this.nextId++, source };
@@ -141,7 +146,7 @@ export class OffThreadAnalyser {
     text: string,
     external: ExternalScope,
     config: WorkerConfig,
-  ): Promise<FileAnalysis | undefined> {
+  ): Promise<OffThreadAnalysis | undefined> {
     return new Promise((resolve) => {
       const request = { type: 'analyse', key, path, external, config } as const;
       this.post(request, () => text, resolve, { text });
@@ -160,7 +165,7 @@ export class OffThreadAnalyser {
     text: () => string,
     external: ExternalScope,
     config: WorkerConfig,
-  ): Promise<FileAnalysis | undefined> {
+  ): Promise<OffThreadAnalysis | undefined> {
     return new Promise((resolve) => {
       const request = { type: 'analyse', key, path, external, config } as const;
       this.post(request, text, resolve, { changes, length });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { analysisSettings, explicitOptions, type AnalysisSettings } from '../../adapters/vscode/config';
-import { problemToDiagnostic, rangeOf, toDiagnostic } from '../../adapters/vscode/convert';
+import { moveDiagnostic, problemToDiagnostic, rangeOf, toDiagnostic } from '../../adapters/vscode/convert';
+import { ConvertedGroups } from '../../core/analysis/converted-groups';
 import {
   IncrementalAnalyser,
   type ExternalScope,
@@ -14,7 +15,7 @@ import type { Logger } from '../../core/log';
 import { allRules } from '../../core/rules/registry';
 import type { AnalyseOptions } from '../../core/rules/engine';
 import type { WorkerConfig } from '../../protocol/analysis-worker';
-import { OFF_THREAD_BYTES, OffThreadAnalyser } from './off-thread';
+import { OFF_THREAD_BYTES, OffThreadAnalyser, type OffThreadAnalysis } from './off-thread';
 import { ProjectConfigFile } from './project-config';
 import { WorkspaceIndex } from './workspace-index';
 
@@ -31,6 +32,12 @@ export function isManifestDocument(document: vscode.TextDocument): boolean {
     !OWN_SCHEMES.has(document.uri.scheme) &&
     document.uri.scheme !== 'git'
   );
+}
+
+/** One YAML document's diagnostics, kept across a big file's updates. */
+interface DocumentDiagnostics {
+  readonly problems: readonly vscode.Diagnostic[];
+  readonly findings: readonly vscode.Diagnostic[];
 }
 
 interface Entry {
@@ -63,6 +70,11 @@ export class AnalysisService implements vscode.Disposable {
   private readonly offThread: OffThreadAnalyser;
   /** Per big document, its changes since the worker got its whole text: a keystroke posts those. */
   private readonly changeLog = new ChangeLog();
+  /**
+   * Per big document, the diagnostics made of each YAML document's results: a keystroke moves every
+   * later document, and converting all their findings again on every reply blocked the host.
+   */
+  private readonly converted = new Map<string, ConvertedGroups<DocumentDiagnostics>>();
   /** Bumped with the settings: the worker rebuilds its analysers. */
   private generation = 0;
   settings: AnalysisSettings;
@@ -95,7 +107,9 @@ export class AnalysisService implements vscode.Disposable {
       this.emitter,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        this.changeLog.record(e.document.uri.toString(), e.document.version, e.contentChanges);
+        const key = e.document.uri.toString();
+        this.changeLog.record(key, e.document.version, e.contentChanges);
+        this.converted.get(key)?.record(e.contentChanges);
         this.schedule(e.document, 150);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
@@ -125,6 +139,7 @@ export class AnalysisService implements vscode.Disposable {
     this.settings = this.readSettings();
     this.generation++;
     this.entries.clear();
+    this.converted.clear();
     this.diagnostics.clear();
     this.refreshAll(0);
   }
@@ -151,6 +166,7 @@ export class AnalysisService implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.entries.delete(key);
     this.changeLog.forget(key);
+    this.converted.delete(key);
     this.offThread.forget(key);
     this.diagnostics.delete(uri);
     this.index.setOverride(uri, undefined);
@@ -269,7 +285,7 @@ export class AnalysisService implements vscode.Disposable {
     entry.analysis = analysis;
     this.index.setOverride(document.uri, analysis.index);
     this.log.debug(`analysed ${path} off-thread in ${(performance.now() - started).toFixed(1)} ms`);
-    this.show(document, entry, analysis);
+    this.showGroups(document, analysis);
   }
 
   /** The whole text to the worker, or the size-limit note instead. */
@@ -280,7 +296,7 @@ export class AnalysisService implements vscode.Disposable {
     path: string,
     whole: () => string,
     config: WorkerConfig,
-  ): Promise<FileAnalysis | undefined> {
+  ): Promise<OffThreadAnalysis | undefined> {
     const version = document.version;
     const indexVersion = this.index.version;
     const text = whole();
@@ -297,7 +313,35 @@ export class AnalysisService implements vscode.Disposable {
     return this.offThread.analyse(key, path, text, this.external(document), config);
   }
 
+  /** A big document's diagnostics: only the YAML documents an edit touched are converted again. */
+  private showGroups(document: vscode.TextDocument, analysis: OffThreadAnalysis): void {
+    const key = document.uri.toString();
+    let kept = this.converted.get(key);
+    if (!kept) this.converted.set(key, (kept = new ConvertedGroups()));
+    const groups = kept.convert(
+      analysis.groups,
+      (offset) => document.positionAt(offset),
+      ({ group }) => ({
+        problems: group.problems.map((p) => problemToDiagnostic(document, p)),
+        findings: group.findings.map((f) => toDiagnostic(document, f, this.docsUri)),
+      }),
+      (value, lines) => ({
+        problems: value.problems.map((d) => moveDiagnostic(d, lines)),
+        findings: value.findings.map((d) => moveDiagnostic(d, lines)),
+      }),
+    );
+    const rendered = this.renderedElsewhere?.(document.uri) ?? false;
+    this.diagnostics.set(document.uri, [
+      ...groups.flatMap((g) => g.problems),
+      // Inside a rendered chart the findings come from the render (on their source lines).
+      ...(rendered ? [] : groups.flatMap((g) => g.findings)),
+    ]);
+    this.emitter.fire(document.uri);
+  }
+
   private show(document: vscode.TextDocument, entry: Entry, analysis: FileAnalysis | undefined): void {
+    // Shown whole (small, too large or not analysed): nothing kept from a big file's updates holds.
+    this.converted.delete(document.uri.toString());
     if (entry.tooLarge) {
       const note = new vscode.Diagnostic(
         rangeOf(document, 0, 0),

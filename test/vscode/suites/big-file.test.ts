@@ -100,6 +100,41 @@ suite('big file', () => {
     );
     assert.equal(document.lineAt(hostNetwork?.range.start.line ?? 0).text.trim(), 'hostNetwork: true');
     assert.deepEqual(shown(uri, lastDocument), before);
+
+    // A line added in the middle, on a finding's line: that document's diagnostics are made again,
+    // the later documents' move down a line (the host moves what it holds instead of converting them
+    // again), and all sit exactly where converting afresh puts them.
+    const all = shown(uri, document.lineCount).sort();
+    const lines = vscode.languages
+      .getDiagnostics(uri)
+      .map((d) => d.range.start.line)
+      .sort((a, b) => a - b);
+    const line = lines[lines.length >> 1] ?? 0;
+    assert.ok(
+      lines.some((l) => l > line + 100),
+      'documents with findings follow',
+    );
+    const moved = diagnosticsFor(
+      uri,
+      (d) =>
+        d.length > 0 &&
+        shown(uri, document.lineCount + 1)
+          .sort()
+          .join('\n') !== all.join('\n'),
+      events,
+      'moved',
+    );
+    await editor.edit((b) => b.insert(new vscode.Position(line, 0), '# a comment\n'));
+    await moved;
+    const expected = all
+      .map((d) => {
+        const [range = '', ...message] = d.split(' ');
+        const [from = 0, fromColumn, to = 0, toColumn] = range.split(/[:-]/).map(Number);
+        const shift = (n: number) => (n >= line ? n + 1 : n);
+        return [`${shift(from)}:${fromColumn}-${shift(to)}:${toColumn}`, ...message].join(' ');
+      })
+      .sort();
+    assert.deepEqual(shown(uri, document.lineCount).sort(), expected);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   }, 180_000);
 });
