@@ -17,7 +17,7 @@ import type { Pod, Service } from '../../src/core/k8s/types';
 import { serviceSelector, serviceTargetPort } from '../../src/core/pods/forward-target';
 import { writeContainerLog } from '../../scripts/harness/pod-logs';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
-import { eventually, namespace, restFor, setPodStatus } from './support/kube';
+import { eventually, kubeletNode, namespace, restFor, setPodStatus } from './support/kube';
 
 const NS = 'behind';
 let cluster: TestCluster;
@@ -28,27 +28,7 @@ before(async () => {
   cluster = await startTestCluster();
   rest = restFor(cluster.kubeconfig);
   await namespace(rest, NS);
-  const node = await rest.request<Record<string, unknown>>('POST', '/api/v1/nodes', {
-    body: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } },
-    what: 'create node',
-  });
-  await rest.request('PUT', '/api/v1/nodes/node-1/status', {
-    body: {
-      ...node,
-      status: {
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
-        nodeInfo: { kubeletVersion: 'v1.36.3', containerRuntimeVersion: 'containerd://1.7.22' },
-      },
-    },
-    what: 'write node status',
-  });
-  // The simulated kubelet registers itself on the node, as a kubelet does.
-  await eventually(async () => {
-    const read = await rest.request<{
-      status?: { daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } };
-    }>('GET', '/api/v1/nodes/node-1', { what: 'read node' });
-    assert.ok((read.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 0) > 0);
-  });
+  await kubeletNode(rest, 'node-1');
 });
 
 after(async () => {

@@ -13,30 +13,13 @@ import type { KubeRest } from '../../src/adapters/k8s/rest';
 import { execOnce, openExec, startPortForward } from '../../src/adapters/k8s/streams';
 import { writeContainerLog } from '../../scripts/harness/pod-logs';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
-import { eventually, namespace, restFor } from './support/kube';
+import { eventually, kubeletNode, namespace, restFor } from './support/kube';
 
 const NS = 'inside';
 let cluster: TestCluster;
 let rest: KubeRest;
 let echo: net.Server;
 let echoPort = 0;
-
-async function createNode(name: string): Promise<void> {
-  const node = await rest.request<Record<string, unknown>>('POST', '/api/v1/nodes', {
-    body: { apiVersion: 'v1', kind: 'Node', metadata: { name } },
-    what: 'create node',
-  });
-  await rest.request('PUT', `/api/v1/nodes/${name}/status`, {
-    body: {
-      ...node,
-      status: {
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
-        nodeInfo: { kubeletVersion: 'v1.36.3', containerRuntimeVersion: 'containerd://1.7.22' },
-      },
-    },
-    what: 'write node status',
-  });
-}
 
 type ContainerState = Record<string, unknown>;
 
@@ -107,7 +90,7 @@ before(async () => {
   cluster = await startTestCluster();
   rest = restFor(cluster.kubeconfig);
   await namespace(rest, NS);
-  await createNode('node-1');
+  await kubeletNode(rest, 'node-1');
   // The simulated kubelet registers itself on the node, as a kubelet does.
   await eventually(async () => {
     const node = await rest.request<{

@@ -14,7 +14,7 @@ import { execOnce } from '../../src/adapters/k8s/streams';
 import { runbook } from '../../src/cli/runbook';
 import { EXEC_OFF } from '../../src/core/runbook/catalog/exec';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
-import { eventually, namespace, restFor, running } from './support/kube';
+import { eventually, kubeletNode, namespace, restFor, running } from './support/kube';
 
 const NS = 'probes';
 let cluster: TestCluster;
@@ -42,32 +42,7 @@ before(async () => {
   cluster = await startTestCluster();
   rest = restFor(cluster.kubeconfig);
   await namespace(rest, NS);
-  const node = await rest.request<Record<string, unknown>>('POST', '/api/v1/nodes', {
-    body: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } },
-    what: 'create node',
-  });
-  await rest.request('PUT', '/api/v1/nodes/node-1/status', {
-    body: {
-      ...node,
-      status: {
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
-        // The simulated kubelet serves nodes whose status a kubelet would have written.
-        nodeInfo: { kubeletVersion: 'v1.36.3', containerRuntimeVersion: 'containerd://1.7.22' },
-      },
-    },
-    what: 'write node status',
-  });
-  await eventually(async () => {
-    const n = await rest.request<{ status?: { daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } } }>(
-      'GET',
-      '/api/v1/nodes/node-1',
-      { what: 'read node' },
-    );
-    assert.ok(
-      (n.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 0) > 0,
-      'the simulated kubelet registered',
-    );
-  }, 60_000);
+  await kubeletNode(rest, 'node-1');
   await createPod('health-a', { app: 'health' });
   await createPod('health-b', { app: 'health' });
   // The sandbox answers once the kubelet serves the pod.

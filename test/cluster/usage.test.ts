@@ -14,31 +14,12 @@ import type { KubeRest } from '../../src/adapters/k8s/rest';
 import { top } from '../../src/cli/top';
 import { parseQuantity } from '../../src/core/health/quantity';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
-import { eventually, namespace, restFor } from './support/kube';
+import { eventually, kubeletNode, namespace, restFor } from './support/kube';
 
 const NS = 'usage';
 const Mi = 2 ** 20;
 let cluster: TestCluster;
 let rest: KubeRest;
-
-async function createNode(name: string): Promise<void> {
-  const node = await rest.request<Record<string, unknown>>('POST', '/api/v1/nodes', {
-    body: { apiVersion: 'v1', kind: 'Node', metadata: { name } },
-    what: 'create node',
-  });
-  await rest.request('PUT', `/api/v1/nodes/${name}/status`, {
-    body: {
-      ...node,
-      status: {
-        capacity: { cpu: '4', memory: '8Gi', pods: '110' },
-        allocatable: { cpu: '4', memory: '8Gi', pods: '110' },
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
-        nodeInfo: { kubeletVersion: 'v1.36.3', containerRuntimeVersion: 'containerd://1.7.22' },
-      },
-    },
-    what: 'write node status',
-  });
-}
 
 const container = (name: string, memoryLimit: string) => ({
   name,
@@ -119,8 +100,9 @@ before(async () => {
   cluster = await startTestCluster({ metricsServer: true });
   rest = restFor(cluster.kubeconfig);
   await namespace(rest, NS);
-  await createNode('node-a');
-  await createNode('node-b');
+  const capacity = { cpu: '4', memory: '8Gi', pods: '110' };
+  await kubeletNode(rest, 'node-a', { capacity, allocatable: capacity });
+  await kubeletNode(rest, 'node-b', { capacity, allocatable: capacity });
   // Pinned usage close to the memory limit: 480Mi of 512Mi, a quarter of a core.
   await createPod('hog', 'node-a', [container('app', '512Mi')], running(), {
     'shipshape.dev/simulate-usage': JSON.stringify({ app: { cpu: '250m', memory: '480Mi' } }),

@@ -196,3 +196,41 @@ export const unprotected: ContextGuard = {
   protected: false,
   typeName: () => Promise.reject(new Error('an unprotected context asked for its name')),
 };
+
+/**
+ * A Ready node the test cluster's simulated kubelet serves: created with the status a kubelet
+ * would write (plus `status`, e.g. capacity), then waited for until the kubelet has registered its
+ * endpoint on it, as a real one does. Logs, exec, port-forward and metrics go through it.
+ */
+export async function kubeletNode(
+  rest: KubeRest,
+  name: string,
+  status: Record<string, unknown> = {},
+): Promise<void> {
+  const node = await rest.request<Record<string, unknown>>('POST', '/api/v1/nodes', {
+    body: { apiVersion: 'v1', kind: 'Node', metadata: { name } },
+    what: 'create node',
+  });
+  await rest.request('PUT', `/api/v1/nodes/${name}/status`, {
+    body: {
+      ...node,
+      status: {
+        ...status,
+        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
+        nodeInfo: { kubeletVersion: 'v1.36.3', containerRuntimeVersion: 'containerd://1.7.22' },
+      },
+    },
+    what: 'write node status',
+  });
+  await eventually(
+    async () => {
+      const read = await rest.request<{
+        status?: { daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } };
+      }>('GET', `/api/v1/nodes/${name}`, { what: 'read node' });
+      if (!((read.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 0) > 0))
+        throw new Error(`the simulated kubelet has not registered on ${name}`);
+    },
+    60_000,
+    `kubelet on ${name}`,
+  );
+}
