@@ -6,6 +6,7 @@ import { IncrementalAnalyser } from '../../../src/core/analysis/file-analysis';
 import { analyseText } from '../../../src/core/rules/engine';
 import { allRules } from '../../../src/core/rules/registry';
 import { repoRoot } from '../../../scripts/harness/paths';
+import { randomEdits } from '../support/random-edits';
 
 const base = [
   'pdb-missing/fix.input.yaml',
@@ -24,23 +25,8 @@ const view = (r: {
   problems: r.problems.map((p) => `${p.code}@${p.start}`).sort(),
 });
 
-/** Deterministic pseudo-random edits (a small LCG, so failures reproduce). */
-function* edits(seed: number, text: string, count: number): Generator<string> {
-  let state = seed;
-  const rand = (n: number) => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state % n;
-  };
-  const pieces = ['x', ' ', '\n', '  replicas: 3\n', '---\n', 'kind: Pod\n', '# c\n', '{', ': ', '- '];
-  let current = text;
-  for (let i = 0; i < count; i++) {
-    const at = rand(current.length + 1);
-    if (rand(3) === 0 && current.length > 0)
-      current = current.slice(0, at) + current.slice(Math.min(current.length, at + 1 + rand(8)));
-    else current = current.slice(0, at) + (pieces[rand(pieces.length)] ?? '') + current.slice(at);
-    yield current;
-  }
-}
+const PIECES = ['x', ' ', '\n', '  replicas: 3\n', '---\n', 'kind: Pod\n', '# c\n', '{', ': ', '- '];
+const edits = (seed: number, text: string, count: number) => randomEdits(seed, text, count, PIECES);
 
 test('incremental analysis equals full analysis after every random edit', () => {
   const analyser = new IncrementalAnalyser('file.yaml', { rules: allRules });

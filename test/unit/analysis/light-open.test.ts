@@ -9,6 +9,7 @@ import { parseManifestFileLight } from '../../../src/core/yaml/light-file';
 import { parseManifestFile } from '../../../src/core/yaml/parse';
 import { corpusDocuments } from '../../../scripts/bench/corpus';
 import { crd } from '../../../scripts/bench/argo-shaped';
+import { randomEdits } from '../support/random-edits';
 
 /**
  * The editor opens a file with CRDs through the light scanner (their nodes built only when an edit
@@ -61,23 +62,8 @@ test('opening a file with CRDs gives what a full parse gives', () => {
   }
 });
 
-/** Deterministic pseudo-random edits (a small LCG, so failures reproduce). */
-function* edits(seed: number, text: string, count: number): Generator<string> {
-  let state = seed;
-  const rand = (n: number) => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state % n;
-  };
-  const pieces = ['x', ' ', '\n', '# c\n', '  type: string\n', '---\n', ': ', '- ', '"', '{'];
-  let current = text;
-  for (let i = 0; i < count; i++) {
-    const at = rand(current.length + 1);
-    if (rand(3) === 0 && current.length > 0)
-      current = current.slice(0, at) + current.slice(Math.min(current.length, at + 1 + rand(8)));
-    else current = current.slice(0, at) + (pieces[rand(pieces.length)] ?? '') + current.slice(at);
-    yield current;
-  }
-}
+const PIECES = ['x', ' ', '\n', '# c\n', '  type: string\n', '---\n', ': ', '- ', '"', '{'];
+const edits = (seed: number, text: string, count: number) => randomEdits(seed, text, count, PIECES);
 
 test('edits in and around light CRDs give what a full analysis gives, after each edit', () => {
   const base = [crd('Alpha', 2, 3), ...corpusDocuments(4), crd('Beta', 2, 2), small('Gamma')].join('---\n');
