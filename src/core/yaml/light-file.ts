@@ -1,4 +1,5 @@
 import type { CST } from 'yaml';
+import { composeFast, type FastDocument } from './fast-nodes';
 import { scanLight, type LightScan } from './light';
 import {
   CommentNotingParser,
@@ -21,7 +22,7 @@ import {
  * the old path: the result is always what parseManifestFile gives.
  */
 export function parseManifestFileLight(text: string, options: ParseOptions = {}): ManifestFile {
-  return parseLightPieces(text, options)?.file ?? parseManifestFile(text, options);
+  return parseLightPieces(text, options, true)?.file ?? parseManifestFile(text, options);
 }
 
 /**
@@ -31,14 +32,18 @@ export function parseManifestFileLight(text: string, options: ParseOptions = {})
 export function parseLightPieces(
   text: string,
   options: ParseOptions = {},
+  fast = false,
 ): { file: ManifestFile; spans: readonly (readonly [number, number])[] } | undefined {
   const prepared = prepareText(text);
   const crds = crdSegments(text);
-  if (crds.length === 0 || prepared.isTemplate || prepared.eol !== '\n' || oddLineStart(text))
+  if ((crds.length === 0 && !fast) || prepared.isTemplate || prepared.eol !== '\n' || oddLineStart(text))
     return undefined;
   const marks = [0];
   for (const at of lineStarts(text, '---\n', true)) if (at > 0) marks.push(at);
-  type Piece = { token: CST.Document; at: number } | { scan: LightScan; at: number };
+  type Piece =
+    | { token: CST.Document; at: number }
+    | { scan: LightScan; at: number }
+    | { composed: FastDocument; at: number };
   const pieces: Piece[] = [];
   const comments: number[] = [];
   let run = -1;
@@ -58,13 +63,15 @@ export function parseLightPieces(
     while ((crds[next] ?? Infinity) < start) next++;
     const crd = (crds[next] ?? Infinity) < end;
     const scan = crd && isV1Crd(text, start, end) ? scanCached(text, start, end) : undefined;
-    if (!scan) {
+    const composed = !scan && fast ? composeFast(text, start, end) : undefined;
+    if (!scan && !composed) {
       if (run < 0) run = start;
       continue;
     }
     flush(start);
-    pieces.push({ scan, at: start });
-    for (const c of scan.comments) comments.push(c);
+    if (scan) pieces.push({ scan, at: start });
+    else if (composed) pieces.push({ composed, at: start });
+    for (const c of (scan ?? composed)?.comments ?? []) comments.push(c);
   }
   flush(text.length);
   const documents: ManifestDocument[] = [];
@@ -78,6 +85,18 @@ export function parseLightPieces(
       // yaml would have read an error across a boundary differently: take the whole-file path.
       if (document.problems.some((p) => p.severity === 'error')) return undefined;
       documents.push(document);
+    } else if ('composed' in piece) {
+      const { doc, root } = piece.composed;
+      documents.push({
+        index,
+        start: doc.range[0],
+        end: doc.range[2],
+        doc,
+        root,
+        source: text.slice(start, end),
+        problems: [],
+        suppressedErrors: 0,
+      });
     } else documents.push(lightDocument(prepared, index, start, end, piece.at, piece.scan.value, options));
   }
   return { file: fileOf(prepared, documents, comments), spans };

@@ -7,23 +7,13 @@
  * the scanner only ever answers when it is sure.
  */
 
+import { Bail, bail, HASH, INDICATOR, LineCursor, SPACE, unescapeDouble } from './line-cursor';
+
 /** The document's root map and where its comments start (offsets in the whole text). */
 export interface LightScan {
   readonly value: Record<string, unknown>;
   readonly comments: readonly number[];
 }
-
-class Bail extends Error {}
-const bail = (): never => {
-  throw new Bail();
-};
-
-const SPACE = 32;
-const HASH = 35;
-const DASH = 45;
-
-/** Characters a plain scalar or key may not start with (YAML c-indicator), `-` aside. */
-const INDICATOR = new Set('?:,[]{}#&*!|>\'"%@`');
 
 /** Resolves a plain scalar as yaml's core schema (YAML 1.2) does. */
 export function resolvePlain(s: string): unknown {
@@ -40,51 +30,7 @@ export function resolvePlain(s: string): unknown {
   return s;
 }
 
-class Scanner {
-  readonly comments: number[] = [];
-  /** Line starts and ends (end excludes the newline). */
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
-  private i = 0;
-
-  constructor(
-    private readonly text: string,
-    from: number,
-    to: number,
-  ) {
-    let at = from;
-    while (at < to) {
-      let nl = text.indexOf('\n', at);
-      if (nl < 0 || nl > to) nl = to;
-      this.starts.push(at);
-      this.ends.push(nl);
-      at = nl + 1;
-    }
-  }
-
-  private indent(line: number): number {
-    const start = this.starts[line] ?? 0;
-    const end = this.ends[line] ?? 0;
-    let p = start;
-    while (p < end && this.text.charCodeAt(p) === SPACE) p++;
-    return p === end ? -1 : p - start;
-  }
-
-  /** Past blank and comment lines, noting comments; the next content line's indent, or -1. */
-  private skipBlank(): number {
-    for (; this.i < this.starts.length; this.i++) {
-      const n = this.indent(this.i);
-      if (n < 0) continue;
-      const at = (this.starts[this.i] ?? 0) + n;
-      if (this.text.charCodeAt(at) === HASH) {
-        this.comments.push(at);
-        continue;
-      }
-      return n;
-    }
-    return -1;
-  }
-
+class Scanner extends LineCursor {
   document(): Record<string, unknown> {
     if (this.text.slice(this.starts[0], this.ends[0]) === '---') this.i = 1;
     const n = this.skipBlank();
@@ -100,24 +46,6 @@ class Scanner {
     if (this.isSeqItem(start)) return this.seq(n);
     if (this.keyEnd(start, this.ends[this.i] ?? 0) < 0) bail();
     return this.map(n, start);
-  }
-
-  private isSeqItem(at: number): boolean {
-    if (this.text.charCodeAt(at) !== DASH) return false;
-    const next = at + 1;
-    return next === this.ends[this.i] || this.text.charCodeAt(next) === SPACE;
-  }
-
-  /** Where a `key:` ends (the colon) on a line from `at`, or -1 when the line holds no key. */
-  private keyEnd(at: number, end: number): number {
-    const c = this.text[at] ?? '';
-    if (INDICATOR.has(c) || c === '-') return -1;
-    for (let p = at; p < end; p++) {
-      const ch = this.text.charCodeAt(p);
-      if (ch === 58 /* : */ && (p + 1 === end || this.text.charCodeAt(p + 1) === SPACE)) return p;
-      if (ch === HASH && this.text.charCodeAt(p - 1) === SPACE) return -1;
-    }
-    return -1;
   }
 
   private map(n: number, first: number): Record<string, unknown> {
@@ -157,15 +85,6 @@ class Scanner {
     }
   }
 
-  private isSeqItemAt(p: number, end: number): boolean {
-    return this.text.charCodeAt(p) === DASH && (p + 1 === end || this.text.charCodeAt(p + 1) === SPACE);
-  }
-
-  private quotedAt(p: number): boolean {
-    const c = this.text.charCodeAt(p);
-    return c === 34 || c === 39;
-  }
-
   /** The value after a `key:` or `-` at `from` on line i; `n` is the indent of its collection. */
   private value(from: number, n: number, inMap: boolean): unknown {
     const end = this.ends[this.i] ?? 0;
@@ -196,21 +115,6 @@ class Scanner {
       this.comments.push(q);
     }
     this.i++;
-  }
-
-  /** Where the quote closing a scalar opened before `from` is on this line, or -1. */
-  private closing(from: number, end: number, double: boolean): number {
-    for (let q = from; q < end; q++) {
-      const ch = this.text.charCodeAt(q);
-      if (double) {
-        if (ch === 92 /* \ */) q++;
-        else if (ch === 34) return q;
-      } else if (ch === 39) {
-        if (this.text.charCodeAt(q + 1) === 39) q++;
-        else return q;
-      }
-    }
-    return -1;
   }
 
   /**
@@ -250,12 +154,7 @@ class Scanner {
     let value: string;
     if (double) {
       // JSON's escapes are YAML's too; YAML's others (\0 \x \e \N …) are left to yaml.
-      if (/\\[^"\\/bfnrtu]/.test(body) || hasControl(body.replace(/\n/g, ' '))) bail();
-      try {
-        value = JSON.parse(`"${body.replace(/\n/g, '\\n')}"`) as string;
-      } catch {
-        return bail();
-      }
+      value = unescapeDouble(body);
     } else value = body.replace(/''/g, "'");
     this.rest(q + 1, lineEnd);
     return value;
@@ -371,12 +270,6 @@ class Scanner {
     }
     return header[2] === '-' ? body : `${body}\n`;
   }
-}
-
-/** Control characters (JSON.parse refuses them raw; yaml reads some). */
-function hasControl(text: string): boolean {
-  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) < 32) return true;
-  return false;
 }
 
 /** A folded multi-line plain scalar: yaml resolves its folded text like a one-line one. */

@@ -1,0 +1,138 @@
+/**
+ * The line-by-line reading shared by the CLI's two yaml-free readers of block YAML (issue 18):
+ * ./light.ts (plain values of big CRDs) and ./fast-nodes.ts (yaml's nodes for ordinary
+ * manifests). Both give up by throwing Bail the moment the text leaves the subset they know.
+ */
+
+export class Bail extends Error {}
+export const bail = (): never => {
+  throw new Bail();
+};
+
+export const SPACE = 32;
+export const HASH = 35;
+export const DASH = 45;
+
+/** Characters a plain scalar or key may not start with (YAML c-indicator), `-` aside. */
+export const INDICATOR = new Set('?:,[]{}#&*!|>\'"%@`');
+
+/** Control characters (JSON.parse refuses them raw; yaml reads some). */
+export function hasControl(text: string): boolean {
+  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) < 32) return true;
+  return false;
+}
+
+/** Unescapes a double-quoted body the way yaml does, for JSON's escapes only (others bail). */
+export function unescapeDouble(body: string): string {
+  if (/\\[^"\\/bfnrtu]/.test(body) || hasControl(body.replace(/\n/g, ' '))) bail();
+  try {
+    return JSON.parse(`"${body.replace(/\n/g, '\\n')}"`) as string;
+  } catch {
+    return bail();
+  }
+}
+
+export class LineCursor {
+  readonly comments: number[] = [];
+  /** Line starts and ends (end excludes the newline). */
+  protected readonly starts: number[] = [];
+  protected readonly ends: number[] = [];
+  protected i = 0;
+  /** The lines the last skipBlank went over: [runFrom, runTo). */
+  protected runFrom = 0;
+  protected runTo = -1;
+
+  constructor(
+    protected readonly text: string,
+    from: number,
+    protected readonly to: number,
+  ) {
+    let at = from;
+    while (at < to) {
+      let nl = text.indexOf('\n', at);
+      if (nl < 0 || nl > to) nl = to;
+      this.starts.push(at);
+      this.ends.push(nl);
+      at = nl + 1;
+    }
+  }
+
+  protected indent(line: number): number {
+    const start = this.starts[line] ?? 0;
+    const end = this.ends[line] ?? 0;
+    let p = start;
+    while (p < end && this.text.charCodeAt(p) === SPACE) p++;
+    return p === end ? -1 : p - start;
+  }
+
+  /** Past blank and comment lines, noting comments; the next content line's indent, or -1. */
+  protected skipBlank(): number {
+    // A second call where the last one stopped keeps that run (a nested block ended there).
+    if (this.i !== this.runTo) this.runFrom = this.i;
+    for (; this.i < this.starts.length; this.i++) {
+      const n = this.indent(this.i);
+      if (n < 0) continue;
+      const at = (this.starts[this.i] ?? 0) + n;
+      if (this.text.charCodeAt(at) === HASH) {
+        this.comments.push(at);
+        continue;
+      }
+      this.runTo = this.i;
+      return n;
+    }
+    this.runTo = this.i;
+    return -1;
+  }
+
+  /** The deepest indent of a comment line in the last run skipped, or -1. */
+  protected runCommentIndent(): number {
+    let deepest = -1;
+    for (let k = this.runFrom; k < this.runTo; k++) {
+      const n = this.indent(k);
+      if (n > deepest && this.text.charCodeAt((this.starts[k] ?? 0) + n) === HASH) deepest = n;
+    }
+    return deepest;
+  }
+
+  protected isSeqItem(at: number): boolean {
+    if (this.text.charCodeAt(at) !== DASH) return false;
+    const next = at + 1;
+    return next === this.ends[this.i] || this.text.charCodeAt(next) === SPACE;
+  }
+
+  protected isSeqItemAt(p: number, end: number): boolean {
+    return this.text.charCodeAt(p) === DASH && (p + 1 === end || this.text.charCodeAt(p + 1) === SPACE);
+  }
+
+  protected quotedAt(p: number): boolean {
+    const c = this.text.charCodeAt(p);
+    return c === 34 || c === 39;
+  }
+
+  /** Where a `key:` ends (the colon) on a line from `at`, or -1 when the line holds no key. */
+  protected keyEnd(at: number, end: number): number {
+    const c = this.text[at] ?? '';
+    if (INDICATOR.has(c) || c === '-') return -1;
+    for (let p = at; p < end; p++) {
+      const ch = this.text.charCodeAt(p);
+      if (ch === 58 /* : */ && (p + 1 === end || this.text.charCodeAt(p + 1) === SPACE)) return p;
+      if (ch === HASH && this.text.charCodeAt(p - 1) === SPACE) return -1;
+    }
+    return -1;
+  }
+
+  /** Where the quote closing a scalar opened before `from` is on this line, or -1. */
+  protected closing(from: number, end: number, double: boolean): number {
+    for (let q = from; q < end; q++) {
+      const ch = this.text.charCodeAt(q);
+      if (double) {
+        if (ch === 92 /* \ */) q++;
+        else if (ch === 34) return q;
+      } else if (ch === 39) {
+        if (this.text.charCodeAt(q + 1) === 39) q++;
+        else return q;
+      }
+    }
+    return -1;
+  }
+}
