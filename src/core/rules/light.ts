@@ -12,7 +12,13 @@ import type { Rule, RuleOptions, Severity } from './types';
 const QUIET: Record<string, (value: Plain, options: RuleOptions) => boolean> = {
   // apiextensions.k8s.io/v1 is the served version: nothing to say (light documents are all v1).
   'deprecated-api-version': () => true,
-  'schema-invalid': (value) => conformsPlain(value, CRD_API_VERSION, CRD_KIND),
+  'schema-invalid': (value) => {
+    // The scanner hands out one value for a big CRD that comes again (Argo CD ships each in three files).
+    let conforms = CONFORMS.get(value);
+    if (conforms === undefined)
+      CONFORMS.set(value, (conforms = conformsPlain(value, CRD_API_VERSION, CRD_KIND)));
+    return conforms;
+  },
   'label-values-invalid': (value) => {
     const spec = record(value['spec']);
     if (spec && ('selector' in spec || 'podSelector' in spec || 'jobTemplate' in spec)) return false;
@@ -30,6 +36,7 @@ const QUIET: Record<string, (value: Plain, options: RuleOptions) => boolean> = {
 };
 
 type Plain = Readonly<Record<string, unknown>>;
+const CONFORMS = new WeakMap<Plain, boolean>();
 const CRD_API_VERSION = 'apiextensions.k8s.io/v1';
 const CRD_KIND = 'CustomResourceDefinition';
 
