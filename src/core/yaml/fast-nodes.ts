@@ -19,7 +19,7 @@ import {
   type Node,
   type Schema,
 } from 'yaml';
-import { Bail, bail, HASH, INDICATOR, LineCursor, SPACE, unescapeDouble } from './line-cursor';
+import { Bail, bail, blockValue, HASH, INDICATOR, LineCursor, SPACE, unescapeDouble } from './line-cursor';
 
 type Range = [number, number, number];
 
@@ -186,16 +186,6 @@ class NodeScanner extends LineCursor {
     return this.plainValue(p, end);
   }
 
-  /** After a closing quote or flow collection: spaces, then perhaps a comment. */
-  private rest(p: number, end: number): void {
-    let q = p;
-    while (q < end && this.text.charCodeAt(q) === SPACE) q++;
-    if (q < end) {
-      if (this.text.charCodeAt(q) !== HASH || q === p) bail();
-      this.comments.push(q);
-    }
-  }
-
   /** A scalar resolved as yaml's composer resolves one: the first default tag whose test matches. */
   private plain(source: string, range: Range, atKey: boolean): Scalar {
     const tag = TYPED_START.has(source[0] ?? '~')
@@ -255,11 +245,8 @@ class NodeScanner extends LineCursor {
   private flow(p: number, end: number): Node {
     const open = this.text[p];
     const close = open === '[' ? ']' : '}';
-    const q = this.text.indexOf(close, p);
-    if (q < 0 || q >= end) bail();
-    const body = this.text.slice(p + 1, q);
-    if (/[[\]{}#&*!|>%@`?\\]/.test(body)) bail();
-    this.rest(q + 1, end);
+    const { q, body } = this.flowBody(p, end, close);
+    if (body.includes('\\')) bail();
     const seq = open === '[' ? new YAMLSeq(this.schema) : undefined;
     const map = seq ? undefined : new YAMLMap(this.schema);
     const collection = seq ?? map ?? bail();
@@ -309,48 +296,9 @@ class NodeScanner extends LineCursor {
   private blockScalar(p: number, end: number, n: number): Scalar {
     const header = /^([|>])(-?)$/.exec(this.text.slice(p, end));
     if (!header) return bail();
-    this.i++;
-    const lines: string[] = [];
-    let m = -1;
-    let lastLine = -1;
-    for (; this.i < this.starts.length; this.i++) {
-      const start = this.starts[this.i] ?? 0;
-      const lineEnd = this.ends[this.i] ?? 0;
-      const k = this.indent(this.i);
-      if (k < 0) {
-        // A blank line: no spaces past the content indent (yaml keeps those), none before the first line.
-        if (m < 0 || lineEnd - start > m) bail();
-        lines.push('');
-        continue;
-      }
-      if (m < 0) {
-        if (k <= n) bail();
-        m = k;
-      } else if (k < m) break;
-      lines.push(this.text.slice(start + m, lineEnd));
-      lastLine = this.i;
-    }
-    if (lastLine < 0) bail();
-    lines.length = lastLine - (this.i - lines.length) + 1;
-    this.i = lastLine + 1;
-    let body: string;
-    if (header[1] === '|') body = lines.join('\n');
-    else {
-      if (lines.some((l) => l.charCodeAt(0) === SPACE)) bail();
-      body = '';
-      let blanks = 0;
-      for (const [k, line] of lines.entries()) {
-        if (line === '') {
-          blanks++;
-          continue;
-        }
-        if (k > 0) body += blanks > 0 ? '\n'.repeat(blanks) : ' ';
-        body += line;
-        blanks = 0;
-      }
-    }
-    const value = header[2] === '-' ? body : `${body}\n`;
-    const range: Range = [p, this.lineEnd(lastLine), this.lineEnd(lastLine)];
+    const { lines, last } = this.blockLines(n);
+    const value = blockValue(header[1] === '|', header[2] === '-', lines);
+    const range: Range = [p, this.lineEnd(last), this.lineEnd(last)];
     return this.stringScalar(value, range, header[1] === '|' ? Scalar.BLOCK_LITERAL : Scalar.BLOCK_FOLDED);
   }
 }

@@ -7,7 +7,7 @@
  * the scanner only ever answers when it is sure.
  */
 
-import { Bail, bail, HASH, INDICATOR, LineCursor, SPACE, unescapeDouble } from './line-cursor';
+import { Bail, bail, blockValue, HASH, INDICATOR, LineCursor, SPACE, unescapeDouble } from './line-cursor';
 
 /** The document's root map and where its comments start (offsets in the whole text). */
 export interface LightScan {
@@ -106,17 +106,6 @@ class Scanner extends LineCursor {
     return this.plain(p, end, n);
   }
 
-  /** After a closing quote or flow collection: spaces, then perhaps a comment. */
-  private rest(p: number, end: number): void {
-    let q = p;
-    while (q < end && this.text.charCodeAt(q) === SPACE) q++;
-    if (q < end) {
-      if (this.text.charCodeAt(q) !== HASH || q === p) bail();
-      this.comments.push(q);
-    }
-    this.i++;
-  }
-
   /**
    * A quoted scalar from `p`, over as many lines as it takes (go-yaml wraps long ones): lines are
    * folded as YAML folds flow scalars (one break → a space, each blank line → a newline).
@@ -157,6 +146,7 @@ class Scanner extends LineCursor {
       value = unescapeDouble(body);
     } else value = body.replace(/''/g, "'");
     this.rest(q + 1, lineEnd);
+    this.i++;
     return value;
   }
 
@@ -164,11 +154,9 @@ class Scanner extends LineCursor {
   private flow(p: number, end: number): unknown {
     const open = this.text[p];
     const close = open === '[' ? ']' : '}';
-    const q = this.text.indexOf(close, p);
-    if (q < 0 || q >= end) bail();
-    const body = this.text.slice(p + 1, q);
-    if (/[[\]{}"'#&*!|>%@`?]/.test(body)) bail();
-    this.rest(q + 1, end);
+    const { body } = this.flowBody(p, end, close);
+    if (/["']/.test(body)) bail();
+    this.i++;
     if (body.trim() === '') return open === '[' ? [] : {};
     const items = body.split(',').map((s) => s.trim());
     if (items.some((s) => s === '' || INDICATOR.has(s[0] ?? '') || s[0] === '-')) bail();
@@ -229,46 +217,7 @@ class Scanner extends LineCursor {
     const header = /^([|>])([-+]?)( +#.*)?$/.exec(this.text.slice(p, end).trimEnd());
     if (!header || header[2] === '+') return bail();
     if (header[3]) this.comments.push(p + 1 + (header[2]?.length ?? 0) + header[3].indexOf('#'));
-    this.i++;
-    const lines: string[] = [];
-    let m = -1;
-    for (; this.i < this.starts.length; this.i++) {
-      const start = this.starts[this.i] ?? 0;
-      const lineEnd = this.ends[this.i] ?? 0;
-      const k = this.indent(this.i);
-      if (k < 0) {
-        // A blank line: no spaces past the content indent (yaml keeps those), none before the first line.
-        if (m < 0 || lineEnd - start > m) bail();
-        lines.push('');
-        continue;
-      }
-      if (m < 0) {
-        if (k <= n) bail();
-        m = k;
-      } else if (k < m) break;
-      lines.push(this.text.slice(start + m, lineEnd));
-    }
-    while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-    if (lines.length === 0) bail();
-    // Trailing blank lines belong to what follows (comments, the next key).
-    for (let j = this.i - 1; j >= 0 && this.indent(j) < 0; j--) this.i = j;
-    let body: string;
-    if (header[1] === '|') body = lines.join('\n');
-    else {
-      if (lines.some((l) => l.charCodeAt(0) === SPACE)) bail();
-      body = '';
-      let blanks = 0;
-      for (const [k, line] of lines.entries()) {
-        if (line === '') {
-          blanks++;
-          continue;
-        }
-        if (k > 0) body += blanks > 0 ? '\n'.repeat(blanks) : ' ';
-        body += line;
-        blanks = 0;
-      }
-    }
-    return header[2] === '-' ? body : `${body}\n`;
+    return blockValue(header[1] === '|', header[2] === '-', this.blockLines(n).lines);
   }
 }
 

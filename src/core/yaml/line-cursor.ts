@@ -135,4 +135,77 @@ export class LineCursor {
     }
     return -1;
   }
+
+  /** After a closing quote or flow collection: spaces, then perhaps a comment. */
+  protected rest(p: number, end: number): void {
+    let q = p;
+    while (q < end && this.text.charCodeAt(q) === SPACE) q++;
+    if (q < end) {
+      if (this.text.charCodeAt(q) !== HASH || q === p) bail();
+      this.comments.push(q);
+    }
+  }
+
+  /** A one-line flow collection from `p` to its `close` with nothing nested, and the rest of its line. */
+  protected flowBody(p: number, end: number, close: string): { q: number; body: string } {
+    const q = this.text.indexOf(close, p);
+    if (q < 0 || q >= end) bail();
+    const body = this.text.slice(p + 1, q);
+    if (/[[\]{}#&*!|>%@`?]/.test(body)) bail();
+    this.rest(q + 1, end);
+    return { q, body };
+  }
+
+  /**
+   * The content of a block scalar whose header is on line i, in a collection indented `n`: its
+   * lines without their indent, trailing blank lines left to what follows; i ends past the last.
+   */
+  protected blockLines(n: number): { lines: string[]; last: number } {
+    this.i++;
+    const lines: string[] = [];
+    let m = -1;
+    let last = -1;
+    for (; this.i < this.starts.length; this.i++) {
+      const start = this.starts[this.i] ?? 0;
+      const lineEnd = this.ends[this.i] ?? 0;
+      const k = this.indent(this.i);
+      if (k < 0) {
+        // A blank line: no spaces past the content indent (yaml keeps those), none before the first line.
+        if (m < 0 || lineEnd - start > m) bail();
+        lines.push('');
+        continue;
+      }
+      if (m < 0) {
+        if (k <= n) bail();
+        m = k;
+      } else if (k < m) break;
+      lines.push(this.text.slice(start + m, lineEnd));
+      last = this.i;
+    }
+    if (last < 0) bail();
+    lines.length = last - (this.i - lines.length) + 1;
+    this.i = last + 1;
+    return { lines, last };
+  }
+}
+
+/** A block scalar's value from its lines: `|` keeps the breaks, `>` folds them; `-` strips the last. */
+export function blockValue(literal: boolean, strip: boolean, lines: readonly string[]): string {
+  let body: string;
+  if (literal) body = lines.join('\n');
+  else {
+    if (lines.some((l) => l.charCodeAt(0) === SPACE)) bail();
+    body = '';
+    let blanks = 0;
+    for (const [k, line] of lines.entries()) {
+      if (line === '') {
+        blanks++;
+        continue;
+      }
+      if (k > 0) body += blanks > 0 ? '\n'.repeat(blanks) : ' ';
+      body += line;
+      blanks = 0;
+    }
+  }
+  return strip ? body : `${body}\n`;
 }
