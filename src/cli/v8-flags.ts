@@ -12,9 +12,20 @@
  */
 export const INTERRUPT_BUDGET = 300_000;
 
+/**
+ * How far the old generation may grow past what the last full GC kept, in percent. A lint keeps
+ * little alive (25–55 MB after each full GC on the 20 MB corpus) but allocates fast, and V8 then
+ * lets the heap grow up to four times that before collecting: peak RSS 649 MB with two threads,
+ * 2.2× kube-linter's. Doubling instead: 409 MB, same CPU; the small corpora do not change.
+ */
+export const HEAP_GROWING_PERCENT = 100;
+
 /** The flags to set: none that the user set already (in NODE_OPTIONS or on node's command line). */
 export function cliV8Flags(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
   const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)];
   const set = (name: string) => given.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  return set('interrupt-budget') ? [] : [`--interrupt-budget=${INTERRUPT_BUDGET}`];
+  return [
+    ...(set('interrupt-budget') ? [] : [`--interrupt-budget=${INTERRUPT_BUDGET}`]),
+    ...(set('heap-growing-percent') ? [] : [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]),
+  ];
 }

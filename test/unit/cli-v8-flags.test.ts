@@ -1,16 +1,18 @@
 /** dist/cli.js tunes V8 for a short, cold run (issue 18), unless the user tuned it. */
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cliV8Flags, INTERRUPT_BUDGET } from '../../src/cli/v8-flags';
+import { cliV8Flags, HEAP_GROWING_PERCENT, INTERRUPT_BUDGET } from '../../src/cli/v8-flags';
 
-test('a CLI run raises the interrupt budget', () => {
-  assert.deepEqual(cliV8Flags([], undefined), [`--interrupt-budget=${INTERRUPT_BUDGET}`]);
-  assert.deepEqual(cliV8Flags(['--max-old-space-size=4096'], '--enable-source-maps'), [
-    `--interrupt-budget=${INTERRUPT_BUDGET}`,
-  ]);
+const budget = `--interrupt-budget=${INTERRUPT_BUDGET}`;
+const growing = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
+
+test('a CLI run raises the interrupt budget and bounds heap growth', () => {
+  assert.deepEqual(cliV8Flags([], undefined), [budget, growing]);
+  assert.deepEqual(cliV8Flags(['--max-old-space-size=4096'], '--enable-source-maps'), [budget, growing]);
 });
 
-test("the user's own interrupt budget is left alone, given to node or in NODE_OPTIONS", () => {
-  assert.deepEqual(cliV8Flags(['--interrupt-budget=1000'], undefined), []);
-  assert.deepEqual(cliV8Flags([], '--max-old-space-size=4096 --interrupt-budget=1000'), []);
+test("the user's own V8 settings are left alone, given to node or in NODE_OPTIONS", () => {
+  assert.deepEqual(cliV8Flags(['--interrupt-budget=1000'], undefined), [growing]);
+  assert.deepEqual(cliV8Flags([], '--max-old-space-size=4096 --interrupt-budget=1000'), [growing]);
+  assert.deepEqual(cliV8Flags(['--heap-growing-percent=300'], '--interrupt-budget=1000'), []);
 });
