@@ -151,7 +151,8 @@ export class LineCursor {
     const q = this.text.indexOf(close, p);
     if (q < 0 || q >= end) bail();
     const body = this.text.slice(p + 1, q);
-    if (/[[\]{}#&*!|>%@`?]/.test(body)) bail();
+    // Indicators matter only where an item starts, which the callers check.
+    if (/[[\]{}#]/.test(body)) bail();
     this.rest(q + 1, end);
     return { q, body };
   }

@@ -114,6 +114,15 @@ test('fast nodes equal yaml’s after one random edit, or the document is left t
     '&a ',
     '*a',
     '\t',
+    ', ',
+    '!',
+    '%',
+    '@',
+    '`',
+    '?',
+    '["$(x)", "%F"]',
+    '{a: b, c: "d"}',
+    '[a, {b: c}]',
   ];
   const seeds = fixtures.filter((t) => t.length < 4000 && !t.includes('{{')).slice(0, 24);
   assert.ok(seeds.length >= 10);
