@@ -316,7 +316,8 @@ export function composeFast(text: string, from: number, to: number): FastDocumen
     const root = scanner.document();
     return { doc: doc as Document.Parsed, root, comments: scanner.comments };
   } catch (error) {
-    if (error instanceof Bail) return undefined;
+    // Nesting deeper than the stack: yaml's composer reports it (RESOURCE_EXHAUSTION) as before.
+    if (error instanceof Bail || error instanceof RangeError) return undefined;
     throw error;
   }
 }

@@ -237,7 +237,8 @@ export function scanLight(text: string, from: number, to: number): LightScan | u
   try {
     return { value: scanner.document(), comments: scanner.comments };
   } catch (error) {
-    if (error instanceof Bail) return undefined;
+    // Nesting deeper than the stack: yaml's composer reports it (RESOURCE_EXHAUSTION) as before.
+    if (error instanceof Bail || error instanceof RangeError) return undefined;
     throw error;
   }
 }

@@ -14,6 +14,7 @@ import { analyseFile } from '../../../src/core/rules/engine';
 import { allRules } from '../../../src/core/rules/registry';
 import { indexFile } from '../../../src/core/rules/scope';
 import { composeFast } from '../../../src/core/yaml/fast-nodes';
+import { scanLight } from '../../../src/core/yaml/light';
 import { parseManifestFileLight } from '../../../src/core/yaml/light-file';
 import { parseManifestFile, type ManifestFile } from '../../../src/core/yaml/parse';
 import { randomEdits } from '../support/random-edits';
@@ -150,6 +151,19 @@ test('the same findings and index as the full parse', () => {
     assert.deepEqual(a.findings, b.findings);
     assert.deepEqual(a.problems, b.problems);
   }
+});
+
+test('nesting deeper than the stack is left to yaml, which reports it', () => {
+  let text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n';
+  for (let i = 1; i <= 20_000; i++) text += `${' '.repeat(i)}a:\n`;
+  text += `${' '.repeat(20_001)}x: 1\n`;
+  assert.equal(composeFast(text, 0, text.length), undefined);
+  const crd = `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n${text.slice(text.indexOf('metadata:'))}`;
+  assert.equal(scanLight(crd, 0, crd.length), undefined);
+  // What the user sees is yaml's problem for it (how many yaml reports depends on the stack left).
+  const file = parseManifestFileLight(text);
+  assert.equal(file.documents.length, 1);
+  assert.ok(file.documents[0]?.problems.some((p) => p.code === 'RESOURCE_EXHAUSTION'));
 });
 
 test('outside the subset it declines rather than guesses', () => {
