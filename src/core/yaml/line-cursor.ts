@@ -84,15 +84,24 @@ export class LineCursor {
     return -1;
   }
 
-  /** The deepest indent of a comment line in the last run skipped, or -1. */
+  /**
+   * The deepest indent of a comment line in the last run skipped, or -1. Computed once per run:
+   * every collection ending at the same dedent asks (a hostile depth × comment lines otherwise).
+   */
   protected runCommentIndent(): number {
+    if (this.deepestOf === this.runFrom && this.deepestTo === this.runTo) return this.deepest;
     let deepest = -1;
     for (let k = this.runFrom; k < this.runTo; k++) {
       const n = this.indent(k);
       if (n > deepest && this.text.charCodeAt((this.starts[k] ?? 0) + n) === HASH) deepest = n;
     }
-    return deepest;
+    this.deepestOf = this.runFrom;
+    this.deepestTo = this.runTo;
+    return (this.deepest = deepest);
   }
+  private deepestOf = -1;
+  private deepestTo = -1;
+  private deepest = -1;
 
   protected isSeqItem(at: number): boolean {
     if (this.text.charCodeAt(at) !== DASH) return false;
