@@ -157,8 +157,10 @@ export class LineCursor {
 
   /** A one-line flow collection from `p` to its `close` with nothing nested, and the rest of its line. */
   protected flowBody(p: number, end: number, close: string): { q: number; body: string } {
-    const q = this.text.indexOf(close, p);
-    if (q < 0 || q >= end) bail();
+    // Searched within the line: an unclosed `[` must not cost a scan of the rest of the file.
+    const found = this.text.slice(p, end).indexOf(close);
+    if (found < 0) bail();
+    const q = p + found;
     const body = this.text.slice(p + 1, q);
     // Indicators matter only where an item starts, which the callers check.
     if (/[[\]{}#]/.test(body)) bail();
