@@ -1,11 +1,12 @@
 import { CST, Parser } from 'yaml';
+import { crdStarts, parseManifestFileLight, readSegment, segmentStarts } from '../core/yaml/light-file';
 import {
   composeSlice,
   fileOf,
-  parseManifestFile,
   prepareText,
   type ManifestDocument,
   type ManifestFile,
+  type PreparedText,
 } from '../core/yaml/parse';
 
 /**
@@ -31,23 +32,86 @@ class CommentNotingParser extends Parser {
 
 /**
  * The file's documents in chunks of about `chunkBytes` of text. Template files (Helm) are parsed
- * whole: their file-level note counts the spots skipped in every document.
+ * whole: their file-level note counts the spots skipped in every document. Documents are read a
+ * `---` segment at a time without yaml's parser (light CRDs, fast nodes, as parseManifestFileLight
+ * does) until one needs yaml: from that segment on, yaml's streaming parser reads the rest.
  */
 export function* manifestChunks(text: string, chunkBytes = CHUNK_BYTES): Generator<ManifestFile> {
   const prepared = prepareText(text);
   if (text.length <= chunkBytes || prepared.isTemplate) {
-    yield parseManifestFile(text);
+    yield parseManifestFileLight(text);
     return;
   }
   const shell = fileOf(prepared, [], []);
-  const parser = new CommentNotingParser();
+  const marks = segmentStarts(prepared) ?? [];
+  const crds = marks.length > 0 ? crdStarts(text) : [];
   let documents: ManifestDocument[] = [];
-  let from = 0;
+  let comments: number[] = [];
   let index = 0;
+  let from = 0;
+  let next = 0;
+  const chunk = (to: number): ManifestFile => {
+    const file = { ...shell, documents, comments, problems: from === 0 ? shell.problems : [] };
+    documents = [];
+    comments = [];
+    from = to;
+    return file;
+  };
+  let k = 0;
+  for (; k < marks.length; k++) {
+    const at = marks[k] ?? 0;
+    const end = marks[k + 1] ?? text.length;
+    // Comments before the first `---`: yaml gives them to the first document, not one of their own.
+    if (k === 0 && commentsOnly(text, at, end, comments)) continue;
+    while ((crds[next] ?? Infinity) < at) next++;
+    const read = readSegment(prepared, index, index === 0 ? 0 : at, at, end, (crds[next] ?? Infinity) < end);
+    if (!read) break;
+    documents.push(read.document);
+    for (const c of read.comments) comments.push(c);
+    index++;
+    if (end - from >= chunkBytes && k + 1 < marks.length) yield chunk(end);
+  }
+  if (marks.length > 0 && k === marks.length) {
+    yield chunk(text.length);
+    return;
+  }
+  const at = marks[k] ?? 0;
+  if (documents.length > 0) yield chunk(at);
+  // From the first segment yaml must read (the whole file when it cannot be cut at `---` lines).
+  yield* yamlChunks(prepared, at, index, chunkBytes, comments);
+}
+
+/** Whether `[at, end)` holds only blank and comment lines; their comments are added to `out`. */
+function commentsOnly(text: string, at: number, end: number, out: number[]): boolean {
+  const found: number[] = [];
+  for (const line of text.slice(at, end).matchAll(/^( *)(.*)$/gm)) {
+    const body = line[2] ?? '';
+    if (body === '') continue;
+    if (!body.startsWith('#')) return false;
+    found.push(at + (line.index ?? 0) + (line[1]?.length ?? 0));
+  }
+  for (const c of found) out.push(c);
+  return true;
+}
+
+/** yaml's streaming parse of the text from `offset`, its first document numbered `first`. */
+function* yamlChunks(
+  prepared: PreparedText,
+  offset: number,
+  first: number,
+  chunkBytes: number,
+  leading: number[],
+): Generator<ManifestFile> {
+  const shell = fileOf(prepared, [], []);
+  const parser = new CommentNotingParser();
+  parser.offset = offset;
+  let documents: ManifestDocument[] = [];
+  let from = offset;
+  let index = first;
   let pending: CST.Document | undefined;
   let taken = 0;
   const chunk = (to: number): ManifestFile => {
-    const comments: number[] = [];
+    const comments: number[] = from === offset ? [...leading] : [];
     const all = parser.comments;
     for (; taken < all.length && (all[taken] ?? to) < to; taken++) comments.push(all[taken] ?? 0);
     const file = { ...shell, documents, comments, problems: from === 0 ? shell.problems : [] };
@@ -60,7 +124,7 @@ export function* manifestChunks(text: string, chunkBytes = CHUNK_BYTES): Generat
     documents.push(composeSlice(prepared, { index, token, start, end }));
     index++;
   };
-  for (const token of parser.parse(prepared.masked)) {
+  for (const token of parser.parse(prepared.masked.slice(offset))) {
     if (token.type !== 'document') continue;
     if (pending) {
       compose(pending, token.offset);
@@ -68,6 +132,6 @@ export function* manifestChunks(text: string, chunkBytes = CHUNK_BYTES): Generat
     }
     pending = token;
   }
-  if (pending) compose(pending, text.length);
-  if (documents.length > 0 || index === 0) yield chunk(text.length);
+  if (pending) compose(pending, prepared.text.length);
+  if (documents.length > 0 || index === 0) yield chunk(prepared.text.length);
 }

@@ -74,3 +74,54 @@ test('small files and templates are parsed whole', () => {
   assert.equal(rest.length, 0);
   assert.equal(only?.documents.length, parseManifestFile(template).documents.length);
 });
+
+/** The same documents cut at plain `---` lines: read without yaml up to the broken document. */
+const segmented = tricky.split('--- # next\n').join('---\n');
+const fastRead = (documents: readonly { doc: { options: object } }[]) =>
+  documents.filter((d) => !('_directives' in d.doc.options)).length;
+
+test('segment by segment, then yaml from the first document it must read: the whole parse again', () => {
+  const pods = Array.from({ length: 60 }, (_, i) => pod(`p${i}`)).join('---\n');
+  // Expected to be read without yaml: wholly, up to the broken document, from past a head comment.
+  const cases: [string, boolean][] = [
+    [pods, true],
+    [segmented, true],
+    [`# head\n---\n${pods}`, true],
+    [manyDocuments(60), false],
+  ];
+  for (const [text, fast] of cases) {
+    const whole = parseManifestFile(text);
+    const chunks = [...manifestChunks(text, 600)];
+    assert.ok(chunks.length > 3, `${chunks.length} chunks`);
+    const documents = chunks.flatMap((c) => c.documents);
+    assert.deepEqual(
+      documents.map((d) => [d.index, d.start, d.end, d.source, d.problems.map(problemKey), d.doc.toJS()]),
+      whole.documents.map((d) => [
+        d.index,
+        d.start,
+        d.end,
+        d.source,
+        d.problems.map(problemKey),
+        d.doc.toJS(),
+      ]),
+    );
+    assert.deepEqual(
+      chunks.flatMap((c) => c.comments),
+      whole.comments,
+    );
+    assert.equal(fastRead(documents) > 0, fast, 'documents read without yaml');
+    const index: ScopeIndex = { scope: 'workspace', objects: indexFile(whole, 'f.yaml') };
+    const expected = analyseFile(whole, { rules: allRules, index });
+    const findings: Finding[] = [];
+    const problems: ParseProblem[] = [];
+    for (const chunk of chunks)
+      problems.push(...analyseFileEach(chunk, { rules: allRules, index }, (some) => findings.push(...some)));
+    assert.deepEqual(findings.map(key), expected.findings.map(key));
+    assert.deepEqual(problems.map(problemKey).sort(), expected.problems.map(problemKey).sort());
+  }
+  // The broken document and all after it are yaml's.
+  const documents = [...manifestChunks(segmented, 600)].flatMap((c) => c.documents);
+  const broken = documents.findIndex((d) => d.source.includes('name: broken'));
+  assert.ok(broken > 0 && fastRead(documents.slice(0, broken)) === broken);
+  assert.equal(fastRead(documents.slice(broken)), 0);
+});

@@ -85,21 +85,71 @@ export function parseLightPieces(
       // yaml would have read an error across a boundary differently: take the whole-file path.
       if (document.problems.some((p) => p.severity === 'error')) return undefined;
       documents.push(document);
-    } else if ('composed' in piece) {
-      const { doc, root } = piece.composed;
-      documents.push({
-        index,
-        start: doc.range[0],
-        end: doc.range[2],
-        doc,
-        root,
-        source: text.slice(start, end),
-        problems: [],
-        suppressedErrors: 0,
-      });
-    } else documents.push(lightDocument(prepared, index, start, end, piece.at, piece.scan.value, options));
+    } else if ('composed' in piece) documents.push(fastDocument(text, piece.composed, index, start, end));
+    else documents.push(lightDocument(prepared, index, start, end, piece.at, piece.scan.value, options));
   }
   return { file: fileOf(prepared, documents, comments), spans };
+}
+
+function fastDocument(
+  text: string,
+  { doc, root }: FastDocument,
+  index: number,
+  start: number,
+  end: number,
+): ManifestDocument {
+  const source = text.slice(start, end);
+  return {
+    index,
+    start: doc.range[0],
+    end: doc.range[2],
+    doc,
+    root,
+    source,
+    problems: [],
+    suppressedErrors: 0,
+  };
+}
+
+/**
+ * Where a text's `---` segments start (0 first), when it can be read a segment at a time: not a
+ * template, LF line ends, no directive, `...` or `---` with more on its line.
+ */
+export function segmentStarts(prepared: PreparedText): number[] | undefined {
+  const text = prepared.text;
+  if (prepared.isTemplate || prepared.eol !== '\n' || oddLineStart(text)) return undefined;
+  const marks = [0];
+  for (const at of lineStarts(text, '---\n', true)) if (at > 0) marks.push(at);
+  return marks;
+}
+
+/** Offsets of top-level `kind: CustomResourceDefinition` lines, in order. */
+export const crdStarts = (text: string): number[] => crdSegments(text);
+
+/**
+ * The document of the segment `[at, end)` read without yaml's parser (a v1 CRD by the light
+ * scanner, anything else as fast nodes), numbered `index`, its span from `start`; undefined when
+ * only yaml can read it. `crd`: a top-level CRD kind line is in the segment.
+ */
+export function readSegment(
+  prepared: PreparedText,
+  index: number,
+  start: number,
+  at: number,
+  end: number,
+  crd: boolean,
+): { document: ManifestDocument; comments: readonly number[] } | undefined {
+  const text = prepared.text;
+  const scan = crd && isV1Crd(text, at, end) ? scanCached(text, at, end) : undefined;
+  if (scan)
+    return {
+      document: lightDocument(prepared, index, start, end, at, scan.value, {}),
+      comments: scan.comments,
+    };
+  const composed = composeFast(text, at, end);
+  return (
+    composed && { document: fastDocument(text, composed, index, start, end), comments: composed.comments }
+  );
 }
 
 /**
