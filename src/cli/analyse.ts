@@ -243,12 +243,14 @@ const MB = 1024 * 1024;
 
 /**
  * The default worker count for a corpus of `totalBytes` on `cores` cores. Each worker costs its
- * start-up and a JSON trip for the index and the findings, paid back by about 1 MB of YAML: on two
- * cores a second worker lost on the 2 MB benchmark corpus (3.1 s vs 2.8 s) and won on 20 MB
- * (9.4 s vs 13.8 s, issue 18), so it takes 8 MB there, where V8's GC helpers share the cores too.
+ * start-up, a JSON trip for the index and the findings, and a heap of its own. On two cores, once
+ * documents were read without yaml's parser (issue 18), a second worker saved a quarter of the
+ * wall time on the 20 MB corpus (5.4 → 4.1 s) for twice the memory (220 → 440 MB, kube-linter's
+ * 295): one thread, `--threads 2` for those who prefer the time. With more cores, about one
+ * worker per MB of YAML (measured before that change, on two cores only).
  */
 export function threadsFor(totalBytes: number, cores: number): number {
-  if (cores <= 2) return totalBytes >= 8 * MB ? Math.max(1, cores) : 1;
+  if (cores <= 2) return 1;
   return Math.max(1, Math.min(cores, Math.floor(totalBytes / MB)));
 }
 
