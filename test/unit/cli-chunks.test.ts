@@ -95,14 +95,21 @@ test('segment by segment, then yaml from the first document it must read: the wh
     assert.ok(chunks.length > 3, `${chunks.length} chunks`);
     const documents = chunks.flatMap((c) => c.documents);
     assert.deepEqual(
-      documents.map((d) => [d.index, d.start, d.end, d.source, d.problems.map(problemKey), d.doc.toJS()]),
+      documents.map((d) => [
+        d.index,
+        d.start,
+        d.end,
+        d.source,
+        d.problems.map(problemKey),
+        d.doc.toJS() as unknown,
+      ]),
       whole.documents.map((d) => [
         d.index,
         d.start,
         d.end,
         d.source,
         d.problems.map(problemKey),
-        d.doc.toJS(),
+        d.doc.toJS() as unknown,
       ]),
     );
     assert.deepEqual(
