@@ -1,6 +1,7 @@
-import { CST, Parser } from 'yaml';
-import { crdStarts, parseManifestFileLight, readSegment, segmentStarts } from '../core/yaml/light-file';
+import type { CST } from 'yaml';
+import { crdSegments, parseManifestFileLight, readSegment, segmentStarts } from '../core/yaml/light-file';
 import {
+  CommentNotingParser,
   composeSlice,
   fileOf,
   prepareText,
@@ -20,16 +21,6 @@ import {
 /** Files up to this size are parsed whole. */
 export const CHUNK_BYTES = 256 * 1024;
 
-/** yaml's CST parser, noting where comments start (as parseManifestFile's does). */
-class CommentNotingParser extends Parser {
-  readonly comments: number[] = [];
-
-  override *next(source: string): Generator<CST.Token, void> {
-    if (CST.tokenType(source) === 'comment') this.comments.push(this.offset);
-    yield* super.next(source);
-  }
-}
-
 /**
  * The file's documents in chunks of about `chunkBytes` of text. Template files (Helm) are parsed
  * whole: their file-level note counts the spots skipped in every document. Documents are read a
@@ -44,7 +35,7 @@ export function* manifestChunks(text: string, chunkBytes = CHUNK_BYTES): Generat
   }
   const shell = fileOf(prepared, [], []);
   const marks = segmentStarts(prepared) ?? [];
-  const crds = marks.length > 0 ? crdStarts(text) : [];
+  const crds = marks.length > 0 ? crdSegments(text) : [];
   let documents: ManifestDocument[] = [];
   let comments: number[] = [];
   let index = 0;

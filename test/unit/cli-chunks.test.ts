@@ -94,24 +94,15 @@ test('segment by segment, then yaml from the first document it must read: the wh
     const chunks = [...manifestChunks(text, 600)];
     assert.ok(chunks.length > 3, `${chunks.length} chunks`);
     const documents = chunks.flatMap((c) => c.documents);
-    assert.deepEqual(
-      documents.map((d) => [
-        d.index,
-        d.start,
-        d.end,
-        d.source,
-        d.problems.map(problemKey),
-        d.doc.toJS() as unknown,
-      ]),
-      whole.documents.map((d) => [
-        d.index,
-        d.start,
-        d.end,
-        d.source,
-        d.problems.map(problemKey),
-        d.doc.toJS() as unknown,
-      ]),
-    );
+    const view = (d: (typeof documents)[number]) => [
+      d.index,
+      d.start,
+      d.end,
+      d.source,
+      d.problems.map(problemKey),
+      d.doc.toJS() as unknown,
+    ];
+    assert.deepEqual(documents.map(view), whole.documents.map(view));
     assert.deepEqual(
       chunks.flatMap((c) => c.comments),
       whole.comments,

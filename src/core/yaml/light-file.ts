@@ -123,9 +123,6 @@ export function segmentStarts(prepared: PreparedText): number[] | undefined {
   return marks;
 }
 
-/** Offsets of top-level `kind: CustomResourceDefinition` lines, in order. */
-export const crdStarts = (text: string): number[] => crdSegments(text);
-
 /**
  * The document of the segment `[at, end)` read without yaml's parser (a v1 CRD by the light
  * scanner, anything else as fast nodes), numbered `index`, its span from `start`; undefined when
@@ -177,7 +174,7 @@ function oddLineStart(text: string): boolean {
 }
 
 /** Offsets of top-level `kind: CustomResourceDefinition` lines, in order. */
-function crdSegments(text: string): number[] {
+export function crdSegments(text: string): number[] {
   return lineStarts(text, 'kind: CustomResourceDefinition\n', false);
 }
 
