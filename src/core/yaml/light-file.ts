@@ -17,9 +17,10 @@ import {
  * parseManifestFile for the CLI (issue 18): CustomResourceDefinition documents in the block YAML
  * generators write are read by the light scanner (./light.ts) into plain values, and parsed by
  * yaml only if something asks for their nodes (a finding to place). The other documents are
- * parsed by yaml as before, a run of them at a time. Any doubt — templates, CRLF, directives,
- * `...`, a `---` line with more on it, a syntax error near a boundary — and the whole file takes
- * the old path: the result is always what parseManifestFile gives.
+ * parsed by yaml as before, a run of them at a time. Templates are read masked, as yaml reads
+ * them. Any doubt — CRLF, directives, `...`, a `---` line with more on it, a syntax error near a
+ * boundary — and the whole file takes the old path: the result is always what parseManifestFile
+ * gives.
  */
 export function parseManifestFileLight(text: string, options: ParseOptions = {}): ManifestFile {
   return parseLightPieces(text, options, true)?.file ?? parseManifestFile(text, options);
@@ -35,11 +36,13 @@ export function parseLightPieces(
   fast = false,
 ): { file: ManifestFile; spans: readonly (readonly [number, number])[] } | undefined {
   const prepared = prepareText(text);
-  const crds = crdSegments(text);
-  if ((crds.length === 0 && !fast) || prepared.isTemplate || prepared.eol !== '\n' || oddLineStart(text))
+  // A template (a Prometheus rule's `{{ $labels.x }}` is one too) is read as yaml reads it: masked.
+  const source = prepared.masked;
+  const crds = crdSegments(source);
+  if ((!fast && (crds.length === 0 || prepared.isTemplate)) || prepared.eol !== '\n' || oddLineStart(source))
     return undefined;
   const marks = [0];
-  for (const at of lineStarts(text, '---\n', true)) if (at > 0) marks.push(at);
+  for (const at of lineStarts(source, '---\n', true)) if (at > 0) marks.push(at);
   type Piece =
     | { token: CST.Document; at: number }
     | { scan: LightScan; at: number }
@@ -51,7 +54,7 @@ export function parseLightPieces(
     if (run < 0) return;
     const parser = new CommentNotingParser();
     parser.offset = run;
-    for (const token of parser.parse(prepared.masked.slice(run, end)))
+    for (const token of parser.parse(source.slice(run, end)))
       if (token.type === 'document') pieces.push({ token, at: token.offset });
     for (const c of parser.comments) comments.push(c);
     run = -1;
@@ -62,8 +65,8 @@ export function parseLightPieces(
     const end = marks[k + 1] ?? text.length;
     while ((crds[next] ?? Infinity) < start) next++;
     const crd = (crds[next] ?? Infinity) < end;
-    const scan = crd && isV1Crd(text, start, end) ? scanCached(text, start, end) : undefined;
-    const composed = !scan && fast ? composeFast(text, start, end) : undefined;
+    const scan = crd && isV1Crd(source, start, end) ? scanCached(source, start, end) : undefined;
+    const composed = !scan && fast ? composeFast(source, start, end) : undefined;
     if (!scan && !composed) {
       if (run < 0) run = start;
       continue;
@@ -83,7 +86,9 @@ export function parseLightPieces(
     if ('token' in piece) {
       const document = composeSlice(prepared, { index, token: piece.token, start, end }, options);
       // yaml would have read an error across a boundary differently: take the whole-file path.
-      if (document.problems.some((p) => p.severity === 'error')) return undefined;
+      // In a template the errors are hidden, but counted in the file's note.
+      if (document.suppressedErrors > 0 || document.problems.some((p) => p.severity === 'error'))
+        return undefined;
       documents.push(document);
     } else if ('composed' in piece) documents.push(fastDocument(text, piece.composed, index, start, end));
     else documents.push(lightDocument(prepared, index, start, end, piece.at, piece.scan.value, options));
