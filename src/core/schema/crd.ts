@@ -127,12 +127,27 @@ export function crdSchemasOfJson(crd: unknown): CrdSchema[] {
   for (const version of Array.isArray(spec?.['versions']) ? spec['versions'] : []) {
     if (!isRecord(version) || typeof version['name'] !== 'string' || version['served'] === false) continue;
     const own = openAPI(version['schema']) ?? shared;
-    if (own) out.push({ apiVersion: `${group}/${version['name']}`, kind, schema: rootSchema(own) });
+    if (own) out.push(lazySchema(`${group}/${version['name']}`, kind, own));
   }
   const single = spec?.['version'];
   if (out.length === 0 && typeof single === 'string' && shared)
-    out.push({ apiVersion: `${group}/${single}`, kind, schema: rootSchema(shared) });
+    out.push(lazySchema(`${group}/${single}`, kind, shared));
   return out;
+}
+
+/**
+ * Converted when first read: most CRDs in a repository (an operator's install bundle) have no
+ * custom resource beside them. An enumerable getter, so JSON and structured clones still hold it.
+ */
+function lazySchema(apiVersion: string, kind: string, openAPI: unknown): CrdSchema {
+  let schema: Raw | undefined;
+  return {
+    apiVersion,
+    kind,
+    get schema() {
+      return (schema ??= rootSchema(openAPI));
+    },
+  };
 }
 
 export function isCrd(apiVersion: string | undefined, kind: string | undefined): boolean {
