@@ -182,7 +182,10 @@ class NodeScanner extends LineCursor {
     if (c === '|' || c === '>') return this.blockScalar(p, end, n);
     if (c === '"' || c === "'") return this.quoted(p, end, c === '"');
     if (c === '[' || c === '{') return this.flow(p, end);
-    if (INDICATOR.has(c) || (c === '-' && (p + 1 === end || this.text.charCodeAt(p + 1) === SPACE))) bail();
+    // `-`, `?` and `:` start a plain scalar when a word follows (a recording rule's `:node_memory…`).
+    if (c === '-' || c === '?' || c === ':') {
+      if (!/\w/.test(this.text[p + 1] ?? '') || p + 1 === end) bail();
+    } else if (INDICATOR.has(c)) bail();
     return this.plainValue(p, end);
   }
 

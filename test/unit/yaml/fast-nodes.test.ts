@@ -183,12 +183,16 @@ test('outside the subset it declines rather than guesses', () => {
     'a: 1\n  # owned by the scalar\nb: 2\n',
     'a:\n# before the next key\nb: 1\n',
     '- a\n- b\n',
+    'a: :\n',
+    'a: ? b\n',
+    'a: - b\n',
     'a: x\r\nb: y\r\n',
     'a b : 1\n',
   ];
   for (const text of declined)
     assert.equal(composeFast(text, 0, text.length), undefined, JSON.stringify(text));
-  const typed = 'a: 0x1F\nb: 0o17\nc: .inf\nd: 1.50\ne: -3\nf: True\ng: ~\nh: {i: j}\nk: [l, 2]\n';
+  const typed =
+    'a: 0x1F\nb: 0o17\nc: .inf\nd: 1.50\ne: -3\nf: True\ng: ~\nh: {i: j}\nk: [l, 2]\nm: :n:o\np: ?q\n';
   const read = composeFast(typed, 0, typed.length);
   assert.deepEqual(read?.doc.toJS(), {
     a: 31,
@@ -200,6 +204,8 @@ test('outside the subset it declines rather than guesses', () => {
     g: null,
     h: { i: 'j' },
     k: ['l', 2],
+    m: ':n:o',
+    p: '?q',
   });
 });
 
