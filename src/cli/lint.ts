@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { collectFiles, type Skipped } from '../adapters/fs/files';
 import { kustomizePatches } from '../adapters/fs/kustomize-patches';
 import { projectConfigFor, projectExcludes, withProjectConfig } from './project-config';
@@ -18,6 +19,7 @@ import { crdEntries } from './crds';
 import { JsonReport, SarifReport, TextReport, type Report } from './format';
 import { SyncWriter } from './output';
 import { mayRender, RENDER_VALUE_OPTIONS } from './render-root';
+import { inputV8Flags } from './v8-flags';
 
 export const LINT_USAGE = `usage: shipshape lint [paths…] [--format text|json|sarif] [--include ID[,ID…]] [--exclude ID[,ID…]]
                       [--fail-on error|warning|info] [--kubernetes-version 1.N] [--threads N]
@@ -113,6 +115,8 @@ export async function lint(
   const files = collected.files.filter((f) => !patches.has(f) && !excluded(f));
   reportPatches(patches, args.flags.has('verbose'), err);
   const total = files.reduce((n, f) => n + (statSize(f) ?? 0), 0);
+  for (const flag of inputV8Flags(total, process.execArgv, process.env['NODE_OPTIONS']))
+    setFlagsFromString(flag);
   const writer = new SyncWriter(1);
   const report =
     format === 'json'
