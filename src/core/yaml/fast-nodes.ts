@@ -37,6 +37,34 @@ interface ScalarTag {
 /** yaml's fallback tag for scalars no test claims (`!!str`). */
 const STRING_TAG = Symbol.for('yaml.scalar');
 
+/**
+ * yaml's node constructors mark each node with Object.defineProperty (its type, and a collection's
+ * schema): the slowest step of building a small manifest's nodes. Here the marks sit once on a
+ * prototype between the node and its class, found by the same lookups (`isMap`, `node.schema`,
+ * `instanceof`); yaml's identity symbols are global (`Symbol.for`).
+ */
+const NODE_TYPE = Symbol.for('yaml.node.type');
+const marked = <T extends object>(proto: T, type: string, schema?: Schema): T =>
+  Object.create(proto, {
+    [NODE_TYPE]: { value: Symbol.for(type) },
+    ...(schema ? { schema: { value: schema, writable: true, configurable: true } } : {}),
+  }) as T;
+const SCALAR_PROTO = marked(Scalar.prototype, 'yaml.scalar');
+const PAIR_PROTO = marked(Pair.prototype, 'yaml.pair');
+
+function newScalar(value: unknown): Scalar {
+  const scalar = Object.create(SCALAR_PROTO) as Scalar;
+  scalar.value = value;
+  return scalar;
+}
+
+function newPair(key: Node, value: Node): Pair<Node, Node> {
+  const pair = Object.create(PAIR_PROTO) as Pair<Node, Node>;
+  pair.key = key;
+  pair.value = value;
+  return pair;
+}
+
 /** First characters of plain scalars a core-schema tag other than `!!str` may claim. */
 const TYPED_START = new Set('0123456789+-.~nNtTfF');
 
@@ -50,6 +78,8 @@ class NodeScanner extends LineCursor {
   private readonly schema: Schema;
   private readonly tags: readonly ScalarTag[];
   private readonly stringTag: ScalarTag;
+  private readonly mapProto: YAMLMap;
+  private readonly seqProto: YAMLSeq;
 
   constructor(
     text: string,
@@ -61,6 +91,20 @@ class NodeScanner extends LineCursor {
     this.schema = doc.schema;
     this.tags = (this.schema.tags as unknown as ScalarTag[]).filter((t) => !t.collection && t.test);
     this.stringTag = (this.schema as unknown as Record<symbol, ScalarTag>)[STRING_TAG] ?? bail();
+    this.mapProto = marked(YAMLMap.prototype, 'yaml.map', this.schema);
+    this.seqProto = marked(YAMLSeq.prototype, 'yaml.seq', this.schema);
+  }
+
+  private newMap(): YAMLMap {
+    const map = Object.create(this.mapProto) as YAMLMap;
+    map.items = [];
+    return map;
+  }
+
+  private newSeq(): YAMLSeq {
+    const seq = Object.create(this.seqProto) as YAMLSeq;
+    seq.items = [];
+    return seq;
   }
 
   document(): YAMLMap {
@@ -111,7 +155,7 @@ class NodeScanner extends LineCursor {
   }
 
   private map(n: number, first: number, root: boolean): YAMLMap {
-    const map = new YAMLMap(this.schema);
+    const map = this.newMap();
     const keys = new Set<string>();
     let at = first;
     let last = first;
@@ -123,7 +167,7 @@ class NodeScanner extends LineCursor {
       if (typeof key.value !== 'string' || source === '<<' || keys.has(source)) bail();
       keys.add(source);
       const value = this.value(colon + 1, n, true);
-      map.items.push(new Pair(key, value));
+      map.items.push(newPair(key, value));
       last = value.range?.[2] ?? bail();
       const next = this.skipBlank();
       this.checkScalarEnd(value, n);
@@ -137,7 +181,7 @@ class NodeScanner extends LineCursor {
   }
 
   private seq(n: number): YAMLSeq {
-    const seq = new YAMLSeq(this.schema);
+    const seq = this.newSeq();
     const first = (this.starts[this.i] ?? 0) + n;
     let last = first;
     for (;;) {
@@ -197,7 +241,7 @@ class NodeScanner extends LineCursor {
         ) ?? this.stringTag)
       : this.stringTag;
     const resolved = tag.resolve(source, bail, this.doc.options);
-    const scalar = isScalar(resolved) ? resolved : new Scalar(resolved);
+    const scalar = isScalar(resolved) ? resolved : newScalar(resolved);
     scalar.range = range;
     scalar.source = source;
     scalar.type = Scalar.PLAIN;
@@ -206,7 +250,7 @@ class NodeScanner extends LineCursor {
   }
 
   private stringScalar(value: string, range: Range, type: Scalar.Type): Scalar {
-    const scalar = new Scalar(value);
+    const scalar = newScalar(value);
     scalar.range = range;
     scalar.source = value;
     scalar.type = type;
@@ -250,8 +294,8 @@ class NodeScanner extends LineCursor {
     const close = open === '[' ? ']' : '}';
     const { q, body } = this.flowBody(p, end, close);
     if (body.includes('\\')) bail();
-    const seq = open === '[' ? new YAMLSeq(this.schema) : undefined;
-    const map = seq ? undefined : new YAMLMap(this.schema);
+    const seq = open === '[' ? this.newSeq() : undefined;
+    const map = seq ? undefined : this.newMap();
     const collection = seq ?? map ?? bail();
     collection.flow = true;
     collection.range = [p, q + 1, this.lineEnd(this.i)];
@@ -279,7 +323,7 @@ class NodeScanner extends LineCursor {
       if (!isScalar(key) || key.type !== Scalar.PLAIN || typeof key.value !== 'string') bail();
       if (keySource === '<<' || keys.has(keySource)) bail();
       keys.add(keySource);
-      map?.items.push(new Pair(key, this.flowItem(valueSource, [e - valueSource.length, e, tail])));
+      map?.items.push(newPair(key, this.flowItem(valueSource, [e - valueSource.length, e, tail])));
     }
     this.i++;
     return collection;

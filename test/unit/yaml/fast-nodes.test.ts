@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isMap, isScalar, isSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, Pair, Scalar, Schema, YAMLMap, YAMLSeq } from 'yaml';
 import { crd } from '../../../scripts/bench/argo-shaped';
 import { corpusDocuments } from '../../../scripts/bench/corpus';
 import { repoRoot } from '../../../scripts/harness/paths';
@@ -19,14 +19,43 @@ import { parseManifestFileLight } from '../../../src/core/yaml/light-file';
 import { parseManifestFile, type ManifestFile } from '../../../src/core/yaml/parse';
 import { randomEdits } from '../support/random-edits';
 
+/** A node as the analysis can see it: its class, schema, own keys and what they hold. */
 function tree(node: unknown): unknown {
+  // Comments are not attached to fast nodes (nothing the CLI analyses reads them).
+  const own = (n: object) =>
+    Object.keys(n)
+      .filter((k) => !['comment', 'commentBefore', 'spaceBefore'].includes(k))
+      .sort()
+      .join();
   if (isMap(node))
-    return { map: node.range, flow: !!node.flow, items: node.items.map((p) => [tree(p.key), tree(p.value)]) };
-  if (isSeq(node)) return { seq: node.range, flow: !!node.flow, items: node.items.map(tree) };
+    return {
+      map: node.range,
+      is: [node instanceof YAMLMap, isSchema(node.schema), own(node)],
+      flow: !!node.flow,
+      items: node.items.map((p) => [isPair(p) && p instanceof Pair, own(p), tree(p.key), tree(p.value)]),
+    };
+  if (isSeq(node))
+    return {
+      seq: node.range,
+      is: [node instanceof YAMLSeq, isSchema(node.schema), own(node)],
+      flow: !!node.flow,
+      items: node.items.map(tree),
+    };
   if (isScalar(node))
-    return [node.range, node.value, node.type, node.format, node.source, node.tag, typeof node.value];
+    return [
+      node instanceof Scalar,
+      own(node),
+      node.range,
+      node.value,
+      node.type,
+      node.format,
+      node.source,
+      node.tag,
+      typeof node.value,
+    ];
   return String(node);
 }
+const isSchema = (schema: unknown) => schema instanceof Schema;
 
 /** Everything the analysis reads of a parsed file, light CRDs aside (crd-light.test.ts has them). */
 function shape(file: ManifestFile, light: ReadonlySet<number>) {
