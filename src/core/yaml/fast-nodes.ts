@@ -19,7 +19,7 @@ import {
   type Node,
   type Schema,
 } from 'yaml';
-import { Bail, bail, blockValue, HASH, INDICATOR, LineCursor, SPACE, unescapeDouble } from './line-cursor';
+import { Bail, bail, HASH, INDICATOR, LineCursor, SPACE, unescapeDouble } from './line-cursor';
 
 type Range = [number, number, number];
 
@@ -343,8 +343,7 @@ class NodeScanner extends LineCursor {
   private blockScalar(p: number, end: number, n: number): Scalar {
     const header = /^([|>])(-?)$/.exec(this.text.slice(p, end));
     if (!header) return bail();
-    const { lines, last } = this.blockLines(n);
-    const value = blockValue(header[1] === '|', header[2] === '-', lines);
+    const { value, last } = this.blockScalarBody(n, header[1] === '|', header[2] === '-');
     const range: Range = [p, this.lineEnd(last), this.lineEnd(last)];
     return this.stringScalar(value, range, header[1] === '|' ? Scalar.BLOCK_LITERAL : Scalar.BLOCK_FOLDED);
   }

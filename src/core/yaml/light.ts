@@ -7,7 +7,7 @@
  * the scanner only ever answers when it is sure.
  */
 
-import { Bail, bail, blockValue, HASH, INDICATOR, LineCursor, SPACE, unescapeDouble } from './line-cursor';
+import { Bail, bail, HASH, INDICATOR, LineCursor, SPACE, unescapeDouble } from './line-cursor';
 
 /** The document's root map and where its comments start (offsets in the whole text). */
 export interface LightScan {
@@ -217,7 +217,7 @@ class Scanner extends LineCursor {
     const header = /^([|>])([-+]?)( +#.*)?$/.exec(this.text.slice(p, end).trimEnd());
     if (!header || header[2] === '+') return bail();
     if (header[3]) this.comments.push(p + 1 + (header[2]?.length ?? 0) + header[3].indexOf('#'));
-    return blockValue(header[1] === '|', header[2] === '-', this.blockLines(n).lines);
+    return this.blockScalarBody(n, header[1] === '|', header[2] === '-').value;
   }
 }
 

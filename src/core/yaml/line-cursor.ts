@@ -169,14 +169,17 @@ export class LineCursor {
   }
 
   /**
-   * The content of a block scalar whose header is on line i, in a collection indented `n`: its
-   * lines without their indent, trailing blank lines left to what follows; i ends past the last.
+   * The value of a block scalar whose header is on line i, in a collection indented `n` (`|` keeps
+   * the breaks, `>` folds them, `-` strips the last); i ends past its last content line (trailing
+   * blank lines are left to what follows) and `last` is that line.
    */
-  protected blockLines(n: number): { lines: string[]; last: number } {
+  protected blockScalarBody(n: number, literal: boolean, strip: boolean): { value: string; last: number } {
     this.i++;
-    const lines: string[] = [];
+    const first = this.i;
     let m = -1;
     let last = -1;
+    // Blank lines holding fewer spaces than the content indent: a plain slice would keep those.
+    let shortBlanks = false;
     for (; this.i < this.starts.length; this.i++) {
       const start = this.starts[this.i] ?? 0;
       const lineEnd = this.ends[this.i] ?? 0;
@@ -184,40 +187,49 @@ export class LineCursor {
       if (k < 0) {
         // A blank line: no spaces past the content indent (yaml keeps those), none before the first line.
         if (m < 0 || lineEnd - start > m) bail();
-        lines.push('');
+        if (lineEnd > start && lineEnd - start < m) shortBlanks = true;
         continue;
       }
       if (m < 0) {
         if (k <= n) bail();
         m = k;
       } else if (k < m) break;
-      lines.push(this.text.slice(start + m, lineEnd));
       last = this.i;
     }
     if (last < 0) bail();
-    lines.length = last - (this.i - lines.length) + 1;
     this.i = last + 1;
-    return { lines, last };
+    let body: string;
+    // The usual case (every CRD description): one slice with each line's indent taken out.
+    if (literal && !shortBlanks)
+      body = this.text
+        .slice((this.starts[first] ?? 0) + m, this.ends[last] ?? 0)
+        .replaceAll(`\n${' '.repeat(m)}`, '\n');
+    else {
+      const lines: string[] = [];
+      for (let k = first; k <= last; k++) {
+        const start = this.starts[k] ?? 0;
+        const lineEnd = this.ends[k] ?? 0;
+        lines.push(lineEnd - start > m ? this.text.slice(start + m, lineEnd) : '');
+      }
+      body = literal ? lines.join('\n') : folded(lines);
+    }
+    return { value: strip ? body : `${body}\n`, last };
   }
 }
 
-/** A block scalar's value from its lines: `|` keeps the breaks, `>` folds them; `-` strips the last. */
-export function blockValue(literal: boolean, strip: boolean, lines: readonly string[]): string {
-  let body: string;
-  if (literal) body = lines.join('\n');
-  else {
-    if (lines.some((l) => l.charCodeAt(0) === SPACE)) bail();
-    body = '';
-    let blanks = 0;
-    for (const [k, line] of lines.entries()) {
-      if (line === '') {
-        blanks++;
-        continue;
-      }
-      if (k > 0) body += blanks > 0 ? '\n'.repeat(blanks) : ' ';
-      body += line;
-      blanks = 0;
+/** A folded (`>`) block scalar's body from its lines: one break → a space, each blank line → a break. */
+function folded(lines: readonly string[]): string {
+  if (lines.some((l) => l.charCodeAt(0) === SPACE)) bail();
+  let body = '';
+  let blanks = 0;
+  for (const [k, line] of lines.entries()) {
+    if (line === '') {
+      blanks++;
+      continue;
     }
+    if (k > 0) body += blanks > 0 ? '\n'.repeat(blanks) : ' ';
+    body += line;
+    blanks = 0;
   }
-  return strip ? body : `${body}\n`;
+  return body;
 }

@@ -280,3 +280,15 @@ test('templates are read masked, as yaml reads them, after random edits too', ()
         read += same(text, `seed ${k * 1000 + seed}: ${JSON.stringify(text)}`);
   assert.ok(read > 100, `only ${read} template documents read fast`);
 });
+
+test('block scalars: blank lines of every length, deeper lines, both styles, read as yaml reads them', () => {
+  let read = 0;
+  const blanks = ['', ' ', '   ', '    ', '     ', '      '];
+  for (const style of ['|', '|-', '>', '>-'])
+    for (const blank of blanks)
+      for (const deeper of ['', '      deeper\n']) {
+        const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${style}\n    one\n${blank}\n${deeper}    two\n${blank}\n  b: x\n`;
+        read += same(text, JSON.stringify(text));
+      }
+  assert.ok(read >= 24, `only ${read} read fast`);
+});
