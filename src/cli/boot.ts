@@ -17,8 +17,11 @@ declare const SHIPSHAPE_BUNDLE_HASH: string;
 
 // Before the bundle is compiled: V8's code cache is valid only under the flags that made it.
 // V8's flags are the process's: workers find them set.
-if (isMainThread)
-  for (const flag of cliV8Flags(process.execArgv, process.env['NODE_OPTIONS'])) setFlagsFromString(flag);
+const flags = isMainThread ? cliV8Flags(process.execArgv, process.env['NODE_OPTIONS']) : [];
+const setFlags = () => {
+  for (const flag of flags) setFlagsFromString(flag);
+};
+setFlags();
 
 const bundle = join(__dirname, 'cli-main.js');
 runCached(
@@ -29,5 +32,7 @@ runCached(
     dir: SHIPSHAPE_BUNDLE_HASH ? codeCacheDir() : undefined,
     key: SHIPSHAPE_BUNDLE_HASH,
     write: isMainThread,
+    // A lint of more than a short run's input changes one (inputV8Flags).
+    beforeWrite: setFlags,
   },
 );

@@ -35,6 +35,8 @@ export interface CodeCacheOptions {
   readonly key: string;
   /** Only the main thread writes (workers read the same file). */
   readonly write: boolean;
+  /** Sets V8's flags back to what they were at compile time, before the cache is made. */
+  readonly beforeWrite?: () => void;
 }
 
 /** The tool cache as the rest of Shipshape finds it; `SHIPSHAPE_CODE_CACHE=off` turns caching off. */
@@ -127,7 +129,11 @@ export function runCached(
   const used = cachedData !== undefined && script.cachedDataRejected !== true;
   // After the run the cache holds the functions it compiled too (most of a lint), not just the top level.
   if (file !== undefined && options.write && !used)
-    process.once('exit', () => writeCache(file, script.createCachedData()));
+    process.once('exit', () => {
+      // V8 accepts a cache only under the flags it was made with: a run may have changed some.
+      options.beforeWrite?.();
+      writeCache(file, script.createCachedData());
+    });
   const wrapper = script.runInThisContext() as Wrapper;
   const module = { exports: {} };
   wrapper.call(module.exports, module.exports, bindings.require, module, bindings.filename, bindings.dirname);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { repoRoot } from '../../scripts/harness/paths';
 import { codeCacheDir, readCache, writeCache } from '../../src/cli/code-cache';
+import { SHORT_RUN_BYTES } from '../../src/cli/v8-flags';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 const fixture = join(repoRoot, 'test', 'fixtures', 'rules', 'privileged-container', 'fail.yaml');
@@ -51,6 +52,26 @@ test('the first lint writes the cache, the next one reads it and leaves it as it
   const second = lint(cache);
   assert.deepEqual(second, first);
   assert.ok(untouched(file), 'a cache V8 accepted is not written again');
+});
+
+test('a lint that changes V8 flags mid-run (more than a short run of input) still leaves a cache the next run reads', (t) => {
+  const cache = mkdtempSync(join(tmpdir(), 'shipshape-code-cache-'));
+  t.after(() => rmSync(cache, { recursive: true, force: true }));
+  const one = readFileSync(fixture, 'utf8');
+  const big = join(cache, 'big.yaml');
+  writeFileSync(
+    big,
+    Array.from({ length: Math.ceil((SHORT_RUN_BYTES + 1) / one.length) }, () => one).join('---\n'),
+  );
+  assert.ok(statSync(big).size > SHORT_RUN_BYTES);
+  const first = lint(cache, big);
+  assert.equal(first.code, 1, first.stderr);
+  const file = cacheFileIn(cache);
+  utimesSync(file, EPOCH, EPOCH);
+  assert.deepEqual(lint(cache, big), first);
+  assert.ok(untouched(file), 'the cache written after a big lint is accepted by the next one');
+  lint(cache);
+  assert.ok(untouched(file), 'and by a small one');
 });
 
 test('a damaged cache is ignored and rewritten: flipped bytes, truncated, empty, foreign', (t) => {
