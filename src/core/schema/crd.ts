@@ -1,6 +1,9 @@
 import type { Document, YAMLMap } from 'yaml';
 import { getMap } from '../manifest/nodes';
+import { convertShallow } from './openapi';
 import { hasSchema, objectMetaSchema, type Raw } from './validate';
+
+export { convertSchema } from './openapi';
 
 /**
  * Custom resource schemas from CustomResourceDefinitions, converted to the compact form the
@@ -21,73 +24,11 @@ function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Deep enough for any real CRD (Argo CD's Application nests about 20 levels), bounded for cycles. */
-const MAX_DEPTH = 64;
-
-/** One OpenAPI v3 (structural) schema node → the compact form. */
-export function convertSchema(input: unknown, depth = 0): Raw {
-  if (!isRecord(input) || depth > MAX_DEPTH) return { t: 'any' };
-  if (input['x-kubernetes-int-or-string'] === true) return { t: 'is' };
-  const preserve = input['x-kubernetes-preserve-unknown-fields'] === true;
-  switch (input['type']) {
-    case 'string': {
-      const values = Array.isArray(input['enum']) ? input['enum'] : undefined;
-      return values && values.length > 0 && values.every((v) => typeof v === 'string')
-        ? { t: 's', e: values }
-        : { t: 's' };
-    }
-    case 'integer':
-      return { t: 'i' };
-    case 'number':
-      return { t: 'n' };
-    case 'boolean':
-      return { t: 'b' };
-    case 'array':
-      return input['items'] === undefined
-        ? { t: 'a' }
-        : { t: 'a', i: convertSchema(input['items'], depth + 1) };
-    case 'object':
-      return objectSchema(input, preserve, depth);
-    default:
-      // Untyped nodes hold anything, unless they list properties (then they are objects).
-      return isRecord(input['properties']) ? objectSchema(input, preserve, depth) : { t: 'any' };
-  }
-}
-
-function objectSchema(input: Json, preserve: boolean, depth: number): Raw {
-  const properties = isRecord(input['properties']) ? input['properties'] : undefined;
-  const additional = input['additionalProperties'];
-  const required = Array.isArray(input['required'])
-    ? input['required'].filter((r): r is string => typeof r === 'string')
-    : [];
-  const p: Record<string, Raw> = {};
-  for (const [key, value] of Object.entries(properties ?? {})) p[key] = convertSchema(value, depth + 1);
-  // An embedded object (a template of another kind) always has these, checked by the API server.
-  if (input['x-kubernetes-embedded-resource'] === true) {
-    p['apiVersion'] ??= { t: 's' };
-    p['kind'] ??= { t: 's' };
-    p['metadata'] ??= { t: 'any' };
-  }
-  const a: Raw | 1 | undefined =
-    preserve || additional === true
-      ? 1
-      : isRecord(additional)
-        ? convertSchema(additional, depth + 1)
-        : undefined;
-  // Neither properties nor additionalProperties nor preserve-unknown-fields: the API server prunes
-  // every field, and strict field validation (kubectl's default) rejects them. An empty `p` says so.
-  if (Object.keys(p).length === 0 && a === 1) return { t: 'o' };
-  return {
-    t: 'o',
-    p,
-    ...(a !== undefined ? { a } : {}),
-    ...(required.length > 0 ? { q: required } : {}),
-  };
-}
-
 /** The root of a custom resource: apiVersion/kind/metadata as the API server checks them. */
 function rootSchema(openAPI: unknown): Raw {
-  const root = convertSchema(openAPI);
+  // Converted a level at a time, as the validator walks in: a custom resource sets a few dozen of
+  // the thousands of fields a CRD like Prometheus' describes.
+  const root = convertShallow(openAPI);
   if (root.t !== 'o' || !root.p) return root;
   const meta = objectMetaSchema();
   return {

@@ -11,6 +11,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { resolveAlias } from '../yaml/aliases';
+import { convertShallow } from './openapi';
 import schema from './kubernetes-1.36.json';
 import { closestName } from './suggest';
 
@@ -31,6 +32,9 @@ export interface Raw {
   readonly a?: Raw | 1;
   readonly q?: readonly string[];
   readonly e?: readonly string[];
+  /** Deferred (a CRD's schema, ./openapi.ts): the OpenAPI node to convert on first use, its depth. */
+  readonly d?: unknown;
+  readonly dd?: number;
 }
 
 /** A schema node ready for walking: refs followed, lookups as Maps/Sets (built lazily, once). */
@@ -62,6 +66,7 @@ function compile(raw: Raw): Compiled {
   if (cached) return cached;
   let target: Raw = raw;
   for (let depth = 0; target.r !== undefined && depth < 16; depth++) target = data.defs[target.r] ?? {};
+  if (target.d !== undefined) target = convertShallow(target.d, target.dd);
   const result: Compiled = {
     type: target.t,
     items: target.i,

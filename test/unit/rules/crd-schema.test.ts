@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { PLATFORM_CRDS } from '../../../scenarios/crds';
 import { convertSchema, crdSchemas, isCustomResource } from '../../../src/core/schema/crd';
+import { validateObject } from '../../../src/core/schema/validate';
 import { parseManifestFile } from '../../../src/core/yaml/parse';
 import { findings, lineOf, scope } from '../support/rules';
 
@@ -213,3 +214,77 @@ spec:
     ]);
   });
 });
+
+test('a CRD schema converted a level at a time, as the validator walks in, finds what the whole one finds', () => {
+  const files = [
+    'crds/argocd-application.crd.yaml',
+    'crd-heavy/prometheusrule-crd.yaml',
+    'crd-heavy/tricky-crds.yaml',
+  ];
+  let random = 7;
+  const next = () => (random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  // An instance of a schema with, here and there, a misspelt key, a wrong type or a missing item.
+  const instance = (s: unknown, depth: number): unknown => {
+    const o = (s ?? {}) as Record<string, unknown>;
+    const props = (o['properties'] ?? {}) as Record<string, unknown>;
+    if (o['type'] === 'array') return depth > 8 ? [] : [instance(o['items'], depth + 1)];
+    if (o['type'] === 'integer') return next() < 0.1 ? 'one' : 1;
+    if (o['type'] === 'boolean') return next() < 0.1 ? 'yes' : true;
+    if (o['type'] === 'string') return next() < 0.1 ? 5 : 'v';
+    const out: Record<string, unknown> = {};
+    if (depth > 8) return out;
+    for (const [key, child] of Object.entries(props)) {
+      if (next() < 0.3) continue;
+      out[next() < 0.05 ? `${key}x` : key] = instance(child, depth + 1);
+    }
+    return out;
+  };
+  let issues = 0;
+  for (const name of files) {
+    const text = readFileSync(join(__dirname, '../../fixtures', name), 'utf8');
+    for (const document of parseManifestFile(text).documents) {
+      if (!document.root) continue;
+      const whole = crdSchemas(document.root, document.doc);
+      const { spec } = document.doc.toJS() as {
+        spec: { versions?: { name: string; schema?: { openAPIV3Schema?: unknown } }[] };
+      };
+      for (const schema of whole) {
+        const version = spec.versions?.find((v) => schema.apiVersion.endsWith(`/${v.name}`));
+        const openAPI = version?.schema?.openAPIV3Schema;
+        if (!openAPI) continue;
+        for (let round = 0; round < 20; round++) {
+          const cr = {
+            apiVersion: schema.apiVersion,
+            kind: schema.kind,
+            metadata: { name: 'x' },
+            ...(instance(openAPI, 0) as object),
+          };
+          const file = parseManifestFile(stringify(cr));
+          const root = file.documents[0]?.root;
+          assert.ok(root);
+          const lazy = validateObject(root, schema.apiVersion, schema.kind, file.documents[0]!.doc, {
+            schema: schema.schema,
+          });
+          const full = validateObject(root, schema.apiVersion, schema.kind, file.documents[0]!.doc, {
+            schema: { ...convertSchema(openAPI), p: { ...convertSchema(openAPI).p, ...pick(schema.schema) } },
+          });
+          assert.deepEqual(
+            lazy.map((i) => [i.code, i.path, i.message]),
+            full.map((i) => [i.code, i.path, i.message]),
+          );
+          issues += lazy.length;
+        }
+      }
+    }
+  }
+  assert.ok(issues > 20, `only ${issues} issues: the instances test too little`);
+});
+
+/** The root fields every custom resource gets (apiVersion, kind, metadata as ObjectMeta). */
+function pick(schema: { p?: Record<string, unknown> }): Record<string, never> {
+  const p = schema.p ?? {};
+  return Object.fromEntries(['apiVersion', 'kind', 'metadata'].map((k) => [k, p[k]])) as Record<
+    string,
+    never
+  >;
+}
