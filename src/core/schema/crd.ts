@@ -1,6 +1,6 @@
 import type { Document, YAMLMap } from 'yaml';
 import { getMap } from '../manifest/nodes';
-import { convertShallow } from './openapi';
+import { convertSchema, convertShallow } from './openapi';
 import { hasSchema, objectMetaSchema, type Raw } from './validate';
 
 export { convertSchema } from './openapi';
@@ -25,10 +25,8 @@ function isRecord(value: unknown): value is Json {
 }
 
 /** The root of a custom resource: apiVersion/kind/metadata as the API server checks them. */
-function rootSchema(openAPI: unknown): Raw {
-  // Converted a level at a time, as the validator walks in: a custom resource sets a few dozen of
-  // the thousands of fields a CRD like Prometheus' describes.
-  const root = convertShallow(openAPI);
+function rootSchema(openAPI: unknown, convert: (input: unknown) => Raw): Raw {
+  const root = convert(openAPI);
   if (root.t !== 'o' || !root.p) return root;
   const meta = objectMetaSchema();
   return {
@@ -78,18 +76,25 @@ export function crdSchemasOfJson(crd: unknown): CrdSchema[] {
 
 /**
  * Converted when first read: most CRDs in a repository (an operator's install bundle) have no
- * custom resource beside them. An enumerable getter, so JSON and structured clones still hold it.
+ * custom resource beside them. `schema` is the whole tree (an enumerable getter: JSON index keys
+ * and clones sent between threads hold it, compact, descriptions left out); within the thread
+ * that read the CRD, the validator takes it a level at a time as it walks in (`shallow`): a
+ * custom resource sets a few dozen of the thousands of fields a CRD like Prometheus' describes.
  */
 function lazySchema(apiVersion: string, kind: string, openAPI: unknown): CrdSchema {
-  let schema: Raw | undefined;
-  return {
+  let whole: Raw | undefined;
+  let part: Raw | undefined;
+  const out = {
     apiVersion,
     kind,
     get schema() {
-      return (schema ??= rootSchema(openAPI));
+      return (whole ??= rootSchema(openAPI, convertSchema));
     },
   };
+  shallow.set(out, () => (part ??= rootSchema(openAPI, convertShallow)));
+  return out;
 }
+const shallow = new WeakMap<CrdSchema, () => Raw>();
 
 export function isCrd(apiVersion: string | undefined, kind: string | undefined): boolean {
   return kind === 'CustomResourceDefinition' && (apiVersion?.startsWith('apiextensions.k8s.io/') ?? false);
@@ -115,7 +120,7 @@ export function crdSchemaFor(
       for (const s of entry.crdSchemas ?? []) {
         const key = `${s.apiVersion}/${s.kind}`;
         // The first definition wins, as the files were given (a later copy changes nothing).
-        if (!table.has(key)) table.set(key, s.schema);
+        if (!table.has(key)) table.set(key, shallow.get(s)?.() ?? s.schema);
       }
     lookups.set(entries, table);
   }

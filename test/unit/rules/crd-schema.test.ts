@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { PLATFORM_CRDS } from '../../../scenarios/crds';
-import { convertSchema, crdSchemas, isCustomResource } from '../../../src/core/schema/crd';
+import { convertSchema, crdSchemaFor, crdSchemas, isCustomResource } from '../../../src/core/schema/crd';
 import { validateObject } from '../../../src/core/schema/validate';
 import { parseManifestFile } from '../../../src/core/yaml/parse';
 import { findings, lineOf, scope } from '../support/rules';
@@ -262,12 +262,12 @@ test('a CRD schema converted a level at a time, as the validator walks in, finds
           const file = parseManifestFile(stringify(cr));
           const root = file.documents[0]?.root;
           assert.ok(root);
-          const lazy = validateObject(root, schema.apiVersion, schema.kind, file.documents[0]!.doc, {
-            schema: schema.schema,
-          });
-          const full = validateObject(root, schema.apiVersion, schema.kind, file.documents[0]!.doc, {
-            schema: { ...convertSchema(openAPI), p: { ...convertSchema(openAPI).p, ...pick(schema.schema) } },
-          });
+          const shallow = crdSchemaFor([{ crdSchemas: whole }], schema.apiVersion, schema.kind);
+          assert.ok(shallow && shallow !== schema.schema, 'the validator is given the level-at-a-time form');
+          const doc = file.documents[0]?.doc;
+          assert.ok(doc);
+          const lazy = validateObject(root, schema.apiVersion, schema.kind, doc, { schema: shallow });
+          const full = validateObject(root, schema.apiVersion, schema.kind, doc, { schema: schema.schema });
           assert.deepEqual(
             lazy.map((i) => [i.code, i.path, i.message]),
             full.map((i) => [i.code, i.path, i.message]),
@@ -279,12 +279,3 @@ test('a CRD schema converted a level at a time, as the validator walks in, finds
   }
   assert.ok(issues > 20, `only ${issues} issues: the instances test too little`);
 });
-
-/** The root fields every custom resource gets (apiVersion, kind, metadata as ObjectMeta). */
-function pick(schema: { p?: Record<string, unknown> }): Record<string, never> {
-  const p = schema.p ?? {};
-  return Object.fromEntries(['apiVersion', 'kind', 'metadata'].map((k) => [k, p[k]])) as Record<
-    string,
-    never
-  >;
-}
