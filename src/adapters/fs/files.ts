@@ -23,9 +23,9 @@ export function collectFiles(paths: readonly string[]): {
   const missing: string[] = [];
   const skipped: Skipped[] = [];
   const walk = (root: string, dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-      a.name.localeCompare(b.name),
-    )) {
+    // Code-unit order, as kube-linter walks: the same on every machine (localeCompare follows the
+    // locale, and its first call loads ICU's collator, 8 ms of a 0.3 s lint).
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => byName(a.name, b.name))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         const why = SKIPPED_FOLDERS.get(entry.name);
@@ -136,4 +136,8 @@ function readAll(fd: number, size: number): Buffer {
     total += n;
   }
   return Buffer.concat(chunks, total);
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
