@@ -1,5 +1,5 @@
 import type { ObjectIdentity } from '../manifest/objects';
-import { activeRules, type AnalyseOptions } from '../rules/engine';
+import { activeRules, byPlace, type AnalyseOptions } from '../rules/engine';
 import type { IndexedObject, ScopeIndex } from '../rules/scope';
 import { defaultRuleOptions, type Finding, type Scope } from '../rules/types';
 import { hasTemplateActions } from '../yaml/mask';
@@ -146,7 +146,7 @@ export class IncrementalAnalyser {
         objects.push({ ...shift(o, start), anchor: o.anchor + start, documentIndex });
       start += document.length;
     });
-    findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+    findings.sort(byPlace);
     return { findings, problems, objects, index: own, isTemplate: false, composed, documentStarts };
   }
 

@@ -1,5 +1,5 @@
 import { objectsOfDocument } from '../manifest/objects';
-import { activeRules, analyseObject, type AnalyseOptions } from '../rules/engine';
+import { activeRules, byPlace, analyseObject, type AnalyseOptions } from '../rules/engine';
 import { indexObjects, type IndexedObject, type ScopeIndex } from '../rules/scope';
 import { parseSuppressions } from '../rules/suppress';
 import { defaultRuleOptions, type Finding } from '../rules/types';
@@ -131,7 +131,7 @@ export class SlicingAnalyser {
       [{ suppressedErrors: suppressed } as ManifestDocument],
       [],
     ).problems;
-    findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+    findings.sort(byPlace);
     return {
       findings,
       problems: [...fileProblems, ...suppressions.problems, ...problems],

@@ -96,11 +96,20 @@ export function analyseFileEach(
     for (const object of objectsOfDocument(file, document)) {
       if (!analysable(object.document)) continue;
       const findings = analyseObject(object, rules, index, options, suppressions, problems);
-      findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+      findings.sort(byPlace);
       if (findings.length > 0) emit(findings);
     }
   }
   return problems;
+}
+
+/**
+ * Findings by where they start, then by rule. Rule IDs are lower-case ASCII words and hyphens
+ * (catalog.test.ts): code-unit order is the collator's, without loading ICU's collator
+ * (localeCompare's first call, 7 ms of a short lint).
+ */
+export function byPlace(a: Finding, b: Finding): number {
+  return a.start - b.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
 /** Documents whose only problems are duplicate keys are still analysed; broken ones are not. */

@@ -100,3 +100,10 @@ for (const rule of allRules) {
     }
   });
 }
+
+test('rule IDs are lower-case words and hyphens: findings sort by them in code-unit order (byPlace)', () => {
+  for (const rule of allRules) assert.match(rule.id, /^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+  const ids = allRules.map((r) => r.id);
+  const collated = [...ids].sort((a, b) => a.localeCompare(b, 'en'));
+  assert.deepEqual([...ids].sort(), collated);
+});
