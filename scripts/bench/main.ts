@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   }
   if (only.length === 0 || only.includes('peers')) {
     process.stderr.write('side by side with kube-linter, kube-score and kubeconform…\n');
-    benchPeers(report, join(cache, '..', 'bench'), cache, Number(process.env['BENCH_RUNS'] ?? 3));
+    benchPeers(report, join(cache, '..', 'bench'), cache, Number(process.env['BENCH_RUNS'] ?? 5));
   }
   if (only.length === 0 || only.includes('big-file')) {
     process.stderr.write('big-file benchmark…\n');

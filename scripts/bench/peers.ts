@@ -1,6 +1,6 @@
 /**
  * Shipshape side by side with kube-linter, kube-score and kubeconform on the same corpora, same
- * machine, same run (issue 18): wall time (median of `runs` after a warm-up) and peak RSS of each
+ * machine, same run (issue 18): wall time (median of `runs`, taking turns, after a warm-up) and peak RSS of each
  * process (GNU time's maximum resident set size), and Shipshape's ratio to each peer. CPU time (user +
  * system, from GNU time too) is printed beside the wall time: on a loaded machine the wall time of
  * a sub-second run follows the other processes, the CPU time follows the work.
@@ -59,19 +59,29 @@ function once(tool: Tool, corpus: Corpus, scratch: string): Measured {
   };
 }
 
-function measure(tool: Tool, corpus: Corpus, runs: number, scratch: string): Measured {
-  const warm = once(tool, corpus, scratch);
-  if (warm.failed) return warm;
-  const samples = Array.from({ length: runs }, () => once(tool, corpus, scratch));
-  const failed = samples.find((s) => s.failed);
-  if (failed) return failed;
-  const peaks = samples.flatMap((s) => (s.peakMb === undefined ? [] : [s.peakMb]));
-  const cpus = samples.flatMap((s) => (s.cpuS === undefined ? [] : [s.cpuS]));
-  return {
-    ms: median(samples.map((s) => s.ms)),
-    peakMb: peaks.length > 0 ? median(peaks) : undefined,
-    cpuS: cpus.length > 0 ? median(cpus) : undefined,
-  };
+/**
+ * Each tool's medians over `runs`, after a warm-up each. The runs take turns (Shipshape, then each
+ * peer, then again): a machine that slows down for a while slows every tool alike.
+ */
+function measureAll(tools: readonly Tool[], corpus: Corpus, runs: number, scratch: string): Measured[] {
+  const warm = tools.map((tool) => once(tool, corpus, scratch));
+  const samples: Measured[][] = tools.map(() => []);
+  for (let run = 0; run < runs; run++)
+    for (const [k, tool] of tools.entries())
+      if (!warm[k]?.failed && !samples[k]?.some((s) => s.failed))
+        samples[k]?.push(once(tool, corpus, scratch));
+  return tools.map((_, k) => {
+    const failed = warm[k]?.failed ? warm[k] : samples[k]?.find((s) => s.failed);
+    if (failed) return failed;
+    const mine = samples[k] ?? [];
+    const peaks = mine.flatMap((s) => (s.peakMb === undefined ? [] : [s.peakMb]));
+    const cpus = mine.flatMap((s) => (s.cpuS === undefined ? [] : [s.cpuS]));
+    return {
+      ms: median(mine.map((s) => s.ms)),
+      peakMb: peaks.length > 0 ? median(peaks) : undefined,
+      cpuS: cpus.length > 0 ? median(cpus) : undefined,
+    };
+  });
 }
 
 /** A peer binary: its environment variable, then the bench's tool cache, then PATH. */
@@ -89,7 +99,7 @@ const describe = (m: Measured) =>
     ? `failed: ${m.failed}`
     : `${fmt(m.ms / 1000, 2)} s / ${m.cpuS === undefined ? 'n/a' : `${fmt(m.cpuS, 2)} s CPU`} / ${m.peakMb === undefined ? 'n/a' : `${fmt(m.peakMb, 0)} MB`}`;
 
-export function benchPeers(report: Report, cacheDir: string, peersDir: string, runs = 3): void {
+export function benchPeers(report: Report, cacheDir: string, peersDir: string, runs = 5): void {
   // BENCH_CORPORA=k8s-examples,argo-cd-install: those corpora only (a quick look at one case).
   const only = (process.env['BENCH_CORPORA'] ?? '').split(',').filter((name) => name !== '');
   const corpora = benchCorpora(join(cacheDir, 'corpora')).filter(
@@ -148,10 +158,12 @@ export function benchPeers(report: Report, cacheDir: string, peersDir: string, r
   try {
     for (const corpus of corpora) {
       const label = `${corpus.name} (${corpus.files.length} files, ${fmt(corpus.bytes / 1e6, 1)} MB, ${corpus.origin})`;
-      const ours = measure(shipshape, corpus, runs, scratch);
+      const [ours, ...all] = measureAll([shipshape, ...tools], corpus, runs, scratch);
+      if (!ours) continue;
       report.add({ section, metric: `${label}: shipshape wall / CPU / peak RSS`, value: describe(ours) });
-      for (const tool of tools) {
-        const theirs = measure(tool, corpus, runs, scratch);
+      for (const [k, tool] of tools.entries()) {
+        const theirs = all[k];
+        if (!theirs) continue;
         if (theirs.failed || ours.failed) {
           report.add({ section, metric: `${label}: ${tool.name}`, value: describe(theirs) });
           continue;
