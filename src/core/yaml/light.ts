@@ -30,6 +30,19 @@ export function resolvePlain(s: string): unknown {
   return s;
 }
 
+/**
+ * An empty object in V8's dictionary mode. A CRD schema's `properties` maps are keyed by field
+ * names, most of them met once: built as ordinary objects, each new key sequence grows V8's tree
+ * of hidden classes (half the scan of a CRD whose fields all have distinct names). Deleting a
+ * property that is not the last one turns an object into a dictionary; its keys keep their order.
+ */
+function dictionary(): Record<string, unknown> {
+  const out: Record<string, unknown> = { a: 0, b: 0 };
+  delete out['a'];
+  delete out['b'];
+  return out;
+}
+
 class Scanner extends LineCursor {
   document(): Record<string, unknown> {
     if (this.text.slice(this.starts[0], this.ends[0]) === '---') this.i = 1;
@@ -41,15 +54,16 @@ class Scanner extends LineCursor {
   }
 
   /** The node whose first line (line i) is indented `n`. */
-  private block(n: number): unknown {
+  private block(n: number, named = false): unknown {
     const start = (this.starts[this.i] ?? 0) + n;
     if (this.isSeqItem(start)) return this.seq(n);
     if (this.keyEnd(start, this.ends[this.i] ?? 0) < 0) bail();
-    return this.map(n, start);
+    return this.map(n, start, named);
   }
 
-  private map(n: number, first: number): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+  /** `named`: a schema's `properties`, keyed by field names (dictionary()). */
+  private map(n: number, first: number, named = false): Record<string, unknown> {
+    const out: Record<string, unknown> = named ? dictionary() : {};
     let at = first;
     for (;;) {
       const end = this.ends[this.i] ?? 0;
@@ -58,7 +72,7 @@ class Scanner extends LineCursor {
       const key = this.text.slice(at, colon).trimEnd();
       if (key === '<<' || key === '__proto__' || typeof resolvePlain(key) !== 'string') bail();
       if (Object.prototype.hasOwnProperty.call(out, key)) bail();
-      out[key] = this.value(colon + 1, n, true);
+      out[key] = this.value(colon + 1, n, true, key === 'properties');
       const next = this.skipBlank();
       if (next < n) return out;
       if (next > n) bail();
@@ -86,7 +100,7 @@ class Scanner extends LineCursor {
   }
 
   /** The value after a `key:` or `-` at `from` on line i; `n` is the indent of its collection. */
-  private value(from: number, n: number, inMap: boolean): unknown {
+  private value(from: number, n: number, inMap: boolean, named = false): unknown {
     const end = this.ends[this.i] ?? 0;
     let p = from;
     while (p < end && this.text.charCodeAt(p) === SPACE) p++;
@@ -94,7 +108,7 @@ class Scanner extends LineCursor {
       if (p < end) this.comments.push(p);
       this.i++;
       const next = this.skipBlank();
-      if (next > n) return this.block(next);
+      if (next > n) return this.block(next, named);
       if (inMap && next === n && this.isSeqItem((this.starts[this.i] ?? 0) + n)) return this.seq(n);
       return null;
     }
