@@ -18,6 +18,7 @@ import {
   type ParseProblem,
 } from '../yaml/parse';
 import { parseLightPieces } from '../yaml/light-file';
+import { LineIndex } from '../yaml/lines';
 import type { AnalyserHooks, ObjectSummary } from './file-analysis';
 import { spliceDocument, type DocumentEdit } from './splice';
 
@@ -108,17 +109,18 @@ export class DocumentState {
     // The run's old problems are gone with it; the others move, and the run's new ones join.
     const [from, to] = result.replaced;
     const replaced = (p: ParseProblem) => p.start >= this.base + from && p.start <= this.base + to;
+    const lines = new LineIndex(text);
     const problems = [
       ...this.document.problems
         .filter((p) => !replaced(p))
         .map((p) => ({ ...p, start: result.move(p.start), end: result.move(p.end) }))
         // A duplicate key's message names the first key's line, which the edit may have moved.
         .map((p) =>
-          p.code === 'DUPLICATE_KEY' ? duplicateKeyProblem(result.doc, [p.start, p.end], text) : p,
+          p.code === 'DUPLICATE_KEY' ? duplicateKeyProblem(result.doc, [p.start, p.end], lines) : p,
         ),
       ...result.errors.map((e) =>
         e.code === 'DUPLICATE_KEY'
-          ? duplicateKeyProblem(result.doc, e.pos, text)
+          ? duplicateKeyProblem(result.doc, e.pos, lines)
           : toProblem(e.code, e.message, e.pos, 'error'),
       ),
       ...result.warnings.map((e) => toProblem(e.code, e.message, e.pos, 'warning')),

@@ -71,6 +71,8 @@ export interface PreparedText {
   readonly templateRanges: readonly (readonly [number, number])[];
   readonly isTemplate: boolean;
   readonly eol: '\n' | '\r\n';
+  /** Built on first use, shared by the file's documents and problems. */
+  readonly lines: LineIndex;
 }
 
 /** One document's CST and its text slice [start, end) (leading comments belong to the first). */
@@ -90,6 +92,7 @@ export function prepareText(text: string): PreparedText {
     templateRanges: masked.ranges,
     isTemplate,
     eol: text.includes('\r\n') ? '\r\n' : '\n',
+    lines: new LineIndex(text),
   };
 }
 
@@ -175,7 +178,7 @@ export function composeSlice(
   for (const error of doc.errors)
     problems.push(
       error.code === 'DUPLICATE_KEY'
-        ? duplicateKeyProblem(doc, error.pos, prepared.text)
+        ? duplicateKeyProblem(doc, error.pos, prepared.lines)
         : toProblem(error.code, error.message, error.pos, 'error'),
     );
   for (const warning of doc.warnings)
@@ -234,7 +237,7 @@ export function fileOf(
     problems,
     templateRanges: prepared.templateRanges,
     isTemplate: prepared.isTemplate,
-    lines: new LineIndex(prepared.text),
+    lines: prepared.lines,
     comments,
     eol: prepared.eol,
   };
@@ -263,14 +266,19 @@ export function toProblem(
  * kubectl's decoder is strict: `mapping key "replicas" already defined at line 7` and the file is
  * rejected (the API server itself would keep the last value). The problem covers the whole key.
  */
-export function duplicateKeyProblem(doc: Document.Parsed, pos: [number, number], text: string): ParseProblem {
+export function duplicateKeyProblem(
+  doc: Document.Parsed,
+  pos: [number, number],
+  lines: LineIndex,
+): ParseProblem {
   const found = pairsAround(doc.contents, pos[0]);
   const keyNode = found?.duplicate.key as Node | undefined;
   const first = found?.first.key as Node | undefined;
   const name = isScalar(keyNode) ? String(keyNode.value) : undefined;
   const start = keyNode?.range?.[0] ?? pos[0];
   const end = keyNode?.range?.[1] ?? pos[1];
-  const line = first?.range ? lineAt(text, first.range[0]) : undefined;
+  // A line table, not a scan from the start: a big file with many duplicates made that quadratic.
+  const line = first?.range ? lines.positionAt(first.range[0]).line + 1 : undefined;
   return {
     code: 'DUPLICATE_KEY',
     message: `Duplicate key${name === undefined ? '' : ` "${name}"`}: kubectl rejects the file (mapping key${name === undefined ? '' : ` "${name}"`} already defined${line === undefined ? '' : ` at line ${line}`}); remove one of them.`,
@@ -302,12 +310,6 @@ function pairsAround(node: Node | null, offset: number): { duplicate: Pair; firs
     }
   }
   return undefined;
-}
-
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }
 
 /** True when the node's text overlaps a template action: its value is unknown until render. */

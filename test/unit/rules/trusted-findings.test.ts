@@ -110,6 +110,21 @@ describe('duplicate keys', () => {
     assert.equal(text.slice(problem.start, problem.end), 'replicas');
     assert.equal(lineOf(text, { start: problem.start } as never), 8);
   });
+
+  test('in a big file with many, each message names its own first key line (one line table per file)', () => {
+    const docs = Array.from({ length: 3000 }, (_, i) =>
+      deployment(`d${i}`, '  replicas: 1\n  replicas: 3\n'),
+    );
+    const text = docs.join('---\n');
+    const file = parseManifestFile(text);
+    const problems = file.documents.flatMap((d) => d.problems.filter((p) => p.code === 'DUPLICATE_KEY'));
+    assert.equal(problems.length, 3000);
+    for (const problem of [problems[0], problems[1234], problems[2999]]) {
+      assert.ok(problem);
+      const line = lineOf(text, { start: problem.start } as never);
+      assert.match(problem.message, new RegExp(`already defined at line ${line - 1}\\)`));
+    }
+  });
 });
 
 describe('RBAC', () => {
