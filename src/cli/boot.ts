@@ -10,18 +10,18 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
 import { codeCacheDir, runCached } from './code-cache';
-import { cliV8Flags } from './v8-flags';
+import { cliV8Flags, startV8Flags } from './v8-flags';
 
 /** The bundle's hash, set by scripts/build.mjs; empty (no cache) in watch builds. */
 declare const SHIPSHAPE_BUNDLE_HASH: string;
 
 // Before the bundle is compiled: V8's code cache is valid only under the flags that made it.
 // V8's flags are the process's: workers find them set.
-const flags = isMainThread ? cliV8Flags(process.execArgv, process.env['NODE_OPTIONS']) : [];
-const setFlags = () => {
-  for (const flag of flags) setFlagsFromString(flag);
+if (isMainThread)
+  for (const flag of cliV8Flags(process.execArgv, process.env['NODE_OPTIONS'])) setFlagsFromString(flag);
+const restoreFlags = () => {
+  for (const flag of startV8Flags(process.execArgv, process.env['NODE_OPTIONS'])) setFlagsFromString(flag);
 };
-setFlags();
 
 const bundle = join(__dirname, 'cli-main.js');
 runCached(
@@ -32,7 +32,7 @@ runCached(
     dir: SHIPSHAPE_BUNDLE_HASH ? codeCacheDir() : undefined,
     key: SHIPSHAPE_BUNDLE_HASH,
     write: isMainThread,
-    // A lint of more than a short run's input changes one (inputV8Flags).
-    beforeWrite: setFlags,
+    // A lint of a short run's input changes one (inputV8Flags).
+    beforeWrite: restoreFlags,
   },
 );
