@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { manifestVerdict, QUIET_FOLDERS, SKIPPED_FOLDERS } from '../../core/analysis/path-policy';
+import { byCodeUnits } from '../../core/text/code-units';
 
 /** A path left out, and why (the CLI reports them). */
 export interface Skipped {
@@ -23,9 +24,10 @@ export function collectFiles(paths: readonly string[]): {
   const missing: string[] = [];
   const skipped: Skipped[] = [];
   const walk = (root: string, dir: string) => {
-    // Code-unit order, as kube-linter walks: the same on every machine (localeCompare follows the
-    // locale, and its first call loads ICU's collator, 8 ms of a 0.3 s lint).
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => byName(a.name, b.name))) {
+    // Code-unit order, as kube-linter walks (localeCompare's collator cost 8 ms of a 0.3 s lint).
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      byCodeUnits(a.name, b.name),
+    )) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         const why = SKIPPED_FOLDERS.get(entry.name);
@@ -136,8 +138,4 @@ function readAll(fd: number, size: number): Buffer {
     total += n;
   }
   return Buffer.concat(chunks, total);
-}
-
-function byName(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -17,6 +17,7 @@ export type {
   ProblemKind,
   WorkloadHealth,
 } from './types';
+import { byCodeUnits } from '../text/code-units';
 export { podKey } from './ownership';
 export { formatPercent } from './format';
 
@@ -69,8 +70,6 @@ function count(counts: PodCounts, h: PodHealth): void {
 /** healthy / (total − succeeded) × 100, exact; null when nothing is counted. */
 export const healthPercent = (c: PodCounts): number | null => percent(c.healthy, c.total - c.succeeded);
 const percent = (n: number, d: number): number | null => (d > 0 ? (n / d) * 100 : null);
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The platform's health from everything known about one cluster at `now` (ms epoch).
@@ -168,15 +167,15 @@ export function summarise(state: ClusterState, now: number, options: SummaryOpti
     };
   });
   namespaces.sort(
-    (a, b) => b.worstSeverity - a.worstSeverity || b.problems - a.problems || cmp(a.name, b.name),
+    (a, b) => b.worstSeverity - a.worstSeverity || b.problems - a.problems || byCodeUnits(a.name, b.name),
   );
   problems.sort(
     (a, b) =>
       b.severity - a.severity ||
-      cmp(a.namespace, b.namespace) ||
-      cmp(a.pod ?? a.owner.name, b.pod ?? b.owner.name) ||
-      cmp(a.kind, b.kind) ||
-      cmp(a.reason, b.reason),
+      byCodeUnits(a.namespace, b.namespace) ||
+      byCodeUnits(a.pod ?? a.owner.name, b.pod ?? b.owner.name) ||
+      byCodeUnits(a.kind, b.kind) ||
+      byCodeUnits(a.reason, b.reason),
   );
 
   return {

@@ -5,6 +5,7 @@ import type { PodHealth } from './pod';
 import { suggestionFor } from './suggestions';
 import { parseTime } from './time';
 import type { Problem, WorkloadHealth } from './types';
+import { byCodeUnits } from '../text/code-units';
 
 export interface PodEntry {
   readonly name: string;
@@ -129,9 +130,11 @@ export function rollupWorkloads(
   const r: Rollup = { state, own, index, problems, workloads: [] };
   rollupControllers(r);
   rollupCronJobs(r, rollupJobs(r));
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return r.workloads.sort(
-    (a, b) => cmp(a.namespace, b.namespace) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || cmp(a.name, b.name),
+    (a, b) =>
+      byCodeUnits(a.namespace, b.namespace) ||
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+      byCodeUnits(a.name, b.name),
   );
 }
 

@@ -22,6 +22,7 @@ import {
   type Severity,
   type SeveritySetting,
 } from './types';
+import { byCodeUnits } from '../text/code-units';
 
 export interface AnalyseOptions {
   /** Cross-resource scope. Default: this file alone (scope "file"). */
@@ -109,7 +110,7 @@ export function analyseFileEach(
  * (localeCompare's first call, 7 ms of a short lint).
  */
 export function byPlace(a: Finding, b: Finding): number {
-  return a.start - b.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+  return a.start - b.start || byCodeUnits(a.rule, b.rule);
 }
 
 /** Documents whose only problems are duplicate keys are still analysed; broken ones are not. */

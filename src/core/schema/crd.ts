@@ -1,6 +1,6 @@
 import type { Document, YAMLMap } from 'yaml';
 import { getMap } from '../manifest/nodes';
-import { convertSchema, convertShallow } from './openapi';
+import { convertSchema, convertShallow, isRecord } from './openapi';
 import { hasSchema, objectMetaSchema, type Raw } from './validate';
 
 export { convertSchema } from './openapi';
@@ -16,12 +16,6 @@ export interface CrdSchema {
   readonly apiVersion: string;
   readonly kind: string;
   readonly schema: Raw;
-}
-
-type Json = Readonly<Record<string, unknown>>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The root of a custom resource: apiVersion/kind/metadata as the API server checks them. */

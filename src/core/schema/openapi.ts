@@ -7,9 +7,9 @@ import type { Raw } from './validate';
  * converts when it first walks into it. Both are plain JSON, as index entries must be.
  */
 
-type Json = Readonly<Record<string, unknown>>;
+export type Json = Readonly<Record<string, unknown>>;
 
-function isRecord(value: unknown): value is Json {
+export function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
