@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
 /** A child that tests and the demo start; `stop()` is idempotent and always resolves. */
@@ -105,17 +105,47 @@ export function waitForLine(
   });
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Ports are picked below the kernel's ephemeral range: one taken from that range and released
+// can go to any outgoing connection before our server binds it, even to a readiness poll that
+// connects to itself (TCP self-connect). tools/testcluster/ports.go does the same.
+const lowestPort = 10_000;
+const handedOut = new Set<number>();
+
+export async function freePort(): Promise<number> {
+  const high = ephemeralLow();
+  for (let attempt = 0; high - lowestPort > 1000 && attempt < 500; attempt++) {
+    const port = lowestPort + Math.floor(Math.random() * (high - lowestPort));
+    if (handedOut.has(port)) continue;
+    if ((await tryListen(port)) !== undefined) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  const port = await tryListen(0);
+  if (port === undefined) throw new Error('no free loopback port');
+  return port;
+}
+
+function tryListen(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.on('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      const bound = typeof address === 'object' && address ? address.port : undefined;
+      server.close(() => resolve(bound));
     });
   });
+}
+
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
 }
 
 export function isAlive(pid: number | undefined): boolean {

@@ -1,5 +1,6 @@
 /** Proof that the test cluster is the real kube-apiserver, not a mock. */
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { KubeError } from '../../src/adapters/k8s/errors';
 import { isAlive } from '../../scripts/harness/process';
@@ -14,6 +15,14 @@ after(async () => {
   const pid = cluster?.pid;
   await cluster?.stop();
   assert.equal(isAlive(pid), false, 'the API server never outlives the test run');
+});
+
+test("the API server's port lies below the ephemeral range, so no client's source port can take it first", () => {
+  // A port from the ephemeral range, released and bound again later, was once taken by a readiness
+  // poll connecting to itself: "bind: address already in use" failed a whole CI run.
+  const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]);
+  const port = Number(new URL(cluster.server).port);
+  assert.ok(port >= 10_000 && port < low, `port ${port}, ephemeral range from ${low}`);
 });
 
 test('/version is Kubernetes v1.36.3', async () => {

@@ -12,7 +12,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -315,13 +314,4 @@ func announceWhenReady(server string, creds *credentials, kubeconfigPath, extra 
 		time.Sleep(200 * time.Millisecond)
 	}
 	fmt.Fprintln(os.Stderr, "testcluster: API server not ready after 5 minutes")
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
