@@ -77,17 +77,23 @@ test('small files and templates are parsed whole', () => {
 
 /** The same documents cut at plain `---` lines: read without yaml up to the broken document. */
 const segmented = tricky.split('--- # next\n').join('---\n');
+const withDuplicates = Array.from({ length: 60 }, (_, i) =>
+  pod(`d${i}`, i % 7 === 3 ? '  hostPID: true\n  hostPID: false\n' : ''),
+).join('---\n');
 const fastRead = (documents: readonly { doc: { options: object } }[]) =>
   documents.filter((d) => !('_directives' in d.doc.options)).length;
 
 test('segment by segment, then yaml from the first document it must read: the whole parse again', () => {
   const pods = Array.from({ length: 60 }, (_, i) => pod(`p${i}`)).join('---\n');
-  // Expected to be read without yaml: wholly, up to the broken document, from past a head comment.
+  // Expected to be read without yaml: wholly, up to the broken document, from past a head comment,
+  // between flow-style documents, around duplicate keys.
   const cases: [string, boolean][] = [
     [pods, true],
     [segmented, true],
     [`# head\n---\n${pods}`, true],
-    [manyDocuments(60), false],
+    [manyDocuments(60), true],
+    [withDuplicates, true],
+    [`${withDuplicates}---\n${pod('x', '  a: "open\n')}---\n${pods}`, true],
   ];
   for (const [text, fast] of cases) {
     const whole = parseManifestFile(text);
@@ -117,6 +123,10 @@ test('segment by segment, then yaml from the first document it must read: the wh
     assert.deepEqual(findings.map(key), expected.findings.map(key));
     assert.deepEqual(problems.map(problemKey).sort(), expected.problems.map(problemKey).sort());
   }
+  // A document with duplicate keys is yaml's alone; those after it are read without yaml again.
+  const read = [...manifestChunks(withDuplicates, 600)].flatMap((c) => c.documents);
+  assert.equal(read.filter((d) => d.problems.some((p) => p.code === 'DUPLICATE_KEY')).length, 9);
+  assert.equal(fastRead(read), 60 - 9);
   // The broken document and all after it are yaml's.
   const documents = [...manifestChunks(segmented, 600)].flatMap((c) => c.documents);
   const broken = documents.findIndex((d) => d.source.includes('name: broken'));

@@ -20,11 +20,10 @@ type DocumentRange = Pick<ManifestDocument, 'index' | 'start' | 'end'>;
 
 // The name must end at a space, comma, comment end or line end: `shipshape-disable-nextline` is a
 // typo to report, not a document-wide `shipshape-disable` with "-nextline" as its first ID.
-const DIRECTIVE = /#\s*shipshape-disable([\w-]*)([^\n#]*)/g;
+const DIRECTIVE = /#\s*shipshape-disable([\w-]*)([^\n#]*)/y;
 const KINDS = new Set(['', '-next-line', '-line']);
 
 export function parseSuppressions(file: SuppressionSource): Suppressions {
-  if (!file.text.includes('shipshape-disable')) return { isSuppressed: () => false, problems: [] };
   const problems: ParseProblem[] = [];
   const byLine = new Map<number, Set<string> | 'all'>();
   const byDocument = new Map<number, Set<string> | 'all'>();
@@ -38,11 +37,13 @@ export function parseSuppressions(file: SuppressionSource): Suppressions {
     for (const id of ids) set.add(id);
     map.set(key, set);
   };
-  const comments = new Set(file.comments);
-  for (const match of file.text.matchAll(DIRECTIVE)) {
-    // `# shipshape-disable` inside a block scalar or a quoted string (a script in a ConfigMap) is
-    // data, not a directive.
-    if (!comments.has(match.index)) continue;
+  // Only comments are read: `# shipshape-disable` inside a block scalar or a quoted string (a
+  // script in a ConfigMap) is data, not a directive. And a big file's chunks share its whole text:
+  // scanning that text once per chunk made the scan quadratic.
+  for (const at of inOrder(file.comments)) {
+    DIRECTIVE.lastIndex = at;
+    const match = DIRECTIVE.exec(file.text);
+    if (!match) continue;
     const kind = match[1] ?? '';
     if (!KINDS.has(kind)) {
       const start = match.index + match[0].indexOf('shipshape-disable');
@@ -64,12 +65,20 @@ export function parseSuppressions(file: SuppressionSource): Suppressions {
     else if (kind === '-line') add(byLine, line, ids);
     else add(byDocument, documentAt(file.documents, match.index), ids);
   }
+  if (problems.length === 0 && byLine.size === 0 && byDocument.size === 0)
+    return { isSuppressed: () => false, problems };
   const hit = (entry: Set<string> | 'all' | undefined, rule: string) =>
     entry === 'all' || (entry?.has(rule) ?? false);
   return {
     isSuppressed: (rule, line, doc) => hit(byLine.get(line), rule) || hit(byDocument.get(doc), rule),
     problems,
   };
+}
+
+function inOrder(offsets: readonly number[]): readonly number[] {
+  for (let i = 1; i < offsets.length; i++)
+    if ((offsets[i] ?? 0) < (offsets[i - 1] ?? 0)) return [...offsets].sort((a, b) => a - b);
+  return offsets;
 }
 
 function documentAt(documents: readonly DocumentRange[], offset: number): number {

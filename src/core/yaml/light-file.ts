@@ -87,13 +87,24 @@ export function parseLightPieces(
       const document = composeSlice(prepared, { index, token: piece.token, start, end }, options);
       // yaml would have read an error across a boundary differently: take the whole-file path.
       // In a template the errors are hidden, but counted in the file's note.
-      if (document.suppressedErrors > 0 || document.problems.some((p) => p.severity === 'error'))
-        return undefined;
+      if (!confinedProblems(document)) return undefined;
       documents.push(document);
     } else if ('composed' in piece) documents.push(fastDocument(text, piece.composed, index, start, end));
     else documents.push(lightDocument(prepared, index, start, end, piece.at, piece.scan.value, options));
   }
   return { file: fileOf(prepared, documents, comments), spans };
+}
+
+/**
+ * Whether a document read apart from its neighbours has only problems yaml's parse of the whole
+ * file gives it too: none hidden by a template, no error but duplicate keys (the composer finds
+ * those inside one document; a syntax error could have run across a `---`).
+ */
+export function confinedProblems(document: ManifestDocument): boolean {
+  return (
+    document.suppressedErrors === 0 &&
+    document.problems.every((p) => p.severity !== 'error' || p.code === 'DUPLICATE_KEY')
+  );
 }
 
 function fastDocument(
