@@ -47,3 +47,33 @@ test('files are walked in code-unit order, and the report is the same in any loc
   );
   assert.equal(swedish.stdout, english.stdout);
 });
+
+test('the paths found are join(root, …) for every spelling of the root, skipped folders left out', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-roots-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const tree = ['a.yaml', 'x/b.yml', 'x/y/c.yaml', 'x/node_modules/d.yaml', 'x/e.txt', 'x/f.runbook.yaml'];
+  for (const name of tree) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), manifest(name));
+  }
+  const expected = ['a.yaml', 'x/b.yml', 'x/y/c.yaml'];
+  const cwd = process.cwd();
+  t.after(() => process.chdir(cwd));
+  process.chdir(join(dir, '..'));
+  const base = relative(join(dir, '..'), dir);
+  for (const root of [dir, `${dir}/`, `${dir}//.`, base, `./${base}`, `${base}/x/..`]) {
+    const { files, skipped } = collectFiles([root]);
+    assert.deepEqual(
+      files,
+      expected.map((name) => join(root, name)),
+      root,
+    );
+    assert.deepEqual(
+      skipped.map((s) => s.path),
+      [join(root, 'x/f.runbook.yaml'), join(root, 'x/node_modules')],
+      root,
+    );
+  }
+  process.chdir(dir);
+  assert.deepEqual(collectFiles(['.']).files, expected);
+});

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, sep } from 'node:path';
 import { manifestVerdict, QUIET_FOLDERS, SKIPPED_FOLDERS } from '../../core/analysis/path-policy';
 import { byCodeUnits } from '../../core/text/code-units';
 
@@ -23,18 +23,22 @@ export function collectFiles(paths: readonly string[]): {
   const files: string[] = [];
   const missing: string[] = [];
   const skipped: Skipped[] = [];
-  const walk = (root: string, dir: string) => {
+  // `rel` is the folder's path from the root walked ('' at the root). Below the root, paths are
+  // built by concatenation: join and relative normalise and resolve on every call, 6 ms of a
+  // 0.3 s lint of a repository with 2,000 files.
+  const walk = (dir: string, rel: string) => {
     // Code-unit order, as kube-linter walks (localeCompare's collator cost 8 ms of a 0.3 s lint).
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
       byCodeUnits(a.name, b.name),
     )) {
-      const path = join(dir, entry.name);
+      const path = rel === '' ? join(dir, entry.name) : dir + sep + entry.name;
+      const relPath = rel === '' ? entry.name : rel + sep + entry.name;
       if (entry.isDirectory()) {
         const why = SKIPPED_FOLDERS.get(entry.name);
-        if (why === undefined) walk(root, path);
+        if (why === undefined) walk(path, relPath);
         else if (!QUIET_FOLDERS.has(entry.name)) skipped.push({ path, why: `folder: ${why}` });
       } else if (entry.isFile()) {
-        const verdict = manifestVerdict(relative(root, path), 'found');
+        const verdict = manifestVerdict(relPath, 'found');
         if (verdict.manifest) files.push(path);
         else if (verdict.reason === 'runbook') skipped.push({ path, why: verdict.detail });
       }
@@ -43,7 +47,7 @@ export function collectFiles(paths: readonly string[]): {
   for (const path of paths) {
     const stat = statSync(path, { throwIfNoEntry: false });
     if (!stat) missing.push(path);
-    else if (stat.isDirectory()) walk(path, path);
+    else if (stat.isDirectory()) walk(path, '');
     else {
       const verdict = manifestVerdict(path, 'named');
       if (verdict.manifest) files.push(path);

@@ -46,8 +46,24 @@ export interface Analysis {
   readonly problems: readonly ParseProblem[];
 }
 
+type ActiveRule = { readonly rule: Rule; readonly severity: Severity | undefined };
+
+/**
+ * The last answer, for the same rule list and (read-only) settings objects: the CLI asks once per
+ * file with the same ones.
+ */
+let lastActive: { key: readonly unknown[]; rules: readonly ActiveRule[] } | undefined;
+
 /** Resolves which rules run and at what severity. */
-export function activeRules(opts: AnalyseOptions): { rule: Rule; severity: Severity | undefined }[] {
+export function activeRules(opts: AnalyseOptions): readonly ActiveRule[] {
+  const key = [opts.rules, opts.include, opts.exclude, opts.severities];
+  if (lastActive && key.every((k, i) => k === lastActive?.key[i])) return lastActive.rules;
+  const rules = computeActiveRules(opts);
+  lastActive = { key, rules };
+  return rules;
+}
+
+function computeActiveRules(opts: AnalyseOptions): ActiveRule[] {
   const include = opts.include && opts.include.length > 0 ? new Set(opts.include) : undefined;
   const exclude = new Set(opts.exclude ?? []);
   return opts.rules.flatMap((rule) => {
