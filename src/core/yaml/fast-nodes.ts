@@ -226,9 +226,10 @@ class NodeScanner extends LineCursor {
     if (c === '|' || c === '>') return this.blockScalar(p, end, n);
     if (c === '"' || c === "'") return this.quoted(p, end, c === '"');
     if (c === '[' || c === '{') return this.flow(p, end);
-    // `-`, `?` and `:` start a plain scalar when a word follows (a recording rule's `:node_memory…`).
+    // `-`, `?` and `:` start a plain scalar when anything but a space follows (a recording rule's
+    // `:node_memory…`, a container's `- --v=4`); before a space they are indicators.
     if (c === '-' || c === '?' || c === ':') {
-      if (!/\w/.test(this.text[p + 1] ?? '') || p + 1 === end) bail();
+      if (p + 1 === end || this.text.charCodeAt(p + 1) === SPACE) bail();
     } else if (INDICATOR.has(c)) bail();
     return this.plainValue(p, end);
   }

@@ -168,6 +168,25 @@ test('fast nodes equal yaml’s after one random edit, or the document is left t
   assert.ok(read > texts / 3, `only ${read} documents read fast in ${texts} texts`);
 });
 
+test('a value starting `-`, `?` or `:` before any character: yaml’s plain scalar, or left to yaml', () => {
+  let read = 0;
+  let texts = 0;
+  for (const lead of ['-', '?', ':'])
+    for (let code = 33; code < 127; code++)
+      for (const rest of ['', 'x', ' y', ': z', ' #c', '#c', ',]', '"q"']) {
+        const value = `${lead}${String.fromCharCode(code)}${rest}`;
+        for (const text of [
+          `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  k: ${value}\n  j: 1\n`,
+          `apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  args:\n  - ${value}\n`,
+        ]) {
+          read += same(text, JSON.stringify(text));
+          texts++;
+        }
+      }
+  // Most are plain scalars (`- --v=4`, `:metric`, `-/path`); the rest are yaml's to read.
+  assert.ok(read > texts * 0.8, `only ${read} of ${texts} read fast`);
+});
+
 test('the same findings and index as the full parse', () => {
   for (const text of fixtures) {
     const fast = parseManifestFileLight(text);
