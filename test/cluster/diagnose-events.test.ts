@@ -5,8 +5,7 @@
  * connection carries it, so `shipshape diagnose --all --snapshot FILE` shows it offline.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ClusterConnection } from '../../src/adapters/k8s/connection';
@@ -23,6 +22,7 @@ import { stateFromObjects } from '../../src/core/k8s/state';
 import { silentLogger } from '../../src/core/log';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
 import { crashLoop, eventually, namespace, NOW_ISO, restFor, setPodStatus } from './support/kube';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 const NS = 'incident';
 const POD = 'api-0';
@@ -31,7 +31,7 @@ let cluster: TestCluster;
 let rest: KubeRest;
 let connection: ClusterConnection;
 let podUid = '';
-const dir = mkdtempSync(join(tmpdir(), 'shipshape-events-'));
+const dir = scratchDir('shipshape-events-');
 
 async function event(name: string, type: string, reason: string, message: string): Promise<void> {
   await rest.request('POST', `/api/v1/namespaces/${NS}/events`, {

@@ -4,8 +4,7 @@
  * (confirmation declined → nothing changes; dry run first).
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -32,6 +31,7 @@ import {
   setPodStatus,
   unprotected,
 } from './support/kube';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 function connect(kubeconfig: string, context?: string, pinned: string[] = []): ClusterConnection {
   const source = loadKubeconfig([kubeconfig]);
@@ -216,7 +216,7 @@ describe('explorer data layer on a real API server', () => {
     );
     // An exec credential plugin like `aws eks get-token`: it hands out whatever token the user's
     // last sign-in left behind, here a file the test rewrites.
-    const dir = mkdtempSync(join(tmpdir(), 'kc-sso-'));
+    const dir = scratchDir('kc-sso-');
     const tokenFile = join(dir, 'token');
     writeFileSync(tokenFile, 'token-from-last-week');
     const plugin = `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: require('fs').readFileSync(process.argv[1], 'utf8').trim() } }))`;
@@ -273,7 +273,7 @@ describe('explorer data layer on a real API server', () => {
     base.loadFromFile(cluster.kubeconfig);
     const pem = (user: string, field: 'certData' | 'keyData') =>
       Buffer.from(base.getUser(user)?.[field] ?? '', 'base64').toString('utf8');
-    const dir = mkdtempSync(join(tmpdir(), 'kc-cert-'));
+    const dir = scratchDir('kc-cert-');
     const certFile = join(dir, 'client.crt');
     const keyFile = join(dir, 'client.key');
     writeFileSync(certFile, pem('expired', 'certData'));
@@ -305,7 +305,7 @@ describe('explorer data layer on a real API server', () => {
   });
 
   test('an unreachable server times out into a "stale/unreachable" state without hanging', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kc-'));
+    const dir = scratchDir('kc-');
     const port = await freePort();
     const kc = new KubeConfig();
     kc.loadFromFile(cluster.kubeconfig);
@@ -325,7 +325,7 @@ describe('explorer data layer on a real API server', () => {
   });
 
   test('a malformed kubeconfig is an error naming the file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kc-'));
+    const dir = scratchDir('kc-');
     const path = join(dir, 'broken');
     writeFileSync(path, 'apiVersion: v1\nclusters: [unclosed\n');
     assert.throws(
@@ -414,8 +414,8 @@ describe('explorer data layer on a real API server', () => {
 
 describe('a watch that drops: the API server stops and comes back', () => {
   test('the model goes stale, recovers by itself, and holds no duplicates', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'etcd-'));
-    const workDir = mkdtempSync(join(tmpdir(), 'work-'));
+    const dataDir = scratchDir('etcd-');
+    const workDir = scratchDir('work-');
     const port = await freePort();
     let cluster = await startTestCluster({ dataDir, workDir, port });
     const rest = restFor(cluster.kubeconfig);

@@ -5,8 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { connect as tcpConnect, type AddressInfo, type Socket } from 'node:net';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -16,8 +15,9 @@ import { KubeRest } from '../../src/adapters/k8s/rest';
 import { silentLogger } from '../../src/core/log';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
 import { eventually } from './support/kube';
+import { scratchDir } from '../../scripts/harness/scratch';
 
-const dir = mkdtempSync(join(tmpdir(), 'shipshape-auth-'));
+const dir = scratchDir('shipshape-auth-');
 
 /** A plugin: a shell wrapper (the name the user sees) around a node script. */
 function plugin(name: string, script: string): string {

@@ -4,16 +4,16 @@
  * supervisor) and on Ctrl-C (SIGINT to the terminal's process group) with nothing left running.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../scripts/harness/paths';
 import { isListening, spawnManaged, waitForLine, type Managed } from '../../scripts/harness/process';
 import { restFor } from './support/kube';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 async function start(): Promise<{ cluster: Managed; kubeconfig: string; port: number }> {
-  const wanted = join(mkdtempSync(join(tmpdir(), 'shipshape-npm-cluster-')), 'config');
+  const wanted = join(scratchDir('shipshape-npm-cluster-'), 'config');
   const cluster = spawnManaged(
     process.execPath,
     [join(repoRoot, 'scripts', 'cluster.mjs'), '--kubeconfig', wanted],

@@ -3,8 +3,7 @@
  * that never starve requests, and reconnects that do not keep old cluster states alive.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
@@ -24,6 +23,7 @@ import { freePort } from '../../scripts/harness/process';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
 import { countingProxy } from './support/proxy';
 import { deploymentWithPods, eventually, namespace, restFor, running, unprotected } from './support/kube';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 function connect(kubeconfig: string, pinned: string[] = [], context?: string): ClusterConnection {
   const source = loadKubeconfig([kubeconfig]);
@@ -40,7 +40,7 @@ function connect(kubeconfig: string, pinned: string[] = [], context?: string): C
 function kubeconfigVia(kubeconfig: string, server: string, port: number): string {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
-  const dir = mkdtempSync(join(tmpdir(), 'kc-proxy-'));
+  const dir = scratchDir('kc-proxy-');
   writeFileSync(join(dir, 'config'), kc.exportConfig().replace(server, `https://127.0.0.1:${port}`));
   return join(dir, 'config');
 }
@@ -49,8 +49,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the API server stops for 20 s and comes back', () => {
   test('informers back off while it is down, then recover by themselves with no duplicates', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'etcd-'));
-    const workDir = mkdtempSync(join(tmpdir(), 'work-'));
+    const dataDir = scratchDir('etcd-');
+    const workDir = scratchDir('work-');
     const port = await freePort();
     let cluster = await startTestCluster({ dataDir, workDir, port });
     const proxy = await countingProxy(port);

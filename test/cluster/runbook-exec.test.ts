@@ -5,8 +5,7 @@
  * both the runbook's `allowExec: true` and `--allow-exec`.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { KubeRest } from '../../src/adapters/k8s/rest';
@@ -15,6 +14,7 @@ import { runbook } from '../../src/cli/runbook';
 import { EXEC_OFF } from '../../src/core/runbook/catalog/exec';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
 import { eventually, kubeletNode, namespace, restFor, running } from './support/kube';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 const NS = 'probes';
 let cluster: TestCluster;
@@ -38,7 +38,7 @@ async function createPod(name: string, labels: Record<string, string>): Promise<
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'shipshape-runbook-exec-'));
+  dir = scratchDir('shipshape-runbook-exec-');
   cluster = await startTestCluster();
   rest = restFor(cluster.kubeconfig);
   await namespace(rest, NS);

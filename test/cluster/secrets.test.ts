@@ -4,8 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Discovery, applyInspected, inspect, type SyncContext } from '../../src/adapters/k8s/sync';
@@ -16,6 +15,7 @@ import { applyTargets, type ApplyTarget } from '../../src/core/sync/targets';
 import { parseManifestFile } from '../../src/core/yaml/parse';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
 import { namespace, restFor } from './support/kube';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 /** Letters only, so no window of it can occur in ordinary YAML by chance. */
 const secretValue = (tag: string) =>
@@ -100,7 +100,7 @@ test('Diff with Cluster on a live Secret: keys shown, values masked as kubectl d
 });
 
 test('shipshape diff on a live Secret prints the changed key, never a value', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-secret-'));
+  const dir = scratchDir('shipshape-secret-');
   writeFileSync(join(dir, 'db.yaml'), manifest(PLANNED));
   let stdout = '';
   let stderr = '';

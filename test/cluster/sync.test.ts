@@ -4,8 +4,7 @@
  * limited user's 403 reported per object.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -26,6 +25,7 @@ import { parseManifestFile } from '../../src/core/yaml/parse';
 import { applyFile, type ApplyPrompts } from '../../src/features/cluster-sync/apply-flow';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
 import { namespace, restFor } from './support/kube';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 let cluster: TestCluster;
 before(async () => {
@@ -202,7 +202,7 @@ test('an invalid object is "invalid" with the validation message, and nothing is
 });
 
 test('shipshape diff: a unified diff per changed object, exit 1; 0 when in sync; 3 when forbidden', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-diff-'));
+  const dir = scratchDir('shipshape-diff-');
   // The Deployment is as applied above; the ConfigMap changed; the Service does not exist yet.
   writeFileSync(
     join(dir, 'web.yaml'),

@@ -5,8 +5,7 @@
  * `shipshape top`, and what both say once metrics.k8s.io is gone.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readNodeMetrics, readPodMetrics, NEEDS_METRICS_SERVER } from '../../src/adapters/k8s/metrics';
@@ -15,6 +14,7 @@ import { top } from '../../src/cli/top';
 import { parseQuantity } from '../../src/core/health/quantity';
 import { startTestCluster, type TestCluster } from '../../scripts/harness/testcluster';
 import { eventually, kubeletNode, namespace, restFor } from './support/kube';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 const NS = 'usage';
 const Mi = 2 ** 20;
@@ -77,7 +77,7 @@ async function kubelet(node: string): Promise<KubeRest> {
     status?: { daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } };
   }>('GET', `/api/v1/nodes/${node}`, { what: 'read node' });
   const port = status.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 0;
-  const dir = mkdtempSync(join(tmpdir(), 'kubelet-kc-'));
+  const dir = scratchDir('kubelet-kc-');
   const file = join(dir, 'config');
   writeFileSync(
     file,

@@ -1,14 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { repoRoot } from '../../scripts/harness/paths';
 import { goToLine, openQuickFix } from './support/editor';
 import { openFile, openWorkbench, screenshot, type Session } from './support/workbench';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 // A private copy: the test edits and saves a manifest.
-const workspace = mkdtempSync(join(tmpdir(), 'shipshape-e2e-ws-'));
+const workspace = scratchDir('shipshape-e2e-ws-');
 cpSync(join(repoRoot, 'demo', 'workspace'), workspace, { recursive: true });
 // The seeds' phase-4 mistake: the GMS host repointed in the first of two definitions, which never
 // took effect. Its fix is safe ("auto"), so it is offered as the preferred quick fix.

@@ -4,17 +4,17 @@
  * edits; a template that no longer renders shows Helm's error at the line it names.
  */
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { Page } from 'playwright-core';
 import { renderToolSettings, repoRoot } from '../../scripts/harness/paths';
 import { cursorAt, goToLine, openPath, openQuickFix } from './support/editor';
 import { openWorkbench, screenshot, uiTest, type Session } from './support/workbench';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 // A private copy: the tests edit and save a template and a values file.
-const workspace = mkdtempSync(join(tmpdir(), 'shipshape-e2e-charts-'));
+const workspace = scratchDir('shipshape-e2e-charts-');
 cpSync(join(repoRoot, 'demo', 'workspace'), workspace, { recursive: true });
 let session: Session | undefined;
 

@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { launchChromium } from '../../scripts/harness/browser';
 import { startCodeServer } from '../../scripts/harness/code-server';
 import { repoRoot } from '../../scripts/harness/paths';
 import { screenshot } from './support/workbench';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 interface Report {
   results: { name: string; ok: boolean; ms: number; error?: string }[];
@@ -19,7 +19,7 @@ interface Report {
  * timing, that a round trip through the host answers while the analysis runs.
  */
 test('API-level tests pass inside the real VS Code extension host', async (t) => {
-  const report = join(mkdtempSync(join(tmpdir(), 'shipshape-exthost-')), 'report.json');
+  const report = join(scratchDir('shipshape-exthost-'), 'report.json');
   const server = await startCodeServer({
     env: {
       SHIPSHAPE_TEST_REPORT: report,

@@ -3,15 +3,15 @@
  * moves the current context without a reload, a cluster with `insecure-skip-tls-verify` says so,
  * and a credential plugin waiting for a browser sign-in gets a notification that can stop it.
  */
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { Page } from 'playwright-core';
 import { openShipshape, openWorkbench, screenshot, uiTest, type Session } from './support/workbench';
+import { scratchDir } from '../../scripts/harness/scratch';
 
-const home = mkdtempSync(join(tmpdir(), 'shipshape-e2e-kubeconfig-'));
-const workspace = mkdtempSync(join(tmpdir(), 'shipshape-e2e-workspace-'));
+const home = scratchDir('shipshape-e2e-kubeconfig-');
+const workspace = scratchDir('shipshape-e2e-workspace-');
 const kubeconfig = join(home, 'config');
 const plugin = join(home, 'browser-login');
 let session: Session;

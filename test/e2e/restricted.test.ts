@@ -7,8 +7,7 @@
  * trusting the folder turns them on without a reload.
  */
 import * as assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -25,13 +24,14 @@ import {
   uiTest,
   type Session,
 } from './support/workbench';
+import { scratchDir } from '../../scripts/harness/scratch';
 
-const workspace = mkdtempSync(join(tmpdir(), 'shipshape-e2e-untrusted-'));
-const marker = join(mkdtempSync(join(tmpdir(), 'shipshape-marker-')), 'exec-plugin-ran');
+const workspace = scratchDir('shipshape-e2e-untrusted-');
+const marker = join(scratchDir('shipshape-marker-'), 'exec-plugin-ran');
 const kubeconfig = join(workspace, 'kubeconfig');
 // The user's own helm (a user setting, honoured in Restricted Mode): it leaves a mark if run.
-const helmMarker = join(mkdtempSync(join(tmpdir(), 'shipshape-marker-')), 'helm-ran');
-const helm = join(mkdtempSync(join(tmpdir(), 'shipshape-helm-')), 'helm');
+const helmMarker = join(scratchDir('shipshape-marker-'), 'helm-ran');
+const helm = join(scratchDir('shipshape-helm-'), 'helm');
 let session: Session;
 
 before(async () => {
@@ -173,7 +173,7 @@ const namespaceRow = (page: Page, name: string) =>
     .first();
 
 describe('a restricted workspace beside a reachable cluster', () => {
-  const folder = mkdtempSync(join(tmpdir(), 'shipshape-e2e-untrusted-cluster-'));
+  const folder = scratchDir('shipshape-e2e-untrusted-cluster-');
   let cluster: TestCluster | undefined;
   let admin: KubeRest | undefined;
   let beside: Session | undefined;

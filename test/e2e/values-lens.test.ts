@@ -5,17 +5,17 @@
  * longer has them. Real Helm 4 (the cached build, through shipshape.helm.path).
  */
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { Page } from 'playwright-core';
 import { renderToolSettings, repoRoot } from '../../scripts/harness/paths';
 import { goToLine, openPath } from './support/editor';
 import { openWorkbench, screenshot, uiTest, type Session } from './support/workbench';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 // A private copy: the test edits and saves values.yaml.
-const workspace = mkdtempSync(join(tmpdir(), 'shipshape-e2e-values-lens-'));
+const workspace = scratchDir('shipshape-e2e-values-lens-');
 cpSync(join(repoRoot, 'demo', 'workspace'), workspace, { recursive: true });
 const valuesFile = join(workspace, 'helm', 'charts', 'data-platform', 'values.yaml');
 let session: Session | undefined;

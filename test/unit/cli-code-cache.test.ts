@@ -5,13 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { repoRoot } from '../../scripts/harness/paths';
 import { codeCacheDir, readCache, writeCache } from '../../src/cli/code-cache';
 import { SHORT_RUN_BYTES } from '../../src/cli/v8-flags';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 const fixture = join(repoRoot, 'test', 'fixtures', 'rules', 'privileged-container', 'fail.yaml');
@@ -42,7 +42,7 @@ const EPOCH = new Date(0);
 const untouched = (file: string) => statSync(file).mtimeMs === 0;
 
 test('the first lint writes the cache, the next one reads it and leaves it as it is', (t) => {
-  const cache = mkdtempSync(join(tmpdir(), 'shipshape-code-cache-'));
+  const cache = scratchDir('shipshape-code-cache-');
   t.after(() => rmSync(cache, { recursive: true, force: true }));
   const first = lint(cache);
   assert.equal(first.code, 1, first.stderr);
@@ -55,7 +55,7 @@ test('the first lint writes the cache, the next one reads it and leaves it as it
 });
 
 test('a lint that changes V8 flags mid-run (a short run of input) leaves a cache that lints of any size read', (t) => {
-  const big = join(mkdtempSync(join(tmpdir(), 'shipshape-big-')), 'big.yaml');
+  const big = join(scratchDir('shipshape-big-'), 'big.yaml');
   t.after(() => rmSync(join(big, '..'), { recursive: true, force: true }));
   const one = readFileSync(fixture, 'utf8');
   writeFileSync(
@@ -68,7 +68,7 @@ test('a lint that changes V8 flags mid-run (a short run of input) leaves a cache
     [[], [big]],
     [[big], []],
   ] as const) {
-    const cache = mkdtempSync(join(tmpdir(), 'shipshape-code-cache-'));
+    const cache = scratchDir('shipshape-code-cache-');
     t.after(() => rmSync(cache, { recursive: true, force: true }));
     const written = lint(cache, ...first);
     assert.equal(written.code, 1, written.stderr);
@@ -85,7 +85,7 @@ test('a lint that changes V8 flags mid-run (a short run of input) leaves a cache
 });
 
 test('a damaged cache is ignored and rewritten: flipped bytes, truncated, empty, foreign', (t) => {
-  const cache = mkdtempSync(join(tmpdir(), 'shipshape-code-cache-'));
+  const cache = scratchDir('shipshape-code-cache-');
   t.after(() => rmSync(cache, { recursive: true, force: true }));
   const expected = lint(cache);
   const file = cacheFileIn(cache);
@@ -115,7 +115,7 @@ test('a damaged cache is ignored and rewritten: flipped bytes, truncated, empty,
 });
 
 test('runs under other V8 flags keep a cache of their own; SHIPSHAPE_CODE_CACHE=off writes none', (t) => {
-  const cache = mkdtempSync(join(tmpdir(), 'shipshape-code-cache-'));
+  const cache = scratchDir('shipshape-code-cache-');
   t.after(() => rmSync(cache, { recursive: true, force: true }));
   const plain = lint(cache);
   const r = spawnSync(
@@ -129,7 +129,7 @@ test('runs under other V8 flags keep a cache of their own; SHIPSHAPE_CODE_CACHE=
   );
   assert.equal(r.stdout, plain.stdout);
   assert.equal(readdirSync(join(cache, 'code-cache')).length, 2);
-  const off = mkdtempSync(join(tmpdir(), 'shipshape-code-cache-'));
+  const off = scratchDir('shipshape-code-cache-');
   t.after(() => rmSync(off, { recursive: true, force: true }));
   assert.equal(codeCacheDir({ SHIPSHAPE_CACHE: off, SHIPSHAPE_CODE_CACHE: 'off' }), undefined);
   const none = spawnSync(process.execPath, [cli, 'lint', fixture, '--format', 'json'], {
@@ -142,7 +142,7 @@ test('runs under other V8 flags keep a cache of their own; SHIPSHAPE_CODE_CACHE=
 });
 
 test('readCache takes back exactly what writeCache wrote, and nothing damaged', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-code-cache-'));
+  const dir = scratchDir('shipshape-code-cache-');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'nested', 'cli-test.bin');
   const data = Buffer.from(Array.from({ length: 10_000 }, (_, i) => (i * 7) % 256));

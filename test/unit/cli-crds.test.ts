@@ -4,11 +4,11 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../scripts/harness/paths';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 const crdFile = join(repoRoot, 'test', 'fixtures', 'crds', 'argocd-application.crd.yaml');
@@ -37,7 +37,7 @@ spec:
 
 /** A folder (not a named file: a named Application file is rendered, not linted) with the Application. */
 function workspace(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-crds-'));
+  const dir = scratchDir('shipshape-crds-');
   mkdirSync(join(dir, 'apps'));
   writeFileSync(join(dir, 'apps', 'superset.yaml'), application);
   return dir;

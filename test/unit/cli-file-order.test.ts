@@ -4,19 +4,19 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../scripts/harness/paths';
 import { collectFiles } from '../../src/adapters/fs/files';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 const NAMES = ['b.yaml', 'B.yaml', 'ä.yaml', 'a.yaml', '_x.yaml', 'z.yaml', 'Z/a.yaml', 'aa/a.yaml'];
 const manifest = (name: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name.replace(/[^a-z]/gi, 'x').toLowerCase()}\ndata:\n  password: hunter2\n`;
 
 test('files are walked in code-unit order, and the report is the same in any locale', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-order-'));
+  const dir = scratchDir('shipshape-order-');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   for (const name of NAMES) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
@@ -49,7 +49,7 @@ test('files are walked in code-unit order, and the report is the same in any loc
 });
 
 test('the paths found are join(root, …) for every spelling of the root, skipped folders left out', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-roots-'));
+  const dir = scratchDir('shipshape-roots-');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const tree = ['a.yaml', 'x/b.yml', 'x/y/c.yaml', 'x/node_modules/d.yaml', 'x/e.txt', 'x/f.runbook.yaml'];
   for (const name of tree) {

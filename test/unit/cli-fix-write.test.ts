@@ -11,17 +11,16 @@ import {
   cpSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../scripts/harness/paths';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 const fixture = join(repoRoot, 'test', 'fixtures', 'rules', 'selector-mismatch');
@@ -37,7 +36,7 @@ function shipshape(...args: string[]) {
 const crlf = (s: string) => s.replace(/\n/g, '\r\n');
 
 test('fix keeps a UTF-8 BOM, CRLF line endings, the mode and the owner', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-fix-bom-'));
+  const dir = scratchDir('shipshape-fix-bom-');
   const file = join(dir, 'deploy.yaml');
   writeFileSync(file, Buffer.concat([BOM, Buffer.from(crlf(input))]));
   // Group-writable: a umask of 022 must not take that away.
@@ -80,7 +79,7 @@ function readOnlyFolder(dir: string): () => void {
 }
 
 test('a file that cannot be written is reported in plain words and left whole; the others are fixed; exit 2', () => {
-  const root = mkdtempSync(join(tmpdir(), 'shipshape-fix-ro-'));
+  const root = scratchDir('shipshape-fix-ro-');
   const writable = join(root, 'a');
   const locked = join(root, 'b');
   mkdirSync(writable);
@@ -106,7 +105,7 @@ test('a file that cannot be written is reported in plain words and left whole; t
 });
 
 test('fix through a symbolic link rewrites the file it points to and keeps the link', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-fix-link-'));
+  const dir = scratchDir('shipshape-fix-link-');
   mkdirSync(join(dir, 'real'));
   mkdirSync(join(dir, 'links'));
   writeFileSync(join(dir, 'real', 'deploy.yaml'), input);

@@ -7,12 +7,12 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { repoRoot } from '../../scripts/harness/paths';
 import { manyDocuments } from './support/many-documents';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 
@@ -26,7 +26,7 @@ test(
   // No timing assertion: the timeout only catches a runaway lint on a loaded machine.
   { timeout: 900_000 },
   async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'shipshape-memory-'));
+    const dir = scratchDir('shipshape-memory-');
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'objects.yaml');
     const text = manyDocuments(60_000);

@@ -4,11 +4,11 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../scripts/harness/paths';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 
@@ -22,7 +22,7 @@ interface Report {
 }
 
 function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-project-'));
+  const dir = scratchDir('shipshape-project-');
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), text);

@@ -4,8 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import Ajv from 'ajv';
@@ -13,6 +12,7 @@ import { repoRoot } from '../../scripts/harness/paths';
 import { analyseText } from '../../src/core/rules/engine';
 import { allRules } from '../../src/core/rules/registry';
 import { bigManifest } from './support/big-manifest';
+import { scratchDir } from '../../scripts/harness/scratch';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 const rules = join(repoRoot, 'test', 'fixtures', 'rules');
@@ -166,7 +166,7 @@ test('bad input: syntax errors, binary and non-UTF-8 files are reported, the res
 });
 
 test('fix: writes the expected bytes; --dry-run prints a diff and writes nothing', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-fix-'));
+  const dir = scratchDir('shipshape-fix-');
   cpSync(join(rules, 'selector-mismatch', 'fix.input.yaml'), join(dir, 'deploy.yaml'));
   const dry = shipshape('fix', dir, '--rule', 'selector-mismatch', '--dry-run');
   assert.equal(dry.code, 0);
@@ -184,7 +184,7 @@ test('fix: writes the expected bytes; --dry-run prints a diff and writes nothing
 });
 
 test('worker threads give the same answer as one thread', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-threads-'));
+  const dir = scratchDir('shipshape-threads-');
   const doc = readFileSync(join(rules, 'pdb-missing', 'fix.input.yaml'), 'utf8');
   for (let f = 0; f < 6; f++) {
     writeFileSync(
@@ -201,7 +201,7 @@ test('worker threads give the same answer as one thread', () => {
 test('worker threads: cross-resource messages (the "closest" workload) do not depend on the thread count', () => {
   // Issue 18: the merged index once followed the workers' batches, so a Service's "closest" hint
   // named whichever tied workload a worker had indexed first.
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-threads-closest-'));
+  const dir = scratchDir('shipshape-threads-closest-');
   const deployment = (name: string) => `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: ${name}, namespace: shop}
@@ -246,7 +246,7 @@ test(
   { timeout: 600_000 },
   async (t) => {
     const big = bigManifest(20 * 1024 * 1024);
-    const dir = mkdtempSync(join(tmpdir(), 'shipshape-big-'));
+    const dir = scratchDir('shipshape-big-');
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'rendered.yaml');
     writeFileSync(file, big.text);
@@ -300,7 +300,7 @@ test(
 );
 
 test('lint refuses named pipes and devices in plain words instead of hanging on them', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-fifo-'));
+  const dir = scratchDir('shipshape-fifo-');
   const fifo = join(dir, 'pipe.yaml');
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
   writeFileSync(
@@ -325,7 +325,7 @@ test('lint refuses named pipes and devices in plain words instead of hanging on 
 });
 
 test('lint: files over --max-file-size (default 2048 KB, as in the editor) are reported, not read', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-size-'));
+  const dir = scratchDir('shipshape-size-');
   const file = join(dir, 'big.yaml');
   const pod = (i: number) =>
     `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}}\nspec: {containers: [{name: a, image: "x:1"}]}\n`;
@@ -354,7 +354,7 @@ test('lint: files over --max-file-size (default 2048 KB, as in the editor) are r
 });
 
 test('lint: one path policy; runbooks, node_modules, dist and out are left out, counted on stderr, listed with --verbose', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-paths-'));
+  const dir = scratchDir('shipshape-paths-');
   const pod = (name: string) =>
     `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec: {containers: [{name: a, image: x}]}\n`;
   const files: Record<string, string> = {
@@ -409,7 +409,7 @@ test(
   'lint json and sarif stream: reports several times the heap are written whole and parse',
   { timeout: 180_000 },
   async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'shipshape-stream-'));
+    const dir = scratchDir('shipshape-stream-');
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'many.yaml');
     const containers = Array.from({ length: 10 }, (_, i) => `{name: c${i}, image: x}`).join(', ');
@@ -488,7 +488,7 @@ test('health --snapshot on `kubectl get pods,deployments -A -o json` (no Replica
 });
 
 test('runbook: an invalid runbook file is named with its line, exit 2, and no usage text after it', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-runbook-'));
+  const dir = scratchDir('shipshape-runbook-');
   try {
     const file = join(dir, 'broken.runbook.yaml');
     writeFileSync(
@@ -534,7 +534,7 @@ test('runbook --snapshot: failing checks with evidence, exit 1; --all lists ever
 });
 
 test('runbook: a broken runbook file is reported with line numbers (exit 2), a passing one exits 0', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-runbook-'));
+  const dir = scratchDir('shipshape-runbook-');
   const bad = join(dir, 'bad.runbook.yaml');
   writeFileSync(
     bad,
@@ -556,7 +556,7 @@ test('runbook: a broken runbook file is reported with line numbers (exit 2), a p
 });
 
 test('lint text: the summary counts every file problem it lists, warnings included', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-problems-'));
+  const dir = scratchDir('shipshape-problems-');
   writeFileSync(
     join(dir, 'pod.yaml'),
     'apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  # shipshape-disable-nextline host-network\n  hostNetwork: true\n  containers: [{name: app, image: nginx]\n',
@@ -580,7 +580,7 @@ test('start-up: a lint compiles only the lint bundle; the other commands load on
   // What `shipshape lint` compiles before it starts work is most of its start-up (issue 18): the
   // hook counts the JavaScript Node compiles, a size that does not depend on the machine's load:
   // modules, and the lint bundle dist/cli.js hands to vm.Script (with its code cache).
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-startup-'));
+  const dir = scratchDir('shipshape-startup-');
   const hook = join(dir, 'count.cjs');
   writeFileSync(
     hook,

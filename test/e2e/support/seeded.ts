@@ -1,11 +1,11 @@
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { Page } from 'playwright-core';
 import { runCluster, type RunningCluster } from '../../../scenarios/cli';
 import { renderToolSettings, repoRoot } from '../../../scripts/harness/paths';
 import { openWorkbench, type Session } from './workbench';
+import { scratchDir } from '../../../scripts/harness/scratch';
 
 export interface SeededPlatform {
   /** A private copy of the demo workspace: tests edit and save its manifests. */
@@ -25,14 +25,14 @@ export function seededPlatform(
   name: string,
   options: { metricsServer?: boolean; settings?: Record<string, unknown> } = {},
 ): SeededPlatform {
-  const workspace = mkdtempSync(join(tmpdir(), `shipshape-e2e-${name}-`));
+  const workspace = scratchDir(`shipshape-e2e-${name}-`);
   cpSync(join(repoRoot, 'demo', 'workspace'), workspace, { recursive: true });
   let cluster: RunningCluster | undefined;
   let session: Session | undefined;
   before(async () => {
     cluster = await runCluster({
       scenario: 'seeds',
-      kubeconfig: join(mkdtempSync(join(tmpdir(), 'kc-')), 'config'),
+      kubeconfig: join(scratchDir('kc-'), 'config'),
       ...(options.metricsServer ? { metricsServer: true } : {}),
       log: () => undefined,
     });

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { MANIFEST_EXCLUDE_GLOB, manifestVerdict, RUNBOOK_GLOB } from '../../../src/core/analysis/path-policy';
+import { scratchDir } from '../../../scripts/harness/scratch';
 
 const found = (path: string) => manifestVerdict(path, 'found');
 const named = (path: string) => manifestVerdict(path, 'named');
@@ -39,7 +39,7 @@ test('a file the user names or opens is taken whatever its folder or extension',
 // VS Code's findFiles hands the exclude glob to ripgrep; a glob ripgrep refuses (nested `{…}`)
 // failed the whole search and left the editor's workspace index empty.
 test('the editor exclude glob is one ripgrep accepts, and it leaves out what the policy skips', () => {
-  const root = mkdtempSync(join(tmpdir(), 'path-policy-'));
+  const root = scratchDir('path-policy-');
   const files = [
     'k8s/app.yaml',
     'k8s/app.yml',

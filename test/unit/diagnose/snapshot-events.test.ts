@@ -1,15 +1,15 @@
 /** Snapshots and events: kept events are read back as such; snapshots written before them still load. */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { readSnapshot } from '../../../src/adapters/k8s/snapshot';
 import { diagnoseCommand } from '../../../src/cli/diagnose';
 import { KEPT_SINCE_ANNOTATION } from '../../../src/core/diagnose/event-archive';
 import type { Diagnosis } from '../../../src/core/diagnose/types';
+import { scratchDir } from '../../../scripts/harness/scratch';
 
-const dir = mkdtempSync(join(tmpdir(), 'shipshape-snapshot-events-'));
+const dir = scratchDir('shipshape-snapshot-events-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const pod = {

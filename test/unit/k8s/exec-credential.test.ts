@@ -1,7 +1,6 @@
 /** Exec credential plugins run as real processes: one run per user entry, cached, bounded in time. */
 import * as assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -9,8 +8,9 @@ import {
   type ExecConfig,
   type SignInPrompt,
 } from '../../../src/adapters/k8s/exec-credential';
+import { scratchDir } from '../../../scripts/harness/scratch';
 
-const dir = mkdtempSync(join(tmpdir(), 'exec-unit-'));
+const dir = scratchDir('exec-unit-');
 let n = 0;
 
 /** A plugin that logs each run to a file, then runs `body` (node). */

@@ -3,13 +3,13 @@
  * CLI) names the file and the position, and holds no fragment of a credential.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fromNetwork } from '../../../src/adapters/k8s/errors';
 import { loadKubeconfig } from '../../../src/adapters/k8s/kubeconfig';
 import { redact } from '../../../src/core/log';
+import { scratchDir } from '../../../scripts/harness/scratch';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IkFCQyJ9.c2VjcmV0LXBheWxvYWQ.Qm9ndXNTaWduYXR1cmU';
 const KEY_DATA = 'LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2Z0lCQURBTkJna3Foa2lHOXcwQkFRRUZBQVND';
@@ -17,7 +17,7 @@ const ENV_SECRET = 'Zk9vQmFyU2VjcmV0VmFsdWUxMjM0NTY3ODkw';
 const PASSWORD = 'Hunter2Correct9Horse';
 
 function messageFor(users: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kc-redact-'));
+  const dir = scratchDir('kc-redact-');
   const path = join(dir, 'config');
   writeFileSync(
     path,

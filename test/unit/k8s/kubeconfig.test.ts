@@ -1,13 +1,13 @@
 /** Contexts read from kubeconfig files: new credentials under the same names must be noticed. */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { contextsOf, loadKubeconfig } from '../../../src/adapters/k8s/kubeconfig';
+import { scratchDir } from '../../../scripts/harness/scratch';
 
 function kubeconfig(token: string, server = 'https://10.0.0.1:6443'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kc-unit-'));
+  const dir = scratchDir('kc-unit-');
   const path = join(dir, 'config');
   writeFileSync(
     path,

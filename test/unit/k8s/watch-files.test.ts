@@ -1,11 +1,11 @@
 /** The kubeconfig watcher on real files: in-place rewrites, rename-over, creation; no-op writes ignored. */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FilesWatcher } from '../../../src/adapters/fs/watch-files';
 import { contextsOf, loadKubeconfig } from '../../../src/adapters/k8s/kubeconfig';
+import { scratchDir } from '../../../scripts/harness/scratch';
 
 const config = (current: string) =>
   [
@@ -34,8 +34,8 @@ function nextChange(changes: (() => void)[]): Promise<void> {
 }
 
 test('use-context written in place, a file renamed over it, and a second KUBECONFIG file created are all seen', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kc-watch-'));
-  const other = mkdtempSync(join(tmpdir(), 'kc-watch-other-'));
+  const dir = scratchDir('kc-watch-');
+  const other = scratchDir('kc-watch-other-');
   const main = join(dir, 'config');
   const second = join(other, 'extra');
   writeFileSync(main, config('prod'));

@@ -5,13 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../../scripts/harness/paths';
 import { renderChart } from '../../../src/adapters/render/helm';
 import { fixtures, realTools, workspace } from './support';
+import { scratchDir } from '../../../scripts/harness/scratch';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 const charts = join(fixtures, 'charts');
@@ -121,7 +121,7 @@ test('a values file that is not YAML: its own line', () => {
 });
 
 test('a render that hangs is stopped at --render-timeout and its process group killed', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'shipshape-hang-'));
+  const dir = scratchDir('shipshape-hang-');
   const fake = join(dir, 'helm');
   const pidFile = join(dir, 'sleep.pid');
   writeFileSync(fake, `#!/bin/sh\nsleep 300 &\necho $! > ${pidFile}\nwait\n`);

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gitRemotes } from '../../../src/adapters/render/argo';
+import { scratchDir } from '../../../scripts/harness/scratch';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', args, { cwd, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } });
 
 test("a checkout's remotes are read from its git config, a worktree's from the shared one", () => {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'shipshape-remotes-')));
+  const dir = realpathSync(scratchDir('shipshape-remotes-'));
   try {
     const repo = join(dir, 'infra');
     execFileSync('git', ['init', '-q', repo]);

@@ -4,8 +4,7 @@
  * limit is raised in the values key or template line that writes it, then rendered again.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { applyEdits } from '../../../src/core/edit/text-edit';
@@ -14,6 +13,7 @@ import { locateRendered, renderedDocumentOf } from '../../../src/core/render/loc
 import { raiseMemoryAtSource } from '../../../src/core/render/memory-source';
 import { nodeAtPath } from '../../../src/core/render/rendered';
 import { lintChart, lintOverlay, workspace } from './support';
+import { scratchDir } from '../../../scripts/harness/scratch';
 
 const chartDir = join(workspace, 'helm', 'charts', 'data-platform');
 const read = (file: string) => readFileSync(file, 'utf8');
@@ -68,7 +68,7 @@ test('a Kustomize object is located in its base file', async () => {
 });
 
 test('OOMKilled trino worker: the limit goes into the values block the template reads, and renders', async () => {
-  const chart = join(mkdtempSync(join(tmpdir(), 'live-source-')), 'data-platform');
+  const chart = join(scratchDir('live-source-'), 'data-platform');
   cpSync(chartDir, chart, { recursive: true });
   const lint = await lintChart(chart);
   const container = ['spec', 'template', 'spec', 'containers', 0];

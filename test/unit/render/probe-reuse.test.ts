@@ -3,13 +3,13 @@
  * follow every edit — a value's new line, a template that now reads another key.
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { lintChart } from './support';
+import { scratchDir } from '../../../scripts/harness/scratch';
 
-const chart = mkdtempSync(join(tmpdir(), 'shipshape-probe-reuse-'));
+const chart = scratchDir('shipshape-probe-reuse-');
 after(() => rmSync(chart, { recursive: true, force: true }));
 
 const template = (key: string) =>

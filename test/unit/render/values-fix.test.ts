@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { applyEdits } from '../../../src/core/edit/text-edit';
 import { valuesFixFor } from '../../../src/core/render/values-fix';
 import { allRules } from '../../../src/core/rules/registry';
 import { lintChart, workspace } from './support';
+import { scratchDir } from '../../../scripts/harness/scratch';
 
 const options = { rules: allRules };
 
 test('a finding on an empty values block is fixed in values.yaml, comments kept, and re-rendering clears it', async () => {
-  const chart = join(mkdtempSync(join(tmpdir(), 'values-fix-')), 'data-platform');
+  const chart = join(scratchDir('values-fix-'), 'data-platform');
   cpSync(join(workspace, 'helm', 'charts', 'data-platform'), chart, { recursive: true });
   const valuesFile = join(chart, 'charts', 'spark-history', 'values.yaml');
   const lint = await lintChart(chart);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
@@ -16,6 +15,7 @@ import {
 } from '../../../src/core/render/values-harden';
 import { allRules } from '../../../src/core/rules/registry';
 import { lintChart, workspace } from './support';
+import { scratchDir } from '../../../scripts/harness/scratch';
 
 const options = { rules: allRules };
 
@@ -101,7 +101,7 @@ test('a fix already written by another joins it; one that sets the same key diff
 });
 
 test('the umbrella values.yaml trino block gets the trino subchart findings as one Harden; the render proves them gone', async () => {
-  const chart = join(mkdtempSync(join(tmpdir(), 'values-harden-')), 'data-platform');
+  const chart = join(scratchDir('values-harden-'), 'data-platform');
   cpSync(join(workspace, 'helm', 'charts', 'data-platform'), chart, { recursive: true });
   const file = join(chart, 'values.yaml');
   const sub = join(chart, 'charts', 'trino', 'values.yaml');

@@ -4,17 +4,17 @@
  * `insecure-skip-tls-verify` is said on the row.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { contextsOf, loadKubeconfig } from '../../../src/adapters/k8s/kubeconfig';
 import { INSECURE_TLS, contextNotes, insecureLogLine } from '../../../src/services/clusters/context-notes';
 import { contextSources } from '../../../src/services/clusters/context-sources';
 import type { Source } from '../../../src/services/clusters/sources';
+import { scratchDir } from '../../../scripts/harness/scratch';
 
 function kubeconfig(current: string, insecure = false): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'kc-ctx-')), 'config');
+  const path = join(scratchDir('kc-ctx-'), 'config');
   writeFileSync(
     path,
     [
