@@ -9,6 +9,7 @@ import { benchCharts } from './charts';
 import { benchCodeActions } from './code-actions';
 import { benchExplorer } from './explorer';
 import { benchGrammar } from './grammar';
+import { kubeconformSchemas } from './kubeconform-schemas';
 import { benchPeers } from './peers';
 import { Report } from './report';
 
@@ -33,7 +34,12 @@ async function main(): Promise<void> {
   }
   if (only.length === 0 || only.includes('peers')) {
     process.stderr.write('side by side with kube-linter, kube-score and kubeconform…\n');
-    benchPeers(report, join(cache, '..', 'bench'), cache, Number(process.env['BENCH_RUNS'] ?? 5));
+    const bench = join(cache, '..', 'bench');
+    const schemas = await kubeconformSchemas(bench).catch((error: unknown) => {
+      process.stderr.write(`kubeconform's schemas: ${String(error)}\n`);
+      return undefined;
+    });
+    benchPeers(report, bench, cache, Number(process.env['BENCH_RUNS'] ?? 5), schemas);
   }
   if (only.length === 0 || only.includes('big-file')) {
     process.stderr.write('big-file benchmark…\n');

@@ -103,7 +103,13 @@ const describe = (m: Measured) =>
     ? `failed: ${m.failed}`
     : `${fmt(m.ms / 1000, 2)} s / ${m.cpuS === undefined ? 'n/a' : `${fmt(m.cpuS, 2)} s CPU`} / ${m.peakMb === undefined ? 'n/a' : `${fmt(m.peakMb, 0)} MB`}`;
 
-export function benchPeers(report: Report, cacheDir: string, peersDir: string, runs = 5): void {
+export function benchPeers(
+  report: Report,
+  cacheDir: string,
+  peersDir: string,
+  runs = 5,
+  kubeconformSchemas: string | undefined = undefined,
+): void {
   // BENCH_CORPORA=k8s-examples,argo-cd-install: those corpora only (a quick look at one case).
   const only = (process.env['BENCH_CORPORA'] ?? '').split(',').filter((name) => name !== '');
   const corpora = benchCorpora(join(cacheDir, 'corpora')).filter(
@@ -128,8 +134,8 @@ export function benchPeers(report: Report, cacheDir: string, peersDir: string, r
     },
   ];
   // kubeconform downloads its JSON schemas at run time unless given a copy: offline it spends
-  // minutes in timeouts, which says nothing about its speed.
-  const schemas = process.env['KUBECONFORM_SCHEMA_LOCATION'];
+  // minutes in timeouts, which says nothing about its speed (./kubeconform-schemas.ts makes one).
+  const schemas = kubeconformSchemas;
   if (schemas)
     peers.push({
       name: 'kubeconform',
@@ -149,7 +155,7 @@ export function benchPeers(report: Report, cacheDir: string, peersDir: string, r
       section: 'peers',
       metric: 'kubeconform',
       value:
-        'not run: set KUBECONFORM_SCHEMA_LOCATION to a local copy of its schemas (it downloads them otherwise)',
+        'not run: its schemas could not be made from the test cluster (set KUBECONFORM_SCHEMA_LOCATION to a local copy)',
     });
   const scratch = mkdtempSync(join(tmpdir(), 'shipshape-peers-'));
   const section = 'peers';
