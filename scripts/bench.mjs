@@ -1,7 +1,8 @@
 // `npm run bench`: builds what it needs (dependencies, bundles, the control plane, kube-score and
 // kubeconform from the Go module proxy, kube-linter from KUBE_LINTER_SRC — all cached), then runs
 // scripts/bench/main.ts and prints one table.
-// `npm run bench -- analyser`, `-- peers`, `-- big-file`, `-- explorer`, `-- grammar` or `-- charts` runs one section.
+// `npm run bench -- analyser`, `-- peers`, `-- activation`, `-- big-file`, `-- explorer`, `-- grammar` or
+// `-- charts` runs one section.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -107,6 +107,14 @@ function bundles(production) {
       entryPoints: { index: 'test/vscode/index.ts' },
       outdir: 'out/test/vscode',
     },
+    // npm run bench -- activation: run in the extension host like the tests above.
+    {
+      ...node,
+      sourcemap: false,
+      minify: false,
+      entryPoints: { activation: 'scripts/bench/in-host/activation.ts' },
+      outdir: 'out/bench',
+    },
   ];
   return { builds, testBuilds };
 }

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../harness/paths';
+import { benchActivation } from './activation';
 import { benchAnalyser } from './analyser';
 import { benchBigFile } from './big-file';
 import { benchCharts } from './charts';
@@ -40,6 +41,10 @@ async function main(): Promise<void> {
       return undefined;
     });
     benchPeers(report, bench, cache, Number(process.env['BENCH_RUNS'] ?? 5), schemas);
+  }
+  if (only.length === 0 || only.includes('activation')) {
+    process.stderr.write('activation in real VS Code…\n');
+    await benchActivation(report, Number(process.env['BENCH_RUNS'] ?? 5));
   }
   if (only.length === 0 || only.includes('big-file')) {
     process.stderr.write('big-file benchmark…\n');
