@@ -1,10 +1,12 @@
 /**
  * Issue 18: the editor's start, measured in real VS Code. Each run starts a fresh code-server and
- * Chromium, opens a workspace holding one small manifest, and an extension-host script
+ * Chromium with the packaged extension (the production build users install) installed, opens a
+ * workspace holding one small manifest, and an extension-host script
  * (scripts/bench/in-host/activation.ts) opens that manifest, which activates Shipshape, and
  * times the activation and the manifest's first diagnostics.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from '../harness/browser';
 import { startCodeServer } from '../harness/code-server';
@@ -14,17 +16,35 @@ import { corpusDocuments } from './corpus';
 import type { ActivationReport } from './in-host/activation';
 import { fmt, median, type Report } from './report';
 
-async function once(manifest: string, workspace: string): Promise<ActivationReport> {
+/** The .vsix, built as `npm run package` builds it; the development build is put back after. */
+function packaged(): string {
+  const given = process.env['SHIPSHAPE_VSIX'];
+  if (given && existsSync(given)) return given;
+  const vsix = join(scratchDir('shipshape-activation-vsix-'), 'shipshape.vsix');
+  const quiet = { stdio: ['ignore', 'ignore', 'inherit'] as ('ignore' | 'inherit')[] };
+  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs'), vsix], quiet);
+  // package.mjs leaves dist/ as a production build; the other sections and the tests use this one.
+  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], quiet);
+  return vsix;
+}
+
+async function once(manifest: string, workspace: string, vsix: string): Promise<ActivationReport> {
   const out = join(scratchDir('shipshape-activation-'), 'report.json');
   const server = await startCodeServer({
     env: { SHIPSHAPE_TEST_REPORT: out, SHIPSHAPE_BENCH_MANIFEST: manifest },
   });
   const browser = await launchChromium();
   try {
+    // The installed copy is also the development path: the in-host script needs one to run.
+    server.install(vsix);
+    const installed = readdirSync(server.extensionsDir).find((name) =>
+      name.startsWith('shipshape.shipshape-'),
+    );
+    if (!installed) throw new Error(`the .vsix did not install into ${server.extensionsDir}`);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(
       server.url(workspace, {
-        extensionPath: repoRoot,
+        extensionPath: join(server.extensionsDir, installed),
         testsPath: join(repoRoot, 'out', 'bench', 'activation.js'),
       }),
     );
@@ -51,7 +71,8 @@ export async function benchActivation(report: Report, runs: number): Promise<voi
   const lines = text.split('\n').length;
   const results: ActivationReport[] = [];
   try {
-    for (let i = 0; i < runs; i++) results.push(await once(manifest, workspace));
+    const vsix = packaged();
+    for (let i = 0; i < runs; i++) results.push(await once(manifest, workspace, vsix));
   } catch (error) {
     report.add({ section, metric: 'activation', value: `not measured: ${String(error)}` });
     return;
