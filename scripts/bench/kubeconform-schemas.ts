@@ -4,14 +4,15 @@
  * kube-apiserver build (the test harness starts it; a few seconds) in the layout kubeconform
  * reads (`{{ .ResourceKind }}{{ .KindSuffix }}.json`, e.g. deployment-apps-v1.json, each a $ref
  * into _definitions.json), as yannh/kubernetes-json-schema's openapi2jsonschema writes them:
- * int-or-string becomes "string or integer", a Quantity "string or number". Cached per server
- * version; KUBECONFORM_SCHEMA_LOCATION overrides it.
+ * int-or-string becomes "string or integer", a Quantity "string or number". Cached per
+ * control-plane build; KUBECONFORM_SCHEMA_LOCATION overrides it.
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeRest } from '../../src/adapters/k8s/rest';
 import { silentLogger } from '../../src/core/log';
+import { ensureTool } from '../harness/paths';
 import { startTestCluster } from '../harness/testcluster';
 
 type Schema = Record<string, unknown>;
@@ -27,7 +28,8 @@ export async function kubeconformSchemas(cacheDir: string): Promise<string> {
   const given = process.env['KUBECONFORM_SCHEMA_LOCATION'];
   if (given) return given;
   const root = join(cacheDir, 'kubeconform-schemas');
-  const done = join(root, 'current');
+  // One set per control-plane build (its folder is named by its source hash).
+  const done = join(root, basename(dirname(ensureTool('ensure-testcluster.mjs'))));
   if (!existsSync(join(done, '_definitions.json'))) {
     const cluster = await startTestCluster();
     try {
