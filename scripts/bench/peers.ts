@@ -43,11 +43,15 @@ function once(tool: Tool, corpus: Corpus, scratch: string): Measured {
       })
     : spawnSync(tool.command, args, { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
   const ms = performance.now() - start;
-  // 0 clean, 1 findings: both are a completed run for every tool measured here.
+  // 0 clean, 1 findings: both are a completed run for every tool measured here, when it wrote its
+  // report. kube-score exits 1 with none when one object does not decode (kubernetes/examples).
+  const said = (r.stderr ?? '').trim().split('\n').pop() ?? '';
   const failed =
-    r.status === 0 || r.status === 1
-      ? undefined
-      : `exit ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().split('\n').pop() ?? ''}`;
+    r.status !== 0 && r.status !== 1
+      ? `exit ${r.status ?? r.signal}: ${said}`
+      : (r.stdout ?? '').trim() === ''
+        ? `no report: ${said}`
+        : undefined;
   // GNU time's last line ("Command exited with non-zero status 1" may come before it).
   const [kb = NaN, user = NaN, system = NaN] = timed
     ? (readFileSync(stats, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number)
