@@ -80,6 +80,18 @@ const segmented = tricky.split('--- # next\n').join('---\n');
 const withDuplicates = Array.from({ length: 60 }, (_, i) =>
   pod(`d${i}`, i % 7 === 3 ? '  hostPID: true\n  hostPID: false\n' : ''),
 ).join('---\n');
+/** Comment-only and empty documents, flow style and duplicates between ordinary ones. */
+const oddSegments = Array.from({ length: 80 }, (_, i) =>
+  i % 9 === 4
+    ? '# only a comment\n'
+    : i % 11 === 5
+      ? ''
+      : i % 13 === 6
+        ? pod(`d${i}`, '  hostPID: true\n  hostPID: false\n# trailing\n')
+        : i % 17 === 3
+          ? '{apiVersion: v1, kind: ConfigMap, metadata: {name: f}}\n'
+          : pod(`p${i}`),
+).join('---\n');
 const fastRead = (documents: readonly { doc: { options: object } }[]) =>
   documents.filter((d) => !('_directives' in d.doc.options)).length;
 
@@ -93,6 +105,7 @@ test('segment by segment, then yaml from the first document it must read: the wh
     [`# head\n---\n${pods}`, true],
     [manyDocuments(60), true],
     [withDuplicates, true],
+    [oddSegments, true],
     [`${withDuplicates}---\n${pod('x', '  a: "open\n')}---\n${pods}`, true],
   ];
   for (const [text, fast] of cases) {
